@@ -1,0 +1,240 @@
+/**
+ * Datapoints: what a metric reports, and the rules SignalFx holds them to.
+ *
+ * A datapoint is a `metric` name, a `value` (a number, a `bigint` for exact int64 values, or a
+ * string), an optional `timestamp` in milliseconds since the epoch and optional `dimensions`.
+ * Datapoints travel in a {@link Datapoints} object that sorts them by metric type.
+ *
+ * @since 0.1.0
+ */
+import type * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+import * as limits from "./internal/limits.js"
+import * as validation from "./internal/validation.js"
+import type { ValidationError } from "./SignalFxError.js"
+
+/**
+ * A datapoint value. On the wire an integral number (and any `bigint`) is an `intValue`, any other
+ * number a `doubleValue`, a string a `strValue` — the rule of the official Node.js client.
+ * Use a `bigint` for int64 values beyond `Number.MAX_SAFE_INTEGER` to keep them exact.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Value = number | bigint | string
+
+/**
+ * Dimensions of a datapoint or event: string keys to non-empty string values.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Dimensions = { readonly [key: string]: string }
+
+/**
+ * The three metric types a client sends. A `counter` is a delta (the count since the last
+ * report); a `cumulative_counter` is a running total whose deltas the service computes, so a
+ * lost point is corrected by the next one.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type MetricType = "gauge" | "counter" | "cumulative_counter"
+
+/**
+ * One datapoint as a caller writes it.
+ *
+ * @example
+ * ```ts
+ * import type { Datapoint } from "effect-signalfx"
+ *
+ * const point: Datapoint.Datapoint = {
+ *   metric: "cpu.utilization",
+ *   value: 42.5,
+ *   timestamp: Date.now(),
+ *   dimensions: { host: "server1" }
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Datapoint {
+  readonly metric: string
+  readonly value: Value
+  /** Milliseconds since the epoch; when absent the service stamps the time of arrival. */
+  readonly timestamp?: number | undefined
+  readonly dimensions?: Dimensions | undefined
+}
+
+/**
+ * The argument of `send`: datapoints sorted by metric type. The spelling `cumulative_counters`
+ * of the official clients is accepted beside `cumulativeCounters`; both lists are sent.
+ *
+ * @example
+ * ```ts
+ * import type { Datapoint } from "effect-signalfx"
+ *
+ * const batch: Datapoint.Datapoints = {
+ *   gauges: [{ metric: "queue.depth", value: 12 }],
+ *   counters: [{ metric: "requests", value: 3, dimensions: { route: "/home" } }],
+ *   cumulativeCounters: [{ metric: "bytes.total", value: 123456789n }]
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Datapoints {
+  readonly gauges?: ReadonlyArray<Datapoint> | undefined
+  readonly counters?: ReadonlyArray<Datapoint> | undefined
+  readonly cumulativeCounters?: ReadonlyArray<Datapoint> | undefined
+  readonly cumulative_counters?: ReadonlyArray<Datapoint> | undefined
+}
+
+/**
+ * A datapoint that passed validation: typed, with its own copy of the dimensions, sharing
+ * nothing with the caller's objects.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Validated {
+  readonly type: MetricType
+  readonly metric: string
+  readonly value: Value
+  readonly timestamp: number | undefined
+  readonly dimensions: Dimensions
+}
+
+/**
+ * Checks a {@link Datapoints} object (or anything a plain-JavaScript caller passed) against
+ * SignalFx's rules. On success the datapoints come back typed and copied; on failure one
+ * {@link ValidationError} lists every problem with its path.
+ *
+ * The result is an `Either`, which is also an `Effect`: `yield*` it in a generator.
+ *
+ * @example
+ * ```ts
+ * import { Datapoint } from "effect-signalfx"
+ * import { Either } from "effect"
+ *
+ * const result = Datapoint.validate({
+ *   gauges: [{ metric: "cpu", value: 1, dimensions: { "1host": "a" } }]
+ * })
+ * if (Either.isLeft(result)) {
+ *   console.log(result.left.issues[0].toString())
+ *   // gauges[0].dimensions["1host"]: a dimension key must start with a letter
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validate: (input: unknown) => Either.Either<ReadonlyArray<Validated>, ValidationError> =
+  validation.validateDatapoints
+
+const fromRule = <A>(rule: (a: A) => string | undefined) => (a: A): true | string => rule(a) ?? true
+
+/**
+ * A metric name: non-empty, at most 256 characters.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MetricName: Schema.Schema<string> = Schema.String.pipe(
+  Schema.filter(fromRule((name: string) => limits.checkName("metric name", name)))
+).annotations({ identifier: "MetricName" })
+
+/**
+ * A dimension key: at most 128 characters, a letter first, then letters, digits, `_`, `-` or
+ * `.`, and none of the reserved prefixes `sf_`, `aws_`, `gcp_`, `azure_` (except the service's
+ * own keys such as `sf_hires`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DimensionKey: Schema.Schema<string> = Schema.String.pipe(
+  Schema.filter(fromRule(limits.checkDimensionKey))
+).annotations({ identifier: "DimensionKey" })
+
+/**
+ * A dimension value: non-empty, at most 256 characters.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DimensionValue: Schema.Schema<string> = Schema.String.pipe(
+  Schema.filter(fromRule(limits.checkDimensionValue))
+).annotations({ identifier: "DimensionValue" })
+
+/**
+ * At most 36 dimensions, each key and value valid.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DimensionsSchema: Schema.Schema<Dimensions> = Schema.Record({ key: DimensionKey, value: DimensionValue })
+  .pipe(
+    Schema.filter((dimensions) =>
+      Object.keys(dimensions).length <= limits.MAX_DIMENSIONS || `at most ${limits.MAX_DIMENSIONS} dimensions`
+    )
+  ).annotations({ identifier: "Dimensions" })
+
+/**
+ * A timestamp in milliseconds since the epoch: a non-negative safe integer that does not look
+ * like seconds or microseconds.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Timestamp: Schema.Schema<number> = Schema.Number.pipe(
+  Schema.filter(fromRule(limits.checkTimestamp))
+).annotations({ identifier: "Timestamp" })
+
+/**
+ * A datapoint value: a finite number, an int64 `bigint`, or a string.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ValueSchema: Schema.Schema<Value> = Schema.Union(
+  Schema.Number.pipe(Schema.filter(fromRule(limits.checkFiniteNumber))),
+  Schema.BigIntFromSelf.pipe(Schema.filter(fromRule(limits.checkInt64))),
+  Schema.String
+).annotations({ identifier: "Value" })
+
+/**
+ * The Schema of one valid {@link Datapoint}, for decoding datapoints from untyped sources
+ * (configuration, JSON) with Effect's Schema tools.
+ *
+ * @example
+ * ```ts
+ * import { Datapoint } from "effect-signalfx"
+ * import { Schema } from "effect"
+ *
+ * const point = Schema.decodeUnknownSync(Datapoint.DatapointSchema)({ metric: "cpu", value: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DatapointSchema: Schema.Schema<Datapoint> = Schema.Struct({
+  metric: MetricName,
+  value: ValueSchema,
+  timestamp: Schema.optional(Timestamp),
+  dimensions: Schema.optional(DimensionsSchema)
+}).annotations({ identifier: "Datapoint" })
+
+/**
+ * The Schema of a valid {@link Datapoints} object.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DatapointsSchema: Schema.Schema<Datapoints> = Schema.Struct({
+  gauges: Schema.optional(Schema.Array(DatapointSchema)),
+  counters: Schema.optional(Schema.Array(DatapointSchema)),
+  cumulativeCounters: Schema.optional(Schema.Array(DatapointSchema)),
+  cumulative_counters: Schema.optional(Schema.Array(DatapointSchema))
+}).annotations({ identifier: "Datapoints" })

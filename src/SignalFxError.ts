@@ -1,0 +1,64 @@
+/**
+ * The errors effect-signalfx fails with. Each is a tagged class: match them with
+ * `Effect.catchTag`, or with `instanceof` from the Promise facade.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+
+/**
+ * One problem found in the input, with the path of the offending value, e.g.
+ * `gauges[3].dimensions["1host"]`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class ValidationIssue extends Schema.Class<ValidationIssue>("effect-signalfx/ValidationIssue")({
+  path: Schema.String,
+  message: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override toString(): string {
+    return this.path === "" ? this.message : `${this.path}: ${this.message}`
+  }
+}
+
+/**
+ * The input broke one or more of SignalFx's rules. `issues` lists every problem, not just the
+ * first, and nothing of the failed call was sent.
+ *
+ * The service itself answers "OK" to such data and then drops it silently, so this error is the
+ * only place a mistake can surface.
+ *
+ * @example
+ * ```ts
+ * import { Datapoint } from "effect-signalfx"
+ * import { Either } from "effect"
+ *
+ * const result = Datapoint.validate({ gauges: [{ metric: "", value: Number.NaN }] })
+ * if (Either.isLeft(result)) {
+ *   console.log(result.left.message)
+ *   // 2 problems in the input:
+ *   //   gauges[0].metric: the metric name must not be empty
+ *   //   gauges[0].value: NaN is not a finite number
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ValidationError extends Schema.TaggedError<ValidationError>("effect-signalfx/ValidationError")(
+  "ValidationError",
+  { issues: Schema.Array(ValidationIssue) }
+) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    const count = this.issues.length
+    const heading = count === 1 ? "1 problem in the input" : `${count} problems in the input`
+    return `${heading}:\n${this.issues.map((issue) => `  ${issue.toString()}`).join("\n")}`
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * effect-signalfx: an Effect-native client for SignalFx / Splunk Observability Cloud.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * Datapoints, metric types, and the rules SignalFx holds them to.
+ *
+ * @since 0.1.0
+ */
+export * as Datapoint from "./Datapoint.js"
+
+/**
+ * Events: type, category, dimensions and properties.
+ *
+ * @since 0.1.0
+ */
+export * as Event from "./Event.js"
+
+/**
+ * The errors of the library, as tagged classes.
+ *
+ * @since 0.1.0
+ */
+export * as SignalFxError from "./SignalFxError.js"

@@ -1,0 +1,249 @@
+/**
+ * The fast validator behind `send`. It checks the same rules as the public Schemas (both call
+ * the predicates of `limits.ts`) but without allocating per field: it runs once per datapoint
+ * on the hot path, and builds path strings only when something is wrong.
+ */
+import * as Either from "effect/Either"
+import type * as Datapoint from "../Datapoint.js"
+import type * as Event from "../Event.js"
+import { ValidationError, ValidationIssue } from "../SignalFxError.js"
+import * as limits from "./limits.js"
+import { setEntry } from "./record.js"
+
+/** @internal */
+export const EVENT_CATEGORIES = [
+  "USER_DEFINED",
+  "ALERT",
+  "AUDIT",
+  "JOB",
+  "COLLECTD",
+  "SERVICE_DISCOVERY",
+  "EXCEPTION",
+  "AGENT"
+] as const
+
+const eventCategories: ReadonlySet<string> = new Set(EVENT_CATEGORIES)
+
+/** @internal */
+export const formatKey = (key: string): string => `[${JSON.stringify(key)}]`
+
+class Issues {
+  list: Array<ValidationIssue> | undefined = undefined
+  add(path: string, message: string): void {
+    ;(this.list ??= []).push(new ValidationIssue({ path, message }))
+  }
+  get count(): number {
+    return this.list === undefined ? 0 : this.list.length
+  }
+}
+
+const join = (path: string, field: string): string => path === "" ? field : `${path}.${field}`
+
+const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/**
+ * Copies the dimensions into a fresh object so that nothing queued refers to the caller's
+ * objects; only keys that passed the rules are ever assigned (so `__proto__` can't be).
+ */
+const validateDimensions = (dimensions: unknown, path: string, issues: Issues): Datapoint.Dimensions => {
+  const copy: Record<string, string> = {}
+  if (dimensions === undefined) return copy
+  if (!isRecord(dimensions)) {
+    issues.add(
+      join(path, "dimensions"),
+      `dimensions must be an object of string keys to string values, got ${limits.describeValue(dimensions)}`
+    )
+    return copy
+  }
+  const keys = Object.keys(dimensions)
+  if (keys.length > limits.MAX_DIMENSIONS) {
+    issues.add(
+      join(path, "dimensions"),
+      `at most ${limits.MAX_DIMENSIONS} dimensions are allowed, got ${keys.length}`
+    )
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    const value = dimensions[key]
+    const keyProblem = limits.checkDimensionKey(key)
+    const valueProblem = limits.checkDimensionValue(value)
+    if (keyProblem !== undefined) issues.add(`${join(path, "dimensions")}${formatKey(key)}`, keyProblem)
+    if (valueProblem !== undefined) issues.add(`${join(path, "dimensions")}${formatKey(key)}`, valueProblem)
+    if (keyProblem === undefined && valueProblem === undefined) copy[key] = value as string
+  }
+  return copy
+}
+
+const validateTimestamp = (timestamp: unknown, path: string, issues: Issues): number | undefined => {
+  if (timestamp === undefined) return undefined
+  const problem = limits.checkTimestamp(timestamp)
+  if (problem !== undefined) {
+    issues.add(join(path, "timestamp"), problem)
+    return undefined
+  }
+  return timestamp as number
+}
+
+const validateDatapoint = (
+  type: Datapoint.MetricType,
+  input: unknown,
+  path: string,
+  issues: Issues
+): Datapoint.Validated | undefined => {
+  if (!isRecord(input)) {
+    issues.add(path, `a datapoint must be an object with metric and value, got ${limits.describeValue(input)}`)
+    return undefined
+  }
+  const before = issues.count
+  const metric = input.metric
+  const metricProblem = limits.checkName("metric name", metric)
+  if (metricProblem !== undefined) issues.add(join(path, "metric"), metricProblem)
+  const value = input.value
+  const valueProblem = limits.checkDatapointValue(value)
+  if (valueProblem !== undefined) issues.add(join(path, "value"), valueProblem)
+  const timestamp = validateTimestamp(input.timestamp, path, issues)
+  const dimensions = validateDimensions(input.dimensions, path, issues)
+  if (issues.count !== before) return undefined
+  return { type, metric: metric as string, value: value as Datapoint.Value, timestamp, dimensions }
+}
+
+const datapointLists: ReadonlyArray<readonly [field: keyof Datapoint.Datapoints, type: Datapoint.MetricType]> = [
+  ["gauges", "gauge"],
+  ["counters", "counter"],
+  ["cumulativeCounters", "cumulative_counter"],
+  ["cumulative_counters", "cumulative_counter"]
+]
+
+const knownDatapointFields: ReadonlySet<string> = new Set(datapointLists.map(([field]) => field))
+
+const suggestions: Readonly<Record<string, string>> = {
+  gauge: "gauges",
+  counter: "counters",
+  cumulative_counter: "cumulativeCounters",
+  cumulativeCounter: "cumulativeCounters",
+  cumulative_counter_list: "cumulativeCounters"
+}
+
+/** @internal */
+export const validateDatapoints = (
+  input: unknown
+): Either.Either<Array<Datapoint.Validated>, ValidationError> => {
+  const issues = new Issues()
+  const valid: Array<Datapoint.Validated> = []
+  if (!isRecord(input)) {
+    issues.add(
+      "",
+      `expected an object with gauges, counters or cumulativeCounters, got ${limits.describeValue(input)}`
+    )
+    return Either.left(new ValidationError({ issues: issues.list! }))
+  }
+  for (const field in input) {
+    if (!knownDatapointFields.has(field)) {
+      const suggestion = suggestions[field]
+      issues.add(
+        field,
+        suggestion === undefined
+          ? "unknown key; datapoints go in gauges, counters or cumulativeCounters (or cumulative_counters)"
+          : `unknown key; did you mean ${suggestion}?`
+      )
+    }
+  }
+  for (const [field, type] of datapointLists) {
+    const list = input[field]
+    if (list === undefined) continue
+    if (!Array.isArray(list)) {
+      issues.add(field, `${field} must be an array of datapoints, got ${limits.describeValue(list)}`)
+      continue
+    }
+    for (let i = 0; i < list.length; i++) {
+      const datapoint = validateDatapoint(type, list[i], `${field}[${i}]`, issues)
+      if (datapoint !== undefined) valid.push(datapoint)
+    }
+  }
+  return issues.list === undefined ? Either.right(valid) : Either.left(new ValidationError({ issues: issues.list }))
+}
+
+const validateProperties = (properties: unknown, path: string, issues: Issues): Event.Properties => {
+  const copy: Record<string, Event.PropertyValue> = {}
+  if (properties === undefined) return copy
+  if (!isRecord(properties)) {
+    issues.add(
+      join(path, "properties"),
+      `properties must be an object of string keys to values, got ${limits.describeValue(properties)}`
+    )
+    return copy
+  }
+  const keys = Object.keys(properties)
+  if (keys.length > limits.MAX_PROPERTIES) {
+    issues.add(
+      join(path, "properties"),
+      `at most ${limits.MAX_PROPERTIES} properties are allowed, got ${keys.length}`
+    )
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    const value = properties[key]
+    const keyProblem = limits.checkPropertyKey(key)
+    const valueProblem = limits.checkPropertyValue(value)
+    if (keyProblem !== undefined) issues.add(`${join(path, "properties")}${formatKey(key)}`, keyProblem)
+    if (valueProblem !== undefined) issues.add(`${join(path, "properties")}${formatKey(key)}`, valueProblem)
+    if (keyProblem === undefined && valueProblem === undefined) {
+      setEntry(copy, key, value as Event.PropertyValue)
+    }
+  }
+  return copy
+}
+
+const validateEventAt = (input: unknown, path: string, issues: Issues): Event.Validated | undefined => {
+  if (!isRecord(input)) {
+    issues.add(path, `an event must be an object with an eventType, got ${limits.describeValue(input)}`)
+    return undefined
+  }
+  const before = issues.count
+  const eventType = input.eventType
+  const typeProblem = limits.checkName("event type", eventType)
+  if (typeProblem !== undefined) issues.add(join(path, "eventType"), typeProblem)
+  const category = input.category ?? "USER_DEFINED"
+  if (typeof category !== "string" || !eventCategories.has(category)) {
+    issues.add(
+      join(path, "category"),
+      `the category must be one of ${EVENT_CATEGORIES.join(", ")}, got ${
+        typeof category === "string" ? JSON.stringify(category) : limits.describeValue(category)
+      }`
+    )
+  }
+  const timestamp = validateTimestamp(input.timestamp, path, issues)
+  const dimensions = validateDimensions(input.dimensions, path, issues)
+  const properties = validateProperties(input.properties, path, issues)
+  if (issues.count !== before) return undefined
+  return {
+    eventType: eventType as string,
+    category: category as Event.Category,
+    dimensions,
+    properties,
+    timestamp
+  }
+}
+
+/** @internal */
+export const validateEvent = (input: unknown): Either.Either<Event.Validated, ValidationError> => {
+  const issues = new Issues()
+  const event = validateEventAt(input, "", issues)
+  return issues.list === undefined ? Either.right(event!) : Either.left(new ValidationError({ issues: issues.list }))
+}
+
+/** @internal */
+export const validateEvents = (input: unknown): Either.Either<Array<Event.Validated>, ValidationError> => {
+  const issues = new Issues()
+  if (!Array.isArray(input)) {
+    issues.add("", `expected an array of events, got ${limits.describeValue(input)}`)
+    return Either.left(new ValidationError({ issues: issues.list! }))
+  }
+  const valid: Array<Event.Validated> = []
+  for (let i = 0; i < input.length; i++) {
+    const event = validateEventAt(input[i], `[${i}]`, issues)
+    if (event !== undefined) valid.push(event)
+  }
+  return issues.list === undefined ? Either.right(valid) : Either.left(new ValidationError({ issues: issues.list }))
+}

@@ -1,0 +1,212 @@
+/**
+ * The JSON codec (SIGNALFX-API.md §2.3). The encoder writes the body as one string without
+ * building an intermediate object tree, and writes `bigint`s as exact integer literals, which
+ * `JSON.stringify` refuses to do. JSON can't tell an int from a double, so decoded numbers are
+ * typed by their value: integral is "int", anything else "double".
+ */
+import * as Either from "effect/Either"
+import type * as Datapoint from "../../Datapoint.js"
+import type * as Event from "../../Event.js"
+import { setEntry } from "../record.js"
+import type { JsonValue } from "./jsonParse.js"
+import { parseJson } from "./jsonParse.js"
+import type { DecodedDatapoint, DecodedEvent, DecodedProperty, ValueType, WireMetricType } from "./records.js"
+import { eventCategoryNumbers, WireDecodeError } from "./records.js"
+
+const hasOwn = Object.prototype.hasOwnProperty
+const quote = JSON.stringify
+
+const scalarJson = (value: number | bigint | string | boolean): string =>
+  typeof value === "string" ? quote(value) : String(value)
+
+const dimensionsJson = (own: Datapoint.Dimensions, global: Datapoint.Dimensions | undefined): string => {
+  let json = "{"
+  let first = true
+  if (global !== undefined) {
+    for (const key in global) {
+      if (hasOwn.call(own, key)) continue
+      json += `${first ? "" : ","}${quote(key)}:${quote(global[key])}`
+      first = false
+    }
+  }
+  for (const key in own) {
+    json += `${first ? "" : ","}${quote(key)}:${quote(own[key])}`
+    first = false
+  }
+  return json + "}"
+}
+
+const jsonKeys: Readonly<Record<Datapoint.MetricType, string>> = {
+  gauge: "gauge",
+  counter: "counter",
+  cumulative_counter: "cumulative_counter"
+}
+
+/**
+ * Encodes the `{"gauge": [...], "counter": [...], "cumulative_counter": [...]}` body.
+ * @internal
+ */
+export const encodeDatapoints = (
+  datapoints: ReadonlyArray<Datapoint.Validated>,
+  globalDimensions?: Datapoint.Dimensions
+): string => {
+  const lists: Record<Datapoint.MetricType, string> = { gauge: "", counter: "", cumulative_counter: "" }
+  for (let i = 0; i < datapoints.length; i++) {
+    const datapoint = datapoints[i]!
+    const timestamp = datapoint.timestamp === undefined ? "" : `,"timestamp":${datapoint.timestamp}`
+    const item = `{"metric":${quote(datapoint.metric)},"value":${
+      scalarJson(datapoint.value)
+    }${timestamp},"dimensions":${dimensionsJson(datapoint.dimensions, globalDimensions)}}`
+    lists[datapoint.type] += lists[datapoint.type] === "" ? item : `,${item}`
+  }
+  let body = "{"
+  for (const type of ["gauge", "counter", "cumulative_counter"] as const) {
+    if (lists[type] === "") continue
+    body += `${body === "{" ? "" : ","}"${jsonKeys[type]}":[${lists[type]}]`
+  }
+  return body + "}"
+}
+
+/**
+ * Encodes the `[{"eventType": ...}]` body; the category goes by its enum name.
+ * @internal
+ */
+export const encodeEvents = (
+  events: ReadonlyArray<Event.Validated>,
+  globalDimensions?: Datapoint.Dimensions
+): string => {
+  let body = "["
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!
+    let properties = "{"
+    for (const key in event.properties) {
+      properties += `${properties === "{" ? "" : ","}${quote(key)}:${scalarJson(event.properties[key]!)}`
+    }
+    properties += "}"
+    const timestamp = event.timestamp === undefined ? "" : `,"timestamp":${event.timestamp}`
+    body += `${i === 0 ? "" : ","}{"eventType":${quote(event.eventType)},"category":${
+      quote(event.category)
+    },"dimensions":${dimensionsJson(event.dimensions, globalDimensions)},"properties":${properties}${timestamp}}`
+  }
+  return body + "]"
+}
+
+const isObject = (value: JsonValue | undefined): value is { readonly [key: string]: JsonValue } =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+const fail = (message: string): never => {
+  throw new WireDecodeError({ message })
+}
+
+const numberType = (value: number | bigint): ValueType =>
+  typeof value === "bigint" || Number.isInteger(value) ? "int" : "double"
+
+const decodeStringRecord = (value: JsonValue | undefined, where: string): Record<string, string> => {
+  const record: Record<string, string> = {}
+  if (value === undefined || value === null) return record
+  if (!isObject(value)) return fail(`${where}: dimensions must be an object`)
+  for (const key of Object.keys(value)) {
+    const item = value[key]
+    if (typeof item !== "string") return fail(`${where}: dimension ${quote(key)} is not a string`)
+    setEntry(record, key, item)
+  }
+  return record
+}
+
+const decodeTimestamp = (value: JsonValue | undefined, where: string): { timestamp?: number } => {
+  if (value === undefined || value === null || value === 0) return {}
+  if (typeof value !== "number" || !Number.isInteger(value)) return fail(`${where}: the timestamp is not an integer`)
+  return { timestamp: value }
+}
+
+const datapointTypes: ReadonlyArray<readonly [string, WireMetricType]> = [
+  ["gauge", "gauge"],
+  ["counter", "counter"],
+  ["cumulative_counter", "cumulative_counter"]
+]
+
+const decodeWith = <A>(text: string, decode: (json: JsonValue) => A): Either.Either<A, WireDecodeError> =>
+  Either.flatMap(parseJson(text), (json) => {
+    try {
+      return Either.right(decode(json))
+    } catch (error) {
+      return Either.left(
+        error instanceof WireDecodeError ? error : new WireDecodeError({ message: String(error) })
+      )
+    }
+  })
+
+/**
+ * @internal
+ */
+export const decodeDatapoints = (text: string): Either.Either<Array<DecodedDatapoint>, WireDecodeError> =>
+  decodeWith(text, (json) => {
+    if (!isObject(json)) return fail("a datapoint body must be an object of metric types")
+    for (const key of Object.keys(json)) {
+      if (!datapointTypes.some(([name]) => name === key)) fail(`unknown metric type ${quote(key)}`)
+    }
+    const records: Array<DecodedDatapoint> = []
+    for (const [key, type] of datapointTypes) {
+      const list = json[key]
+      if (list === undefined || list === null) continue
+      if (!Array.isArray(list)) return fail(`${key} must be an array`)
+      list.forEach((item: JsonValue, index: number) => {
+        const where = `${key}[${index}]`
+        if (!isObject(item)) return fail(`${where} is not an object`)
+        const metric = item.metric
+        if (typeof metric !== "string" || metric === "") return fail(`${where}: no metric name`)
+        const value = item.value
+        if (typeof value !== "number" && typeof value !== "bigint" && typeof value !== "string") {
+          return fail(`${where}: the value must be a number or a string`)
+        }
+        records.push({
+          metric,
+          type,
+          value,
+          valueType: typeof value === "string" ? "string" : numberType(value),
+          ...decodeTimestamp(item.timestamp, where),
+          dimensions: decodeStringRecord(item.dimensions, where)
+        })
+      })
+    }
+    return records
+  })
+
+/**
+ * @internal
+ */
+export const decodeEvents = (text: string): Either.Either<Array<DecodedEvent>, WireDecodeError> =>
+  decodeWith(text, (json) => {
+    if (!Array.isArray(json)) return fail("an event body must be an array")
+    return json.map((item: JsonValue, index: number): DecodedEvent => {
+      const where = `[${index}]`
+      if (!isObject(item)) return fail(`${where} is not an object`)
+      const eventType = item.eventType
+      if (typeof eventType !== "string" || eventType === "") return fail(`${where}: no eventType`)
+      const category = item.category ?? "USER_DEFINED"
+      if (typeof category !== "string" || !hasOwn.call(eventCategoryNumbers, category)) {
+        return fail(`${where}: unknown category ${quote(category)}`)
+      }
+      const properties: Record<string, DecodedProperty> = {}
+      const rawProperties = item.properties ?? {}
+      if (!isObject(rawProperties)) return fail(`${where}: properties must be an object`)
+      for (const key of Object.keys(rawProperties)) {
+        const value = rawProperties[key]
+        const property: DecodedProperty = typeof value === "string"
+          ? { valueType: "string", value }
+          : typeof value === "boolean"
+          ? { valueType: "bool", value }
+          : typeof value === "number" || typeof value === "bigint"
+          ? { valueType: numberType(value), value }
+          : fail(`${where}: property ${quote(key)} must be a string, number or boolean`)
+        setEntry(properties, key, property)
+      }
+      return {
+        eventType,
+        category,
+        ...decodeTimestamp(item.timestamp, where),
+        dimensions: decodeStringRecord(item.dimensions, where),
+        properties
+      }
+    })
+  })
