@@ -47,5 +47,10 @@ export default tseslint.config(
     // Library code logs through Effect's Logger so users decide where logs go.
     files: ["src/**/*.ts"],
     rules: { "no-console": "error" }
+  },
+  {
+    // The command-line server's whole job is to print what it receives.
+    files: ["src/bin/**/*.ts"],
+    rules: { "no-console": "off" }
   }
 )
