@@ -142,11 +142,11 @@ const decodeWith = <A>(text: string, decode: (json: JsonValue) => A): Either.Eit
 export const decodeDatapoints = (text: string): Either.Either<Array<DecodedDatapoint>, WireDecodeError> =>
   decodeWith(text, (json) => {
     if (!isObject(json)) return fail("a datapoint body must be an object of metric types")
-    for (const key of Object.keys(json)) {
-      if (!datapointTypes.some(([name]) => name === key)) fail(`unknown metric type ${quote(key)}`)
-    }
     const records: Array<DecodedDatapoint> = []
-    for (const [key, type] of datapointTypes) {
+    // In the body's own key order, so that records come out in wire order.
+    for (const key of Object.keys(json)) {
+      const type = datapointTypes.find(([name]) => name === key)?.[1]
+      if (type === undefined) return fail(`unknown metric type ${quote(key)}`)
       const list = json[key]
       if (list === undefined || list === null) continue
       if (!Array.isArray(list)) return fail(`${key} must be an array`)

@@ -165,7 +165,8 @@ interface PlainProperty {
   readonly value?: PlainScalar
 }
 interface PlainEvent {
-  readonly eventType: string
+  // Required in the schema, yet protobufjs' reflection decoder does not enforce it.
+  readonly eventType?: string
   readonly dimensions?: ReadonlyArray<PlainDimension>
   readonly properties?: ReadonlyArray<PlainProperty>
   readonly category?: number
@@ -245,6 +246,9 @@ export const decodeEvents = (bytes: Uint8Array): Either.Either<Array<DecodedEven
     }
     return message.events.map((event, index): DecodedEvent => {
       const where = `events[${index}]`
+      if (event.eventType === undefined || event.eventType === "") {
+        throw new WireDecodeError({ message: `${where}: no eventType` })
+      }
       const category = eventCategoryByNumber.get(event.category ?? eventCategoryNumbers.USER_DEFINED)
       if (category === undefined) {
         throw new WireDecodeError({ message: `${where}: unknown category ${event.category}` })
