@@ -62,3 +62,40 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("effect
     return `${heading}:\n${this.issues.map((issue) => `  ${issue.toString()}`).join("\n")}`
   }
 }
+
+/**
+ * The client was stopped (its scope closed, or `stop()` was called): nothing more is accepted.
+ * The rejected datapoints or events are counted as `dropped.closed` in the stats.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ClosedError extends Schema.TaggedError<ClosedError>("effect-signalfx/ClosedError")(
+  "ClosedError",
+  { what: Schema.Literal("datapoints", "events"), count: Schema.Number }
+) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `the SignalFx client is stopped: ${this.count} ${this.what} were not accepted`
+  }
+}
+
+/**
+ * An option given to a layer or to the client is not usable (a bad URL, an insecure endpoint, a
+ * size that is not a positive integer). Names the option and the reason, never the token.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ConfigurationError extends Schema.TaggedError<ConfigurationError>(
+  "effect-signalfx/ConfigurationError"
+)("ConfigurationError", { option: Schema.String, reason: Schema.String }) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `invalid option ${this.option}: ${this.reason}`
+  }
+}

@@ -46,9 +46,17 @@ const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
  * Copies the dimensions into a fresh object so that nothing queued refers to the caller's
  * objects; only keys that passed the rules are ever assigned (so `__proto__` can't be).
  */
-const validateDimensions = (dimensions: unknown, path: string, issues: Issues): Datapoint.Dimensions => {
+const validateDimensions = (
+  dimensions: unknown,
+  path: string,
+  issues: Issues,
+  globals: Datapoint.Dimensions | undefined
+): Datapoint.Dimensions => {
   const copy: Record<string, string> = {}
-  if (dimensions === undefined) return copy
+  if (dimensions === undefined) {
+    checkMergedCount(copy, 0, globals, path, issues)
+    return copy
+  }
   if (!isRecord(dimensions)) {
     issues.add(
       join(path, "dimensions"),
@@ -72,7 +80,43 @@ const validateDimensions = (dimensions: unknown, path: string, issues: Issues): 
     if (valueProblem !== undefined) issues.add(`${join(path, "dimensions")}${formatKey(key)}`, valueProblem)
     if (keyProblem === undefined && valueProblem === undefined) copy[key] = value as string
   }
+  if (keys.length <= limits.MAX_DIMENSIONS) checkMergedCount(copy, keys.length, globals, path, issues)
   return copy
+}
+
+const hasOwn = Object.prototype.hasOwnProperty
+
+/** The service counts the global dimensions too: together they must stay within the limit. */
+const checkMergedCount = (
+  own: Datapoint.Dimensions,
+  ownCount: number,
+  globals: Datapoint.Dimensions | undefined,
+  path: string,
+  issues: Issues
+): void => {
+  if (globals === undefined) return
+  let count = ownCount
+  for (const key in globals) {
+    if (!hasOwn.call(own, key)) count++
+  }
+  if (count > limits.MAX_DIMENSIONS) {
+    issues.add(
+      join(path, "dimensions"),
+      `with the global dimensions there would be ${count} dimensions; at most ${limits.MAX_DIMENSIONS} are allowed`
+    )
+  }
+}
+
+/**
+ * Checks a dimensions record on its own (the global dimensions); paths are the keys.
+ * @internal
+ */
+export const validateDimensionsRecord = (
+  input: unknown
+): Either.Either<Datapoint.Dimensions, ValidationError> => {
+  const issues = new Issues()
+  const copy = validateDimensions(input, "", issues, undefined)
+  return issues.list === undefined ? Either.right(copy) : Either.left(new ValidationError({ issues: issues.list }))
 }
 
 const validateTimestamp = (timestamp: unknown, path: string, issues: Issues): number | undefined => {
@@ -89,7 +133,8 @@ const validateDatapoint = (
   type: Datapoint.MetricType,
   input: unknown,
   path: string,
-  issues: Issues
+  issues: Issues,
+  globals: Datapoint.Dimensions | undefined
 ): Datapoint.Validated | undefined => {
   if (!isRecord(input)) {
     issues.add(path, `a datapoint must be an object with metric and value, got ${limits.describeValue(input)}`)
@@ -103,7 +148,7 @@ const validateDatapoint = (
   const valueProblem = limits.checkDatapointValue(value)
   if (valueProblem !== undefined) issues.add(join(path, "value"), valueProblem)
   const timestamp = validateTimestamp(input.timestamp, path, issues)
-  const dimensions = validateDimensions(input.dimensions, path, issues)
+  const dimensions = validateDimensions(input.dimensions, path, issues, globals)
   if (issues.count !== before) return undefined
   return { type, metric: metric as string, value: value as Datapoint.Value, timestamp, dimensions }
 }
@@ -127,7 +172,8 @@ const suggestions: Readonly<Record<string, string>> = {
 
 /** @internal */
 export const validateDatapoints = (
-  input: unknown
+  input: unknown,
+  globals?: Datapoint.Dimensions
 ): Either.Either<Array<Datapoint.Validated>, ValidationError> => {
   const issues = new Issues()
   const valid: Array<Datapoint.Validated> = []
@@ -157,7 +203,7 @@ export const validateDatapoints = (
       continue
     }
     for (let i = 0; i < list.length; i++) {
-      const datapoint = validateDatapoint(type, list[i], `${field}[${i}]`, issues)
+      const datapoint = validateDatapoint(type, list[i], `${field}[${i}]`, issues, globals)
       if (datapoint !== undefined) valid.push(datapoint)
     }
   }
@@ -195,7 +241,12 @@ const validateProperties = (properties: unknown, path: string, issues: Issues): 
   return copy
 }
 
-const validateEventAt = (input: unknown, path: string, issues: Issues): Event.Validated | undefined => {
+const validateEventAt = (
+  input: unknown,
+  path: string,
+  issues: Issues,
+  globals: Datapoint.Dimensions | undefined
+): Event.Validated | undefined => {
   if (!isRecord(input)) {
     issues.add(path, `an event must be an object with an eventType, got ${limits.describeValue(input)}`)
     return undefined
@@ -214,7 +265,7 @@ const validateEventAt = (input: unknown, path: string, issues: Issues): Event.Va
     )
   }
   const timestamp = validateTimestamp(input.timestamp, path, issues)
-  const dimensions = validateDimensions(input.dimensions, path, issues)
+  const dimensions = validateDimensions(input.dimensions, path, issues, globals)
   const properties = validateProperties(input.properties, path, issues)
   if (issues.count !== before) return undefined
   return {
@@ -227,14 +278,20 @@ const validateEventAt = (input: unknown, path: string, issues: Issues): Event.Va
 }
 
 /** @internal */
-export const validateEvent = (input: unknown): Either.Either<Event.Validated, ValidationError> => {
+export const validateEvent = (
+  input: unknown,
+  globals?: Datapoint.Dimensions
+): Either.Either<Event.Validated, ValidationError> => {
   const issues = new Issues()
-  const event = validateEventAt(input, "", issues)
+  const event = validateEventAt(input, "", issues, globals)
   return issues.list === undefined ? Either.right(event!) : Either.left(new ValidationError({ issues: issues.list }))
 }
 
 /** @internal */
-export const validateEvents = (input: unknown): Either.Either<Array<Event.Validated>, ValidationError> => {
+export const validateEvents = (
+  input: unknown,
+  globals?: Datapoint.Dimensions
+): Either.Either<Array<Event.Validated>, ValidationError> => {
   const issues = new Issues()
   if (!Array.isArray(input)) {
     issues.add("", `expected an array of events, got ${limits.describeValue(input)}`)
@@ -242,7 +299,7 @@ export const validateEvents = (input: unknown): Either.Either<Array<Event.Valida
   }
   const valid: Array<Event.Validated> = []
   for (let i = 0; i < input.length; i++) {
-    const event = validateEventAt(input[i], `[${i}]`, issues)
+    const event = validateEventAt(input[i], `[${i}]`, issues, globals)
     if (event !== undefined) valid.push(event)
   }
   return issues.list === undefined ? Either.right(valid) : Either.left(new ValidationError({ issues: issues.list }))

@@ -10,6 +10,7 @@ import type * as Event from "../../Event.js"
 import { setEntry } from "../record.js"
 import type { JsonValue } from "./jsonParse.js"
 import { parseJson } from "./jsonParse.js"
+import type { EncodeSegment } from "./protobuf.js"
 import type { DecodedDatapoint, DecodedEvent, DecodedProperty, ValueType, WireMetricType } from "./records.js"
 import { eventCategoryNumbers, WireDecodeError } from "./records.js"
 
@@ -42,22 +43,38 @@ const jsonKeys: Readonly<Record<Datapoint.MetricType, string>> = {
   cumulative_counter: "cumulative_counter"
 }
 
+const datapointJson = (datapoint: Datapoint.Validated, globals: Datapoint.Dimensions | undefined): string => {
+  const timestamp = datapoint.timestamp === undefined ? "" : `,"timestamp":${datapoint.timestamp}`
+  return `{"metric":${quote(datapoint.metric)},"value":${scalarJson(datapoint.value)}${timestamp},"dimensions":${
+    dimensionsJson(datapoint.dimensions, globals)
+  }}`
+}
+
+const eventJson = (event: Event.Validated, globals: Datapoint.Dimensions | undefined): string => {
+  let properties = "{"
+  for (const key in event.properties) {
+    properties += `${properties === "{" ? "" : ","}${quote(key)}:${scalarJson(event.properties[key]!)}`
+  }
+  properties += "}"
+  const timestamp = event.timestamp === undefined ? "" : `,"timestamp":${event.timestamp}`
+  return `{"eventType":${quote(event.eventType)},"category":${quote(event.category)},"dimensions":${
+    dimensionsJson(event.dimensions, globals)
+  },"properties":${properties}${timestamp}}`
+}
+
 /**
- * Encodes the `{"gauge": [...], "counter": [...], "cumulative_counter": [...]}` body.
+ * Encodes one `{"gauge": [...], "counter": [...], "cumulative_counter": [...]}` body from several
+ * segments, each with its global dimensions.
  * @internal
  */
-export const encodeDatapoints = (
-  datapoints: ReadonlyArray<Datapoint.Validated>,
-  globalDimensions?: Datapoint.Dimensions
-): string => {
+export const encodeDatapointSegments = (segments: ReadonlyArray<EncodeSegment<Datapoint.Validated>>): string => {
   const lists: Record<Datapoint.MetricType, string> = { gauge: "", counter: "", cumulative_counter: "" }
-  for (let i = 0; i < datapoints.length; i++) {
-    const datapoint = datapoints[i]!
-    const timestamp = datapoint.timestamp === undefined ? "" : `,"timestamp":${datapoint.timestamp}`
-    const item = `{"metric":${quote(datapoint.metric)},"value":${
-      scalarJson(datapoint.value)
-    }${timestamp},"dimensions":${dimensionsJson(datapoint.dimensions, globalDimensions)}}`
-    lists[datapoint.type] += lists[datapoint.type] === "" ? item : `,${item}`
+  for (const { globals, items } of segments) {
+    for (let i = 0; i < items.length; i++) {
+      const datapoint = items[i]!
+      const item = datapointJson(datapoint, globals)
+      lists[datapoint.type] += lists[datapoint.type] === "" ? item : `,${item}`
+    }
   }
   let body = "{"
   for (const type of ["gauge", "counter", "cumulative_counter"] as const) {
@@ -68,28 +85,34 @@ export const encodeDatapoints = (
 }
 
 /**
- * Encodes the `[{"eventType": ...}]` body; the category goes by its enum name.
+ * Encodes the datapoint body, adding `globalDimensions` to every datapoint.
+ * @internal
+ */
+export const encodeDatapoints = (
+  datapoints: ReadonlyArray<Datapoint.Validated>,
+  globalDimensions?: Datapoint.Dimensions
+): string => encodeDatapointSegments([{ items: datapoints, globals: globalDimensions }])
+
+/**
+ * Encodes one `[{"eventType": ...}]` body from several segments; the category goes by its enum name.
+ * @internal
+ */
+export const encodeEventSegments = (segments: ReadonlyArray<EncodeSegment<Event.Validated>>): string => {
+  let body = "["
+  for (const { globals, items } of segments) {
+    for (let i = 0; i < items.length; i++) body += `${body === "[" ? "" : ","}${eventJson(items[i]!, globals)}`
+  }
+  return body + "]"
+}
+
+/**
+ * Encodes the event body, adding `globalDimensions` to every event.
  * @internal
  */
 export const encodeEvents = (
   events: ReadonlyArray<Event.Validated>,
   globalDimensions?: Datapoint.Dimensions
-): string => {
-  let body = "["
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i]!
-    let properties = "{"
-    for (const key in event.properties) {
-      properties += `${properties === "{" ? "" : ","}${quote(key)}:${scalarJson(event.properties[key]!)}`
-    }
-    properties += "}"
-    const timestamp = event.timestamp === undefined ? "" : `,"timestamp":${event.timestamp}`
-    body += `${i === 0 ? "" : ","}{"eventType":${quote(event.eventType)},"category":${
-      quote(event.category)
-    },"dimensions":${dimensionsJson(event.dimensions, globalDimensions)},"properties":${properties}${timestamp}}`
-  }
-  return body + "]"
-}
+): string => encodeEventSegments([{ items: events, globals: globalDimensions }])
 
 const isObject = (value: JsonValue | undefined): value is { readonly [key: string]: JsonValue } =>
   typeof value === "object" && value !== null && !Array.isArray(value)

@@ -83,28 +83,86 @@ const writeScalar = (writer: protobuf.Writer, value: number | bigint | string): 
 }
 
 /**
+ * Items sharing one set of global dimensions: the unit the batcher queues.
+ * @internal
+ */
+export interface EncodeSegment<A> {
+  readonly items: ReadonlyArray<A>
+  readonly globals?: Datapoint.Dimensions | undefined
+}
+
+const writeDatapoint = (
+  writer: protobuf.Writer,
+  datapoint: Datapoint.Validated,
+  globals: Datapoint.Dimensions | undefined
+): void => {
+  writer.uint32(TAG_UPLOAD_DATAPOINT).fork()
+  writer.uint32(TAG_DATAPOINT_METRIC).string(datapoint.metric)
+  if (datapoint.timestamp !== undefined) writer.uint32(TAG_DATAPOINT_TIMESTAMP).int64(datapoint.timestamp)
+  writer.uint32(TAG_DATAPOINT_VALUE).fork()
+  writeScalar(writer, datapoint.value)
+  writer.ldelim()
+  writer.uint32(TAG_DATAPOINT_METRIC_TYPE).int32(metricTypeNumbers[datapoint.type])
+  writeDimensions(writer, TAG_DATAPOINT_DIMENSION, datapoint.dimensions, globals)
+  writer.ldelim()
+}
+
+const writeEvent = (
+  writer: protobuf.Writer,
+  event: Event.Validated,
+  globals: Datapoint.Dimensions | undefined
+): void => {
+  writer.uint32(TAG_UPLOAD_EVENT).fork()
+  writer.uint32(TAG_EVENT_TYPE).string(event.eventType)
+  writeDimensions(writer, TAG_EVENT_DIMENSION, event.dimensions, globals)
+  const properties = event.properties
+  for (const key in properties) {
+    const value = properties[key]!
+    writer.uint32(TAG_EVENT_PROPERTY).fork().uint32(TAG_PROPERTY_KEY).string(key)
+    writer.uint32(TAG_PROPERTY_VALUE).fork()
+    if (typeof value === "boolean") writer.uint32(TAG_PROPERTY_BOOL).bool(value)
+    else writeScalar(writer, value)
+    writer.ldelim().ldelim()
+  }
+  writer.uint32(TAG_EVENT_CATEGORY).int32(eventCategoryNumbers[event.category])
+  if (event.timestamp !== undefined) writer.uint32(TAG_EVENT_TIMESTAMP).int64(event.timestamp)
+  writer.ldelim()
+}
+
+const encodeSegments = <A>(
+  segments: ReadonlyArray<EncodeSegment<A>>,
+  write: (writer: protobuf.Writer, item: A, globals: Datapoint.Dimensions | undefined) => void
+): Uint8Array => {
+  const writer = protobuf.Writer.create()
+  for (let s = 0; s < segments.length; s++) {
+    const { globals, items } = segments[s]!
+    for (let i = 0; i < items.length; i++) write(writer, items[i]!, globals)
+  }
+  return writer.finish()
+}
+
+/**
+ * Encodes one `DataPointUploadMessage` from several segments, each with its global dimensions.
+ * @internal
+ */
+export const encodeDatapointSegments = (segments: ReadonlyArray<EncodeSegment<Datapoint.Validated>>): Uint8Array =>
+  encodeSegments(segments, writeDatapoint)
+
+/**
  * Encodes a `DataPointUploadMessage`, adding `globalDimensions` to every datapoint.
  * @internal
  */
 export const encodeDatapoints = (
   datapoints: ReadonlyArray<Datapoint.Validated>,
   globalDimensions?: Datapoint.Dimensions
-): Uint8Array => {
-  const writer = protobuf.Writer.create()
-  for (let i = 0; i < datapoints.length; i++) {
-    const datapoint = datapoints[i]!
-    writer.uint32(TAG_UPLOAD_DATAPOINT).fork()
-    writer.uint32(TAG_DATAPOINT_METRIC).string(datapoint.metric)
-    if (datapoint.timestamp !== undefined) writer.uint32(TAG_DATAPOINT_TIMESTAMP).int64(datapoint.timestamp)
-    writer.uint32(TAG_DATAPOINT_VALUE).fork()
-    writeScalar(writer, datapoint.value)
-    writer.ldelim()
-    writer.uint32(TAG_DATAPOINT_METRIC_TYPE).int32(metricTypeNumbers[datapoint.type])
-    writeDimensions(writer, TAG_DATAPOINT_DIMENSION, datapoint.dimensions, globalDimensions)
-    writer.ldelim()
-  }
-  return writer.finish()
-}
+): Uint8Array => encodeSegments([{ items: datapoints, globals: globalDimensions }], writeDatapoint)
+
+/**
+ * Encodes one `EventUploadMessage` from several segments, each with its global dimensions.
+ * @internal
+ */
+export const encodeEventSegments = (segments: ReadonlyArray<EncodeSegment<Event.Validated>>): Uint8Array =>
+  encodeSegments(segments, writeEvent)
 
 /**
  * Encodes an `EventUploadMessage`, adding `globalDimensions` to every event.
@@ -113,28 +171,7 @@ export const encodeDatapoints = (
 export const encodeEvents = (
   events: ReadonlyArray<Event.Validated>,
   globalDimensions?: Datapoint.Dimensions
-): Uint8Array => {
-  const writer = protobuf.Writer.create()
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i]!
-    writer.uint32(TAG_UPLOAD_EVENT).fork()
-    writer.uint32(TAG_EVENT_TYPE).string(event.eventType)
-    writeDimensions(writer, TAG_EVENT_DIMENSION, event.dimensions, globalDimensions)
-    const properties = event.properties
-    for (const key in properties) {
-      const value = properties[key]!
-      writer.uint32(TAG_EVENT_PROPERTY).fork().uint32(TAG_PROPERTY_KEY).string(key)
-      writer.uint32(TAG_PROPERTY_VALUE).fork()
-      if (typeof value === "boolean") writer.uint32(TAG_PROPERTY_BOOL).bool(value)
-      else writeScalar(writer, value)
-      writer.ldelim().ldelim()
-    }
-    writer.uint32(TAG_EVENT_CATEGORY).int32(eventCategoryNumbers[event.category])
-    if (event.timestamp !== undefined) writer.uint32(TAG_EVENT_TIMESTAMP).int64(event.timestamp)
-    writer.ldelim()
-  }
-  return writer.finish()
-}
+): Uint8Array => encodeSegments([{ items: events, globals: globalDimensions }], writeEvent)
 
 const root = protobuf.parse(SIGNALFX_PROTO, { keepCase: true }).root
 const DataPointUploadMessage = root.lookupType(`${PROTO_PACKAGE}.DataPointUploadMessage`)

@@ -1,0 +1,252 @@
+/**
+ * The Ingest service: sends datapoints and events to SignalFx in the background, batched,
+ * compressed, retried, bounded, and never losing data silently.
+ *
+ * `send` validates and enqueues; it never waits on the network. A consumer fiber batches what is
+ * queued and posts it to `/v2/datapoint` and `/v2/event`, retrying what can be retried with a
+ * jittered exponential backoff. Every datapoint and event accepted ends either delivered or
+ * counted as dropped with its reason in {@link Stats}. When the layer's scope closes, everything
+ * queued is sent, within `shutdownTimeout`.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Redacted } from "effect"
+ * import { Ingest } from "effect-signalfx"
+ *
+ * const program = Effect.gen(function*() {
+ *   const ingest = yield* Ingest.Ingest
+ *   yield* ingest.send({
+ *     gauges: [{ metric: "cpu.utilization", value: 42.5, dimensions: { host: "server1" } }],
+ *     cumulativeCounters: [{ metric: "requests.total", value: 1234 }]
+ *   })
+ *   yield* ingest.sendEvent({ eventType: "deployment", properties: { version: "1.2.3" } })
+ * })
+ *
+ * program.pipe(
+ *   Effect.provide(Ingest.layer({ token: Redacted.make("MY_TOKEN"), realm: "us1" })),
+ *   Effect.provide(FetchHttpClient.layer),
+ *   Effect.runPromise // the layer's scope closes here: the queue is flushed first
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import type * as Datapoint from "./Datapoint.js"
+import type * as Event from "./Event.js"
+import * as internal from "./internal/ingest/service.js"
+import type { PipelineStats } from "./internal/ingest/stats.js"
+import type { ClosedError, ConfigurationError, ValidationError } from "./SignalFxError.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /**
+   * Validates the datapoints and queues them. Fails with a `ValidationError` listing every
+   * problem (and then queues nothing of this call), or with a `ClosedError` after the service
+   * was stopped. Never waits on the network.
+   */
+  readonly send: (datapoints: Datapoint.Datapoints) => Effect.Effect<void, ValidationError | ClosedError>
+  /** Validates one event and queues it. */
+  readonly sendEvent: (event: Event.Event) => Effect.Effect<void, ValidationError | ClosedError>
+  /** Validates events and queues them; paths in errors start with the index. */
+  readonly sendEvents: (events: ReadonlyArray<Event.Event>) => Effect.Effect<void, ValidationError | ClosedError>
+  /** Completes once everything accepted before it was delivered or dropped. */
+  readonly flush: Effect.Effect<void>
+  /**
+   * Adds dimensions to every datapoint and event sent from now on. A dimension set on the
+   * datapoint or event itself wins over a global one.
+   */
+  readonly addDimensions: (dimensions: Datapoint.Dimensions) => Effect.Effect<void, ValidationError>
+  /** Stops adding these global dimensions to what is sent from now on. */
+  readonly removeDimensions: (keys: ReadonlyArray<string>) => Effect.Effect<void>
+  /** The global dimensions in force. */
+  readonly dimensions: Effect.Effect<Datapoint.Dimensions>
+  /** What happened to everything accepted so far. */
+  readonly stats: Effect.Effect<Stats>
+}
+
+/**
+ * The accounting of datapoints or events. At every moment
+ * `accepted = delivered + pending + Σ dropped`.
+ *
+ * - `dropped.queueFull`: the queue was full (see `overflow`);
+ * - `dropped.rejected`: the service refused them (a 4xx other than 408, 413, 429, or a redirect);
+ * - `dropped.retriesExhausted`: still failing after `retry.maxElapsed`;
+ * - `dropped.tooLarge`: a single datapoint or event answered with 413;
+ * - `dropped.shutdownDeadline`: not delivered when `shutdownTimeout` ran out at stop;
+ * - `dropped.closed`: sent after the service was stopped.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Stats = {
+  readonly datapoints: PipelineStats
+  readonly events: PipelineStats
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type { PipelineStats }
+
+/**
+ * Options of the Ingest service. Durations accept anything `Duration.decode` does; a number is
+ * milliseconds.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The org access token with the ingest scope. */
+  readonly token: Redacted.Redacted<string>
+  /** The realm, e.g. `us1` or `eu0`; defaults to `us0`. Ignored when `ingestEndpoint` is set. */
+  readonly realm?: string | undefined
+  /** An explicit base URL, e.g. an OpenTelemetry Collector's `http://collector:9943`. */
+  readonly ingestEndpoint?: string | undefined
+  /** `"protobuf"` (default) or `"json"`. */
+  readonly format?: "protobuf" | "json" | undefined
+  /** `"auto"` (default) gzips bodies over 1500 bytes; `"gzip"` always; `"none"` never. */
+  readonly compression?: "auto" | "gzip" | "none" | undefined
+  /** Datapoints (or events) per request; default 1000. */
+  readonly maxBatchSize?: number | undefined
+  /** How long the oldest queued item may wait for its batch to fill; default 1 second. */
+  readonly flushInterval?: Duration.DurationInput | undefined
+  /** Datapoints the queue holds; default 10,000. */
+  readonly queueCapacity?: number | undefined
+  /** Events the queue holds; default 1,000. */
+  readonly eventQueueCapacity?: number | undefined
+  /** What a full queue drops: `"dropNewest"` (default) or `"dropOldest"`. */
+  readonly overflow?: "dropNewest" | "dropOldest" | undefined
+  /** Batches in flight at once per kind (datapoints, events); default 4. */
+  readonly maxConcurrentRequests?: number | undefined
+  /** Time allowed for one request; default 10 seconds. */
+  readonly requestTimeout?: Duration.DurationInput | undefined
+  /** Backoff of retries; defaults `{ initialDelay: 1 s, maxDelay: 30 s, maxElapsed: 5 min, maxRetryAfter: 1 min }`. */
+  readonly retry?: {
+    readonly initialDelay?: Duration.DurationInput | undefined
+    readonly maxDelay?: Duration.DurationInput | undefined
+    readonly maxElapsed?: Duration.DurationInput | undefined
+    /** The longest `Retry-After` honoured. */
+    readonly maxRetryAfter?: Duration.DurationInput | undefined
+  } | undefined
+  /** How long a stop may take to deliver what is queued; default 10 seconds. */
+  readonly shutdownTimeout?: Duration.DurationInput | undefined
+  /** Global dimensions added to everything sent. */
+  readonly dimensions?: Datapoint.Dimensions | undefined
+  /** Appended to the `effect-signalfx/<version>` User-Agent. */
+  readonly userAgent?: string | undefined
+  /** Allow a plain `http://` endpoint on a host other than loopback (the token then travels unencrypted). */
+  readonly allowInsecureHttp?: boolean | undefined
+}
+
+/**
+ * The Ingest service tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Ingest extends Context.Tag("effect-signalfx/Ingest")<Ingest, Service>() {}
+
+/**
+ * Builds the service in the current scope: closing the scope stops it gracefully.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options: Options) => Effect.Effect<
+  Service,
+  ConfigurationError,
+  HttpClient.HttpClient | Scope.Scope
+> = internal.make
+
+/**
+ * The service as a scoped layer. It needs an `HttpClient`: provide `FetchHttpClient.layer` from
+ * `@effect/platform`, or any other client layer.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer, Redacted } from "effect"
+ * import { Ingest } from "effect-signalfx"
+ *
+ * const IngestLive = Ingest.layer({
+ *   token: Redacted.make("MY_TOKEN"),
+ *   realm: "eu0",
+ *   dimensions: { service: "checkout" }
+ * }).pipe(Layer.provide(FetchHttpClient.layer))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<Ingest, ConfigurationError, HttpClient.HttpClient> =>
+  Layer.scoped(Ingest, make(options))
+
+const firstOf = <A>(first: Config.Config<A>, ...rest: ReadonlyArray<Config.Config<A>>): Config.Config<A> =>
+  rest.reduce((config, fallback) => Config.orElse(config, () => fallback), first)
+
+/**
+ * The token, realm and endpoint as the Splunk / SignalFx ecosystem names them:
+ * `SPLUNK_ACCESS_TOKEN` (or `SIGNALFX_ACCESS_TOKEN`), `SPLUNK_REALM` (or `SIGNALFX_REALM`),
+ * `SPLUNK_INGEST_URL` (or `SIGNALFX_INGEST_URL`, `SIGNALFX_INGEST_ENDPOINT`).
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const config: Config.Config<Pick<Options, "token" | "realm" | "ingestEndpoint">> = Config.all({
+  token: firstOf(Config.redacted("SPLUNK_ACCESS_TOKEN"), Config.redacted("SIGNALFX_ACCESS_TOKEN")),
+  realm: Config.option(firstOf(Config.string("SPLUNK_REALM"), Config.string("SIGNALFX_REALM"))),
+  ingestEndpoint: Config.option(
+    firstOf(
+      Config.string("SPLUNK_INGEST_URL"),
+      Config.string("SIGNALFX_INGEST_URL"),
+      Config.string("SIGNALFX_INGEST_ENDPOINT")
+    )
+  )
+}).pipe(Config.map(({ ingestEndpoint, realm, token }) => ({
+  token,
+  realm: Option.getOrUndefined(realm),
+  ingestEndpoint: Option.getOrUndefined(ingestEndpoint)
+})))
+
+/**
+ * The service as a layer whose token, realm and endpoint come from {@link config} (environment
+ * variables by default, or any `ConfigProvider`), the token as a `Redacted`. Other options are
+ * given directly.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer } from "effect"
+ * import { Ingest } from "effect-signalfx"
+ *
+ * // SPLUNK_ACCESS_TOKEN=... SPLUNK_REALM=us1 node app.js
+ * const IngestLive = Ingest.layerConfig({ flushInterval: "2 seconds" }).pipe(
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: Omit<Options, "token" | "realm" | "ingestEndpoint"> = {}
+): Layer.Layer<Ingest, ConfigurationError | ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.scoped(
+    Ingest,
+    Effect.flatMap(config, (fromConfig) => make({ ...options, ...fromConfig }))
+  )

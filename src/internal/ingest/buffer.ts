@@ -1,0 +1,129 @@
+/**
+ * The bounded queue between `send` and the sending fiber. It holds whole `send` calls
+ * (segments) rather than single datapoints, so a `send` of 100 datapoints is one queue
+ * operation, and every segment keeps the global dimensions in force when it was sent.
+ * Items are numbered in arrival order, which is what lets `flush` wait for exactly the items
+ * accepted before it.
+ */
+import type * as Datapoint from "../../Datapoint.js"
+
+/** @internal */
+export interface Segment<A> {
+  readonly items: ReadonlyArray<A>
+  readonly globals: Datapoint.Dimensions
+  /** The sequence number of `items[0]`. */
+  readonly firstSeq: number
+  readonly enqueuedAt: number
+}
+
+/** @internal */
+export const countItems = <A>(segments: ReadonlyArray<Segment<A>>): number => {
+  let count = 0
+  for (const segment of segments) count += segment.items.length
+  return count
+}
+
+/**
+ * Splits segments into the first `count` items and the rest.
+ * @internal
+ */
+export const splitSegments = <A>(
+  segments: ReadonlyArray<Segment<A>>,
+  count: number
+): readonly [ReadonlyArray<Segment<A>>, ReadonlyArray<Segment<A>>] => {
+  const head: Array<Segment<A>> = []
+  const tail: Array<Segment<A>> = []
+  let remaining = count
+  for (const segment of segments) {
+    if (remaining >= segment.items.length) {
+      head.push(segment)
+      remaining -= segment.items.length
+    } else if (remaining > 0) {
+      head.push({ ...segment, items: segment.items.slice(0, remaining) })
+      tail.push({ ...segment, items: segment.items.slice(remaining), firstSeq: segment.firstSeq + remaining })
+      remaining = 0
+    } else {
+      tail.push(segment)
+    }
+  }
+  return [head, tail]
+}
+
+/** @internal */
+export class SegmentBuffer<A> {
+  private segments: Array<Segment<A>> = []
+  private head = 0
+  /** Number of items queued. */
+  size = 0
+  /** The sequence number the next accepted item will get. */
+  nextSeq = 0
+
+  constructor(readonly capacity: number) {}
+
+  get free(): number {
+    return this.capacity - this.size
+  }
+
+  /** The sequence number of the oldest queued item, or `nextSeq` when empty. */
+  get headSeq(): number {
+    return this.size === 0 ? this.nextSeq : this.segments[this.head]!.firstSeq
+  }
+
+  get oldestEnqueuedAt(): number | undefined {
+    return this.size === 0 ? undefined : this.segments[this.head]!.enqueuedAt
+  }
+
+  /** Appends the items; the caller has made room for them. */
+  offer(items: ReadonlyArray<A>, globals: Datapoint.Dimensions, now: number): void {
+    if (items.length === 0) return
+    this.segments.push({ items, globals, firstSeq: this.nextSeq, enqueuedAt: now })
+    this.nextSeq += items.length
+    this.size += items.length
+  }
+
+  /** Removes up to `max` items from the front. */
+  take(max: number): ReadonlyArray<Segment<A>> {
+    const taken: Array<Segment<A>> = []
+    let remaining = max
+    while (remaining > 0 && this.head < this.segments.length) {
+      const segment = this.segments[this.head]!
+      if (segment.items.length <= remaining) {
+        taken.push(segment)
+        remaining -= segment.items.length
+        this.head++
+      } else {
+        const [first, rest] = splitSegments([segment], remaining)
+        taken.push(first[0]!)
+        this.segments[this.head] = rest[0]!
+        remaining = 0
+      }
+    }
+    this.size -= max - remaining
+    this.compact()
+    return taken
+  }
+
+  /** Drops up to `count` of the oldest items; returns how many were dropped. */
+  dropOldest(count: number): number {
+    return countItems(this.take(count))
+  }
+
+  /** Empties the queue; returns how many items it held. */
+  clear(): number {
+    const count = this.size
+    this.segments = []
+    this.head = 0
+    this.size = 0
+    return count
+  }
+
+  private compact(): void {
+    if (this.head === this.segments.length) {
+      this.segments = []
+      this.head = 0
+    } else if (this.head > 1024 && this.head * 2 > this.segments.length) {
+      this.segments = this.segments.slice(this.head)
+      this.head = 0
+    }
+  }
+}

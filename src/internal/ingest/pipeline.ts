@@ -1,0 +1,293 @@
+/**
+ * One ingest pipeline (datapoints, or events): the bounded queue, the consumer fiber that turns
+ * it into batches, and the delivery of each batch with retries, splitting and accounting.
+ *
+ * A batch leaves when it is full (`maxBatchSize`) or when its oldest item has waited
+ * `flushInterval` (a linger, as in the OpenTelemetry batch processor), and right away on `flush`
+ * and on close. The consumer takes a batch only when one of `maxConcurrentRequests` slots is
+ * free, so memory is bounded by the queue plus the batches in flight even when the service
+ * stalls; a full queue drops per the `overflow` option and counts what it drops.
+ */
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
+import * as FiberSet from "effect/FiberSet"
+import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import * as zlib from "node:zlib"
+import type * as Datapoint from "../../Datapoint.js"
+import { ClosedError } from "../../SignalFxError.js"
+import type { Segment } from "./buffer.js"
+import { countItems, SegmentBuffer, splitSegments } from "./buffer.js"
+import type { ResolvedOptions } from "./options.js"
+import { AUTO_GZIP_THRESHOLD } from "./options.js"
+import type { DropReason } from "./stats.js"
+import { StatsRecorder } from "./stats.js"
+import type { AttemptFailure, Transport } from "./transport.js"
+import { retrySchedule } from "./transport.js"
+
+/** @internal */
+export interface PipelineConfig<A> {
+  readonly kind: "datapoints" | "events"
+  readonly path: string
+  readonly capacity: number
+  readonly contentType: string
+  readonly encode: (segments: ReadonlyArray<Segment<A>>) => Uint8Array
+}
+
+/** @internal */
+export interface Pipeline<A> {
+  readonly offer: (items: ReadonlyArray<A>, globals: Datapoint.Dimensions) => Effect.Effect<void, ClosedError>
+  readonly flush: Effect.Effect<void>
+  /** Stops accepting, sends what is queued, and gives up at the shutdown deadline. */
+  readonly close: Effect.Effect<void>
+  readonly stats: StatsRecorder
+}
+
+/** The items of one batch that are still in flight; its `firstSeq` holds back `flush`. */
+interface Batch {
+  readonly firstSeq: number
+  remaining: number
+}
+
+const gzip = (body: Uint8Array): Effect.Effect<Uint8Array> =>
+  Effect.async<Uint8Array>((resume) => {
+    zlib.gzip(body, (error, result) => resume(error === null ? Effect.succeed(result) : Effect.die(error)))
+  })
+
+/** @internal */
+export const makePipeline = <A>(
+  config: PipelineConfig<A>,
+  options: ResolvedOptions,
+  transport: Transport
+): Effect.Effect<Pipeline<A>, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const { kind } = config
+    const buffer = new SegmentBuffer<A>(config.capacity)
+    const stats = new StatsRecorder(kind)
+    const clock = yield* Effect.clock
+    const wake = yield* Effect.makeLatch(false)
+    const slots = yield* Effect.makeSemaphore(options.maxConcurrentRequests)
+    const throttleGate = yield* Effect.makeSemaphore(1)
+    const fibers = yield* FiberSet.make()
+    const schedule = retrySchedule(options.retry)
+    const inflight = new Set<Batch>()
+    const waiters = new Set<{ readonly target: number; readonly deferred: Deferred.Deferred<void> }>()
+    let throttled = false
+    let closing = false
+    let flushTarget = 0
+    let droppedWhileFull = 0
+
+    /** Every item numbered below this is delivered or dropped. */
+    const settledBelow = (): number => {
+      let low = buffer.headSeq
+      for (const batch of inflight) if (batch.firstSeq < low) low = batch.firstSeq
+      return low
+    }
+
+    const notifyWaiters = (): void => {
+      if (waiters.size === 0) return
+      const low = settledBelow()
+      for (const waiter of waiters) {
+        if (waiter.target <= low) {
+          waiters.delete(waiter)
+          Deferred.unsafeDone(waiter.deferred, Exit.void)
+        }
+      }
+    }
+
+    const awaitSettled = (target: number): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        if (settledBelow() >= target) return Effect.void
+        const deferred = Deferred.unsafeMake<void>(FiberId.none)
+        const waiter = { target, deferred }
+        waiters.add(waiter)
+        return Deferred.await(deferred).pipe(Effect.ensuring(Effect.sync(() => waiters.delete(waiter))))
+      })
+
+    const settle = (batch: Batch, outcome: "delivered" | DropReason, count: number): void => {
+      batch.remaining -= count
+      if (outcome === "delivered") stats.deliver(count)
+      else stats.drop(outcome, count)
+    }
+
+    const offer: Pipeline<A>["offer"] = (items, globals) =>
+      Effect.suspend(() => {
+        const count = items.length
+        if (count === 0) return Effect.void
+        stats.accept(count)
+        if (closing) {
+          stats.drop("closed", count)
+          return Effect.fail(new ClosedError({ what: kind, count }))
+        }
+        let accepted = items
+        let dropped = 0
+        if (count > buffer.free) {
+          if (options.overflow === "dropNewest") {
+            accepted = items.slice(0, buffer.free)
+            dropped = count - buffer.free
+          } else if (count >= buffer.capacity) {
+            dropped = buffer.clear() + count - buffer.capacity
+            accepted = items.slice(count - buffer.capacity)
+          } else {
+            dropped = buffer.dropOldest(count - buffer.free)
+          }
+        }
+        const wasEmpty = buffer.size === 0
+        buffer.offer(accepted, globals, clock.unsafeCurrentTimeMillis())
+        if (wasEmpty || buffer.size >= options.maxBatchSize) wake.unsafeOpen()
+        if (dropped > 0) {
+          stats.drop("queueFull", dropped)
+          notifyWaiters()
+          const first = droppedWhileFull === 0
+          droppedWhileFull += dropped
+          return first
+            ? Effect.logWarning(
+              `The ${kind} queue is full (${buffer.capacity}): dropping the ${
+                options.overflow === "dropNewest" ? "newest" : "oldest"
+              } ${kind} until it drains`
+            )
+            : Effect.void
+        }
+        if (droppedWhileFull > 0) {
+          const total = droppedWhileFull
+          droppedWhileFull = 0
+          return Effect.logWarning(`The ${kind} queue recovered; ${total} ${kind} were dropped while it was full`)
+        }
+        return Effect.void
+      }).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "Ingest" }))
+
+    const attempt = (body: Uint8Array, gzipped: boolean, isRetry: () => boolean) =>
+      Effect.suspend(() => {
+        stats.request(body.length, isRetry())
+        const post = transport.post(config.path, body, config.contentType, gzipped)
+        return throttled ? throttleGate.withPermits(1)(post) : post
+      }).pipe(
+        Effect.tapBoth({
+          onSuccess: () => Effect.sync(() => (throttled = false)),
+          onFailure: (failure: AttemptFailure) =>
+            Effect.sync(() => {
+              if (failure._tag === "Retryable" && failure.throttled) throttled = true
+            })
+        })
+      )
+
+    const send = (batch: Batch, segments: ReadonlyArray<Segment<A>>): Effect.Effect<void> =>
+      Effect.gen(function*() {
+        const count = countItems(segments)
+        const encoded = config.encode(segments)
+        const gzipped = options.compression === "gzip" ||
+          (options.compression === "auto" && encoded.length > AUTO_GZIP_THRESHOLD)
+        const body = gzipped ? yield* gzip(encoded) : encoded
+        let attempts = 0
+        const outcome = yield* attempt(body, gzipped, () => attempts++ > 0).pipe(
+          Effect.retry(schedule),
+          Effect.either
+        )
+        if (outcome._tag === "Right") return settle(batch, "delivered", count)
+        const failure = outcome.left
+        switch (failure._tag) {
+          case "TooLarge": {
+            if (count === 1) {
+              settle(batch, "tooLarge", 1)
+              return yield* Effect.logWarning(`Dropped one ${kind.slice(0, -1)} too large to send: ${failure.reason}`)
+            }
+            const [first, second] = splitSegments(segments, Math.ceil(count / 2))
+            yield* send(batch, first)
+            return yield* send(batch, second)
+          }
+          case "Rejected":
+            settle(batch, "rejected", count)
+            return yield* Effect.logWarning(`SignalFx rejected ${count} ${kind}, which are dropped: ${failure.reason}`)
+          case "Retryable":
+            settle(batch, "retriesExhausted", count)
+            return yield* Effect.logWarning(
+              `Gave up on ${count} ${kind} after ${attempts} attempts within ${
+                Duration.format(options.retry.maxElapsed)
+              }: ${failure.reason}`
+            )
+        }
+      })
+
+    const deliver = (segments: ReadonlyArray<Segment<A>>) => {
+      const batch: Batch = { firstSeq: segments[0]!.firstSeq, remaining: countItems(segments) }
+      inflight.add(batch)
+      return send(batch, segments).pipe(
+        Effect.onExit((exit) =>
+          Effect.suspend(() => {
+            if (Exit.isSuccess(exit) || batch.remaining === 0) return Effect.void
+            const remaining = batch.remaining
+            if (Exit.isInterrupted(exit)) {
+              settle(batch, "shutdownDeadline", remaining)
+              return Effect.void
+            }
+            settle(batch, "rejected", remaining)
+            return Effect.logError(`Dropped ${remaining} ${kind} after an unexpected failure`, exit.cause)
+          })
+        ),
+        Effect.ensuring(Effect.sync(() => {
+          inflight.delete(batch)
+          notifyWaiters()
+        })),
+        Effect.ensuring(slots.release(1))
+      )
+    }
+
+    const consumer = Effect.gen(function*() {
+      while (true) {
+        if (buffer.size === 0) {
+          if (closing) return
+          wake.unsafeClose()
+          yield* wake.await
+          continue
+        }
+        const urgent = closing || buffer.headSeq < flushTarget || buffer.size >= options.maxBatchSize
+        if (!urgent) {
+          const wait = buffer.oldestEnqueuedAt! + options.flushIntervalMillis - clock.unsafeCurrentTimeMillis()
+          if (wait > 0) {
+            wake.unsafeClose()
+            yield* Effect.raceFirst(Effect.sleep(wait), wake.await)
+            continue
+          }
+        }
+        yield* slots.take(1)
+        // Taking items and handing them to their fiber must not be torn apart by an interruption.
+        yield* Effect.uninterruptible(Effect.suspend(() => {
+          const segments = buffer.take(options.maxBatchSize)
+          if (segments.length === 0) return slots.release(1)
+          return Effect.asVoid(FiberSet.run(fibers, deliver(segments)))
+        }))
+      }
+    }).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "Ingest" }))
+
+    const consumerFiber = yield* Effect.forkScoped(consumer)
+
+    const flush = Effect.suspend(() => {
+      const target = buffer.nextSeq
+      if (target > flushTarget) flushTarget = target
+      wake.unsafeOpen()
+      return awaitSettled(target)
+    })
+
+    const close = Effect.gen(function*() {
+      closing = true
+      wake.unsafeOpen()
+      const drained = yield* awaitSettled(buffer.nextSeq).pipe(Effect.timeoutOption(options.shutdownTimeout))
+      if (Option.isSome(drained)) return
+      yield* Fiber.interrupt(consumerFiber)
+      yield* FiberSet.clear(fibers)
+      const left = buffer.clear()
+      stats.drop("shutdownDeadline", left)
+      notifyWaiters()
+      yield* Effect.logWarning(
+        `Shutdown deadline of ${
+          Duration.format(options.shutdownTimeout)
+        } reached: ${stats.dropped.shutdownDeadline} ${kind} were not delivered`
+      )
+    }).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "Ingest" }))
+
+    return { offer, flush, close, stats }
+  })

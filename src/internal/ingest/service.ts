@@ -1,0 +1,99 @@
+/**
+ * Assembles the Ingest service: validation in `send`, two pipelines (datapoints and events)
+ * sharing one transport, the global dimensions, and the graceful stop as a scope finalizer.
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Scope from "effect/Scope"
+import type * as Datapoint from "../../Datapoint.js"
+import type * as Event from "../../Event.js"
+import type * as Ingest from "../../Ingest.js"
+import type { ClosedError, ConfigurationError, ValidationError } from "../../SignalFxError.js"
+import { validateDatapoints, validateDimensionsRecord, validateEvent, validateEvents } from "../validation.js"
+import * as jsonCodec from "../wire/json.js"
+import * as protobufCodec from "../wire/protobuf.js"
+import * as options_ from "./options.js"
+import { makePipeline } from "./pipeline.js"
+import { makeTransport } from "./transport.js"
+
+const textEncoder = new TextEncoder()
+
+/** @internal */
+export const make = (
+  options: Ingest.Options
+): Effect.Effect<Ingest.Service, ConfigurationError, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.gen(function*() {
+    const resolved = yield* options_.resolve(options)
+    const transport = yield* makeTransport(resolved)
+    const protobuf = resolved.format === "protobuf"
+    const datapoints = yield* makePipeline<Datapoint.Validated>(
+      {
+        kind: "datapoints",
+        path: "/v2/datapoint",
+        capacity: resolved.queueCapacity,
+        contentType: protobuf ? "application/x-protobuf" : "application/json",
+        encode: protobuf
+          ? protobufCodec.encodeDatapointSegments
+          : (segments) => textEncoder.encode(jsonCodec.encodeDatapointSegments(segments))
+      },
+      resolved,
+      transport
+    )
+    const events = yield* makePipeline<Event.Validated>(
+      {
+        kind: "events",
+        path: "/v2/event",
+        capacity: resolved.eventQueueCapacity,
+        contentType: protobuf ? "application/x-protobuf" : "application/json",
+        encode: protobuf
+          ? protobufCodec.encodeEventSegments
+          : (segments) => textEncoder.encode(jsonCodec.encodeEventSegments(segments))
+      },
+      resolved,
+      transport
+    )
+
+    // Replaced, never mutated: queued segments keep the dimensions in force when they were sent.
+    let globals: Datapoint.Dimensions = resolved.dimensions
+
+    // Registered after the pipelines, so it runs before their fibers are interrupted.
+    yield* Effect.addFinalizer(() =>
+      Effect.all([datapoints.close, events.close], { concurrency: "unbounded", discard: true })
+    )
+
+    const service: Ingest.Service = {
+      send: (input) =>
+        Effect.suspend((): Effect.Effect<void, ValidationError | ClosedError> => {
+          const validated = validateDatapoints(input, globals)
+          return Either.isLeft(validated) ? Effect.fail(validated.left) : datapoints.offer(validated.right, globals)
+        }),
+      sendEvent: (input) =>
+        Effect.suspend((): Effect.Effect<void, ValidationError | ClosedError> => {
+          const validated = validateEvent(input, globals)
+          return Either.isLeft(validated) ? Effect.fail(validated.left) : events.offer([validated.right], globals)
+        }),
+      sendEvents: (input) =>
+        Effect.suspend((): Effect.Effect<void, ValidationError | ClosedError> => {
+          const validated = validateEvents(input, globals)
+          return Either.isLeft(validated) ? Effect.fail(validated.left) : events.offer(validated.right, globals)
+        }),
+      flush: Effect.all([datapoints.flush, events.flush], { concurrency: "unbounded", discard: true }),
+      addDimensions: (dimensions) =>
+        Effect.suspend((): Effect.Effect<void, ValidationError> => {
+          const validated = validateDimensionsRecord(dimensions)
+          if (Either.isLeft(validated)) return Effect.fail(validated.left)
+          globals = { ...globals, ...validated.right }
+          return Effect.void
+        }),
+      removeDimensions: (keys) =>
+        Effect.sync(() => {
+          const next: Record<string, string> = { ...globals }
+          for (const key of keys) delete next[key]
+          globals = next
+        }),
+      dimensions: Effect.sync(() => globals),
+      stats: Effect.sync(() => ({ datapoints: datapoints.stats.snapshot(), events: events.stats.snapshot() }))
+    }
+    return service
+  })
