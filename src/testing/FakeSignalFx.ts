@@ -95,7 +95,7 @@ export interface RecordedRequest {
   readonly method: string
   /** The request target as sent: path and query string. */
   readonly path: string
-  /** Lower-cased names; the value of `X-SF-Token` is replaced by {@link redacted}. */
+  /** Lower-cased names; the values of `X-SF-Token` and `Authorization` are replaced by {@link redacted}. */
   readonly headers: Readonly<Record<string, string>>
   /** The status answered, or `undefined` when the connection was reset or left hanging. */
   readonly status: number | undefined
@@ -108,12 +108,22 @@ export interface RecordedRequest {
 }
 
 /**
- * What recorded headers show in place of a token.
+ * What recorded headers show in place of a token (`X-SF-Token`, and `Authorization` too).
+ *
+ * @example
+ * ```ts
+ * import { FakeSignalFx } from "effect-signalfx/testing"
+ *
+ * const server = await FakeSignalFx.start()
+ * // ... after the code under test sent something:
+ * console.log(server.requests().every((r) => r.headers["x-sf-token"] === FakeSignalFx.redacted)) // true
+ * await server.close()
+ * ```
  *
  * @since 0.1.0
  * @category models
  */
-export const redacted = "<redacted>"
+export const redacted: string = internal.REDACTED
 
 /**
  * A batch the server accepted, as passed to {@link Options.onBatch}.
@@ -175,7 +185,17 @@ export const respond = (
 ): Fault => ({ _tag: "Respond", status, ...options })
 
 /**
- * A `Delay` fault: the request is served normally after `millis` milliseconds.
+ * A `Delay` fault: the request is served normally after `millis` milliseconds. Use it to test a
+ * client's timeout.
+ *
+ * @example
+ * ```ts
+ * import { FakeSignalFx } from "effect-signalfx/testing"
+ *
+ * const server = await FakeSignalFx.start()
+ * server.fault("/v2/event", [FakeSignalFx.delay(6_000)])
+ * await server.close()
+ * ```
  *
  * @since 0.1.0
  * @category faults
@@ -183,7 +203,16 @@ export const respond = (
 export const delay = (millis: number): Fault => ({ _tag: "Delay", millis })
 
 /**
- * A `Hang` fault: the request is never answered.
+ * A `Hang` fault: the request is never answered; `server.close()` ends it.
+ *
+ * @example
+ * ```ts
+ * import { FakeSignalFx } from "effect-signalfx/testing"
+ *
+ * const server = await FakeSignalFx.start()
+ * server.fault("/v2/datapoint", [FakeSignalFx.hang])
+ * await server.close()
+ * ```
  *
  * @since 0.1.0
  * @category faults
@@ -191,7 +220,18 @@ export const delay = (millis: number): Fault => ({ _tag: "Delay", millis })
 export const hang: Fault = { _tag: "Hang" }
 
 /**
- * A `Reset` fault: the connection is destroyed before or after the body was read.
+ * A `Reset` fault: the connection is destroyed before or after the body was read. After the
+ * body, the sender cannot know whether the data arrived: the case a retrying client must think
+ * about.
+ *
+ * @example
+ * ```ts
+ * import { FakeSignalFx } from "effect-signalfx/testing"
+ *
+ * const server = await FakeSignalFx.start()
+ * server.fault("/v2/datapoint", [FakeSignalFx.resetConnection("afterBody")])
+ * await server.close()
+ * ```
  *
  * @since 0.1.0
  * @category faults
@@ -200,6 +240,15 @@ export const resetConnection = (when: "beforeBody" | "afterBody"): Fault => ({ _
 
 /**
  * A `Redirect` fault, `307` unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * import { FakeSignalFx } from "effect-signalfx/testing"
+ *
+ * const server = await FakeSignalFx.start()
+ * server.fault("/v2/datapoint", [FakeSignalFx.redirect("http://127.0.0.1:1/v2/datapoint")])
+ * await server.close()
+ * ```
  *
  * @since 0.1.0
  * @category faults
@@ -325,6 +374,22 @@ export const make = (options?: Options): Effect.Effect<Server, never, Scope.Scop
 
 /**
  * A layer providing {@link FakeSignalFx}, closed when the layer is released.
+ *
+ * @example
+ * ```ts
+ * import { FakeSignalFx } from "effect-signalfx/testing"
+ * import { layer } from "@effect/vitest"
+ * import { Effect } from "effect"
+ *
+ * layer(FakeSignalFx.layer({ tokens: ["t"] }))("my exporter", (it) => {
+ *   it.effect("sends", () =>
+ *     Effect.gen(function*() {
+ *       const server = yield* FakeSignalFx.FakeSignalFx
+ *       // ... run the code under test against server.url ...
+ *       console.log(server.requests().length)
+ *     }))
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category layers

@@ -93,6 +93,8 @@ describe("search queries", () => {
   it("field:value, field:*, wildcards and quoted values", async () => {
     assert.strictEqual((await search("metrictimeseries", { query: "host:server1" })).count, 2)
     assert.strictEqual((await search("metrictimeseries", { query: "host:*" })).count, 3)
+    assert.strictEqual((await search("metrictimeseries", { query: "*:*" })).count, 5)
+    assert.strictEqual((await search("metrictimeseries", { query: "*" })).count, 5)
     assert.strictEqual((await search("metrictimeseries", { query: "host:server?" })).count, 3)
     assert.strictEqual((await search("metrictimeseries", { query: "sf_metric:cpu.*" })).count, 2)
     assert.strictEqual((await search("metric", { query: "name:*.total" })).count, 1)
@@ -138,7 +140,9 @@ describe("search queries", () => {
 
   it("answers 400 to a bad query or bad paging", async () => {
     for (
-      const params of [{ query: "host:(server1" }, { query: "host" }, { limit: "-1" }, { offset: "9990", limit: "20" }]
+      const params of [{ query: "host:(server1" }, { query: "host" }, { query: ":x" }, { query: "host:a OR" }, {
+        limit: "-1"
+      }, { offset: "9990", limit: "20" }]
     ) {
       const response = await api(server, "GET", `/v2/metrictimeseries?${new URLSearchParams(params)}`)
       assert.strictEqual(response.status, 400, JSON.stringify(params))

@@ -114,7 +114,15 @@ class Parser {
       return inner
     }
     const field = this.parseField()
-    if (field === "*") return () => true
+    if (field === "*") {
+      // `*` and `*:*` both mean every object.
+      if (this.text[this.position] === ":") {
+        this.position++
+        this.parseValue()
+      }
+      return () => true
+    }
+    if (field === "") this.fail("a field name is missing")
     if (this.text[this.position] !== ":") this.fail(`expected \`:\` after ${JSON.stringify(field)}`)
     this.position++
     if (field === "_exists_" || field === "_missing_") {

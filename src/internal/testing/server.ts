@@ -31,7 +31,8 @@ import { FaultScripts } from "./faults.js"
 import type { Kind, RestResult } from "./metadataStore.js"
 import { MetadataStore } from "./metadataStore.js"
 
-const REDACTED = "<redacted>"
+/** @internal */
+export const REDACTED = "<redacted>"
 const SECRET_HEADERS: ReadonlySet<string> = new Set(["x-sf-token", "authorization"])
 
 /** An answer short of success, raised anywhere in the handler and written by its one catch. */
