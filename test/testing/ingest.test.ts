@@ -266,3 +266,21 @@ describe("bad input", () => {
     assert.deepStrictEqual(await unknown.json(), { code: 404, message: "no such endpoint" })
   })
 })
+
+describe("a throwing onBatch", () => {
+  it("answers 500 with the listener's message and records the request", async () => {
+    const failing = await FakeSignalFx.start({
+      onBatch: () => {
+        throw new Error("listener broke")
+      }
+    })
+    try {
+      const response = await postJson(failing, "/v2/event", [{ eventType: "e" }])
+      assert.strictEqual(response.status, 500)
+      assert.include(await response.text(), "listener broke")
+      assert.deepStrictEqual(failing.requests().map((request) => request.status), [500])
+    } finally {
+      await failing.close()
+    }
+  })
+})

@@ -297,21 +297,20 @@ export const start = async (options: Options = {}): Promise<Server> => {
       const result = rest(method, segments.slice(1), params, decompress(body, req.headers["content-encoding"]))
       send(result.status, result.body === undefined ? "" : stringify(result.body))
     } catch (error) {
-      if (!(error instanceof HttpError)) throw error
-      send(error.status, stringify({ code: error.status, message: error.message }))
+      if (error instanceof HttpError) {
+        send(error.status, stringify({ code: error.status, message: error.message }))
+        return
+      }
+      // A client gone mid-body has nobody left to answer; anything else (a throwing onBatch) is a 500.
+      if (req.socket.destroyed || closing.signal.aborted) throw error
+      send(500, stringify({ code: 500, message: String(error) }))
     }
   }
 
   const server = http.createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      // A delay cut short by close, a client gone mid-body: nothing is left to answer.
-      if (closing.signal.aborted || res.headersSent || req.socket.destroyed) {
-        req.socket.destroy()
-        return
-      }
-      res.writeHead(500, { "content-type": "application/json" })
-      res.end(stringify({ code: 500, message: String(error) }))
-    })
+    // What escapes `handle` is a delay cut short by close or a client gone mid-body: nothing is
+    // left to answer, and the connection is no longer in a known state.
+    handle(req, res).catch(() => req.socket.destroy())
   })
 
   await new Promise<void>((resolve, reject) => {
