@@ -1,0 +1,370 @@
+/**
+ * The Promise facade: a `SignalFx` client for code that does not use Effect.
+ *
+ * It is a thin layer over the {@link Ingest} service, run by a `ManagedRuntime`: the same
+ * validation, batching, retries and accounting. Promises reject only for invalid input or a
+ * stopped client, with the library's own error classes, so `instanceof` works.
+ *
+ * A client never keeps the process alive by itself: an idle client lets a script end, and a
+ * script that sends and simply ends still delivers what it sent (the client flushes when Node
+ * runs out of work, within `shutdownTimeout`). `process.exit()` ends the process at once and
+ * cannot be waited for: `await sfx.stop()` before it.
+ *
+ * @example
+ * ```ts
+ * import { SignalFx } from "effect-signalfx/promise"
+ *
+ * const sfx = new SignalFx("MY_TOKEN", { realm: "us1", dimensions: { service: "checkout" } })
+ * await sfx.send({
+ *   gauges: [{ metric: "cpu.utilization", value: 42.5, dimensions: { host: "server1" } }],
+ *   cumulative_counters: [{ metric: "requests.total", value: 1234 }]
+ * })
+ * await sfx.sendEvent({ eventType: "deployments", properties: { version: "1.2.3" } })
+ * await sfx.stop()
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Cause from "effect/Cause"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Redacted from "effect/Redacted"
+import * as util from "node:util"
+import type * as Datapoint from "../Datapoint.js"
+import type * as Event from "../Event.js"
+import * as Ingest from "../Ingest.js"
+import { resolve } from "../internal/ingest/options.js"
+import { unrefClock } from "../internal/promise/clock.js"
+import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
+import { ConfigurationError } from "../SignalFxError.js"
+
+/**
+ * Every option of the Ingest service except the token, which is the constructor's first
+ * argument. Durations given as numbers are milliseconds (`"2 seconds"` works too).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {}
+
+/**
+ * A SignalFx ingest client with a Promise API.
+ *
+ * @example
+ * ```ts
+ * import { SignalFx, ValidationError } from "effect-signalfx/promise"
+ *
+ * const sfx = new SignalFx("MY_TOKEN", { realm: "eu0" })
+ * try {
+ *   await sfx.send({ gauges: [{ metric: "", value: 1 }] })
+ * } catch (error) {
+ *   if (error instanceof ValidationError) console.error(error.message)
+ * }
+ * await sfx.stop()
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export class SignalFx {
+  /**
+   * A client whose token, realm and endpoint come from the environment: `SPLUNK_ACCESS_TOKEN`
+   * (or `SIGNALFX_ACCESS_TOKEN`), `SPLUNK_REALM` (or `SIGNALFX_REALM`), `SPLUNK_INGEST_URL`
+   * (or `SIGNALFX_INGEST_URL`, `SIGNALFX_INGEST_ENDPOINT`). Throws a `ConfigurationError`
+   * when no token is set.
+   *
+   * @example
+   * ```ts
+   * import { SignalFx } from "effect-signalfx/promise"
+   *
+   * // SPLUNK_ACCESS_TOKEN=... SPLUNK_REALM=us1 node app.js
+   * const sfx = SignalFx.fromEnv({ dimensions: { service: "checkout" } })
+   * ```
+   *
+   * @since 0.1.0
+   */
+  static fromEnv(options: Omit<SignalFxOptions, "realm" | "ingestEndpoint"> = {}): SignalFx {
+    const config = Effect.runSyncExit(Ingest.config)
+    if (Exit.isFailure(config)) {
+      throw new ConfigurationError({
+        option: "token",
+        reason: "set SPLUNK_ACCESS_TOKEN (or SIGNALFX_ACCESS_TOKEN) in the environment"
+      })
+    }
+    const { token, ...endpoint } = config.value
+    return new SignalFx(token, { ...options, ...endpoint })
+  }
+
+  readonly #runtime: ManagedRuntime.ManagedRuntime<Ingest.Ingest, ConfigurationError>
+  readonly #service: Ingest.Service
+  readonly #endpoint: string
+  readonly #shutdownTimeoutMillis: number
+  readonly #removeExitHook: () => void
+  #stopping: Promise<void> | undefined
+  #exitFlush: Promise<void> | undefined
+  #exitDeadline: number | undefined
+
+  /**
+   * Checks the options and starts the client. Throws a `ConfigurationError` right away for an
+   * unusable option (an empty token, a malformed URL, a realm that is not one).
+   *
+   * @since 0.1.0
+   */
+  constructor(token: string | Redacted.Redacted<string>, options: SignalFxOptions = {}) {
+    // The token is wrapped at once; the plain string is never stored on the client.
+    const ingestOptions: Ingest.Options = {
+      ...options,
+      token: Redacted.isRedacted(token) ? token : Redacted.make(token)
+    }
+    const resolved = resolve(ingestOptions)
+    if (Either.isLeft(resolved)) throw resolved.left
+    this.#endpoint = resolved.right.endpoint.href
+    this.#shutdownTimeoutMillis = Duration.toMillis(resolved.right.shutdownTimeout)
+
+    // Built now rather than on first use: every method can then reach the service directly,
+    // and `stats()` stays synchronous. The unref'd clock keeps the linger and backoff timers
+    // from holding the process open.
+    this.#runtime = ManagedRuntime.make(
+      Layer.scoped(Ingest.Ingest, Effect.withClock(Ingest.make(ingestOptions), unrefClock)).pipe(
+        Layer.provide(FetchHttpClient.layer)
+      )
+    )
+    const built = this.#runtime.runSyncExit(Ingest.Ingest)
+    if (Exit.isFailure(built)) {
+      void this.#runtime.dispose()
+      throw Cause.squash(built.cause)
+    }
+    this.#service = built.value
+    this.#removeExitHook = onBeforeExit(() => this.#flushBeforeExit())
+  }
+
+  /**
+   * The ingest base URL the client sends to.
+   *
+   * @since 0.1.0
+   */
+  get endpoint(): string {
+    return this.#endpoint
+  }
+
+  /**
+   * Validates the datapoints and queues them for sending. Resolves once they are accepted;
+   * rejects with a `ValidationError` listing every problem (and then nothing of the call is
+   * sent), or with a `ClosedError` after {@link stop}. Network trouble never rejects: it is
+   * retried, and what still fails is counted in {@link stats}.
+   *
+   * @example
+   * ```ts
+   * import { SignalFx } from "effect-signalfx/promise"
+   *
+   * const sfx = new SignalFx("MY_TOKEN")
+   * await sfx.send({
+   *   gauges: [{ metric: "queue.depth", value: 12, timestamp: Date.now() }],
+   *   counters: [{ metric: "requests", value: 3, dimensions: { route: "/home" } }],
+   *   cumulative_counters: [{ metric: "bytes.total", value: 123456789 }]
+   * })
+   * ```
+   *
+   * @since 0.1.0
+   */
+  send(datapoints: Datapoint.Datapoints): Promise<void> {
+    return this.#run(this.#service.send(datapoints))
+  }
+
+  /**
+   * Validates one event and queues it; rejects like {@link send}.
+   *
+   * @example
+   * ```ts
+   * import { SignalFx } from "effect-signalfx/promise"
+   *
+   * const sfx = new SignalFx("MY_TOKEN")
+   * await sfx.sendEvent({
+   *   eventType: "deployments",
+   *   category: "USER_DEFINED",
+   *   dimensions: { service: "checkout" },
+   *   properties: { version: "1.2.3" }
+   * })
+   * ```
+   *
+   * @since 0.1.0
+   */
+  sendEvent(event: Event.Event): Promise<void> {
+    return this.#run(this.#service.sendEvent(event))
+  }
+
+  /**
+   * Validates several events and queues them; error paths start with the index.
+   *
+   * @since 0.1.0
+   */
+  sendEvents(events: ReadonlyArray<Event.Event>): Promise<void> {
+    return this.#run(this.#service.sendEvents(events))
+  }
+
+  /**
+   * Resolves once everything sent so far was delivered or dropped (see {@link stats}). Never
+   * rejects. The process stays alive while it waits.
+   *
+   * @since 0.1.0
+   */
+  flush(): Promise<void> {
+    return hold(this.#run(this.#service.flush))
+  }
+
+  /**
+   * Adds dimensions to every datapoint and event sent from now on; a dimension given on the
+   * datapoint or event itself wins. Throws a `ValidationError` for a bad key or value.
+   *
+   * @example
+   * ```ts
+   * import { SignalFx } from "effect-signalfx/promise"
+   *
+   * const sfx = new SignalFx("MY_TOKEN")
+   * sfx.addDimensions({ host: "server1", region: "eu-west-1" })
+   * sfx.removeDimensions(["region"])
+   * console.log(sfx.dimensions()) // { host: "server1" }
+   * ```
+   *
+   * @since 0.1.0
+   */
+  addDimensions(dimensions: Datapoint.Dimensions): void {
+    runSync(this.#service.addDimensions(dimensions))
+  }
+
+  /**
+   * Stops adding these global dimensions to what is sent from now on.
+   *
+   * @since 0.1.0
+   */
+  removeDimensions(keys: ReadonlyArray<string>): void {
+    runSync(this.#service.removeDimensions(keys))
+  }
+
+  /**
+   * The global dimensions in force.
+   *
+   * @since 0.1.0
+   */
+  dimensions(): Datapoint.Dimensions {
+    return runSync(this.#service.dimensions)
+  }
+
+  /**
+   * What became of everything accepted so far, per kind: at every moment
+   * `accepted = delivered + pending + Σ dropped`.
+   *
+   * @example
+   * ```ts
+   * import { SignalFx } from "effect-signalfx/promise"
+   *
+   * const sfx = new SignalFx("MY_TOKEN")
+   * await sfx.send({ gauges: [{ metric: "cpu", value: 1 }] })
+   * await sfx.flush()
+   * const { delivered, dropped } = sfx.stats().datapoints
+   * console.log(delivered, dropped.retriesExhausted)
+   * ```
+   *
+   * @since 0.1.0
+   */
+  stats(): Ingest.Stats {
+    return runSync(this.#service.stats)
+  }
+
+  /**
+   * Stops accepting data and delivers what is queued, giving up at `shutdownTimeout` (what is
+   * left then is counted as `dropped.shutdownDeadline`). Calling it again returns the same
+   * promise. Afterwards `send` rejects with a `ClosedError`.
+   *
+   * @since 0.1.0
+   */
+  stop(): Promise<void> {
+    if (this.#stopping === undefined) {
+      this.#removeExitHook()
+      this.#stopping = hold(this.#runtime.dispose())
+    }
+    return this.#stopping
+  }
+
+  /**
+   * @since 0.1.0
+   */
+  toJSON(): { readonly endpoint: string; readonly stopped: boolean; readonly stats: Ingest.Stats } {
+    return { endpoint: this.#endpoint, stopped: this.#stopping !== undefined, stats: this.stats() }
+  }
+
+  /**
+   * @since 0.1.0
+   */
+  toString(): string {
+    return `SignalFx(${this.#endpoint})`
+  }
+
+  /**
+   * @since 0.1.0
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](_depth: number, options: util.InspectOptions): string {
+    return `SignalFx ${util.inspect(this.toJSON(), options)}`
+  }
+
+  /**
+   * Runs one of the service's effects. Once `stop()` was called, it waits for the stop to
+   * finish, so that `send` fails with the `ClosedError` (and counts it) rather than slip in
+   * while the service is still draining; the service's effects need nothing from the disposed
+   * runtime.
+   */
+  async #run<A, E>(effect: Effect.Effect<A, E>): Promise<A> {
+    let exit: Exit.Exit<A, E | ConfigurationError>
+    if (this.#stopping === undefined) {
+      exit = await this.#runtime.runPromiseExit(effect)
+    } else {
+      await this.#stopping
+      exit = await Effect.runPromiseExit(effect)
+    }
+    if (Exit.isSuccess(exit)) return exit.value
+    throw Cause.squash(exit.cause)
+  }
+
+  /**
+   * The event loop ran dry: deliver what is queued before the process ends, within the
+   * shutdown deadline counted from the first time it ran dry with data pending.
+   */
+  #flushBeforeExit(): void {
+    if (this.#stopping !== undefined || this.#exitFlush !== undefined) return
+    const { datapoints, events } = this.stats()
+    if (datapoints.pending + events.pending === 0) {
+      this.#exitDeadline = undefined
+      return
+    }
+    const now = Date.now()
+    this.#exitDeadline ??= now + this.#shutdownTimeoutMillis
+    const left = this.#exitDeadline - now
+    if (left <= 0) {
+      this.#removeExitHook()
+      this.#runtime.runSync(
+        Effect.logWarning(
+          `The process is exiting with ${datapoints.pending} datapoints and ${events.pending} events undelivered ` +
+            `after the shutdown deadline of ${Duration.format(this.#shutdownTimeoutMillis)}`
+        ).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "SignalFx" }))
+      )
+      return
+    }
+    this.#exitFlush = hold(
+      this.#runtime.runPromiseExit(Effect.timeoutOption(this.#service.flush, left)).then(() => {
+        this.#exitFlush = undefined
+      })
+    )
+  }
+}
+
+/** The service's synchronous effects need no runtime; a failure is thrown as our own error. */
+const runSync = <A, E>(effect: Effect.Effect<A, E>): A => {
+  const exit = Effect.runSyncExit(effect)
+  if (Exit.isSuccess(exit)) return exit.value
+  throw Cause.squash(exit.cause)
+}
