@@ -174,11 +174,22 @@ export const DimensionValue: Schema.Schema<string> = Schema.String.pipe(
  * @since 0.1.0
  * @category schemas
  */
-export const DimensionsSchema: Schema.Schema<Dimensions> = Schema.Record({ key: DimensionKey, value: DimensionValue })
+export const DimensionsSchema: Schema.Schema<Dimensions> = Schema.Record({ key: Schema.String, value: DimensionValue })
   .pipe(
-    Schema.filter((dimensions) =>
-      Object.keys(dimensions).length <= limits.MAX_DIMENSIONS || `at most ${limits.MAX_DIMENSIONS} dimensions`
-    )
+    // The keys are checked here rather than by a refined key schema: a Record drops the entries
+    // whose key fails its key schema instead of failing, and dropping silently is what we prevent.
+    Schema.filter((dimensions) => {
+      const keys = Object.keys(dimensions)
+      const issues: Array<Schema.FilterIssue> = []
+      for (const key of keys) {
+        const problem = limits.checkDimensionKey(key)
+        if (problem !== undefined) issues.push({ path: [key], message: problem })
+      }
+      if (keys.length > limits.MAX_DIMENSIONS) {
+        issues.push({ path: [], message: `at most ${limits.MAX_DIMENSIONS} dimensions` })
+      }
+      return issues
+    })
   ).annotations({ identifier: "Dimensions" })
 
 /**

@@ -137,14 +137,24 @@ export const EventType: Schema.Schema<string> = Schema.String.pipe(
  * @category schemas
  */
 export const PropertiesSchema: Schema.Schema<Properties> = Schema.Record({
-  key: Schema.String.pipe(Schema.filter(fromRule(limits.checkPropertyKey))),
+  key: Schema.String,
   value: Schema.Union(Schema.String, Schema.Number, Schema.BigIntFromSelf, Schema.Boolean).pipe(
     Schema.filter(fromRule(limits.checkPropertyValue))
   )
 }).pipe(
-  Schema.filter((properties) =>
-    Object.keys(properties).length <= limits.MAX_PROPERTIES || `at most ${limits.MAX_PROPERTIES} properties`
-  )
+  // Keys are checked here: a Record would drop, not reject, an entry whose key fails a key schema.
+  Schema.filter((properties) => {
+    const keys = Object.keys(properties)
+    const issues: Array<Schema.FilterIssue> = []
+    for (const key of keys) {
+      const problem = limits.checkPropertyKey(key)
+      if (problem !== undefined) issues.push({ path: [key], message: problem })
+    }
+    if (keys.length > limits.MAX_PROPERTIES) {
+      issues.push({ path: [], message: `at most ${limits.MAX_PROPERTIES} properties` })
+    }
+    return issues
+  })
 ).annotations({ identifier: "Properties" })
 
 /**
