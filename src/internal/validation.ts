@@ -255,7 +255,8 @@ const validateEventAt = (
   const eventType = input.eventType
   const typeProblem = limits.checkName("event type", eventType)
   if (typeProblem !== undefined) issues.add(join(path, "eventType"), typeProblem)
-  const category = input.category ?? "USER_DEFINED"
+  // only an absent category defaults; `null` is an error, as in `EventSchema`
+  const category = input.category === undefined ? "USER_DEFINED" : input.category
   if (typeof category !== "string" || !eventCategories.has(category)) {
     issues.add(
       join(path, "category"),
