@@ -88,4 +88,5 @@ export const int64FromDecimal = (decimal: string): number | bigint => {
  * fits an int64 is an integer, any other number a double.
  * @internal
  */
-export const isInt64Number = (value: number): boolean => Number.isInteger(value) && Math.abs(value) < 2 ** 63
+export const isInt64Number = (value: number): boolean =>
+  Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63
