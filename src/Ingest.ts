@@ -45,6 +45,7 @@ import type * as Scope from "effect/Scope"
 import type * as Datapoint from "./Datapoint.js"
 import type * as Event from "./Event.js"
 import * as internal from "./internal/ingest/service.js"
+import * as stats from "./internal/ingest/stats.js"
 import type { PipelineStats } from "./internal/ingest/stats.js"
 import type { ClosedError, ConfigurationError, ValidationError } from "./SignalFxError.js"
 
@@ -102,6 +103,32 @@ export type Stats = {
  * @category models
  */
 export type { PipelineStats }
+
+/**
+ * The {@link Stats} figures as Effect metrics, tagged `kind` (`datapoints` or `events`), and
+ * `dropped` also `reason`. They are updated as the stats change, so an application's own metrics
+ * pipeline (OpenTelemetry, Prometheus, or this library's reporter) sees them.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Metric } from "effect"
+ * import { Ingest } from "effect-signalfx"
+ *
+ * const droppedDatapoints = Metric.value(Ingest.metrics.dropped.pipe(Metric.tagged("kind", "datapoints")))
+ * ```
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const metrics = {
+  accepted: stats.accepted,
+  delivered: stats.delivered,
+  dropped: stats.dropped,
+  pending: stats.pending,
+  retries: stats.retries,
+  requests: stats.requests,
+  bytesSent: stats.bytesSent
+} as const
 
 /**
  * Options of the Ingest service. Durations accept anything `Duration.decode` does; a number is

@@ -24,3 +24,10 @@ export * as Event from "./Event.js"
  * @since 0.1.0
  */
 export * as SignalFxError from "./SignalFxError.js"
+
+/**
+ * The Ingest service: batched, retried, bounded sending of datapoints and events.
+ *
+ * @since 0.1.0
+ */
+export * as Ingest from "./Ingest.js"

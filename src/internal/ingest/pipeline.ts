@@ -254,16 +254,18 @@ export const makePipeline = <A>(
           }
         }
         yield* slots.take(1)
-        // Taking items and handing them to their fiber must not be torn apart by an interruption.
+        // Taking items and handing them to their fiber must not be torn apart by an interruption;
+        // the fiber itself must be interruptible again, or timeouts and the shutdown deadline can't stop it.
         yield* Effect.uninterruptible(Effect.suspend(() => {
           const segments = buffer.take(options.maxBatchSize)
           if (segments.length === 0) return slots.release(1)
-          return Effect.asVoid(FiberSet.run(fibers, deliver(segments)))
+          return Effect.asVoid(FiberSet.run(fibers, Effect.interruptible(deliver(segments))))
         }))
       }
     }).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "Ingest" }))
 
-    const consumerFiber = yield* Effect.forkScoped(consumer)
+    // Layers may be built uninterruptibly, and a forked fiber inherits that: the consumer must not.
+    const consumerFiber = yield* Effect.forkScoped(Effect.interruptible(consumer))
 
     const flush = Effect.suspend(() => {
       const target = buffer.nextSeq
@@ -275,12 +277,18 @@ export const makePipeline = <A>(
     const close = Effect.gen(function*() {
       closing = true
       wake.unsafeOpen()
-      const drained = yield* awaitSettled(buffer.nextSeq).pipe(Effect.timeoutOption(options.shutdownTimeout))
+      // Finalizers run uninterruptibly; the wait must be interruptible for the deadline to cut it.
+      const drained = yield* awaitSettled(buffer.nextSeq).pipe(
+        Effect.interruptible,
+        Effect.timeoutOption(options.shutdownTimeout)
+      )
       if (Option.isSome(drained)) return
       yield* Fiber.interrupt(consumerFiber)
       yield* FiberSet.clear(fibers)
-      const left = buffer.clear()
-      stats.drop("shutdownDeadline", left)
+      // A batch fiber interrupted before it started never ran its own accounting.
+      for (const batch of inflight) settle(batch, "shutdownDeadline", batch.remaining)
+      inflight.clear()
+      stats.drop("shutdownDeadline", buffer.clear())
       notifyWaiters()
       yield* Effect.logWarning(
         `Shutdown deadline of ${

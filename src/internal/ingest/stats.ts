@@ -31,21 +31,30 @@ export interface PipelineStats {
   readonly bytesSent: number
 }
 
-const accepted = Metric.counter("signalfx_ingest_accepted", {
+/** @internal */
+export const accepted = Metric.counter("signalfx_ingest_accepted", {
   description: "Datapoints or events accepted by send, including those later dropped"
 })
-const delivered = Metric.counter("signalfx_ingest_delivered", {
+/** @internal */
+export const delivered = Metric.counter("signalfx_ingest_delivered", {
   description: "Datapoints or events the service answered with success"
 })
-const dropped = Metric.counter("signalfx_ingest_dropped", {
+/** @internal */
+export const dropped = Metric.counter("signalfx_ingest_dropped", {
   description: "Datapoints or events not delivered, by reason"
 })
-const pending = Metric.gauge("signalfx_ingest_pending", {
+/** @internal */
+export const pending = Metric.gauge("signalfx_ingest_pending", {
   description: "Datapoints or events queued or in flight"
 })
-const retries = Metric.counter("signalfx_ingest_retries", { description: "Requests sent again after a failure" })
-const requests = Metric.counter("signalfx_ingest_requests", { description: "HTTP requests sent to the ingest API" })
-const bytesSent = Metric.counter("signalfx_ingest_bytes_sent", {
+/** @internal */
+export const retries = Metric.counter("signalfx_ingest_retries", { description: "Requests sent again after a failure" })
+/** @internal */
+export const requests = Metric.counter("signalfx_ingest_requests", {
+  description: "HTTP requests sent to the ingest API"
+})
+/** @internal */
+export const bytesSent = Metric.counter("signalfx_ingest_bytes_sent", {
   description: "Request body bytes sent, after compression"
 })
 
