@@ -1,0 +1,300 @@
+import { afterAll, afterEach, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
+import { Redacted } from "effect"
+import * as util from "node:util"
+import {
+  ClosedError,
+  ConfigurationError,
+  SignalFx,
+  type SignalFxOptions,
+  ValidationError,
+  ValidationIssue
+} from "../../src/promise/index.js"
+import { FakeSignalFx } from "../../src/testing/index.js"
+
+const TOKEN = "s3cr3t-t0ken-value"
+
+let server: FakeSignalFx.Server
+const clients: Array<SignalFx> = []
+
+beforeAll(async () => {
+  server = await FakeSignalFx.start({ tokens: [TOKEN] })
+})
+afterAll(() => server.close())
+beforeEach(() => server.reset())
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.stop()))
+})
+
+const client = (options: SignalFxOptions = {}): SignalFx => {
+  const sfx = new SignalFx(TOKEN, { ingestEndpoint: server.url, ...options })
+  clients.push(sfx)
+  return sfx
+}
+
+/** The rejection of a promise that must reject. */
+const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  return assert.fail("expected the promise to reject")
+}
+
+/** The error a function must throw. */
+const thrown = (f: () => unknown): unknown => {
+  try {
+    f()
+  } catch (error) {
+    return error
+  }
+  return assert.fail("expected a throw")
+}
+
+describe("sending", () => {
+  it("delivers gauges, counters and both spellings of cumulative counters", async () => {
+    const sfx = client()
+    await sfx.send({
+      gauges: [{ metric: "g", value: 1.5, dimensions: { host: "a" } }],
+      counters: [{ metric: "c", value: 2 }],
+      cumulative_counters: [{ metric: "cc1", value: 10 }],
+      cumulativeCounters: [{ metric: "cc2", value: 20n }]
+    })
+    await sfx.flush()
+    const received = server.datapoints().map(({ metric, type, value }) => [metric, type, value])
+    assert.sameDeepMembers(received, [
+      ["g", "gauge", 1.5],
+      ["c", "counter", 2],
+      ["cc1", "cumulative_counter", 10],
+      ["cc2", "cumulative_counter", 20]
+    ])
+    assert.deepStrictEqual(sfx.stats().datapoints.delivered, 4)
+  })
+
+  it("delivers events", async () => {
+    const sfx = client()
+    await sfx.sendEvent({
+      eventType: "deployments",
+      category: "USER_DEFINED",
+      dimensions: { service: "checkout" },
+      properties: { version: "1.2.3" }
+    })
+    await sfx.sendEvents([{ eventType: "a" }, { eventType: "b", category: "ALERT" }])
+    await sfx.flush()
+    assert.deepStrictEqual(server.events().map((event) => [event.eventType, event.category]), [
+      ["deployments", "USER_DEFINED"],
+      ["a", "USER_DEFINED"],
+      ["b", "ALERT"]
+    ])
+    assert.deepStrictEqual(server.events()[0]?.properties, { version: "1.2.3" })
+    assert.strictEqual(sfx.stats().events.delivered, 3)
+  })
+
+  it("resolves send as soon as the data is accepted, before it is delivered", async () => {
+    const sfx = client({ flushInterval: 60_000 })
+    await sfx.send({ gauges: [{ metric: "queued", value: 1 }] })
+    assert.strictEqual(sfx.stats().datapoints.pending, 1)
+    assert.strictEqual(server.datapoints().length, 0)
+    await sfx.flush()
+    assert.strictEqual(server.datapoints().length, 1)
+  })
+
+  it("never rejects send for network trouble: it retries and counts", async () => {
+    server.fault("/v2/datapoint", [FakeSignalFx.respond(503), FakeSignalFx.resetConnection("beforeBody")])
+    const sfx = client({ retry: { initialDelay: 10, maxDelay: 20 } })
+    await sfx.send({ gauges: [{ metric: "retried", value: 1 }] })
+    await sfx.flush()
+    const stats = sfx.stats().datapoints
+    assert.strictEqual(stats.delivered, 1)
+    assert.strictEqual(stats.retries, 2)
+    assert.strictEqual(server.datapoints().length, 1)
+  })
+
+  it("accounts what the service refuses instead of rejecting", async () => {
+    const sfx = new SignalFx("not-the-token", { ingestEndpoint: server.url })
+    clients.push(sfx)
+    await sfx.send({ gauges: [{ metric: "refused", value: 1 }] })
+    await sfx.flush()
+    assert.strictEqual(sfx.stats().datapoints.dropped.rejected, 1)
+  })
+})
+
+describe("errors are the library's own classes", () => {
+  it("rejects invalid datapoints with a ValidationError listing every problem, and sends nothing", async () => {
+    const sfx = client()
+    const error = await rejection(sfx.send({ gauges: [{ metric: "", value: Number.NaN }, { metric: "ok", value: 1 }] }))
+    assert.instanceOf(error, ValidationError)
+    assert.instanceOf(error, Error)
+    assert.strictEqual(error.issues.length, 2)
+    assert.instanceOf(error.issues[0], ValidationIssue)
+    assert.deepStrictEqual(error.issues.map((issue) => issue.path), ["gauges[0].metric", "gauges[0].value"])
+    await sfx.flush()
+    assert.strictEqual(server.datapoints().length, 0)
+    assert.strictEqual(sfx.stats().datapoints.accepted, 0)
+  })
+
+  it("rejects an invalid event with a ValidationError", async () => {
+    const error = await rejection(client().sendEvent({ eventType: "" }))
+    assert.instanceOf(error, ValidationError)
+  })
+
+  it("throws a ValidationError from addDimensions for a bad key", () => {
+    const error = thrown(() => client().addDimensions({ "1host": "a" }))
+    assert.instanceOf(error, ValidationError)
+  })
+
+  it("throws a ConfigurationError from the constructor for unusable options", () => {
+    const cases: ReadonlyArray<[string, SignalFxOptions, string]> = [
+      ["", {}, "token"],
+      [TOKEN, { realm: "not a realm" }, "realm"],
+      [TOKEN, { ingestEndpoint: "nope" }, "ingestEndpoint"],
+      [TOKEN, { ingestEndpoint: "http://collector.example:9943" }, "ingestEndpoint"],
+      [TOKEN, { maxBatchSize: 0 }, "maxBatchSize"],
+      [TOKEN, { requestTimeout: Infinity }, "requestTimeout"]
+    ]
+    for (const [token, options, option] of cases) {
+      const error = thrown(() => new SignalFx(token, options))
+      assert.instanceOf(error, ConfigurationError, option)
+      assert.strictEqual(error.option, option)
+    }
+  })
+})
+
+describe("stop", () => {
+  it("delivers what is queued, is idempotent, and makes send reject with a ClosedError", async () => {
+    const sfx = client({ flushInterval: 60_000 })
+    await sfx.send({ gauges: [{ metric: "before.stop", value: 1 }] })
+    const stopping = sfx.stop()
+    assert.strictEqual(sfx.stop(), stopping)
+    // Not awaited: a send after stop() is refused even while the stop is still draining.
+    const refused = rejection(sfx.send({ gauges: [{ metric: "after.stop", value: 1 }] }))
+    await stopping
+    const error = await refused
+    assert.instanceOf(error, ClosedError)
+    assert.strictEqual(error.count, 1)
+    assert.instanceOf(await rejection(sfx.sendEvent({ eventType: "late" })), ClosedError)
+    assert.deepStrictEqual(server.datapoints().map((point) => point.metric), ["before.stop"])
+    const stats = sfx.stats()
+    assert.strictEqual(stats.datapoints.delivered, 1)
+    assert.strictEqual(stats.datapoints.dropped.closed, 1)
+    assert.strictEqual(stats.events.dropped.closed, 1)
+    await sfx.flush()
+    await sfx.stop()
+  })
+
+  it("gives up at the shutdown deadline and counts what is left", async () => {
+    server.fault("/v2/datapoint", [FakeSignalFx.hang])
+    const sfx = client({ shutdownTimeout: 200, requestTimeout: 60_000 })
+    await sfx.send({ gauges: [{ metric: "stuck", value: 1 }] })
+    await sfx.stop()
+    assert.strictEqual(sfx.stats().datapoints.dropped.shutdownDeadline, 1)
+  })
+
+  it("removes the beforeExit listener when the last client stops", async () => {
+    const before = process.listenerCount("beforeExit")
+    const a = client()
+    const b = client()
+    assert.strictEqual(process.listenerCount("beforeExit"), before + 1)
+    await a.stop()
+    assert.strictEqual(process.listenerCount("beforeExit"), before + 1)
+    await b.stop()
+    assert.strictEqual(process.listenerCount("beforeExit"), before)
+  })
+})
+
+describe("global dimensions", () => {
+  it("are added to datapoints and events until removed; a datapoint's own dimension wins", async () => {
+    const sfx = client({ dimensions: { env: "test" } })
+    sfx.addDimensions({ host: "server1", region: "eu" })
+    assert.deepStrictEqual(sfx.dimensions(), { env: "test", host: "server1", region: "eu" })
+    await sfx.send({ gauges: [{ metric: "with", value: 1, dimensions: { host: "mine" } }] })
+    await sfx.sendEvent({ eventType: "with" })
+    sfx.removeDimensions(["region", "env"])
+    await sfx.send({ gauges: [{ metric: "without", value: 1 }] })
+    await sfx.flush()
+    assert.deepStrictEqual(server.datapoints().map((point) => [point.metric, point.dimensions]), [
+      ["with", { env: "test", host: "mine", region: "eu" }],
+      ["without", { host: "server1" }]
+    ])
+    assert.deepStrictEqual(server.events()[0]?.dimensions, { env: "test", host: "server1", region: "eu" })
+  })
+})
+
+describe("the token", () => {
+  it("never shows in String, util.inspect, JSON.stringify or the object's keys", async () => {
+    const sfx = client()
+    await sfx.send({ gauges: [{ metric: "a", value: 1 }] })
+    const views = [
+      String(sfx),
+      `${sfx}`,
+      util.inspect(sfx),
+      util.inspect(sfx, { showHidden: true, depth: Infinity, getters: true }),
+      JSON.stringify(sfx),
+      JSON.stringify(Object.entries(sfx)),
+      util.format("%o", sfx)
+    ]
+    for (const view of views) assert.notInclude(view, TOKEN)
+    assert.include(util.inspect(sfx), "SignalFx")
+    assert.include(util.inspect(sfx), server.url)
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(sfx)).endpoint, `${server.url}/`)
+  })
+
+  it("never shows in errors", async () => {
+    const badEndpoint = thrown(() => new SignalFx(TOKEN, { ingestEndpoint: "http://remote.example" }))
+    assert.instanceOf(badEndpoint, ConfigurationError)
+    assert.notInclude(util.inspect(badEndpoint), TOKEN)
+    const sfx = client()
+    await sfx.stop()
+    const closed = await rejection(sfx.send({ gauges: [{ metric: "a", value: 1 }] }))
+    assert.instanceOf(closed, ClosedError)
+    assert.notInclude(util.inspect(closed), TOKEN)
+  })
+
+  it("may be given as a Redacted", async () => {
+    const sfx = new SignalFx(Redacted.make(TOKEN), { ingestEndpoint: server.url })
+    clients.push(sfx)
+    await sfx.send({ gauges: [{ metric: "redacted", value: 1 }] })
+    await sfx.flush()
+    assert.strictEqual(sfx.stats().datapoints.delivered, 1)
+  })
+})
+
+describe("fromEnv", () => {
+  const names = ["SPLUNK_ACCESS_TOKEN", "SIGNALFX_ACCESS_TOKEN", "SPLUNK_REALM", "SIGNALFX_REALM", "SPLUNK_INGEST_URL"]
+  let saved: Record<string, string | undefined>
+  beforeEach(() => {
+    saved = Object.fromEntries(names.map((name) => [name, process.env[name]]))
+    for (const name of names) delete process.env[name]
+  })
+  afterEach(() => {
+    for (const name of names) {
+      const value = saved[name]
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+  })
+
+  it("reads the token and the ingest URL from the environment", async () => {
+    process.env.SPLUNK_ACCESS_TOKEN = TOKEN
+    process.env.SPLUNK_INGEST_URL = server.url
+    const sfx = SignalFx.fromEnv({ dimensions: { from: "env" } })
+    clients.push(sfx)
+    await sfx.send({ gauges: [{ metric: "env", value: 1 }] })
+    await sfx.flush()
+    assert.deepStrictEqual(server.datapoints().map((point) => point.dimensions), [{ from: "env" }])
+  })
+
+  it("builds the realm's URL", () => {
+    process.env.SPLUNK_ACCESS_TOKEN = TOKEN
+    process.env.SPLUNK_REALM = "eu0"
+    const sfx = SignalFx.fromEnv()
+    clients.push(sfx)
+    assert.strictEqual(sfx.endpoint, "https://ingest.eu0.signalfx.com/")
+  })
+
+  it("throws a ConfigurationError without a token", () => {
+    const error = thrown(() => SignalFx.fromEnv())
+    assert.instanceOf(error, ConfigurationError)
+    assert.include(error.message, "SPLUNK_ACCESS_TOKEN")
+  })
+})
