@@ -47,6 +47,22 @@ import { ConfigurationError } from "../SignalFxError.js"
  * Every option of the Ingest service except the token, which is the constructor's first
  * argument. Durations given as numbers are milliseconds (`"2 seconds"` works too).
  *
+ * @example
+ * ```ts
+ * import { SignalFx, type SignalFxOptions } from "effect-signalfx/promise"
+ *
+ * const options: SignalFxOptions = {
+ *   ingestEndpoint: "http://localhost:9943", // an OpenTelemetry Collector's SignalFx receiver
+ *   format: "json",
+ *   maxBatchSize: 500,
+ *   flushInterval: 2_000,
+ *   shutdownTimeout: 5_000,
+ *   retry: { initialDelay: 500, maxElapsed: 60_000 },
+ *   dimensions: { service: "checkout" }
+ * }
+ * const sfx = new SignalFx("MY_TOKEN", options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
