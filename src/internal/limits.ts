@@ -128,6 +128,14 @@ export const checkInt64 = (value: bigint): string | undefined =>
   value < INT64_MIN || value > INT64_MAX ? `${value}n is outside the int64 range` : undefined
 
 /** @internal */
+export const isDatapointValue = (value: unknown): value is number | bigint | string =>
+  typeof value === "number" || typeof value === "bigint" || typeof value === "string"
+
+/** @internal */
+export const isPropertyValue = (value: unknown): value is number | bigint | string | boolean =>
+  isDatapointValue(value) || typeof value === "boolean"
+
+/** @internal */
 export const checkDatapointValue = (value: unknown): string | undefined => {
   switch (typeof value) {
     case "number":

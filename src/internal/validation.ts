@@ -22,7 +22,9 @@ export const EVENT_CATEGORIES = [
   "AGENT"
 ] as const
 
-const eventCategories: ReadonlySet<string> = new Set(EVENT_CATEGORIES)
+const eventCategories: ReadonlySet<unknown> = new Set(EVENT_CATEGORIES)
+
+const isCategory = (category: unknown): category is Event.Category => eventCategories.has(category)
 
 /** @internal */
 export const formatKey = (key: string): string => `[${JSON.stringify(key)}]`
@@ -78,7 +80,7 @@ const validateDimensions = (
     const valueProblem = limits.checkDimensionValue(value)
     if (keyProblem !== undefined) issues.add(`${join(path, "dimensions")}${formatKey(key)}`, keyProblem)
     if (valueProblem !== undefined) issues.add(`${join(path, "dimensions")}${formatKey(key)}`, valueProblem)
-    if (keyProblem === undefined && valueProblem === undefined) copy[key] = value as string
+    if (keyProblem === undefined && typeof value === "string" && valueProblem === undefined) copy[key] = value
   }
   if (keys.length <= limits.MAX_DIMENSIONS) checkMergedCount(copy, keys.length, globals, path, issues)
   return copy
@@ -122,11 +124,9 @@ export const validateDimensionsRecord = (
 const validateTimestamp = (timestamp: unknown, path: string, issues: Issues): number | undefined => {
   if (timestamp === undefined) return undefined
   const problem = limits.checkTimestamp(timestamp)
-  if (problem !== undefined) {
-    issues.add(join(path, "timestamp"), problem)
-    return undefined
-  }
-  return timestamp as number
+  if (problem === undefined && typeof timestamp === "number") return timestamp
+  issues.add(join(path, "timestamp"), problem ?? "invalid timestamp")
+  return undefined
 }
 
 const validateDatapoint = (
@@ -149,8 +149,8 @@ const validateDatapoint = (
   if (valueProblem !== undefined) issues.add(join(path, "value"), valueProblem)
   const timestamp = validateTimestamp(input.timestamp, path, issues)
   const dimensions = validateDimensions(input.dimensions, path, issues, globals)
-  if (issues.count !== before) return undefined
-  return { type, metric: metric as string, value: value as Datapoint.Value, timestamp, dimensions }
+  if (issues.count !== before || typeof metric !== "string" || !limits.isDatapointValue(value)) return undefined
+  return { type, metric, value, timestamp, dimensions }
 }
 
 const datapointLists: ReadonlyArray<readonly [field: keyof Datapoint.Datapoints, type: Datapoint.MetricType]> = [
@@ -234,8 +234,8 @@ const validateProperties = (properties: unknown, path: string, issues: Issues): 
     const valueProblem = limits.checkPropertyValue(value)
     if (keyProblem !== undefined) issues.add(`${join(path, "properties")}${formatKey(key)}`, keyProblem)
     if (valueProblem !== undefined) issues.add(`${join(path, "properties")}${formatKey(key)}`, valueProblem)
-    if (keyProblem === undefined && valueProblem === undefined) {
-      setEntry(copy, key, value as Event.PropertyValue)
+    if (keyProblem === undefined && valueProblem === undefined && limits.isPropertyValue(value)) {
+      setEntry(copy, key, value)
     }
   }
   return copy
@@ -257,7 +257,7 @@ const validateEventAt = (
   if (typeProblem !== undefined) issues.add(join(path, "eventType"), typeProblem)
   // only an absent category defaults; `null` is an error, as in `EventSchema`
   const category = input.category === undefined ? "USER_DEFINED" : input.category
-  if (typeof category !== "string" || !eventCategories.has(category)) {
+  if (!isCategory(category)) {
     issues.add(
       join(path, "category"),
       `the category must be one of ${EVENT_CATEGORIES.join(", ")}, got ${
@@ -268,10 +268,10 @@ const validateEventAt = (
   const timestamp = validateTimestamp(input.timestamp, path, issues)
   const dimensions = validateDimensions(input.dimensions, path, issues, globals)
   const properties = validateProperties(input.properties, path, issues)
-  if (issues.count !== before) return undefined
+  if (issues.count !== before || typeof eventType !== "string" || !isCategory(category)) return undefined
   return {
-    eventType: eventType as string,
-    category: category as Event.Category,
+    eventType,
+    category,
     dimensions,
     properties,
     timestamp

@@ -25,7 +25,7 @@ const faultFor = (roll: number): FakeSignalFx.Fault | undefined => {
   if (roll < 0.75) return FakeSignalFx.respond(500)
   if (roll < 0.82) return FakeSignalFx.respond(400, { body: "chaos says no" })
   if (roll < 0.88) return FakeSignalFx.resetConnection("beforeBody")
-  if (roll < 0.94) return FakeSignalFx.resetConnection("afterBody")
+  if (roll < 0.97) return FakeSignalFx.resetConnection("afterBody")
   return FakeSignalFx.hang
 }
 
@@ -71,7 +71,9 @@ describe("Ingest under chaos", () => {
         const { close, ingest } = yield* startIngest(server, {
           maxBatchSize: 500,
           queueCapacity: TOTAL,
-          requestTimeout: 150,
+          // Long enough that a loaded CI machine never times out a request the server did record,
+          // which would deliver it twice.
+          requestTimeout: 1_000,
           retry: { initialDelay: 5, maxDelay: 40, maxElapsed: 1_500 },
           shutdownTimeout: 60_000
         }, watching)

@@ -43,7 +43,7 @@ const MAX_MESSAGE_LENGTH = 300
 const readCapped = (stream: Stream.Stream<Uint8Array, unknown>): Effect.Effect<string> =>
   stream.pipe(
     Stream.runFoldWhile(
-      { chunks: [] as Array<Uint8Array>, size: 0 },
+      { chunks: new Array<Uint8Array>(), size: 0 },
       (state) => state.size < MAX_RESPONSE_BYTES,
       (state, chunk) => {
         state.chunks.push(chunk)

@@ -82,7 +82,8 @@ class Parser {
     const match = STRING.exec(this.text)
     if (match === null) this.fail("bad string")
     this.position = STRING.lastIndex
-    return JSON.parse(match[0]) as string
+    const text: string = JSON.parse(match[0])
+    return text
   }
 
   array(depth: number): Array<JsonValue> {

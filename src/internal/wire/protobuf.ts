@@ -248,10 +248,12 @@ const decodeWith = <A>(decode: () => A): Either.Either<A, WireDecodeError> => {
  */
 export const decodeDatapoints = (bytes: Uint8Array): Either.Either<Array<DecodedDatapoint>, WireDecodeError> =>
   decodeWith(() => {
-    const message = DataPointUploadMessage.toObject(DataPointUploadMessage.decode(bytes), toObjectOptions) as {
-      readonly datapoints: ReadonlyArray<PlainDatapoint>
-    }
-    return message.datapoints.map((datapoint, index): DecodedDatapoint => {
+    // toObject is typed `any`: this annotation is where the shape of the .proto is stated.
+    const datapoints: ReadonlyArray<PlainDatapoint> = DataPointUploadMessage.toObject(
+      DataPointUploadMessage.decode(bytes),
+      toObjectOptions
+    ).datapoints
+    return datapoints.map((datapoint, index): DecodedDatapoint => {
       const where = `datapoints[${index}]`
       if (datapoint.metric === undefined || datapoint.metric === "") {
         throw new WireDecodeError({ message: `${where}: no metric name` })
@@ -260,13 +262,15 @@ export const decodeDatapoints = (bytes: Uint8Array): Either.Either<Array<Decoded
       if (type === undefined) {
         throw new WireDecodeError({ message: `${where}: unknown metricType ${datapoint.metricType}` })
       }
-      const { value, valueType } = decodeScalar(datapoint.value, where)
-      if (valueType === "bool") throw new WireDecodeError({ message: `${where}: a datapoint value can't be a bool` })
+      const scalar = decodeScalar(datapoint.value, where)
+      if (scalar.valueType === "bool" || typeof scalar.value === "boolean") {
+        throw new WireDecodeError({ message: `${where}: a datapoint value can't be a bool` })
+      }
       return {
         metric: datapoint.metric,
         type,
-        value: value as number | bigint | string,
-        valueType,
+        value: scalar.value,
+        valueType: scalar.valueType,
         ...decodeTimestamp(datapoint.timestamp),
         dimensions: decodeDimensions(datapoint.dimensions, where)
       }
@@ -278,10 +282,11 @@ export const decodeDatapoints = (bytes: Uint8Array): Either.Either<Array<Decoded
  */
 export const decodeEvents = (bytes: Uint8Array): Either.Either<Array<DecodedEvent>, WireDecodeError> =>
   decodeWith(() => {
-    const message = EventUploadMessage.toObject(EventUploadMessage.decode(bytes), toObjectOptions) as {
-      readonly events: ReadonlyArray<PlainEvent>
-    }
-    return message.events.map((event, index): DecodedEvent => {
+    const events: ReadonlyArray<PlainEvent> = EventUploadMessage.toObject(
+      EventUploadMessage.decode(bytes),
+      toObjectOptions
+    ).events
+    return events.map((event, index): DecodedEvent => {
       const where = `events[${index}]`
       if (event.eventType === undefined || event.eventType === "") {
         throw new WireDecodeError({ message: `${where}: no eventType` })
