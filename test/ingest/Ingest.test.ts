@@ -327,6 +327,22 @@ describe("Ingest", () => {
         }))
     }
 
+    it.scopedLive("reads at most a few kilobytes of an error body, and logs a short excerpt", () => {
+      const logs = captureLogs()
+      return Effect.gen(function*() {
+        const server = yield* FakeSignalFx.make()
+        server.fault("/v2/datapoint", [FakeSignalFx.respond(400, { body: `{"message":"${"x".repeat(5_000_000)}"}` })])
+        const { close, ingest } = yield* startIngest(server)
+        yield* ingest.send(gauges(1))
+        yield* ingest.flush
+        yield* close
+        const line = logs.lines.find((l) => l.includes("rejected"))!
+        expect(line).toContain("HTTP 400")
+        expect(line.length).toBeLessThan(1_000)
+        expect((yield* ingest.stats).datapoints.dropped.rejected).toBe(1)
+      }).pipe(Effect.provide(logs.layer))
+    })
+
     it.scopedLive("does not follow a redirect, so the token never reaches another host", () => {
       const logs = captureLogs()
       return Effect.gen(function*() {
@@ -624,7 +640,12 @@ describe("Ingest", () => {
           [{ ingestEndpoint: "::nope" }, "ingestEndpoint"],
           [{ token: Redacted.make(" ") }, "token"],
           [{ dimensions: { "1x": "y" } }, "dimensions"],
-          [{ flushInterval: "soon" as Duration.DurationInput }, "flushInterval"]
+          [{ flushInterval: "soon" as Duration.DurationInput }, "flushInterval"],
+          [{ flushInterval: -1 }, "flushInterval"],
+          [{ requestTimeout: 0 }, "requestTimeout"],
+          [{ retry: { initialDelay: "0 millis" } }, "retry.initialDelay"],
+          [{ format: "xml" as "json" }, "format"],
+          [{ overflow: "block" as "dropNewest" }, "overflow"]
         ]
         for (const [options, option] of cases) {
           const result = yield* build(options)

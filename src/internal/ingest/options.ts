@@ -85,12 +85,16 @@ const positiveInteger = (option: string, value: number | undefined, fallback: nu
 const duration = (
   option: string,
   value: Duration.DurationInput | undefined,
-  fallback: Duration.Duration
+  fallback: Duration.Duration,
+  { positive }: { readonly positive: boolean } = { positive: false }
 ): Duration.Duration => {
   if (value === undefined) return fallback
+  // Duration.decode turns a negative number into zero; a negative setting is a mistake to report.
+  if (typeof value === "number" && value < 0) return invalid(option, `must not be negative, got ${value}`)
   const decoded = Duration.decodeUnknown(value)
   if (decoded._tag === "None") return invalid(option, `is not a duration: ${String(value)}`)
   if (!Duration.isFinite(decoded.value)) return invalid(option, "must be finite")
+  if (positive && Duration.isZero(decoded.value)) return invalid(option, "must be longer than zero")
   return decoded.value
 }
 
@@ -157,9 +161,11 @@ export const resolve = (options: Ingest.Options): Either.Either<ResolvedOptions,
         options.maxConcurrentRequests,
         defaults.maxConcurrentRequests
       ),
-      requestTimeout: duration("requestTimeout", options.requestTimeout, defaults.requestTimeout),
+      requestTimeout: duration("requestTimeout", options.requestTimeout, defaults.requestTimeout, { positive: true }),
       retry: {
-        initialDelay: duration("retry.initialDelay", retry.initialDelay, defaults.retry.initialDelay),
+        initialDelay: duration("retry.initialDelay", retry.initialDelay, defaults.retry.initialDelay, {
+          positive: true
+        }),
         maxDelay: duration("retry.maxDelay", retry.maxDelay, defaults.retry.maxDelay),
         maxElapsed: duration("retry.maxElapsed", retry.maxElapsed, defaults.retry.maxElapsed),
         maxRetryAfter: duration("retry.maxRetryAfter", retry.maxRetryAfter, defaults.retry.maxRetryAfter)
