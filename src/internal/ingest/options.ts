@@ -8,7 +8,9 @@ import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import type * as Datapoint from "../../Datapoint.js"
 import type * as Ingest from "../../Ingest.js"
-import { ConfigurationError } from "../../SignalFxError.js"
+import type { ConfigurationError } from "../../SignalFxError.js"
+import { duration, endpoint, invalid, oneOf, positiveInteger, resolving, token, userAgent } from "../http/options.js"
+import type { RetrySettings } from "../http/retry.js"
 import { validateDimensionsRecord } from "../validation.js"
 
 /** @internal */
@@ -24,23 +26,14 @@ export interface ResolvedOptions {
   readonly overflow: "dropNewest" | "dropOldest"
   readonly maxConcurrentRequests: number
   readonly requestTimeout: Duration.Duration
-  readonly retry: {
-    readonly initialDelay: Duration.Duration
-    readonly maxDelay: Duration.Duration
-    readonly maxElapsed: Duration.Duration
-    readonly maxRetryAfter: Duration.Duration
-  }
+  readonly retry: RetrySettings
   readonly shutdownTimeout: Duration.Duration
   readonly dimensions: Datapoint.Dimensions
   readonly userAgent: string
 }
 
 /** @internal */
-export const VERSION = "0.1.0"
-
-/** @internal */
 export const defaults = {
-  realm: "us0",
   format: "protobuf",
   compression: "auto",
   maxBatchSize: 1000,
@@ -63,88 +56,22 @@ export const defaults = {
 /** @internal */
 export const AUTO_GZIP_THRESHOLD = 1500
 
-const REALM_PATTERN = /^[a-z]{2}[0-9]+$/
-
-const isLoopbackHost = (hostname: string): boolean =>
-  hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname)
-
-class Invalid {
-  constructor(readonly error: ConfigurationError) {}
-}
-
-const invalid = (option: string, reason: string): never => {
-  throw new Invalid(new ConfigurationError({ option, reason }))
-}
-
-const positiveInteger = (option: string, value: number | undefined, fallback: number): number => {
-  if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || value <= 0) invalid(option, `must be a positive integer, got ${value}`)
-  return value
-}
-
-const duration = (
-  option: string,
-  value: Duration.DurationInput | undefined,
-  fallback: Duration.Duration,
-  { positive }: { readonly positive: boolean } = { positive: false }
-): Duration.Duration => {
-  if (value === undefined) return fallback
-  // Duration.decode turns a negative number into zero; a negative setting is a mistake to report.
-  if (typeof value === "number" && value < 0) return invalid(option, `must not be negative, got ${value}`)
-  const decoded = Duration.decodeUnknown(value)
-  if (decoded._tag === "None") return invalid(option, `is not a duration: ${String(value)}`)
-  if (!Duration.isFinite(decoded.value)) return invalid(option, "must be finite")
-  if (positive && Duration.isZero(decoded.value)) return invalid(option, "must be longer than zero")
-  return decoded.value
-}
-
-const oneOf = <const A extends string>(
-  option: string,
-  value: A | undefined,
-  allowed: ReadonlyArray<A>,
-  fallback: A
-): A => {
-  if (value === undefined) return fallback
-  if (!allowed.includes(value)) invalid(option, `must be one of ${allowed.join(", ")}, got ${String(value)}`)
-  return value
-}
-
-const resolveEndpoint = (options: Ingest.Options): URL => {
-  if (options.ingestEndpoint !== undefined) {
-    let url: URL
-    try {
-      url = new URL(options.ingestEndpoint)
-    } catch {
-      return invalid("ingestEndpoint", `is not a URL: ${options.ingestEndpoint}`)
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-      invalid("ingestEndpoint", `must be an http(s) URL, got ${url.protocol}`)
-    }
-    if (url.protocol === "http:" && !isLoopbackHost(url.hostname) && options.allowInsecureHttp !== true) {
-      invalid(
-        "ingestEndpoint",
-        `plain http:// to ${url.host} would send the token unencrypted; use https://, or set allowInsecureHttp`
-      )
-    }
-    if (url.username !== "" || url.password !== "") invalid("ingestEndpoint", "must not contain credentials")
-    return url
-  }
-  const realm = options.realm ?? defaults.realm
-  if (!REALM_PATTERN.test(realm)) invalid("realm", `is not a realm name like us0 or eu0: ${realm}`)
-  return new URL(`https://ingest.${realm}.signalfx.com`)
-}
-
 /** @internal */
-export const resolve = (options: Ingest.Options): Either.Either<ResolvedOptions, ConfigurationError> => {
-  try {
-    const token = Redacted.value(options.token)
-    if (typeof token !== "string" || token.trim() === "") invalid("token", "must be a non-empty string")
+export const resolve = (options: Ingest.Options): Either.Either<ResolvedOptions, ConfigurationError> =>
+  resolving(() => {
+    token(Redacted.value(options.token))
     const dimensions = validateDimensionsRecord(options.dimensions ?? {})
     if (Either.isLeft(dimensions)) invalid("dimensions", dimensions.left.message)
     const retry = options.retry ?? {}
-    return Either.right({
+    return {
       token: options.token,
-      endpoint: resolveEndpoint(options),
+      endpoint: endpoint({
+        option: "ingestEndpoint",
+        url: options.ingestEndpoint,
+        realm: options.realm,
+        allowInsecureHttp: options.allowInsecureHttp,
+        host: (realm) => `ingest.${realm}.signalfx.com`
+      }),
       format: oneOf("format", options.format, ["protobuf", "json"], defaults.format),
       compression: oneOf("compression", options.compression, ["auto", "gzip", "none"], defaults.compression),
       maxBatchSize: positiveInteger("maxBatchSize", options.maxBatchSize, defaults.maxBatchSize),
@@ -172,12 +99,6 @@ export const resolve = (options: Ingest.Options): Either.Either<ResolvedOptions,
       },
       shutdownTimeout: duration("shutdownTimeout", options.shutdownTimeout, defaults.shutdownTimeout),
       dimensions: Either.isRight(dimensions) ? dimensions.right : {},
-      userAgent: options.userAgent === undefined || options.userAgent === ""
-        ? `effect-signalfx/${VERSION}`
-        : `effect-signalfx/${VERSION} ${options.userAgent}`
-    })
-  } catch (error) {
-    if (error instanceof Invalid) return Either.left(error.error)
-    throw error
-  }
-}
+      userAgent: userAgent(options.userAgent)
+    }
+  })

@@ -1,0 +1,125 @@
+/**
+ * Option checks shared by the services that talk to SignalFx over HTTP: durations, counts, the
+ * endpoint (realm or explicit URL, plain http only to loopback) and the User-Agent. A bad option
+ * throws `Invalid` from deep inside a resolver; {@link resolving} turns it into a
+ * `ConfigurationError` that names the option.
+ */
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
+import { ConfigurationError } from "../../SignalFxError.js"
+
+/** @internal */
+export const VERSION = "0.1.0"
+
+/** @internal */
+export const DEFAULT_REALM = "us0"
+
+const REALM_PATTERN = /^[a-z]{2}[0-9]+$/
+
+class Invalid {
+  constructor(readonly error: ConfigurationError) {}
+}
+
+/** @internal */
+export const invalid = (option: string, reason: string): never => {
+  throw new Invalid(new ConfigurationError({ option, reason }))
+}
+
+/**
+ * Runs a resolver whose checks call {@link invalid}, so that it reads as straight-line code.
+ * @internal
+ */
+export const resolving = <A>(resolve: () => A): Either.Either<A, ConfigurationError> => {
+  try {
+    return Either.right(resolve())
+  } catch (error) {
+    if (error instanceof Invalid) return Either.left(error.error)
+    throw error
+  }
+}
+
+/** @internal */
+export const positiveInteger = (option: string, value: number | undefined, fallback: number): number => {
+  if (value === undefined) return fallback
+  if (!Number.isSafeInteger(value) || value <= 0) invalid(option, `must be a positive integer, got ${value}`)
+  return value
+}
+
+/** @internal */
+export const duration = (
+  option: string,
+  value: Duration.DurationInput | undefined,
+  fallback: Duration.Duration,
+  { positive }: { readonly positive: boolean } = { positive: false }
+): Duration.Duration => {
+  if (value === undefined) return fallback
+  // Duration.decode turns a negative number into zero; a negative setting is a mistake to report.
+  if (typeof value === "number" && value < 0) return invalid(option, `must not be negative, got ${value}`)
+  const decoded = Duration.decodeUnknown(value)
+  if (decoded._tag === "None") return invalid(option, `is not a duration: ${String(value)}`)
+  if (!Duration.isFinite(decoded.value)) return invalid(option, "must be finite")
+  if (positive && Duration.isZero(decoded.value)) return invalid(option, "must be longer than zero")
+  return decoded.value
+}
+
+/** @internal */
+export const oneOf = <const A extends string>(
+  option: string,
+  value: A | undefined,
+  allowed: ReadonlyArray<A>,
+  fallback: A
+): A => {
+  if (value === undefined) return fallback
+  if (!allowed.includes(value)) invalid(option, `must be one of ${allowed.join(", ")}, got ${String(value)}`)
+  return value
+}
+
+/** @internal */
+export const token = (value: unknown): void => {
+  if (typeof value !== "string" || value.trim() === "") invalid("token", "must be a non-empty string")
+}
+
+/** @internal */
+export const isLoopbackHost = (hostname: string): boolean =>
+  hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname)
+
+/**
+ * The base URL: the explicit one if given (http(s), no credentials, plain http only to
+ * loopback unless `allowInsecureHttp`), else the realm's host (`host(realm)`).
+ * @internal
+ */
+export const endpoint = (options: {
+  readonly option: string
+  readonly url: string | undefined
+  readonly realm: string | undefined
+  readonly allowInsecureHttp: boolean | undefined
+  readonly host: (realm: string) => string
+}): URL => {
+  const { option } = options
+  if (options.url !== undefined) {
+    let url: URL
+    try {
+      url = new URL(options.url)
+    } catch {
+      return invalid(option, `is not a URL: ${options.url}`)
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      invalid(option, `must be an http(s) URL, got ${url.protocol}`)
+    }
+    if (url.protocol === "http:" && !isLoopbackHost(url.hostname) && options.allowInsecureHttp !== true) {
+      invalid(
+        option,
+        `plain http:// to ${url.host} would send the token unencrypted; use https://, or set allowInsecureHttp`
+      )
+    }
+    if (url.username !== "" || url.password !== "") invalid(option, "must not contain credentials")
+    return url
+  }
+  const realm = options.realm ?? DEFAULT_REALM
+  if (!REALM_PATTERN.test(realm)) invalid("realm", `is not a realm name like us0 or eu0: ${realm}`)
+  return new URL(`https://${options.host(realm)}`)
+}
+
+/** `effect-signalfx/<version>`, followed by the user's own products if any. @internal */
+export const userAgent = (extra: string | undefined): string =>
+  extra === undefined || extra === "" ? `effect-signalfx/${VERSION}` : `effect-signalfx/${VERSION} ${extra}`
