@@ -31,3 +31,10 @@ export * as SignalFxError from "./SignalFxError.js"
  * @since 0.1.0
  */
 export * as Ingest from "./Ingest.js"
+
+/**
+ * Periodic reporting of Effect's `Metric` registry and of measured-core registries.
+ *
+ * @since 0.1.0
+ */
+export * as MetricsReporter from "./MetricsReporter.js"

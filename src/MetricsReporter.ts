@@ -1,0 +1,150 @@
+/**
+ * Reports a metrics registry to SignalFx periodically, through the {@link Ingest} service:
+ * Effect's own `Metric` registry, or a `measured-core` registry (the Node.js port of the
+ * Codahale / pyformance metrics the official clients' reporters worked with).
+ *
+ * A reporter is a layer that needs `Ingest`: it reports every `interval` and once more when it
+ * is released, before the Ingest service stops, so a short-lived program's last figures arrive.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer, Metric, Redacted } from "effect"
+ * import { Ingest, MetricsReporter } from "effect-signalfx"
+ *
+ * const requests = Metric.counter("http.requests", { incremental: true })
+ *
+ * const IngestLive = Ingest.layer({ token: Redacted.make("MY_TOKEN") }).pipe(Layer.provide(FetchHttpClient.layer))
+ * const ReporterLive = MetricsReporter.layer({ interval: "10 seconds" }).pipe(Layer.provide(IngestLive))
+ *
+ * const program = Metric.increment(requests.pipe(Metric.tagged("route", "/home")))
+ * Effect.runPromise(program.pipe(Effect.provide(ReporterLive)))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
+import type * as Datapoint from "./Datapoint.js"
+import type * as Ingest from "./Ingest.js"
+import { addEffectMetrics } from "./internal/reporter/effectMetrics.js"
+import { addMeasuredRegistry } from "./internal/reporter/measured.js"
+import type { PointsBuilder } from "./internal/reporter/points.js"
+import * as reporter from "./internal/reporter/reporter.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** How often to report; default 10 seconds. A number is milliseconds. */
+  readonly interval?: Duration.DurationInput | undefined
+  /** Prepended to every metric name, e.g. `"myapp."`. */
+  readonly prefix?: string | undefined
+  /** Dimensions added to every datapoint of this reporter (the Ingest service adds its global ones too). */
+  readonly dimensions?: Datapoint.Dimensions | undefined
+  /** Which metrics to report, by name (before the prefix); default all. */
+  readonly include?: ((name: string) => boolean) | undefined
+}
+
+/**
+ * A measured-core metric: what `Counter`, `Gauge`, `SettableGauge`, `CachedGauge`,
+ * `Histogram`, `Meter` and `Timer` have in common.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MeasuredMetric {
+  getType(): string
+  toJSON(): unknown
+}
+
+/**
+ * A measured-core `Collection`: its metrics are reported as `{collection name}.{metric name}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MeasuredCollection {
+  readonly name?: string | undefined
+  readonly _metrics: { readonly [name: string]: MeasuredMetric }
+}
+
+/**
+ * A measured-core `Collection`, or a plain object of named measured-core metrics.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type MeasuredRegistry = MeasuredCollection | { readonly [name: string]: MeasuredMetric }
+
+const effectRegistry = (options: Options) => (builder: PointsBuilder) =>
+  addEffectMetrics(builder, Metric.unsafeSnapshot(), options.include ?? (() => true))
+
+const measuredRegistry = (registry: MeasuredRegistry, options: Options) => (builder: PointsBuilder) =>
+  addMeasuredRegistry(builder, registry, options.include ?? (() => true))
+
+/**
+ * Converts Effect's metric registry once and sends it: counters that only go up become cumulative
+ * counters (others gauges), gauges gauges, histograms and summaries their count, sum, min, max
+ * and buckets or quantiles, frequencies a cumulative counter per value; tags become dimensions.
+ * Metrics SignalFx would refuse (an invalid tag key, say) are skipped with one warning each.
+ *
+ * @since 0.1.0
+ * @category reporting
+ */
+export const reportEffectMetrics = (options: Options = {}): Effect.Effect<void, never, Ingest.Ingest> =>
+  reporter.reportOnce(effectRegistry(options), options)
+
+/**
+ * Converts a measured-core registry once and sends it, in the pyformance convention: counters as
+ * cumulative counters, gauges as gauges, and for histograms, meters and timers a `.count`
+ * cumulative counter and their statistics as gauges (`.p99`, `.1MinuteRate`, …).
+ *
+ * @since 0.1.0
+ * @category reporting
+ */
+export const reportMeasured = (
+  registry: MeasuredRegistry,
+  options: Options = {}
+): Effect.Effect<void, never, Ingest.Ingest> => reporter.reportOnce(measuredRegistry(registry, options), options)
+
+/**
+ * Reports Effect's metric registry every `interval` while the layer lives, and once more when it
+ * is released.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<never, never, Ingest.Ingest> =>
+  reporter.layer(effectRegistry(options), options)
+
+/**
+ * Reports a measured-core registry every `interval` while the layer lives, and once more when it
+ * is released.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer, Redacted } from "effect"
+ * import { Ingest, MetricsReporter } from "effect-signalfx"
+ * import { Collection } from "measured-core"
+ *
+ * const collection = new Collection("api")
+ * collection.counter("requests").inc()
+ *
+ * const ReporterLive = MetricsReporter.layerMeasured(collection, { interval: 5_000 }).pipe(
+ *   Layer.provide(Ingest.layer({ token: Redacted.make("MY_TOKEN") })),
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMeasured = (
+  registry: MeasuredRegistry,
+  options: Options = {}
+): Layer.Layer<never, never, Ingest.Ingest> => reporter.layer(measuredRegistry(registry, options), options)
