@@ -17,7 +17,7 @@
  * const IngestLive = Ingest.layer({ token: Redacted.make("MY_TOKEN") }).pipe(Layer.provide(FetchHttpClient.layer))
  * const ReporterLive = MetricsReporter.layer({ interval: "10 seconds" }).pipe(Layer.provide(IngestLive))
  *
- * const program = Metric.increment(requests.pipe(Metric.tagged("route", "/home")))
+ * const program = Metric.update(requests.pipe(Metric.tagged("route", "/home")), 1)
  * Effect.runPromise(program.pipe(Effect.provide(ReporterLive)))
  * ```
  *

@@ -52,3 +52,31 @@ describe.each(["examples/generic_usecase.ts", "examples/effect_usecase.ts"])("%s
     assert.deepStrictEqual(server.events().map((event) => event.eventType), ["deployments"])
   })
 })
+
+describe("examples/metrics_reporter.ts", () => {
+  it("without a token, reports Effect's metrics to a local server, the last report at the end", async () => {
+    const result = await runScript("examples/metrics_reporter.ts", noAccount)
+    assert.strictEqual(result.code, 0, result.stderr)
+    assert.include(result.stdout, "No SPLUNK_ACCESS_TOKEN: reporting to a local server")
+    // 20 jobs, 7 of them on the emails queue: the final report has the final counts.
+    assert.match(result.stdout, /cumulative_counter +example\.jobs 7 \{"queue":"emails"\}/)
+    assert.match(result.stdout, /cumulative_counter +example\.jobs 13 \{"queue":"reports"\}/)
+    assert.match(result.stdout, /cumulative_counter +example\.job\.latency\.count 20 /)
+    assert.strictEqual(result.stderr, "")
+  })
+
+  it("with a token, reports where the environment says", async () => {
+    const result = await runScript("examples/metrics_reporter.ts", {
+      ...noAccount,
+      SPLUNK_ACCESS_TOKEN: "example-token",
+      SPLUNK_INGEST_URL: server.url
+    })
+    assert.strictEqual(result.code, 0, result.stderr)
+    const jobs = server.datapoints().filter((point) => point.metric === "example.jobs")
+    assert.strictEqual(jobs.at(-1)?.type, "cumulative_counter")
+    assert.deepStrictEqual(
+      jobs.filter((point) => point.dimensions.queue === "emails").at(-1)?.value,
+      7
+    )
+  })
+})
