@@ -123,8 +123,8 @@ export interface Validated {
  *   gauges: [{ metric: "cpu", value: 1, dimensions: { "1host": "a" } }]
  * })
  * if (Either.isLeft(result)) {
- *   console.log(result.left.issues[0].toString())
- *   // gauges[0].dimensions["1host"]: a dimension key must start with a letter
+ *   console.log(result.left.issues.map(String))
+ *   // [ `gauges[0].dimensions["1host"]: a dimension key must start with a letter` ]
  * }
  * ```
  *

@@ -97,8 +97,8 @@ export interface Validated {
  *
  * const result = Event.validate({ eventType: "deploy", properties: { ratio: Number.NaN } })
  * if (Either.isLeft(result)) {
- *   console.log(result.left.issues[0].toString())
- *   // properties["ratio"]: NaN is not a finite number
+ *   console.log(result.left.issues.map(String))
+ *   // [ `properties["ratio"]: NaN is not a finite number` ]
  * }
  * ```
  *
