@@ -44,6 +44,10 @@ export default tseslint.config(
     }
   },
   {
+    files: ["scripts/**/*.mjs"],
+    languageOptions: { globals: { console: "readonly", process: "readonly" } }
+  },
+  {
     // Library code logs through Effect's Logger so users decide where logs go.
     files: ["src/**/*.ts"],
     rules: { "no-console": "error" }

@@ -2,8 +2,9 @@
 // `tsc -p tsconfig.docs.json` checks that the documentation's examples compile.
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { fileURLToPath } from "node:url"
 
-const root = path.resolve(import.meta.dirname, "..")
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const out = path.join(root, "doc-examples")
 fs.rmSync(out, { recursive: true, force: true })
 fs.mkdirSync(out)
