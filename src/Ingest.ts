@@ -44,6 +44,7 @@ import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type * as Datapoint from "./Datapoint.js"
 import type * as Event from "./Event.js"
+import { firstOf } from "./internal/config.js"
 import * as internal from "./internal/ingest/service.js"
 import * as stats from "./internal/ingest/stats.js"
 import type { PipelineStats } from "./internal/ingest/stats.js"
@@ -222,9 +223,6 @@ export const make: (options: Options) => Effect.Effect<
  */
 export const layer = (options: Options): Layer.Layer<Ingest, ConfigurationError, HttpClient.HttpClient> =>
   Layer.scoped(Ingest, make(options))
-
-const firstOf = <A>(first: Config.Config<A>, ...rest: ReadonlyArray<Config.Config<A>>): Config.Config<A> =>
-  rest.reduce((config, fallback) => Config.orElse(config, () => fallback), first)
 
 /**
  * The token, realm and endpoint as the Splunk / SignalFx ecosystem names them:
