@@ -99,3 +99,75 @@ export class ConfigurationError extends Schema.TaggedError<ConfigurationError>(
     return `invalid option ${this.option}: ${this.reason}`
   }
 }
+
+/**
+ * The metadata REST API has no such object (it answered 404): a metric, a dimension
+ * (`name` is `key:value`), a metric time series (`name` is its id) or a tag.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Option } from "effect"
+ * import { Metadata } from "effect-signalfx"
+ *
+ * const description = Effect.gen(function*() {
+ *   const metadata = yield* Metadata.Metadata
+ *   return yield* metadata.getMetric("cpu.utilization").pipe(
+ *     Effect.map((metric) => Option.fromNullable(metric.description)),
+ *     Effect.catchTag("MetadataNotFoundError", () => Effect.succeed(Option.none()))
+ *   )
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MetadataNotFoundError extends Schema.TaggedError<MetadataNotFoundError>(
+  "effect-signalfx/MetadataNotFoundError"
+)("MetadataNotFoundError", {
+  kind: Schema.Literal("metric", "dimension", "metricTimeSeries", "tag"),
+  name: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    const what = this.kind === "metricTimeSeries" ? "metric time series" : this.kind
+    return `no ${what} ${JSON.stringify(this.name)}`
+  }
+}
+
+/**
+ * A metadata REST call failed for a reason other than a missing object. `reason` says how:
+ *
+ * - `"StatusCode"`: the service answered with an error status (`status`), after any retries;
+ *   `serviceMessage` is the `message` of its `{code, message}` body when it sent one. 401 and
+ *   403 mean the token was refused; a 3xx is a redirect, never followed.
+ * - `"Transport"`: the connection failed (refused, reset), after any retries.
+ * - `"Timeout"`: no complete answer within `requestTimeout`, after any retries.
+ * - `"Decode"`: the answer is not the JSON object expected.
+ * - `"InvalidRequest"`: the call could not be sent at all (an empty name, or a name of `.` or
+ *   `..` that no URL can carry; a body that is not JSON).
+ *
+ * The message names the method and the path, never the token.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MetadataRequestError extends Schema.TaggedError<MetadataRequestError>(
+  "effect-signalfx/MetadataRequestError"
+)("MetadataRequestError", {
+  reason: Schema.Literal("StatusCode", "Transport", "Timeout", "Decode", "InvalidRequest"),
+  method: Schema.String,
+  /** The path and query string as sent. */
+  path: Schema.String,
+  status: Schema.optional(Schema.Number),
+  serviceMessage: Schema.optional(Schema.String),
+  description: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `${this.method} ${this.path}: ${this.description}`
+  }
+}
