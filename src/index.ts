@@ -38,3 +38,11 @@ export * as Ingest from "./Ingest.js"
  * @since 0.1.0
  */
 export * as MetricsReporter from "./MetricsReporter.js"
+
+/**
+ * The Metadata service: search, read and update metric, dimension, metric time series and tag
+ * metadata over the REST API.
+ *
+ * @since 0.1.0
+ */
+export * as Metadata from "./Metadata.js"

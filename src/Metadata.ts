@@ -1,0 +1,431 @@
+/**
+ * The Metadata service: search, read and update the metadata SignalFx keeps about metrics,
+ * dimensions, metric time series and tags, over its REST API (`https://api.{realm}.signalfx.com`).
+ *
+ * Every operation is one request (or, for the `stream*` operations, one per page), retried on
+ * network errors, timeouts, 408, 429 and 5xx with a jittered backoff that honours `Retry-After`:
+ * all of these calls are idempotent. A missing object fails with a `MetadataNotFoundError`,
+ * anything else with a `MetadataRequestError`; neither ever contains the token.
+ *
+ * Objects keep every field the service sends, known or not, so a read-modify-write through
+ * `update*` loses nothing:
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer, Redacted, Stream } from "effect"
+ * import { Metadata } from "effect-signalfx"
+ *
+ * const program = Effect.gen(function*() {
+ *   const metadata = yield* Metadata.Metadata
+ *   // Replace the description, keep everything else.
+ *   const host = yield* metadata.getDimension("host", "server1")
+ *   yield* metadata.updateDimension("host", "server1", { ...host, description: "the primary database" })
+ *   // Merge: add a property and a tag, leave the rest alone.
+ *   yield* metadata.patchDimension("host", "server1", { customProperties: { role: "db" }, tags: ["critical"] })
+ *   // Every production host, page by page.
+ *   const hosts = yield* Stream.runCollect(metadata.streamDimensions({ query: "key:host AND env:prod" }))
+ *   console.log(hosts.length)
+ * })
+ *
+ * const MetadataLive = Metadata.layer({ token: Redacted.make("API_TOKEN"), realm: "us1" }).pipe(
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ *
+ * Effect.runPromise(program.pipe(Effect.provide(MetadataLive)))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import type * as Schema from "effect/Schema"
+import type * as Stream from "effect/Stream"
+import { firstOf } from "./internal/config.js"
+import * as schema from "./internal/metadata/schema.js"
+import * as internal from "./internal/metadata/service.js"
+import type { ConfigurationError, MetadataNotFoundError, MetadataRequestError } from "./SignalFxError.js"
+
+/**
+ * A metric: `{name, type, description, customProperties, tags, created, creator, lastUpdated,
+ * lastUpdatedBy}`, and any other field the service sends. `type` is `GAUGE`, `COUNTER` or
+ * `CUMULATIVE_COUNTER`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Metric = schema.Metric
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Metric extends Schema.Schema.Type<typeof schema.Metric> {}
+
+/**
+ * A dimension, `key:value`, with its `description`, `customProperties` and `tags`, and any other
+ * field the service sends.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Dimension = schema.Dimension
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Dimension extends Schema.Schema.Type<typeof schema.Dimension> {}
+
+/**
+ * A metric time series: its `id`, its `metric` and `dimensions`, and any other field the service
+ * sends. Time series are created by the datapoints sent and are read-only.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MetricTimeSeries = schema.MetricTimeSeries
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface MetricTimeSeries extends Schema.Schema.Type<typeof schema.MetricTimeSeries> {}
+
+/**
+ * A tag: its `name`, `description` and `customProperties`, and any other field the service sends.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Tag = schema.Tag
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Tag extends Schema.Schema.Type<typeof schema.Tag> {}
+
+/**
+ * One page of search results: `count` objects match the query in all, `results` holds this page.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SearchResult: <A, I, R>(item: Schema.Schema<A, I, R>) => Schema.Schema<
+  SearchResult<A>,
+  { readonly count: number; readonly results: ReadonlyArray<I> },
+  R
+> = schema.SearchResult
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface SearchResult<A> {
+  readonly count: number
+  readonly results: ReadonlyArray<A>
+}
+
+/**
+ * One page of a search.
+ *
+ * `query` uses the service's Lucene-like syntax: `key:value`, `key:*`, wildcards, `_exists_:key`,
+ * `_missing_:key`, `AND`, `OR`, `NOT` and parentheses; quote values with characters other than
+ * letters and digits (`host:"db-1.example.com"`). On metric time series a dimension is a field
+ * (`sf_metric:cpu.utilization AND host:server1`); on dimensions, `key:host` finds every value of
+ * `host`.
+ *
+ * `orderBy` names a field, `-field` for descending. `offset` (default 0) and `limit` (default 50)
+ * select the page; the service refuses `offset + limit` above 10,000.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SearchOptions {
+  readonly query: string
+  readonly orderBy?: string | undefined
+  readonly offset?: number | undefined
+  readonly limit?: number | undefined
+}
+
+/**
+ * Every result of a search, as a stream that requests page after page.
+ *
+ * The service answers nothing past the first 10,000 results of a query, so neither does the
+ * stream: it ends there. Narrow the query (or split it, e.g. by a dimension's values) to see more.
+ * Pages are requested at offsets, so objects created or removed while the stream runs can be
+ * skipped or seen twice; an `orderBy` on a stable field such as `created` keeps the pages
+ * consistent.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamOptions {
+  readonly query: string
+  readonly orderBy?: string | undefined
+  /** Results per request; default 1000. */
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * What `updateMetric` sends. The update **replaces** the metric's metadata: a field left out is
+ * reset (no description, no custom properties, no tags). To change one field, read the metric and
+ * send it back changed: `updateMetric(name, { ...metric, description: "…" })`; every field read,
+ * even one this library does not know, goes back unchanged. The service expects the metric's
+ * `type` and does not change it; the name comes from the path.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MetricUpdate {
+  readonly type?: string | undefined
+  readonly description?: string | undefined
+  readonly customProperties?: Readonly<Record<string, string>> | undefined
+  readonly tags?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * What `updateDimension` sends. Like {@link MetricUpdate}, it **replaces** the dimension's
+ * metadata; to merge, use `patchDimension`. The key and value come from the path.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DimensionUpdate {
+  readonly description?: string | undefined
+  readonly customProperties?: Readonly<Record<string, string>> | undefined
+  readonly tags?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * What `patchDimension` merges into a dimension: each custom property is set, or removed where
+ * its value is `null`; `tags` are added and `tagsToRemove` removed; what is not named is left as
+ * it is. This is the call the SignalFx Smart Agent and the OpenTelemetry Collector use.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DimensionPatch {
+  readonly customProperties?: Readonly<Record<string, string | null>> | undefined
+  readonly tags?: ReadonlyArray<string> | undefined
+  readonly tagsToRemove?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * What `updateTag` sends: it creates the tag or **replaces** its metadata. The name comes from
+ * the path.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TagUpdate {
+  readonly description?: string | undefined
+  readonly customProperties?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * The operations. Names and values (metric names, dimension keys and values, tag names, time
+ * series ids) are sent as they are, percent-encoded: a dimension value may contain `/`, `?` or
+ * `%`. Only an empty name and the names `.` and `..`, which no URL can carry, fail without a
+ * request, with a `MetadataRequestError` whose reason is `"InvalidRequest"`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** One page of the metrics matching `query`. */
+  readonly searchMetrics: (options: SearchOptions) => Effect.Effect<SearchResult<Metric>, MetadataRequestError>
+  /** Every metric matching `query` (at most 10,000), page by page. */
+  readonly streamMetrics: (options: StreamOptions) => Stream.Stream<Metric, MetadataRequestError>
+  readonly getMetric: (name: string) => Effect.Effect<Metric, MetadataNotFoundError | MetadataRequestError>
+  /** Replaces the metric's metadata; see {@link MetricUpdate}. Answers the metric as stored. */
+  readonly updateMetric: (
+    name: string,
+    update: MetricUpdate
+  ) => Effect.Effect<Metric, MetadataNotFoundError | MetadataRequestError>
+
+  /** One page of the dimensions matching `query`. */
+  readonly searchDimensions: (
+    options: SearchOptions
+  ) => Effect.Effect<SearchResult<Dimension>, MetadataRequestError>
+  /** Every dimension matching `query` (at most 10,000), page by page. */
+  readonly streamDimensions: (options: StreamOptions) => Stream.Stream<Dimension, MetadataRequestError>
+  readonly getDimension: (
+    key: string,
+    value: string
+  ) => Effect.Effect<Dimension, MetadataNotFoundError | MetadataRequestError>
+  /** Replaces the dimension's metadata; see {@link DimensionUpdate}. Answers the dimension as stored. */
+  readonly updateDimension: (
+    key: string,
+    value: string,
+    update: DimensionUpdate
+  ) => Effect.Effect<Dimension, MetadataNotFoundError | MetadataRequestError>
+  /** Merges into the dimension's metadata; see {@link DimensionPatch}. Answers the dimension as stored. */
+  readonly patchDimension: (
+    key: string,
+    value: string,
+    patch: DimensionPatch
+  ) => Effect.Effect<Dimension, MetadataNotFoundError | MetadataRequestError>
+
+  /** One page of the metric time series matching `query`. */
+  readonly searchMetricTimeSeries: (
+    options: SearchOptions
+  ) => Effect.Effect<SearchResult<MetricTimeSeries>, MetadataRequestError>
+  /** Every metric time series matching `query` (at most 10,000), page by page. */
+  readonly streamMetricTimeSeries: (
+    options: StreamOptions
+  ) => Stream.Stream<MetricTimeSeries, MetadataRequestError>
+  readonly getMetricTimeSeries: (
+    id: string
+  ) => Effect.Effect<MetricTimeSeries, MetadataNotFoundError | MetadataRequestError>
+
+  /** One page of the tags matching `query`. */
+  readonly searchTags: (options: SearchOptions) => Effect.Effect<SearchResult<Tag>, MetadataRequestError>
+  /** Every tag matching `query` (at most 10,000), page by page. */
+  readonly streamTags: (options: StreamOptions) => Stream.Stream<Tag, MetadataRequestError>
+  readonly getTag: (name: string) => Effect.Effect<Tag, MetadataNotFoundError | MetadataRequestError>
+  /** Creates the tag or replaces its metadata; see {@link TagUpdate}. Answers the tag as stored. */
+  readonly updateTag: (
+    name: string,
+    update: TagUpdate
+  ) => Effect.Effect<Tag, MetadataNotFoundError | MetadataRequestError>
+  /** Deletes the tag; a tag that does not exist fails with a `MetadataNotFoundError`. */
+  readonly deleteTag: (name: string) => Effect.Effect<void, MetadataNotFoundError | MetadataRequestError>
+}
+
+/**
+ * Options of the Metadata service. Durations accept anything `Duration.decode` does; a number is
+ * milliseconds.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** An org access token with the API scope, or a user session token. */
+  readonly token: Redacted.Redacted<string>
+  /** The realm, e.g. `us1` or `eu0`; defaults to `us0`. Ignored when `apiEndpoint` is set. */
+  readonly realm?: string | undefined
+  /** An explicit base URL; a path in it (a proxy's prefix) is kept, `/v2/...` goes below it. */
+  readonly apiEndpoint?: string | undefined
+  /** Time allowed for one request, the answer read and decoded; default 10 seconds. */
+  readonly requestTimeout?: Duration.DurationInput | undefined
+  /**
+   * Backoff of retries; defaults `{ initialDelay: 500 ms, maxDelay: 10 s, maxElapsed: 1 min,
+   * maxRetryAfter: 1 min }`. `maxElapsed: 0` turns retries off.
+   */
+  readonly retry?: {
+    readonly initialDelay?: Duration.DurationInput | undefined
+    readonly maxDelay?: Duration.DurationInput | undefined
+    readonly maxElapsed?: Duration.DurationInput | undefined
+    /** The longest `Retry-After` honoured. */
+    readonly maxRetryAfter?: Duration.DurationInput | undefined
+  } | undefined
+  /** Appended to the `effect-signalfx/<version>` User-Agent. */
+  readonly userAgent?: string | undefined
+  /** Allow a plain `http://` endpoint on a host other than loopback (the token then travels unencrypted). */
+  readonly allowInsecureHttp?: boolean | undefined
+}
+
+/**
+ * The Metadata service tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Metadata extends Context.Tag("effect-signalfx/Metadata")<Metadata, Service>() {}
+
+/**
+ * Builds the service. It holds no resources, so it needs no scope.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Redacted } from "effect"
+ * import { Metadata } from "effect-signalfx"
+ *
+ * const tags = Effect.gen(function*() {
+ *   const metadata = yield* Metadata.make({ token: Redacted.make("API_TOKEN"), realm: "eu0" })
+ *   return yield* metadata.searchTags({ query: "name:team-*", limit: 100 })
+ * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options: Options) => Effect.Effect<Service, ConfigurationError, HttpClient.HttpClient> =
+  internal.make
+
+/**
+ * The service as a layer. It needs an `HttpClient`: provide `FetchHttpClient.layer` from
+ * `@effect/platform`, or any other client layer.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer, Redacted } from "effect"
+ * import { Metadata } from "effect-signalfx"
+ *
+ * const MetadataLive = Metadata.layer({ token: Redacted.make("API_TOKEN"), realm: "us1" }).pipe(
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<Metadata, ConfigurationError, HttpClient.HttpClient> =>
+  Layer.effect(Metadata, make(options))
+
+/**
+ * The token, realm and endpoint as the Splunk / SignalFx ecosystem names them:
+ * `SPLUNK_ACCESS_TOKEN` (or `SIGNALFX_ACCESS_TOKEN`), `SPLUNK_REALM` (or `SIGNALFX_REALM`),
+ * `SPLUNK_API_URL` (or `SIGNALFX_API_URL`).
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const config: Config.Config<Pick<Options, "token" | "realm" | "apiEndpoint">> = Config.all({
+  token: firstOf(Config.redacted("SPLUNK_ACCESS_TOKEN"), Config.redacted("SIGNALFX_ACCESS_TOKEN")),
+  realm: Config.option(firstOf(Config.string("SPLUNK_REALM"), Config.string("SIGNALFX_REALM"))),
+  apiEndpoint: Config.option(firstOf(Config.string("SPLUNK_API_URL"), Config.string("SIGNALFX_API_URL")))
+}).pipe(Config.map(({ apiEndpoint, realm, token }) => ({
+  token,
+  realm: Option.getOrUndefined(realm),
+  apiEndpoint: Option.getOrUndefined(apiEndpoint)
+})))
+
+/**
+ * The service as a layer whose token, realm and endpoint come from {@link config} (environment
+ * variables by default, or any `ConfigProvider`), the token as a `Redacted`. Other options are
+ * given directly.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer } from "effect"
+ * import { Metadata } from "effect-signalfx"
+ *
+ * // SPLUNK_ACCESS_TOKEN=... SPLUNK_REALM=us1 node app.js
+ * const MetadataLive = Metadata.layerConfig({ requestTimeout: "5 seconds" }).pipe(
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: Omit<Options, "token" | "realm" | "apiEndpoint"> = {}
+): Layer.Layer<Metadata, ConfigurationError | ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(
+    Metadata,
+    Effect.flatMap(config, (fromConfig) => make({ ...options, ...fromConfig }))
+  )

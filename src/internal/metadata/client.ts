@@ -1,0 +1,188 @@
+/**
+ * One call to the metadata REST API: the URL built from percent-encoded path segments, the
+ * answer classified and decoded, and retries of what can be retried. Every call here is
+ * idempotent (GET, PUT, PATCH with the same body, DELETE), so network errors, timeouts, 408, 429
+ * and 5xx are all retried, honouring `Retry-After`.
+ */
+import * as Headers from "@effect/platform/Headers"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import { MetadataRequestError } from "../../SignalFxError.js"
+import { backoff, parseRetryAfter } from "../http/retry.js"
+import { describeBody, describeCause, readCapped, secure, truncate } from "../http/transport.js"
+import type { ResolvedOptions } from "./options.js"
+import { ErrorBody } from "./schema.js"
+
+/** @internal */
+export type Method = "GET" | "PUT" | "PATCH" | "DELETE"
+
+/** @internal */
+export interface Call {
+  readonly method: Method
+  /** The path after `/v2/`, one raw segment per element: each is percent-encoded on its own. */
+  readonly segments: ReadonlyArray<string>
+  readonly params?: Readonly<Record<string, string>> | undefined
+  /** Sent as JSON; none for GET and DELETE. */
+  readonly body?: unknown
+}
+
+/** @internal */
+export interface Client {
+  /** The call's JSON answer, decoded with `schema`. */
+  readonly json: <A, I>(call: Call, schema: Schema.Schema<A, I>) => Effect.Effect<A, MetadataRequestError>
+  /** A call whose answer has no body (204). */
+  readonly empty: (call: Call) => Effect.Effect<void, MetadataRequestError>
+}
+
+/** A failed attempt worth repeating, carrying the error to fail with when retries run out. */
+class Retry extends Data.TaggedError("Retry")<{
+  readonly error: MetadataRequestError
+  readonly retryAfter: Option.Option<Duration.Duration>
+}> {}
+
+type AttemptFailure = Retry | MetadataRequestError
+
+const parseErrorMessage = (text: string): string | undefined => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  return Option.getOrUndefined(Option.map(Schema.decodeUnknownOption(ErrorBody)(json), (body) => body.message))
+}
+
+/**
+ * Why a path segment cannot be sent: URLs have no way to carry an empty segment, or a `.` or `..`
+ * one (fetch resolves them, percent-encoded or not), without changing the route.
+ */
+const unsendable = (segment: string): string | undefined =>
+  segment === ""
+    ? "an empty name"
+    : segment === "." || segment === ".."
+    ? `the name ${JSON.stringify(segment)}, which no URL path can carry`
+    : undefined
+
+/** @internal */
+export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, never, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const { client, headers, run, scrub } = yield* secure(options.token, options.userAgent)
+    const clock = yield* Effect.clock
+    const requestHeaders = Headers.set(headers, "accept", "application/json")
+    // A base URL with a path (a proxy's prefix) keeps it: `/v2/...` goes below it.
+    const base = `${options.endpoint.origin}${options.endpoint.pathname.replace(/\/+$/, "")}`
+    const schedule = backoff<AttemptFailure>(options.retry, {
+      isRetryable: (failure) => failure._tag === "Retry",
+      retryAfter: (failure) => failure._tag === "Retry" ? failure.retryAfter : Option.none()
+    })
+
+    const execute = <A>(
+      call: Call,
+      onSuccess: (
+        response: HttpClientResponse.HttpClientResponse,
+        fail: (reason: "Decode" | "Transport", description: string) => MetadataRequestError
+      ) => Effect.Effect<A, AttemptFailure>
+    ): Effect.Effect<A, MetadataRequestError> => {
+      const query = new URLSearchParams(call.params ?? {}).toString()
+      const path = `/v2/${call.segments.map(encodeURIComponent).join("/")}${query === "" ? "" : `?${query}`}`
+      const failure = (
+        reason: MetadataRequestError["reason"],
+        description: string,
+        status?: { readonly status: number; readonly serviceMessage: string | undefined }
+      ) =>
+        new MetadataRequestError({
+          reason,
+          method: call.method,
+          path: scrub(path),
+          ...(status === undefined ? {} : { status: status.status }),
+          ...(status?.serviceMessage === undefined ? {} : { serviceMessage: scrub(status.serviceMessage) }),
+          description: scrub(description)
+        })
+      const problem = call.segments.map(unsendable).find((reason) => reason !== undefined)
+      if (problem !== undefined) return Effect.fail(failure("InvalidRequest", `cannot request ${problem}`))
+
+      const classify = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<A, AttemptFailure> => {
+        const status = response.status
+        if (status >= 200 && status < 300) return onSuccess(response, failure)
+        return readCapped(response.stream).pipe(Effect.flatMap((text): Effect.Effect<never, AttemptFailure> => {
+          const serviceMessage = parseErrorMessage(text)
+          const detail = serviceMessage === undefined ? describeBody(text) : `: ${truncate(serviceMessage)}`
+          const error = (note = "") =>
+            failure("StatusCode", `HTTP ${status}${detail}${note}`, { status, serviceMessage })
+          if (status === 408 || status === 429 || status >= 500) {
+            const retryAfter = parseRetryAfter(response.headers["retry-after"], clock.unsafeCurrentTimeMillis())
+            return Effect.fail(new Retry({ error: error(), retryAfter }))
+          }
+          if (status >= 300 && status < 400) {
+            return Effect.fail(error(": a redirect, not followed so that the token stays with its host"))
+          }
+          if (status === 401 || status === 403) return Effect.fail(error(": the access token was refused"))
+          return Effect.fail(error())
+        }))
+      }
+
+      const attempt = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<A, AttemptFailure> =>
+        client.execute(request).pipe(
+          Effect.mapError((error) =>
+            new Retry({
+              error: failure("Transport", `network error: ${error.message}${describeCause(error.cause)}`),
+              retryAfter: Option.none()
+            })
+          ),
+          Effect.flatMap(classify),
+          Effect.timeoutFail({
+            duration: options.requestTimeout,
+            onTimeout: () =>
+              new Retry({
+                error: failure("Timeout", `no answer within ${Duration.format(options.requestTimeout)}`),
+                retryAfter: Option.none()
+              })
+          })
+        )
+
+      const request = HttpClientRequest.make(call.method)(`${base}${path}`).pipe(
+        HttpClientRequest.setHeaders(requestHeaders)
+      )
+      return (call.body === undefined ? Effect.succeed(request) : HttpClientRequest.bodyJson(request, call.body)).pipe(
+        Effect.mapError((error) => failure("InvalidRequest", `the body is not JSON: ${String(error.reason.error)}`)),
+        Effect.flatMap((request) => Effect.retry(attempt(request), schedule)),
+        Effect.catchTag("Retry", (retry) => Effect.fail(retry.error)),
+        run
+      )
+    }
+
+    const json: Client["json"] = (call, schema) =>
+      execute(call, (response, fail) =>
+        response.text.pipe(
+          // The body broke off: the connection failed mid-answer, which a retry may cure.
+          Effect.mapError((error) =>
+            new Retry({
+              error: fail("Transport", `the answer broke off: ${error.message}`),
+              retryAfter: Option.none()
+            })
+          ),
+          Effect.flatMap((text) => {
+            let body: unknown
+            try {
+              body = JSON.parse(text)
+            } catch {
+              return Effect.fail(fail("Decode", `the answer is not JSON${describeBody(text)}`))
+            }
+            return Either.match(Schema.decodeUnknownEither(schema)(body), {
+              onLeft: (error) => Effect.fail(fail("Decode", `unexpected answer: ${truncate(error.message)}`)),
+              onRight: Effect.succeed
+            })
+          })
+        ))
+
+    const empty: Client["empty"] = (call) => execute(call, () => Effect.void)
+
+    return { json, empty }
+  })

@@ -1,0 +1,62 @@
+/**
+ * Turns the user's `Metadata.Options` into checked, resolved settings, failing with a
+ * `ConfigurationError` that names the option.
+ */
+import * as Duration from "effect/Duration"
+import type * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
+import type * as Metadata from "../../Metadata.js"
+import type { ConfigurationError } from "../../SignalFxError.js"
+import { duration, endpoint, resolving, token, userAgent } from "../http/options.js"
+import type { RetrySettings } from "../http/retry.js"
+
+/** @internal */
+export interface ResolvedOptions {
+  readonly token: Redacted.Redacted<string>
+  readonly endpoint: URL
+  readonly requestTimeout: Duration.Duration
+  readonly retry: RetrySettings
+  readonly userAgent: string
+}
+
+/**
+ * Someone waits on each of these calls, so retries give up sooner than the Ingest service's,
+ * which has no caller waiting.
+ * @internal
+ */
+export const defaults = {
+  requestTimeout: Duration.seconds(10),
+  retry: {
+    initialDelay: Duration.millis(500),
+    maxDelay: Duration.seconds(10),
+    maxElapsed: Duration.minutes(1),
+    maxRetryAfter: Duration.minutes(1)
+  }
+} as const
+
+/** @internal */
+export const resolve = (options: Metadata.Options): Either.Either<ResolvedOptions, ConfigurationError> =>
+  resolving(() => {
+    token(Redacted.value(options.token))
+    const retry = options.retry ?? {}
+    return {
+      token: options.token,
+      endpoint: endpoint({
+        option: "apiEndpoint",
+        url: options.apiEndpoint,
+        realm: options.realm,
+        allowInsecureHttp: options.allowInsecureHttp,
+        host: (realm) => `api.${realm}.signalfx.com`
+      }),
+      requestTimeout: duration("requestTimeout", options.requestTimeout, defaults.requestTimeout, { positive: true }),
+      retry: {
+        initialDelay: duration("retry.initialDelay", retry.initialDelay, defaults.retry.initialDelay, {
+          positive: true
+        }),
+        maxDelay: duration("retry.maxDelay", retry.maxDelay, defaults.retry.maxDelay),
+        maxElapsed: duration("retry.maxElapsed", retry.maxElapsed, defaults.retry.maxElapsed),
+        maxRetryAfter: duration("retry.maxRetryAfter", retry.maxRetryAfter, defaults.retry.maxRetryAfter)
+      },
+      userAgent: userAgent(options.userAgent)
+    }
+  })
