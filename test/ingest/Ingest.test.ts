@@ -73,6 +73,15 @@ describe("Ingest", () => {
         expect(server.datapoints()).toHaveLength(501)
       }))
 
+    it.scopedLive("keeps a path prefix of the ingest endpoint", () =>
+      Effect.gen(function*() {
+        const server = yield* FakeSignalFx.make()
+        const { close, ingest } = yield* startIngest(server, { ingestEndpoint: `${server.url}/proxy/signalfx/` })
+        yield* ingest.send({ gauges: [{ metric: "m", value: 1 }] })
+        yield* close
+        expect(server.requests().map((r) => r.path)).toEqual(["/proxy/signalfx/v2/datapoint"])
+      }))
+
     it.scopedLive("compression \"none\" never gzips and \"gzip\" always does", () =>
       Effect.gen(function*() {
         const server = yield* FakeSignalFx.make()

@@ -54,8 +54,10 @@ export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport
     const { client, headers: baseHeaders, run, scrub } = yield* secure(options.token, options.userAgent)
     const clock = yield* Effect.clock
 
+    // Appended, not resolved: an endpoint behind a path prefix (a proxy's /signalfx) keeps it.
+    const base = options.endpoint.href.replace(/\/+$/, "")
     const post: Transport["post"] = (path, body, contentType, gzipped) => {
-      const request = HttpClientRequest.post(new URL(path, options.endpoint).toString()).pipe(
+      const request = HttpClientRequest.post(base + path).pipe(
         HttpClientRequest.setHeaders(gzipped ? Headers.set(baseHeaders, "content-encoding", "gzip") : baseHeaders),
         HttpClientRequest.bodyUint8Array(body, contentType)
       )
