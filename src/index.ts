@@ -46,3 +46,11 @@ export * as MetricsReporter from "./MetricsReporter.js"
  * @since 0.1.0
  */
 export * as Metadata from "./Metadata.js"
+
+/**
+ * Host identity: the AWS (IMDSv2 included, and ECS), GCP and Azure ids of the host, for the
+ * `AWSUniqueId`, `gcp_id` and `azure_resource_id` dimensions.
+ *
+ * @since 0.1.0
+ */
+export * as HostIdentity from "./HostIdentity.js"
