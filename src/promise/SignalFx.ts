@@ -37,7 +37,9 @@ import * as Redacted from "effect/Redacted"
 import * as util from "node:util"
 import type * as Datapoint from "../Datapoint.js"
 import type * as Event from "../Event.js"
+import * as HostIdentity from "../HostIdentity.js"
 import * as Ingest from "../Ingest.js"
+import * as hostIdentityOptions from "../internal/hostIdentity/options.js"
 import { resolve } from "../internal/ingest/options.js"
 import { unrefClock } from "../internal/promise/clock.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
@@ -66,7 +68,17 @@ import { ConfigurationError } from "../SignalFxError.js"
  * @since 0.1.0
  * @category models
  */
-export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {}
+export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {
+  /**
+   * Look up the host's cloud ids in the background and add those found to the global
+   * dimensions: `AWSUniqueId` (the old clients' `enableAmazonUniqueId`, IMDSv2 included),
+   * `gcp_id`, `azure_resource_id`. `true` asks all three clouds; HostIdentity options choose
+   * (`{ clouds: ["aws"] }`) and tune them. The AWS environment variables are honoured
+   * (`AWS_EC2_METADATA_DISABLED`, …). `send` never waits for the lookup: what is sent before
+   * it ends does not carry the ids; `await sfx.hostIdentity()` first for everything to.
+   */
+  readonly hostIdentity?: boolean | HostIdentity.Options | undefined
+}
 
 /**
  * A SignalFx ingest client with a Promise API.
@@ -116,8 +128,9 @@ export class SignalFx {
     return new SignalFx(token, { ...options, ...endpoint })
   }
 
-  readonly #runtime: ManagedRuntime.ManagedRuntime<Ingest.Ingest, ConfigurationError>
+  readonly #runtime: ManagedRuntime.ManagedRuntime<Ingest.Ingest | HostIdentity.HostIdentity, ConfigurationError>
   readonly #service: Ingest.Service
+  readonly #hostIdentity: Promise<Datapoint.Dimensions>
   readonly #endpoint: string
   readonly #shutdownTimeoutMillis: number
   readonly #removeExitHook: () => void
@@ -132,13 +145,15 @@ export class SignalFx {
    * @since 0.1.0
    */
   constructor(token: string | Redacted.Redacted<string>, options: SignalFxOptions = {}) {
+    const { hostIdentity, ...rest } = options
     // The token is wrapped at once; the plain string is never stored on the client.
     const ingestOptions: Ingest.Options = {
-      ...options,
+      ...rest,
       token: Redacted.isRedacted(token) ? token : Redacted.make(token)
     }
     const resolved = resolve(ingestOptions)
     if (Either.isLeft(resolved)) throw resolved.left
+    const identityOptions = hostIdentityFrom(hostIdentity)
     this.#endpoint = resolved.right.endpoint.href
     this.#shutdownTimeoutMillis = Duration.toMillis(resolved.right.shutdownTimeout)
 
@@ -146,9 +161,10 @@ export class SignalFx {
     // and `stats()` stays synchronous. The unref'd clock keeps the linger and backoff timers
     // from holding the process open.
     this.#runtime = ManagedRuntime.make(
-      Layer.scoped(Ingest.Ingest, Effect.withClock(Ingest.make(ingestOptions), unrefClock)).pipe(
-        Layer.provide(FetchHttpClient.layer)
-      )
+      Layer.merge(
+        Layer.scoped(Ingest.Ingest, Effect.withClock(Ingest.make(ingestOptions), unrefClock)),
+        HostIdentity.layer(identityOptions)
+      ).pipe(Layer.provide(FetchHttpClient.layer))
     )
     const built = this.#runtime.runSyncExit(Ingest.Ingest)
     if (Exit.isFailure(built)) {
@@ -157,6 +173,11 @@ export class SignalFx {
     }
     this.#service = built.value
     this.#removeExitHook = onBeforeExit(() => this.#flushBeforeExit())
+    // In the background, on the unref'd clock: the lookup neither delays `send` nor holds the
+    // process beyond its own timeout; `stop()` interrupts it.
+    this.#hostIdentity = this.#runtime.runPromiseExit(Effect.withClock(HostIdentity.addToIngest, unrefClock)).then(
+      (exit) => Exit.getOrElse(exit, () => ({}))
+    )
   }
 
   /**
@@ -231,6 +252,27 @@ export class SignalFx {
    */
   flush(): Promise<void> {
     return hold(this.#run(this.#service.flush))
+  }
+
+  /**
+   * Resolves, never rejects, once the `hostIdentity` lookup has ended, with the dimensions it
+   * added (`{}` outside a cloud, without the option, or when `stop()` came first). Await it
+   * before the first `send` for every datapoint to carry the host's ids; the wait is at most the
+   * lookup's timeout (1 second by default), a few milliseconds inside a cloud.
+   *
+   * @example
+   * ```ts
+   * import { SignalFx } from "effect-signalfx/promise"
+   *
+   * const sfx = new SignalFx("MY_TOKEN", { hostIdentity: { clouds: ["aws"] } })
+   * console.log(await sfx.hostIdentity()) // { AWSUniqueId: "i-0abc_us-east-1_123456789012" } on EC2
+   * await sfx.send({ gauges: [{ metric: "cpu.utilization", value: 42.5 }] })
+   * ```
+   *
+   * @since 0.1.0
+   */
+  hostIdentity(): Promise<Datapoint.Dimensions> {
+    return this.#hostIdentity
   }
 
   /**
@@ -376,6 +418,24 @@ export class SignalFx {
       })
     )
   }
+}
+
+/**
+ * The HostIdentity options of the `hostIdentity` option, over the environment's, checked now so
+ * that a bad one throws from the constructor. Without the option no cloud is asked.
+ */
+const hostIdentityFrom = (option: SignalFxOptions["hostIdentity"]): HostIdentity.Options => {
+  if (option === undefined || option === false) return { clouds: [] }
+  const fromEnv = Effect.runSyncExit(HostIdentity.config)
+  if (Exit.isFailure(fromEnv)) {
+    throw new ConfigurationError({ option: "hostIdentity", reason: Cause.pretty(fromEnv.cause) })
+  }
+  const options = hostIdentityOptions.overriding(fromEnv.value, option === true ? {} : option)
+  const resolved = hostIdentityOptions.resolve(options)
+  if (Either.isLeft(resolved)) {
+    throw new ConfigurationError({ option: `hostIdentity.${resolved.left.option}`, reason: resolved.left.reason })
+  }
+  return options
 }
 
 /** The service's synchronous effects need no runtime; a failure is thrown as our own error. */
