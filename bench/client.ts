@@ -1,0 +1,317 @@
+/**
+ * One benchmark run of one client, in its own process (forked by `run.ts`). It sends the
+ * workload, times each `send`, asks the driver to tell it when the sink holds every datapoint,
+ * and reports throughput, CPU and memory figures back over IPC.
+ *
+ * Each client's modules are imported only in its own process, so that (say) the official
+ * client's memory does not include Effect's.
+ *
+ * The send loops hand the event loop a turn (`setImmediate`) every 1,000 datapoints, as an
+ * application doing any I/O does: a loop that never yields starves every client's own I/O.
+ *
+ * argv: client workload total perSend stall port
+ */
+import * as http from "node:http"
+import { createRequire } from "node:module"
+import { performance } from "node:perf_hooks"
+import * as zlib from "node:zlib"
+import type * as Protobuf from "protobufjs"
+import type * as OfficialClient from "signalfx"
+import type { Gauge, WorkloadName } from "./workloads.js"
+import { gauges } from "./workloads.js"
+
+export type ClientName = "official" | "promise" | "effect" | "floor"
+
+export type ToDriver =
+  | { readonly type: "waitFor"; readonly id: number; readonly count: number }
+  | { readonly type: "result"; readonly result: RunResult }
+
+export type FromDriver = { readonly type: "reached"; readonly id: number }
+
+export interface RunResult {
+  /** Milliseconds from the first send until the sink had every datapoint (delivery runs only). */
+  readonly elapsedMs: number
+  /** User + system CPU of the whole process over the same span, in microseconds. */
+  readonly cpuMicros: number
+  /** `maxRSS` of the process, bytes. */
+  readonly peakRss: number
+  /** RSS when the workload started (client built, modules loaded), bytes. */
+  readonly startRss: number
+  /** Datapoints the client itself reported dropped. */
+  readonly dropped: number
+  readonly latencyP50Micros: number
+  readonly latencyP99Micros: number
+}
+
+const [clientArg, workloadArg, totalArg, perSendArg, stallArg, portArg] = process.argv.slice(2)
+const client = clientArg as ClientName
+const workload = workloadArg as WorkloadName
+const total = Number(totalArg)
+const perSend = Number(perSendArg)
+const stall = stallArg === "true"
+const endpoint = `http://127.0.0.1:${portArg}`
+const TOKEN = "BENCH_TOKEN"
+/** How long the stalled-server run keeps going after the burst before memory is read. */
+const STALL_HOLD_MILLIS = 3000
+
+let nextWaitId = 0
+const waiting = new Map<number, () => void>()
+process.on("message", (message: FromDriver) => {
+  waiting.get(message.id)?.()
+  waiting.delete(message.id)
+})
+/** Resolves once the sink has received `count` datapoints in this run. */
+const sinkHas = (count: number): Promise<void> =>
+  new Promise((resolve) => {
+    const id = nextWaitId++
+    waiting.set(id, resolve)
+    process.send!({ type: "waitFor", id, count } satisfies ToDriver)
+  })
+
+const percentile = (sorted: Float64Array, p: number): number =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!
+
+/** A client as the benchmark drives it: `send` is awaited per call; `finish` resolves on delivery. */
+interface Driven {
+  readonly send: (points: Array<Gauge>) => Promise<unknown>
+  /** Waits until what was sent is delivered (or dropped); returns how many were dropped. */
+  readonly finish: () => Promise<number>
+  readonly close: () => Promise<void>
+}
+
+const official = (): Driven => {
+  const require = createRequire(import.meta.url)
+  const signalfx = require("signalfx") as typeof OfficialClient
+  const ingest = new signalfx.Ingest(TOKEN, { ingestEndpoint: endpoint })
+  return {
+    // Typed `void`, but it returns the promise of its POST.
+    send: (points) => ingest.send({ gauges: points }) as unknown as Promise<unknown>,
+    finish: () => Promise.resolve(0),
+    close: () => Promise.resolve()
+  }
+}
+
+const promiseFacade = async (): Promise<Driven> => {
+  const { SignalFx } = await import("effect-signalfx/promise")
+  const sfx = new SignalFx(TOKEN, { ingestEndpoint: endpoint })
+  return {
+    send: (points) => sfx.send({ gauges: points }),
+    finish: async () => {
+      await sfx.flush()
+      const { dropped } = sfx.stats().datapoints
+      return Object.values(dropped).reduce((a, b) => a + b, 0)
+    },
+    close: () => sfx.stop()
+  }
+}
+
+/**
+ * The floor: the same datapoints written with protobufjs' Writer straight from the caller's
+ * objects, gzipped at zlib's default level, posted over a keep-alive agent, 1,000 per request
+ * and at most 4 requests in flight; no validation, no queue, no accounting, no retries.
+ */
+const floor = async (): Promise<Driven> => {
+  const { Writer } = createRequire(import.meta.url)("protobufjs") as typeof Protobuf
+  const agent = new http.Agent({ keepAlive: true })
+  const batchSize = 1000
+  const maxInFlight = 4
+  let batch: Array<Gauge> = []
+  const inFlight = new Set<Promise<void>>()
+  const encode = (points: ReadonlyArray<Gauge>): Uint8Array => {
+    // Field tags as (number << 3) | wire type, in SIGNALFX-API.md §2.2's numbering.
+    const writer = Writer.create()
+    for (const point of points) {
+      writer.uint32(10).fork()
+      writer.uint32(18).string(point.metric)
+      writer.uint32(24).int64(point.timestamp)
+      writer.uint32(34).fork()
+      if (Number.isInteger(point.value)) writer.uint32(24).int64(point.value)
+      else writer.uint32(17).double(point.value)
+      writer.ldelim()
+      writer.uint32(40).int32(0)
+      for (const key in point.dimensions) {
+        writer.uint32(50).fork().uint32(10).string(key).uint32(18).string(point.dimensions[key]!).ldelim()
+      }
+      writer.ldelim()
+    }
+    return writer.finish()
+  }
+  const post = (points: ReadonlyArray<Gauge>): Promise<void> =>
+    new Promise<Buffer>((resolve, reject) =>
+      zlib.gzip(encode(points), (error, body) => (error === null ? resolve(body) : reject(error)))
+    ).then((body) =>
+      new Promise<void>((resolve, reject) => {
+        const request = http.request(`${endpoint}/v2/datapoint`, {
+          method: "POST",
+          agent,
+          headers: {
+            "x-sf-token": TOKEN,
+            "content-type": "application/x-protobuf",
+            "content-encoding": "gzip",
+            "content-length": body.length
+          }
+        }, (response) => {
+          response.resume()
+          response.on("end", () => resolve())
+        })
+        request.on("error", reject)
+        request.end(body)
+      })
+    )
+  const ship = async (points: ReadonlyArray<Gauge>): Promise<void> => {
+    while (inFlight.size >= maxInFlight) await Promise.race(inFlight)
+    const request = post(points).finally(() => inFlight.delete(request))
+    inFlight.add(request)
+  }
+  return {
+    send: async (points) => {
+      for (const point of points) batch.push(point)
+      if (batch.length >= batchSize) {
+        const full = batch
+        batch = []
+        await ship(full)
+      }
+    },
+    finish: async () => {
+      if (batch.length > 0) await ship(batch)
+      batch = []
+      await Promise.all(inFlight)
+      return 0
+    },
+    close: () => {
+      agent.destroy()
+      return Promise.resolve()
+    }
+  }
+}
+
+/** Every this many datapoints the send loops let the event loop turn. */
+const YIELD_EVERY = 1000
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+let startRss = 0
+
+interface Measured {
+  readonly elapsedMs: number
+  readonly cpuMicros: number
+  readonly latencies: Float64Array
+  readonly dropped: number
+}
+
+/** The send loop shared by the Promise-shaped clients. */
+const runPromiseLoop = async (driven: Driven): Promise<Measured> => {
+  const sends = Math.ceil(total / perSend)
+  const latencies = new Float64Array(sends)
+  const yieldEvery = Math.max(1, Math.round(YIELD_EVERY / perSend))
+  startRss = process.memoryUsage.rss()
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  if (stall) {
+    // A burst: nothing is awaited (the official client's promises would wait on the stalled server).
+    const pending: Array<Promise<unknown>> = []
+    for (let s = 0; s < sends; s++) {
+      pending.push(driven.send(gauges(workload, s * perSend, perSend, Date.now())).catch(() => undefined))
+    }
+    await holdAndSample()
+    const cpu = process.cpuUsage(cpu0)
+    return {
+      elapsedMs: performance.now() - t0,
+      cpuMicros: cpu.user + cpu.system,
+      latencies: new Float64Array(),
+      dropped: 0
+    }
+  }
+  for (let s = 0; s < sends; s++) {
+    const points = gauges(workload, s * perSend, perSend, Date.now())
+    const start = performance.now()
+    await driven.send(points)
+    latencies[s] = (performance.now() - start) * 1000
+    if ((s + 1) % yieldEvery === 0) await turn()
+  }
+  const dropped = await driven.finish()
+  await sinkHas(total - dropped)
+  const elapsedMs = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
+  return { elapsedMs, cpuMicros: cpu.user + cpu.system, latencies, dropped }
+}
+
+/** The Effect API, used as an Effect program would: `yield* ingest.send(...)` in a generator. */
+const runEffect = async (): Promise<Measured> => {
+  const [{ Ingest }, Effect, Redacted, FetchHttpClient] = await Promise.all([
+    import("effect-signalfx"),
+    import("effect/Effect"),
+    import("effect/Redacted"),
+    import("@effect/platform/FetchHttpClient")
+  ])
+  return Effect.gen(function*() {
+    const ingest = yield* Ingest.make({ token: Redacted.make(TOKEN), ingestEndpoint: endpoint })
+    const sends = Math.ceil(total / perSend)
+    const yieldEvery = Math.max(1, Math.round(YIELD_EVERY / perSend))
+    const latencies = new Float64Array(stall ? 0 : sends)
+    startRss = process.memoryUsage.rss()
+    const cpu0 = process.cpuUsage()
+    const t0 = performance.now()
+    for (let s = 0; s < sends; s++) {
+      const points = gauges(workload, s * perSend, perSend, Date.now())
+      const start = performance.now()
+      yield* Effect.either(ingest.send({ gauges: points }))
+      if (!stall) {
+        latencies[s] = (performance.now() - start) * 1000
+        if ((s + 1) % yieldEvery === 0) yield* Effect.promise(turn)
+      }
+    }
+    if (stall) {
+      yield* Effect.promise(holdAndSample)
+      const cpu = process.cpuUsage(cpu0)
+      // Report and exit from here: the scope's graceful stop would wait on the stalled server.
+      return yield* Effect.promise(() =>
+        report({ elapsedMs: performance.now() - t0, cpuMicros: cpu.user + cpu.system, latencies, dropped: 0 })
+      )
+    }
+    yield* ingest.flush
+    const stats = (yield* ingest.stats).datapoints
+    const dropped = Object.values(stats.dropped).reduce((a, b) => a + b, 0)
+    yield* Effect.promise(() => sinkHas(total - dropped))
+    const elapsedMs = performance.now() - t0
+    const cpu = process.cpuUsage(cpu0)
+    return { elapsedMs, cpuMicros: cpu.user + cpu.system, latencies, dropped }
+  }).pipe(
+    Effect.scoped,
+    Effect.provide(FetchHttpClient.layer),
+    Effect.runPromise
+  )
+}
+
+/** Keeps the process busy with its client for a while; RSS peaks are read from `maxRSS`. */
+const holdAndSample = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, STALL_HOLD_MILLIS))
+
+/** Sends the figures to the driver, then closes the client (not after a stall) and exits. */
+const report = (measured: Measured, close?: () => Promise<void>): Promise<never> => {
+  const sorted = measured.latencies.slice().sort()
+  const result: RunResult = {
+    elapsedMs: measured.elapsedMs,
+    cpuMicros: measured.cpuMicros,
+    peakRss: process.resourceUsage().maxRSS * 1024,
+    startRss,
+    dropped: measured.dropped,
+    latencyP50Micros: percentile(sorted, 50),
+    latencyP99Micros: percentile(sorted, 99)
+  }
+  return new Promise<never>(() => {
+    process.send!({ type: "result", result } satisfies ToDriver, () => {
+      if (stall || close === undefined) process.exit(0)
+      void close().then(() => process.exit(0))
+    })
+  })
+}
+
+const main = async (): Promise<void> => {
+  if (client === "effect") {
+    await report(await runEffect())
+  } else {
+    const driven = client === "official" ? official() : client === "promise" ? await promiseFacade() : await floor()
+    await report(await runPromiseLoop(driven), driven.close)
+  }
+}
+
+void main()

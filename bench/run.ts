@@ -1,0 +1,266 @@
+/**
+ * `npm run bench`: the official `signalfx` client, our Promise facade, our Effect API and a
+ * floor (protobufjs + gzip, no client), side by side against one loopback sink.
+ *
+ * The sink runs in its own process, and every run of every client in a fresh process of its own,
+ * so no client pays for the sink's CPU or inherits another's heap. Each figure is the median of
+ * the repeats. The table is printed and written to bench/RESULTS.md (between the markers).
+ *
+ * Options: `--quick` (a tenth of the datapoints, 3 repeats), `--repeats N`,
+ * `--clients a,b`, `--workloads a,b`, `--cpu-prof DIR` (profiles every client run), `--no-write`.
+ */
+import { fork } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import type { ClientName, FromDriver, RunResult, ToDriver } from "./client.js"
+import type { SinkReply, SinkRequest } from "./sink.js"
+import type { Workload } from "./workloads.js"
+import { workloads as allWorkloads } from "./workloads.js"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const args = process.argv.slice(2)
+const flag = (name: string): string | undefined => {
+  const index = args.indexOf(name)
+  return index === -1 ? undefined : args[index + 1]
+}
+const quick = args.includes("--quick")
+const repeats = Number(flag("--repeats") ?? (quick ? 3 : 5))
+const cpuProf = flag("--cpu-prof")
+const write = !args.includes("--no-write") && !quick && flag("--clients") === undefined &&
+  flag("--workloads") === undefined
+const clientNames: ReadonlyArray<ClientName> = (flag("--clients")?.split(",") ??
+  ["official", "promise", "effect", "floor"]) as Array<ClientName>
+const selectedWorkloads = allWorkloads(quick).filter((w) =>
+  flag("--workloads") === undefined || flag("--workloads")!.split(",").includes(w.name)
+)
+const clientLabels: Record<ClientName, string> = {
+  official: "signalfx 8.0.1 (official)",
+  promise: "effect-signalfx Promise facade",
+  effect: "effect-signalfx Effect API",
+  floor: "floor: protobufjs + gzip, no client"
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sink
+
+const sink = fork(path.join(here, "sink.ts"), [], { execArgv: ["--import", "tsx"], stdio: "inherit" })
+const sinkListeners = new Set<(reply: SinkReply) => void>()
+sink.on("message", (reply: SinkReply) => {
+  for (const listener of sinkListeners) listener(reply)
+})
+const askSink = <T extends SinkReply["type"]>(
+  request: SinkRequest | undefined,
+  type: T
+): Promise<Extract<SinkReply, { type: T }>> =>
+  new Promise((resolve) => {
+    const listener = (reply: SinkReply) => {
+      if (reply.type === type) {
+        sinkListeners.delete(listener)
+        resolve(reply as Extract<SinkReply, { type: T }>)
+      }
+    }
+    sinkListeners.add(listener)
+    if (request !== undefined) sink.send(request)
+  })
+
+// ---------------------------------------------------------------------------------------------
+// One run
+
+interface Sample extends RunResult {
+  readonly sinkDatapoints: number
+  readonly sinkBytes: number
+  readonly sinkRequests: number
+}
+
+const runOnce = async (client: ClientName, workload: Workload, port: number): Promise<Sample> => {
+  await askSink({ type: "reset", stall: workload.stall }, "reset")
+  const execArgv = ["--import", "tsx", "--max-old-space-size=4096"]
+  if (cpuProf !== undefined) execArgv.push("--cpu-prof", `--cpu-prof-dir=${cpuProf}`)
+  const child = fork(
+    path.join(here, "client.ts"),
+    [client, workload.name, String(workload.total), String(workload.perSend), String(workload.stall), String(port)],
+    { execArgv, stdio: ["ignore", "ignore", "inherit", "ipc"] }
+  )
+  const result = await new Promise<RunResult>((resolve, reject) => {
+    child.on("message", (message: ToDriver) => {
+      if (message.type === "result") {
+        resolve(message.result)
+      } else {
+        // Relay: the client waits until the sink has its datapoints.
+        const listener = (reply: SinkReply) => {
+          if (reply.type === "reached" && reply.id === message.id) {
+            sinkListeners.delete(listener)
+            child.send({ type: "reached", id: message.id } satisfies FromDriver)
+          }
+        }
+        sinkListeners.add(listener)
+        sink.send({ type: "waitFor", id: message.id, count: message.count } satisfies SinkRequest)
+      }
+    })
+    child.on("exit", (code) => reject(new Error(`${client} on ${workload.name} exited with ${code} before reporting`)))
+  })
+  await new Promise<void>((resolve) => {
+    if (child.exitCode !== null) resolve()
+    else child.on("exit", () => resolve())
+  })
+  const stats = await askSink({ type: "stats" }, "stats")
+  if (stats.errors > 0) {
+    throw new Error(`${client} on ${workload.name}: the sink could not count ${stats.errors} bodies`)
+  }
+  return { ...result, sinkDatapoints: stats.datapoints, sinkBytes: stats.bytes, sinkRequests: stats.requests }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures
+
+const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+interface Figures {
+  readonly throughput: number
+  readonly elapsedMs: number
+  readonly cpuPerDatapoint: number
+  readonly bytesPerDatapoint: number
+  readonly peakRssMiB: number
+  readonly rssGrowthMiB: number
+  readonly p50: number
+  readonly p99: number
+  readonly delivered: number
+  readonly dropped: number
+}
+
+const figuresOf = (workload: Workload, samples: ReadonlyArray<Sample>): Figures => ({
+  throughput: median(samples.map((s) => workload.total / (s.elapsedMs / 1000))),
+  elapsedMs: median(samples.map((s) => s.elapsedMs)),
+  cpuPerDatapoint: median(samples.map((s) => s.cpuMicros / workload.total)),
+  bytesPerDatapoint: median(samples.map((s) => s.sinkDatapoints === 0 ? NaN : s.sinkBytes / s.sinkDatapoints)),
+  peakRssMiB: median(samples.map((s) => s.peakRss / 2 ** 20)),
+  rssGrowthMiB: median(samples.map((s) => (s.peakRss - s.startRss) / 2 ** 20)),
+  p50: median(samples.map((s) => s.latencyP50Micros)),
+  p99: median(samples.map((s) => s.latencyP99Micros)),
+  delivered: median(samples.map((s) => s.sinkDatapoints)),
+  dropped: median(samples.map((s) => s.dropped))
+})
+
+const fmt = (value: number, digits = 2): string => {
+  if (!Number.isFinite(value)) return "–"
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString("en-US")
+  return value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : digits)
+}
+const ratio = (value: number, base: number): string =>
+  Number.isFinite(value) && Number.isFinite(base) && base !== 0 ? `${(value / base).toFixed(2)}×` : "–"
+
+const table = (workload: Workload, results: ReadonlyMap<ClientName, Figures>): string => {
+  const base = results.get("official")
+  const lines: Array<string> = []
+  if (workload.stall) {
+    lines.push(
+      "| client | peak RSS MiB | ×official | RSS growth MiB | ×official | CPU µs/dp | delivered |",
+      "|---|--:|--:|--:|--:|--:|--:|"
+    )
+    for (const [client, f] of results) {
+      lines.push(
+        `| ${clientLabels[client]} | ${fmt(f.peakRssMiB, 1)} | ${base ? ratio(f.peakRssMiB, base.peakRssMiB) : "–"} | ${
+          fmt(f.rssGrowthMiB, 1)
+        } | ${base ? ratio(f.rssGrowthMiB, base.rssGrowthMiB) : "–"} | ${fmt(f.cpuPerDatapoint)} | ${
+          fmt(f.delivered, 0)
+        } |`
+      )
+    }
+    return lines.join("\n")
+  }
+  lines.push(
+    "| client | dp/s | ×official | time ms | ×official | CPU µs/dp | ×official | ×floor | bytes/dp | ×official | peak RSS MiB | ×official | RSS growth MiB | send p50 µs | send p99 µs | lost |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+  )
+  const floorFigures = results.get("floor")
+  for (const [client, f] of results) {
+    const r = (pick: (f: Figures) => number) => (base ? ratio(pick(f), pick(base)) : "–")
+    lines.push(
+      `| ${clientLabels[client]} | ${fmt(f.throughput)} | ${r((x) => x.throughput)} | ${fmt(f.elapsedMs)} | ${
+        r((x) => x.elapsedMs)
+      } | ${fmt(f.cpuPerDatapoint)} | ${r((x) => x.cpuPerDatapoint)} | ${
+        floorFigures ? ratio(f.cpuPerDatapoint, floorFigures.cpuPerDatapoint) : "–"
+      } | ${fmt(f.bytesPerDatapoint)} | ${r((x) => x.bytesPerDatapoint)} | ${fmt(f.peakRssMiB, 1)} | ${
+        r((x) => x.peakRssMiB)
+      } | ${fmt(f.rssGrowthMiB, 1)} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${fmt(workload.total - f.delivered, 0)} |`
+    )
+  }
+  return lines.join("\n")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+const main = async (): Promise<void> => {
+  const started = Date.now()
+  const { port } = await askSink(undefined, "listening")
+  const samples = new Map<string, Array<Sample>>()
+  const key = (client: ClientName, workload: Workload) => `${workload.name}/${client}`
+  // Repeats interleave the clients, so that a slow moment of the machine is shared between them.
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    for (const workload of selectedWorkloads) {
+      for (const client of clientNames) {
+        if (workload.stall && client === "floor") continue
+        const sample = await runOnce(client, workload, port)
+        const list = samples.get(key(client, workload)) ?? []
+        list.push(sample)
+        samples.set(key(client, workload), list)
+        process.stderr.write(
+          `  [${repeat + 1}/${repeats}] ${workload.name.padEnd(8)} ${client.padEnd(8)} ${fmt(sample.elapsedMs)} ms, ${
+            fmt(sample.cpuMicros / workload.total)
+          } µs/dp, ${fmt(sample.peakRss / 2 ** 20, 1)} MiB (from ${fmt(sample.startRss / 2 ** 20, 1)}), ${
+            fmt(sample.sinkBytes / Math.max(1, sample.sinkDatapoints))
+          } B/dp, sink ${sample.sinkDatapoints}\n`
+        )
+      }
+    }
+  }
+  sink.disconnect()
+
+  const sections: Array<string> = []
+  for (const workload of selectedWorkloads) {
+    const results = new Map<ClientName, Figures>()
+    for (const client of clientNames) {
+      const list = samples.get(key(client, workload))
+      if (list !== undefined) results.set(client, figuresOf(workload, list))
+    }
+    sections.push(`### ${workload.title}\n\n${table(workload, results)}`)
+  }
+  const cpuModel = /model name\s*:\s*(.*)/.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? os.cpus()[0]?.model
+  const machine = `${os.cpus().length} × ${cpuModel}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
+    `Node ${process.version}, ${os.type()} ${os.release()}`
+  const command = `npm run bench${args.length > 0 ? ` -- ${args.join(" ")}` : ""}`
+  const output = [
+    `Machine: ${machine}`,
+    `Command: \`${command}\` — median of ${repeats} runs per figure, each run a fresh process; ` +
+    `${((Date.now() - started) / 1000).toFixed(0)} s in all (${new Date().toISOString().slice(0, 10)})`,
+    "",
+    sections.join("\n\n")
+  ].join("\n")
+  console.log(`\n${output}`)
+  if (write) {
+    const file = path.join(here, "RESULTS.md")
+    const begin = "<!-- bench:begin -->"
+    const end = "<!-- bench:end -->"
+    const previous = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : `# Benchmark results\n\n${begin}\n${end}\n`
+    const from = previous.indexOf(begin)
+    const to = previous.indexOf(end)
+    const next = from === -1 || to === -1
+      ? `${previous}\n${begin}\n${output}\n${end}\n`
+      : `${previous.slice(0, from + begin.length)}\n${output}\n${previous.slice(to)}`
+    fs.writeFileSync(file, next)
+    console.log(`\nWritten to ${path.relative(process.cwd(), file)}`)
+  }
+}
+
+main().catch((error) => {
+  console.error(error)
+  sink.kill()
+  process.exit(1)
+})
