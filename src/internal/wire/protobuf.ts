@@ -91,22 +91,6 @@ export interface EncodeSegment<A> {
   readonly globals?: Datapoint.Dimensions | undefined
 }
 
-const writeDatapoint = (
-  writer: protobuf.Writer,
-  datapoint: Datapoint.Validated,
-  globals: Datapoint.Dimensions | undefined
-): void => {
-  writer.uint32(TAG_UPLOAD_DATAPOINT).fork()
-  writer.uint32(TAG_DATAPOINT_METRIC).string(datapoint.metric)
-  if (datapoint.timestamp !== undefined) writer.uint32(TAG_DATAPOINT_TIMESTAMP).int64(datapoint.timestamp)
-  writer.uint32(TAG_DATAPOINT_VALUE).fork()
-  writeScalar(writer, datapoint.value)
-  writer.ldelim()
-  writer.uint32(TAG_DATAPOINT_METRIC_TYPE).int32(metricTypeNumbers[datapoint.type])
-  writeDimensions(writer, TAG_DATAPOINT_DIMENSION, datapoint.dimensions, globals)
-  writer.ldelim()
-}
-
 const writeEvent = (
   writer: protobuf.Writer,
   event: Event.Validated,
@@ -141,12 +125,244 @@ const encodeSegments = <A>(
   return writer.finish()
 }
 
+// ---------------------------------------------------------------------------------------------
+// Datapoints: the hot path
+//
+// A datapoint's metric name, type and dimensions repeat far more often than its value: the same
+// series is reported again and again. So each `Dimension` field (tag, length, key, value) and
+// each metric field is encoded to bytes once and kept in a bounded cache, and a datapoint is
+// written by copying those bytes into one growing buffer behind a length computed up front.
+// There are no per-field objects (protobufjs' Writer allocates one per field and per `fork`),
+// and no intermediate message objects. Values that are neither a safe integer ≥ 0 nor a double
+// (negative or huge integers, bigints, strings) take protobufjs' Writer, which is exact.
+
+const textEncoder = new TextEncoder()
+
+/** Entries kept before a cache starts over; a few MiB at most. */
+const MAX_CACHED_FIELDS = 16_384
+
+/** `(tag, key, value)` Dimension fields by key, then value. */
+let dimensionFields = new Map<string, Map<string, Uint8Array>>()
+let dimensionFieldCount = 0
+/** `(tag, metric)` fields by metric name. */
+let metricFields = new Map<string, Uint8Array>()
+
+const varintSize = (value: number): number => {
+  let size = 1
+  while (value >= 128) {
+    value = Math.floor(value / 128)
+    size++
+  }
+  return size
+}
+
+/** Writes a non-negative safe integer as a varint; returns the next position. */
+const putVarint = (buf: Uint8Array, pos: number, value: number): number => {
+  while (value >= 128) {
+    buf[pos++] = (value % 128) | 128
+    value = Math.floor(value / 128)
+  }
+  buf[pos++] = value
+  return pos
+}
+
+/** The UTF-8 length of an ASCII string, or -1 when it is not ASCII. */
+const asciiLength = (text: string): number => {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) >= 0x80) return -1
+  }
+  return text.length
+}
+
+/** Writes the string field `(tag, length, bytes)`; returns the next position. */
+const putString = (buf: Uint8Array, pos: number, tag: number, text: string, utf8: Uint8Array | undefined): number => {
+  buf[pos++] = tag
+  if (utf8 === undefined) {
+    pos = putVarint(buf, pos, text.length)
+    for (let i = 0; i < text.length; i++) buf[pos++] = text.charCodeAt(i)
+    return pos
+  }
+  pos = putVarint(buf, pos, utf8.length)
+  buf.set(utf8, pos)
+  return pos + utf8.length
+}
+
+/** The bytes of a string and its length: only a non-ASCII string is run through the encoder. */
+const utf8Of = (text: string): Uint8Array | undefined => asciiLength(text) === -1 ? textEncoder.encode(text) : undefined
+
+const dimensionField = (key: string, value: string): Uint8Array => {
+  let byValue = dimensionFields.get(key)
+  let field = byValue?.get(value)
+  if (field !== undefined) return field
+  const keyUtf8 = utf8Of(key)
+  const valueUtf8 = utf8Of(value)
+  const keyLength = keyUtf8 === undefined ? key.length : keyUtf8.length
+  const valueLength = valueUtf8 === undefined ? value.length : valueUtf8.length
+  const content = 2 + varintSize(keyLength) + keyLength + varintSize(valueLength) + valueLength
+  field = new Uint8Array(1 + varintSize(content) + content)
+  field[0] = TAG_DATAPOINT_DIMENSION
+  const pos = putString(field, putVarint(field, 1, content), TAG_DIMENSION_KEY, key, keyUtf8)
+  putString(field, pos, TAG_DIMENSION_VALUE, value, valueUtf8)
+  if (dimensionFieldCount >= MAX_CACHED_FIELDS) {
+    dimensionFields = new Map()
+    dimensionFieldCount = 0
+    byValue = undefined
+  }
+  if (byValue === undefined) {
+    byValue = new Map()
+    dimensionFields.set(key, byValue)
+  }
+  byValue.set(value, field)
+  dimensionFieldCount++
+  return field
+}
+
+const metricField = (metric: string): Uint8Array => {
+  let field = metricFields.get(metric)
+  if (field !== undefined) return field
+  const utf8 = utf8Of(metric)
+  const length = utf8 === undefined ? metric.length : utf8.length
+  field = new Uint8Array(1 + varintSize(length) + length)
+  putString(field, 0, TAG_DATAPOINT_METRIC, metric, utf8)
+  if (metricFields.size >= MAX_CACHED_FIELDS) metricFields = new Map()
+  metricFields.set(metric, field)
+  return field
+}
+
+/** The `Datum` message's content for a value the fast path does not write itself. */
+const slowDatum = (value: number | bigint | string): Uint8Array => {
+  const writer = protobuf.Writer.create()
+  writeScalar(writer, value)
+  return writer.finish()
+}
+
+/** Copies `bytes` to `buf` at `pos`; a loop beats `set` for the short fields written here. */
+const putBytes = (buf: Uint8Array, pos: number, bytes: Uint8Array): number => {
+  const length = bytes.length
+  if (length > 64) {
+    buf.set(bytes, pos)
+    return pos + length
+  }
+  for (let i = 0; i < length; i++) buf[pos++] = bytes[i]!
+  return pos
+}
+
+/** The bytes of one upload message, written front to back into a buffer that doubles as needed. */
+class DatapointWriter {
+  buf: Uint8Array
+  view: DataView
+  pos = 0
+  /** The fields of the datapoint being written, gathered while its size is computed. */
+  private readonly fields: Array<Uint8Array> = []
+
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(capacity)
+    this.view = new DataView(this.buf.buffer)
+  }
+
+  private ensure(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return
+    let capacity = this.buf.length * 2
+    while (capacity < this.pos + bytes) capacity *= 2
+    const next = new Uint8Array(capacity)
+    next.set(this.buf.subarray(0, this.pos))
+    this.buf = next
+    this.view = new DataView(next.buffer)
+  }
+
+  write(datapoint: Datapoint.Validated, globals: Datapoint.Dimensions | undefined): void {
+    const fields = this.fields
+    fields.length = 0
+    const metric = metricField(datapoint.metric)
+    let size = metric.length
+    // Global dimensions first, skipping those the datapoint sets itself: its own value wins.
+    const own = datapoint.dimensions
+    if (globals !== undefined) {
+      for (const key in globals) {
+        if (!hasOwn.call(own, key)) {
+          const field = dimensionField(key, globals[key]!)
+          fields.push(field)
+          size += field.length
+        }
+      }
+    }
+    for (const key in own) {
+      const field = dimensionField(key, own[key]!)
+      fields.push(field)
+      size += field.length
+    }
+    // Validated timestamps are non-negative safe integers; anything else takes the exact path.
+    let timestamp = datapoint.timestamp
+    let timestampField: Uint8Array | undefined
+    if (timestamp !== undefined && !(Number.isSafeInteger(timestamp) && timestamp >= 0)) {
+      timestampField = protobuf.Writer.create().uint32(TAG_DATAPOINT_TIMESTAMP).int64(timestamp).finish()
+      size += timestampField.length
+      timestamp = undefined
+    }
+    if (timestamp !== undefined) size += 1 + varintSize(timestamp)
+    const value = datapoint.value
+    let datum: Uint8Array | undefined
+    let datumSize: number
+    if (typeof value === "number" && !(Number.isInteger(value) && (value < 0 || value > Number.MAX_SAFE_INTEGER))) {
+      datumSize = Number.isInteger(value) ? 1 + varintSize(value) : 9
+    } else {
+      datum = slowDatum(value)
+      datumSize = datum.length
+    }
+    size += 1 + varintSize(datumSize) + datumSize + 2 // the value, then the metric type (< 128)
+
+    this.ensure(1 + varintSize(size) + size)
+    const buf = this.buf
+    let pos = this.pos
+    buf[pos++] = TAG_UPLOAD_DATAPOINT
+    pos = putVarint(buf, pos, size)
+    pos = putBytes(buf, pos, metric)
+    if (timestamp !== undefined) {
+      buf[pos++] = TAG_DATAPOINT_TIMESTAMP
+      pos = putVarint(buf, pos, timestamp)
+    } else if (timestampField !== undefined) {
+      pos = putBytes(buf, pos, timestampField)
+    }
+    buf[pos++] = TAG_DATAPOINT_VALUE
+    pos = putVarint(buf, pos, datumSize)
+    if (datum !== undefined) {
+      pos = putBytes(buf, pos, datum)
+    } else if (Number.isInteger(value)) {
+      buf[pos++] = TAG_DATUM_INT
+      pos = putVarint(buf, pos, value as number)
+    } else {
+      buf[pos++] = TAG_DATUM_DOUBLE
+      this.view.setFloat64(pos, value as number, true)
+      pos += 8
+    }
+    buf[pos++] = TAG_DATAPOINT_METRIC_TYPE
+    buf[pos++] = metricTypeNumbers[datapoint.type]
+    for (let i = 0; i < fields.length; i++) pos = putBytes(buf, pos, fields[i]!)
+    this.pos = pos
+  }
+
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos)
+  }
+}
+
+/** A first guess of the bytes per datapoint; the buffer grows if it was short. */
+const BYTES_PER_DATAPOINT_GUESS = 128
+
 /**
  * Encodes one `DataPointUploadMessage` from several segments, each with its global dimensions.
  * @internal
  */
-export const encodeDatapointSegments = (segments: ReadonlyArray<EncodeSegment<Datapoint.Validated>>): Uint8Array =>
-  encodeSegments(segments, writeDatapoint)
+export const encodeDatapointSegments = (segments: ReadonlyArray<EncodeSegment<Datapoint.Validated>>): Uint8Array => {
+  let count = 0
+  for (let s = 0; s < segments.length; s++) count += segments[s]!.items.length
+  const writer = new DatapointWriter(Math.max(1024, count * BYTES_PER_DATAPOINT_GUESS))
+  for (let s = 0; s < segments.length; s++) {
+    const { globals, items } = segments[s]!
+    for (let i = 0; i < items.length; i++) writer.write(items[i]!, globals)
+  }
+  return writer.finish()
+}
 
 /**
  * Encodes a `DataPointUploadMessage`, adding `globalDimensions` to every datapoint.
@@ -155,7 +371,7 @@ export const encodeDatapointSegments = (segments: ReadonlyArray<EncodeSegment<Da
 export const encodeDatapoints = (
   datapoints: ReadonlyArray<Datapoint.Validated>,
   globalDimensions?: Datapoint.Dimensions
-): Uint8Array => encodeSegments([{ items: datapoints, globals: globalDimensions }], writeDatapoint)
+): Uint8Array => encodeDatapointSegments([{ items: datapoints, globals: globalDimensions }])
 
 /**
  * Encodes one `EventUploadMessage` from several segments, each with its global dimensions.
