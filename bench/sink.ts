@@ -123,7 +123,8 @@ const server = http.createServer((request, response) => {
       datapoints += (request.headers["content-type"] ?? "").includes("json")
         ? countJsonDatapoints(body)
         : countProtobufDatapoints(body)
-      response.writeHead(200, { "content-type": "application/json" }).end("\"OK\"")
+      // With its length, as the service (a Go server) answers: not chunked.
+      response.writeHead(200, { "content-type": "application/json", "content-length": 4 }).end("\"OK\"")
     } catch (error) {
       errors++
       response.writeHead(400).end(String(error))
