@@ -6,7 +6,7 @@
  * Each client's modules are imported only in its own process, so that (say) the official
  * client's memory does not include Effect's.
  *
- * The send loops hand the event loop a turn (`setImmediate`) every 1,000 datapoints, as an
+ * The send loops hand the event loop a turn (`setImmediate`) every 500 datapoints, as an
  * application doing any I/O does: a loop that never yields starves every client's own I/O.
  *
  * argv: client workload total perSend stall port
@@ -186,7 +186,7 @@ const floor = async (): Promise<Driven> => {
 }
 
 /** Every this many datapoints the send loops let the event loop turn. */
-const YIELD_EVERY = 1000
+const YIELD_EVERY = 500
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 let startRss = 0

@@ -56,6 +56,14 @@ export const defaults = {
 /** @internal */
 export const AUTO_GZIP_THRESHOLD = 1500
 
+/**
+ * zlib's fastest level. Datapoint bodies repeat metric names and dimensions so much that level 1
+ * already shrinks them ~9× (112 → 12.2 bytes per datapoint in `npm run bench`); the default
+ * level 6 gets 10% further (9.9 bytes) for three times the CPU (0.63 vs 0.20 µs per datapoint).
+ * @internal
+ */
+export const GZIP_LEVEL = 1
+
 /** @internal */
 export const resolve = (options: Ingest.Options): Either.Either<ResolvedOptions, ConfigurationError> =>
   resolving(() => {

@@ -23,7 +23,7 @@ import { ClosedError } from "../../SignalFxError.js"
 import type { Segment } from "./buffer.js"
 import { countItems, SegmentBuffer, splitSegments } from "./buffer.js"
 import type { ResolvedOptions } from "./options.js"
-import { AUTO_GZIP_THRESHOLD } from "./options.js"
+import { AUTO_GZIP_THRESHOLD, GZIP_LEVEL } from "./options.js"
 import type { DropReason } from "./stats.js"
 import { StatsRecorder } from "./stats.js"
 import type { AttemptFailure, Transport } from "./transport.js"
@@ -53,9 +53,11 @@ interface Batch {
   remaining: number
 }
 
+const gzipOptions: zlib.ZlibOptions = { level: GZIP_LEVEL }
+
 const gzip = (body: Uint8Array): Effect.Effect<Uint8Array> =>
   Effect.async<Uint8Array>((resume) => {
-    zlib.gzip(body, (error, result) => resume(error === null ? Effect.succeed(result) : Effect.die(error)))
+    zlib.gzip(body, gzipOptions, (error, result) => resume(error === null ? Effect.succeed(result) : Effect.die(error)))
   })
 
 /** @internal */
