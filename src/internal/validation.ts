@@ -44,6 +44,21 @@ const join = (path: string, field: string): string => path === "" ? field : `${p
 const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
+/** Keys that passed `checkDimensionKey`; an application uses a handful, again and again. */
+let validDimensionKeys = new Set<string>()
+const MAX_CACHED_KEYS = 4096
+
+/** `checkDimensionKey`, skipping its pattern and prefix tests for a key already found valid. */
+const checkDimensionKeyCached = (key: string): string | undefined => {
+  if (validDimensionKeys.has(key)) return undefined
+  const problem = limits.checkDimensionKey(key)
+  if (problem === undefined) {
+    if (validDimensionKeys.size >= MAX_CACHED_KEYS) validDimensionKeys = new Set()
+    validDimensionKeys.add(key)
+  }
+  return problem
+}
+
 /**
  * Copies the dimensions into a fresh object so that nothing queued refers to the caller's
  * objects; only keys that passed the rules are ever assigned (so `__proto__` can't be).
@@ -76,7 +91,7 @@ const validateDimensions = (
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!
     const value = dimensions[key]
-    const keyProblem = limits.checkDimensionKey(key)
+    const keyProblem = checkDimensionKeyCached(key)
     const valueProblem = limits.checkDimensionValue(value)
     if (keyProblem !== undefined) issues.add(`${join(path, "dimensions")}${formatKey(key)}`, keyProblem)
     if (valueProblem !== undefined) issues.add(`${join(path, "dimensions")}${formatKey(key)}`, valueProblem)

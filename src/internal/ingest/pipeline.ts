@@ -116,6 +116,10 @@ export const makePipeline = <A>(
       else stats.drop(outcome, count)
     }
 
+    // Only the rare warnings are annotated: wrapping every offer in `annotateLogs` cost more than
+    // queueing a whole `send`.
+    const annotate = Effect.annotateLogs({ package: "effect-signalfx", module: "Ingest" })
+
     const offer: Pipeline<A>["offer"] = (items, globals) =>
       Effect.suspend(() => {
         const count = items.length
@@ -147,20 +151,22 @@ export const makePipeline = <A>(
           const first = droppedWhileFull === 0
           droppedWhileFull += dropped
           return first
-            ? Effect.logWarning(
+            ? annotate(Effect.logWarning(
               `The ${kind} queue is full (${buffer.capacity}): dropping the ${
                 options.overflow === "dropNewest" ? "newest" : "oldest"
               } ${kind} until it drains`
-            )
+            ))
             : Effect.void
         }
         if (droppedWhileFull > 0) {
           const total = droppedWhileFull
           droppedWhileFull = 0
-          return Effect.logWarning(`The ${kind} queue recovered; ${total} ${kind} were dropped while it was full`)
+          return annotate(
+            Effect.logWarning(`The ${kind} queue recovered; ${total} ${kind} were dropped while it was full`)
+          )
         }
         return Effect.void
-      }).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "Ingest" }))
+      })
 
     const attempt = (body: Uint8Array, gzipped: boolean, isRetry: () => boolean) =>
       Effect.suspend(() => {
