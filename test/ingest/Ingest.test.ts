@@ -580,6 +580,19 @@ describe("Ingest", () => {
         expect((yield* ingest.stats).datapoints.dropped.queueFull).toBe(100)
       }))
 
+    it.scopedLive("a tight loop of sends loses nothing on a healthy link: past half full, send yields a turn", () =>
+      Effect.gen(function*() {
+        const server = yield* FakeSignalFx.make()
+        const { close, ingest } = yield* startIngest(server, { queueCapacity: 1_000, flushInterval: 1_000 })
+        // 30 times the queue, sent without ever waiting on anything else.
+        for (let i = 0; i < 300; i++) yield* ingest.send(gauges(100, "tight", i * 100))
+        yield* close
+        const stats = (yield* ingest.stats).datapoints
+        expect(stats.dropped.queueFull).toBe(0)
+        expect(stats.delivered).toBe(30_000)
+        expect(server.datapoints()).toHaveLength(30_000)
+      }))
+
     it.scopedLive("keeps memory bounded under a black-hole server: the queue fills and the rest is counted", () =>
       Effect.gen(function*() {
         const server = yield* FakeSignalFx.make()

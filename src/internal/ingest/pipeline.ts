@@ -55,6 +55,11 @@ interface Batch {
 
 const gzipOptions: zlib.ZlibOptions = { level: GZIP_LEVEL }
 
+const yieldToEventLoop: Effect.Effect<void> = Effect.async<void>((resume) => {
+  const handle = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(handle))
+})
+
 const gzip = (body: Uint8Array): Effect.Effect<Uint8Array> =>
   Effect.async<Uint8Array>((resume) => {
     zlib.gzip(body, gzipOptions, (error, result) => resume(error === null ? Effect.succeed(result) : Effect.die(error)))
@@ -145,27 +150,29 @@ export const makePipeline = <A>(
         const wasEmpty = buffer.size === 0
         buffer.offer(accepted, globals, clock.unsafeCurrentTimeMillis())
         if (wasEmpty || buffer.size >= options.maxBatchSize) wake.unsafeOpen()
+        let warning: Effect.Effect<void> = Effect.void
         if (dropped > 0) {
           stats.drop("queueFull", dropped)
           notifyWaiters()
-          const first = droppedWhileFull === 0
-          droppedWhileFull += dropped
-          return first
-            ? annotate(Effect.logWarning(
+          if (droppedWhileFull === 0) {
+            warning = annotate(Effect.logWarning(
               `The ${kind} queue is full (${buffer.capacity}): dropping the ${
                 options.overflow === "dropNewest" ? "newest" : "oldest"
               } ${kind} until it drains`
             ))
-            : Effect.void
-        }
-        if (droppedWhileFull > 0) {
+          }
+          droppedWhileFull += dropped
+        } else if (droppedWhileFull > 0) {
           const total = droppedWhileFull
           droppedWhileFull = 0
-          return annotate(
+          warning = annotate(
             Effect.logWarning(`The ${kind} queue recovered; ${total} ${kind} were dropped while it was full`)
           )
         }
-        return Effect.void
+        // Past half full, a caller sending in a tight loop is starving the event loop that delivers
+        // its data: one turn of it lets responses in and batches out. That is not a wait on the
+        // network, and it is what keeps such a loop from overflowing the queue on a healthy link.
+        return buffer.size * 2 > buffer.capacity ? Effect.zipRight(warning, yieldToEventLoop) : warning
       })
 
     const attempt = (body: Uint8Array, gzipped: boolean, isRetry: () => boolean) =>
