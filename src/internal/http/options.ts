@@ -7,6 +7,7 @@
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import { ConfigurationError } from "../../SignalFxError.js"
+import type { RetrySettings } from "./retry.js"
 
 /** @internal */
 export const VERSION = "0.1.0"
@@ -123,3 +124,22 @@ export const endpoint = (options: {
 /** `effect-signalfx/<version>`, followed by the user's own products if any. @internal */
 export const userAgent = (extra: string | undefined): string =>
   extra === undefined || extra === "" ? `effect-signalfx/${VERSION}` : `effect-signalfx/${VERSION} ${extra}`
+
+/**
+ * The `retry` option of a service, each delay checked and named (`retry.maxDelay`, …).
+ * @internal
+ */
+export const retrySettings = (
+  retry: {
+    readonly initialDelay?: Duration.DurationInput | undefined
+    readonly maxDelay?: Duration.DurationInput | undefined
+    readonly maxElapsed?: Duration.DurationInput | undefined
+    readonly maxRetryAfter?: Duration.DurationInput | undefined
+  } | undefined,
+  defaults: RetrySettings
+): RetrySettings => ({
+  initialDelay: duration("retry.initialDelay", retry?.initialDelay, defaults.initialDelay, { positive: true }),
+  maxDelay: duration("retry.maxDelay", retry?.maxDelay, defaults.maxDelay),
+  maxElapsed: duration("retry.maxElapsed", retry?.maxElapsed, defaults.maxElapsed),
+  maxRetryAfter: duration("retry.maxRetryAfter", retry?.maxRetryAfter, defaults.maxRetryAfter)
+})

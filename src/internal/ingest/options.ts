@@ -9,7 +9,17 @@ import * as Redacted from "effect/Redacted"
 import type * as Datapoint from "../../Datapoint.js"
 import type * as Ingest from "../../Ingest.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
-import { duration, endpoint, invalid, oneOf, positiveInteger, resolving, token, userAgent } from "../http/options.js"
+import {
+  duration,
+  endpoint,
+  invalid,
+  oneOf,
+  positiveInteger,
+  resolving,
+  retrySettings,
+  token,
+  userAgent
+} from "../http/options.js"
 import type { RetrySettings } from "../http/retry.js"
 import { validateDimensionsRecord } from "../validation.js"
 
@@ -70,7 +80,6 @@ export const resolve = (options: Ingest.Options): Either.Either<ResolvedOptions,
     token(Redacted.value(options.token))
     const dimensions = validateDimensionsRecord(options.dimensions ?? {})
     if (Either.isLeft(dimensions)) invalid("dimensions", dimensions.left.message)
-    const retry = options.retry ?? {}
     return {
       token: options.token,
       endpoint: endpoint({
@@ -97,14 +106,7 @@ export const resolve = (options: Ingest.Options): Either.Either<ResolvedOptions,
         defaults.maxConcurrentRequests
       ),
       requestTimeout: duration("requestTimeout", options.requestTimeout, defaults.requestTimeout, { positive: true }),
-      retry: {
-        initialDelay: duration("retry.initialDelay", retry.initialDelay, defaults.retry.initialDelay, {
-          positive: true
-        }),
-        maxDelay: duration("retry.maxDelay", retry.maxDelay, defaults.retry.maxDelay),
-        maxElapsed: duration("retry.maxElapsed", retry.maxElapsed, defaults.retry.maxElapsed),
-        maxRetryAfter: duration("retry.maxRetryAfter", retry.maxRetryAfter, defaults.retry.maxRetryAfter)
-      },
+      retry: retrySettings(options.retry, defaults.retry),
       shutdownTimeout: duration("shutdownTimeout", options.shutdownTimeout, defaults.shutdownTimeout),
       dimensions: Either.isRight(dimensions) ? dimensions.right : {},
       userAgent: userAgent(options.userAgent)

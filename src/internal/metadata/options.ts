@@ -7,7 +7,7 @@ import type * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import type * as Metadata from "../../Metadata.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
-import { duration, endpoint, resolving, token, userAgent } from "../http/options.js"
+import { duration, endpoint, resolving, retrySettings, token, userAgent } from "../http/options.js"
 import type { RetrySettings } from "../http/retry.js"
 
 /** @internal */
@@ -38,7 +38,6 @@ export const defaults = {
 export const resolve = (options: Metadata.Options): Either.Either<ResolvedOptions, ConfigurationError> =>
   resolving(() => {
     token(Redacted.value(options.token))
-    const retry = options.retry ?? {}
     return {
       token: options.token,
       endpoint: endpoint({
@@ -49,14 +48,7 @@ export const resolve = (options: Metadata.Options): Either.Either<ResolvedOption
         host: (realm) => `api.${realm}.signalfx.com`
       }),
       requestTimeout: duration("requestTimeout", options.requestTimeout, defaults.requestTimeout, { positive: true }),
-      retry: {
-        initialDelay: duration("retry.initialDelay", retry.initialDelay, defaults.retry.initialDelay, {
-          positive: true
-        }),
-        maxDelay: duration("retry.maxDelay", retry.maxDelay, defaults.retry.maxDelay),
-        maxElapsed: duration("retry.maxElapsed", retry.maxElapsed, defaults.retry.maxElapsed),
-        maxRetryAfter: duration("retry.maxRetryAfter", retry.maxRetryAfter, defaults.retry.maxRetryAfter)
-      },
+      retry: retrySettings(options.retry, defaults.retry),
       userAgent: userAgent(options.userAgent)
     }
   })
