@@ -58,7 +58,8 @@ export interface Service {
   /**
    * Validates the datapoints and queues them. Fails with a `ValidationError` listing every
    * problem (and then queues nothing of this call), or with a `ClosedError` after the service
-   * was stopped. Never waits on the network.
+   * was stopped. Never waits on the network; once the queue is past half full it yields one
+   * event-loop turn, so that a loop of sends cannot starve the delivery of its own data.
    */
   readonly send: (datapoints: Datapoint.Datapoints) => Effect.Effect<void, ValidationError | ClosedError>
   /** Validates one event and queues it. */
