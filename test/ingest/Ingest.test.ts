@@ -583,8 +583,8 @@ describe("Ingest", () => {
     it.scopedLive("a tight loop of sends loses nothing on a healthy link: past half full, send yields a turn", () =>
       Effect.gen(function*() {
         const server = yield* FakeSignalFx.make()
-        const { close, ingest } = yield* startIngest(server, { queueCapacity: 1_000, flushInterval: 1_000 })
-        // 30 times the queue, sent without ever waiting on anything else.
+        const { close, ingest } = yield* startIngest(server, { queueCapacity: 5_000, flushInterval: 1_000 })
+        // Six times the queue, sent without ever waiting on anything else.
         for (let i = 0; i < 300; i++) yield* ingest.send(gauges(100, "tight", i * 100))
         yield* close
         const stats = (yield* ingest.stats).datapoints
