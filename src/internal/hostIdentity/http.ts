@@ -7,16 +7,14 @@
  * token is a redacted header name, and Effect's tracing is off so that looking up the host
  * creates no spans about itself.
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as Headers from "@effect/platform/Headers"
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as Headers from "@effect/platform/Headers"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
-import * as Stream from "effect/Stream"
+import { describeCause, harden, readUpTo } from "../http/transport.js"
 import { checkDimensionValue } from "../limits.js"
 
 /**
@@ -69,53 +67,34 @@ export const AWS_TOKEN_HEADER = "x-aws-ec2-metadata-token"
 /** Identity documents are well under 10 KiB; a larger body is not one. */
 const MAX_BODY_BYTES = 64 * 1024
 
-const readCapped = <E>(stream: Stream.Stream<Uint8Array, E>): Effect.Effect<string, E> =>
-  stream.pipe(
-    Stream.runFoldWhile(
-      { chunks: new Array<Uint8Array>(), size: 0 },
-      (state) => state.size < MAX_BODY_BYTES,
-      (state, chunk) => {
-        state.chunks.push(chunk)
-        return { chunks: state.chunks, size: state.size + chunk.length }
-      }
-    ),
-    Effect.map(({ chunks }) => Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString("utf8"))
-  )
-
-const describeCause = (cause: unknown): string => {
-  // fetch wraps the socket error (ECONNREFUSED, EHOSTUNREACH) one level down.
-  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause
-  return inner instanceof Error ? ` (${inner.message})` : ""
-}
-
 /** @internal */
-export const makeRequest: Effect.Effect<Request, never, HttpClient.HttpClient> = Effect.gen(function*() {
-  const client = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerPropagation(false))
-  const requestInit = yield* Effect.serviceOption(FetchHttpClient.RequestInit)
-  const noRedirects: RequestInit = { ...Option.getOrElse(requestInit, () => ({})), redirect: "manual" }
-  return (method, url, headers, timeout) =>
-    client.execute(HttpClientRequest.make(method)(url, { headers })).pipe(
-      Effect.flatMap((response) =>
-        readCapped(response.stream).pipe(
-          Effect.map((body): Answer => ({ url, status: response.status, headers: response.headers, body }))
-        )
-      ),
-      Effect.mapError((error) =>
-        new Unreachable({
-          reason: `${method} ${url}: ${error.message}${describeCause(error.cause)}`,
-          timedOut: false
+export const makeRequest: Effect.Effect<Request, never, HttpClient.HttpClient> = Effect.map(
+  harden(AWS_TOKEN_HEADER),
+  ({ client, run }) => (method, url, headers, timeout) =>
+    run(
+      client.execute(HttpClientRequest.make(method)(url, { headers })).pipe(
+        Effect.flatMap((response) =>
+          readUpTo(response.stream, MAX_BODY_BYTES).pipe(
+            Effect.map((body): Answer => ({ url, status: response.status, headers: response.headers, body }))
+          )
+        ),
+        Effect.mapError((error) =>
+          new Unreachable({
+            reason: `${method} ${url}: ${error.message}${describeCause(error.cause)}`,
+            timedOut: false
+          })
+        ),
+        Effect.timeoutFail({
+          duration: timeout,
+          onTimeout: () =>
+            new Unreachable({
+              reason: `${method} ${url}: no answer within ${Duration.format(timeout)}`,
+              timedOut: true
+            })
         })
-      ),
-      Effect.timeoutFail({
-        duration: timeout,
-        onTimeout: () =>
-          new Unreachable({ reason: `${method} ${url}: no answer within ${Duration.format(timeout)}`, timedOut: true })
-      }),
-      Effect.provideService(FetchHttpClient.RequestInit, noRedirects),
-      Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, AWS_TOKEN_HEADER]),
-      Effect.withTracerEnabled(false)
+      )
     )
-})
+)
 
 /** @internal */
 export const isSuccess = (answer: Answer): boolean => answer.status >= 200 && answer.status < 300

@@ -18,23 +18,30 @@ const MAX_RESPONSE_BYTES = 16 * 1024
 const MAX_MESSAGE_LENGTH = 300
 
 /**
- * At most the first 16 KiB of a body, as text; an unreadable body is empty. Enough for any
- * error message, and a misbehaving proxy cannot make us buffer megabytes.
+ * At most the first `maxBytes` of a body, as text: a misbehaving peer cannot make us buffer
+ * megabytes. A failure to read is the caller's to handle.
  * @internal
  */
-export const readCapped = (stream: Stream.Stream<Uint8Array, unknown>): Effect.Effect<string> =>
+export const readUpTo = <E>(stream: Stream.Stream<Uint8Array, E>, maxBytes: number): Effect.Effect<string, E> =>
   stream.pipe(
     Stream.runFoldWhile(
       { chunks: new Array<Uint8Array>(), size: 0 },
-      (state) => state.size < MAX_RESPONSE_BYTES,
+      (state) => state.size < maxBytes,
       (state, chunk) => {
         state.chunks.push(chunk)
         return { chunks: state.chunks, size: state.size + chunk.length }
       }
     ),
-    Effect.map(({ chunks }) => Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString("utf8")),
-    Effect.orElseSucceed(() => "")
+    Effect.map(({ chunks }) => Buffer.concat(chunks).subarray(0, maxBytes).toString("utf8"))
   )
+
+/**
+ * At most the first 16 KiB of a body, as text; an unreadable body is empty. Enough for any
+ * error message.
+ * @internal
+ */
+export const readCapped = (stream: Stream.Stream<Uint8Array, unknown>): Effect.Effect<string> =>
+  readUpTo(stream, MAX_RESPONSE_BYTES).pipe(Effect.orElseSucceed(() => ""))
 
 /** Cuts a text for an error message. @internal */
 export const truncate = (text: string): string =>
@@ -66,24 +73,47 @@ export interface Secured {
 }
 
 /** @internal */
-export const secure = (
-  token: Redacted.Redacted<string>,
-  userAgent: string
-): Effect.Effect<Secured, never, HttpClient.HttpClient> =>
+export interface Hardened {
+  /** The `HttpClient` without trace-header propagation. */
+  readonly client: HttpClient.HttpClient
+  /** Runs a request: no redirects followed, `secretHeader` redacted, no tracing. */
+  readonly run: <A, E, R>(request: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+}
+
+/**
+ * The request hardening shared by every service: redirects are never followed (a secret header
+ * must not travel to another host), the header carrying the secret is a redacted name, and
+ * Effect's tracing and trace headers are off, so talking to the service creates no telemetry
+ * about itself.
+ * @internal
+ */
+export const harden = (secretHeader: string): Effect.Effect<Hardened, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const client = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerPropagation(false))
     const requestInit = yield* Effect.serviceOption(FetchHttpClient.RequestInit)
     const noRedirects: RequestInit = { ...Option.getOrElse(requestInit, () => ({})), redirect: "manual" }
+    return {
+      client,
+      run: (request) =>
+        request.pipe(
+          Effect.provideService(FetchHttpClient.RequestInit, noRedirects),
+          Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, secretHeader]),
+          Effect.withTracerEnabled(false)
+        )
+    }
+  })
+
+/** @internal */
+export const secure = (
+  token: Redacted.Redacted<string>,
+  userAgent: string
+): Effect.Effect<Secured, never, HttpClient.HttpClient> =>
+  Effect.map(harden(TOKEN_HEADER), ({ client, run }) => {
     const secret = Redacted.value(token)
     return {
       client,
       headers: Headers.fromInput({ [TOKEN_HEADER]: secret, "user-agent": userAgent }),
-      run: (request) =>
-        request.pipe(
-          Effect.provideService(FetchHttpClient.RequestInit, noRedirects),
-          Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, TOKEN_HEADER]),
-          Effect.withTracerEnabled(false)
-        ),
+      run,
       scrub: (text) => text.split(secret).join("<redacted>")
     }
   })
