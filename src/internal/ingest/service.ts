@@ -27,12 +27,13 @@ export const make = (
     const resolved = yield* options_.resolve(options)
     const transport = yield* makeTransport(resolved)
     const protobuf = resolved.format === "protobuf"
+    const contentType = protobuf ? "application/x-protobuf" : "application/json"
     const datapoints = yield* makePipeline<Datapoint.Validated>(
       {
         kind: "datapoints",
         path: "/v2/datapoint",
         capacity: resolved.queueCapacity,
-        contentType: protobuf ? "application/x-protobuf" : "application/json",
+        contentType,
         encode: protobuf
           ? protobufCodec.encodeDatapointSegments
           : (segments) => textEncoder.encode(jsonCodec.encodeDatapointSegments(segments))
@@ -45,7 +46,7 @@ export const make = (
         kind: "events",
         path: "/v2/event",
         capacity: resolved.eventQueueCapacity,
-        contentType: protobuf ? "application/x-protobuf" : "application/json",
+        contentType,
         encode: protobuf
           ? protobufCodec.encodeEventSegments
           : (segments) => textEncoder.encode(jsonCodec.encodeEventSegments(segments))
