@@ -11,6 +11,7 @@
  *
  * argv: client workload total perSend stall port
  */
+import * as fs from "node:fs"
 import * as http from "node:http"
 import { createRequire } from "node:module"
 import { performance } from "node:perf_hooks"
@@ -28,19 +29,31 @@ export type ToDriver =
 
 export type FromDriver = { readonly type: "reached"; readonly id: number }
 
-export interface RunResult {
+/** The figures of one pass over the workload. */
+export interface PassResult {
   /** Milliseconds from the first send until the sink had every datapoint (delivery runs only). */
   readonly elapsedMs: number
   /** User + system CPU of the whole process over the same span, in microseconds. */
   readonly cpuMicros: number
-  /** `maxRSS` of the process, bytes. */
+  /**
+   * CPU of the main (JavaScript) thread alone over the same span, in microseconds; the rest of
+   * `cpuMicros` is V8's helper threads (garbage collection, optimizing compiler) and libuv's pool
+   * (gzip). NaN where `/proc` has no per-thread `schedstat`.
+   */
+  readonly mainThreadMicros: number
+  /** `maxRSS` of the process at the end of the pass, bytes. */
   readonly peakRss: number
-  /** RSS when the workload started (client built, modules loaded), bytes. */
-  readonly startRss: number
-  /** Datapoints the client itself reported dropped. */
+  /** Datapoints the client itself reported dropped during the pass. */
   readonly dropped: number
   readonly latencyP50Micros: number
   readonly latencyP99Micros: number
+}
+
+export interface RunResult {
+  /** The cold pass, then (delivery workloads) the warm one. */
+  readonly passes: ReadonlyArray<PassResult>
+  /** RSS when the workload started (client built, modules loaded), bytes. */
+  readonly startRss: number
 }
 
 const [clientArg, workloadArg, totalArg, perSendArg, stallArg, portArg] = process.argv.slice(2)
@@ -68,13 +81,30 @@ const sinkHas = (count: number): Promise<void> =>
     process.send!({ type: "waitFor", id, count } satisfies ToDriver)
   })
 
+/** Nanoseconds the main thread has run on a CPU (Linux `schedstat`, exact to the nanosecond). */
+const mainThreadNanos = (): number => {
+  try {
+    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0])
+  } catch {
+    return NaN
+  }
+}
+
+/** The CPU counters at the start of a measured span. */
+const startCpu = () => ({ process: process.cpuUsage(), mainThread: mainThreadNanos() })
+/** The CPU used since `startCpu`, in microseconds. */
+const cpuSince = (start: ReturnType<typeof startCpu>) => {
+  const used = process.cpuUsage(start.process)
+  return { cpuMicros: used.user + used.system, mainThreadMicros: (mainThreadNanos() - start.mainThread) / 1000 }
+}
+
 const percentile = (sorted: Float64Array, p: number): number =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!
 
 /** A client as the benchmark drives it: `send` is awaited per call; `finish` resolves on delivery. */
 interface Driven {
   readonly send: (points: Array<Gauge>) => Promise<unknown>
-  /** Waits until what was sent is delivered (or dropped); returns how many were dropped. */
+  /** Waits until what was sent is delivered (or dropped); returns how many were dropped so far. */
   readonly finish: () => Promise<number>
   readonly close: () => Promise<void>
 }
@@ -189,54 +219,75 @@ const floor = async (): Promise<Driven> => {
 const YIELD_EVERY = 500
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
-let startRss = 0
+/**
+ * A delivery workload runs twice in the same process: the first pass is a cold start (every
+ * function interpreted, then compiled by V8 as it gets hot), the second is the steady state of
+ * a process that has been sending for a while. The stalled burst runs once.
+ */
+const passes = stall ? 1 : 2
 
 interface Measured {
   readonly elapsedMs: number
   readonly cpuMicros: number
+  readonly mainThreadMicros: number
   readonly latencies: Float64Array
   readonly dropped: number
 }
 
+/** Closes a pass: its figures, with the process's peak RSS so far. */
+const passResult = (measured: Measured): PassResult => {
+  const sorted = measured.latencies.slice().sort()
+  return {
+    elapsedMs: measured.elapsedMs,
+    cpuMicros: measured.cpuMicros,
+    mainThreadMicros: measured.mainThreadMicros,
+    peakRss: process.resourceUsage().maxRSS * 1024,
+    dropped: measured.dropped,
+    latencyP50Micros: percentile(sorted, 50),
+    latencyP99Micros: percentile(sorted, 99)
+  }
+}
+
 /** The send loop shared by the Promise-shaped clients. */
-const runPromiseLoop = async (driven: Driven): Promise<Measured> => {
+const runPromiseLoop = async (driven: Driven): Promise<RunResult> => {
   const sends = Math.ceil(total / perSend)
-  const latencies = new Float64Array(sends)
   const yieldEvery = Math.max(1, Math.round(YIELD_EVERY / perSend))
-  startRss = process.memoryUsage.rss()
-  const cpu0 = process.cpuUsage()
-  const t0 = performance.now()
-  if (stall) {
-    // A burst: nothing is awaited (the official client's promises would wait on the stalled server).
-    const pending: Array<Promise<unknown>> = []
+  const startRss = process.memoryUsage.rss()
+  const results: Array<PassResult> = []
+  let droppedBefore = 0
+  for (let pass = 0; pass < passes; pass++) {
+    const offset = pass * total
+    const latencies = new Float64Array(stall ? 0 : sends)
+    const cpu0 = startCpu()
+    const t0 = performance.now()
+    if (stall) {
+      // A burst: nothing is awaited (the official client's promises would wait on the stalled server).
+      const pending: Array<Promise<unknown>> = []
+      for (let s = 0; s < sends; s++) {
+        pending.push(driven.send(gauges(workload, offset + s * perSend, perSend, Date.now())).catch(() => undefined))
+      }
+      await holdAndSample()
+      results.push(passResult({ elapsedMs: performance.now() - t0, ...cpuSince(cpu0), latencies, dropped: 0 }))
+      break
+    }
     for (let s = 0; s < sends; s++) {
-      pending.push(driven.send(gauges(workload, s * perSend, perSend, Date.now())).catch(() => undefined))
+      const points = gauges(workload, offset + s * perSend, perSend, Date.now())
+      const start = performance.now()
+      await driven.send(points)
+      latencies[s] = (performance.now() - start) * 1000
+      if ((s + 1) % yieldEvery === 0) await turn()
     }
-    await holdAndSample()
-    const cpu = process.cpuUsage(cpu0)
-    return {
-      elapsedMs: performance.now() - t0,
-      cpuMicros: cpu.user + cpu.system,
-      latencies: new Float64Array(),
-      dropped: 0
-    }
+    const droppedSoFar = await driven.finish()
+    await sinkHas((pass + 1) * total - droppedSoFar)
+    const elapsedMs = performance.now() - t0
+    results.push(passResult({ elapsedMs, ...cpuSince(cpu0), latencies, dropped: droppedSoFar - droppedBefore }))
+    droppedBefore = droppedSoFar
   }
-  for (let s = 0; s < sends; s++) {
-    const points = gauges(workload, s * perSend, perSend, Date.now())
-    const start = performance.now()
-    await driven.send(points)
-    latencies[s] = (performance.now() - start) * 1000
-    if ((s + 1) % yieldEvery === 0) await turn()
-  }
-  const dropped = await driven.finish()
-  await sinkHas(total - dropped)
-  const elapsedMs = performance.now() - t0
-  const cpu = process.cpuUsage(cpu0)
-  return { elapsedMs, cpuMicros: cpu.user + cpu.system, latencies, dropped }
+  return { passes: results, startRss }
 }
 
 /** The Effect API, used as an Effect program would: `yield* ingest.send(...)` in a generator. */
-const runEffect = async (): Promise<Measured> => {
+const runEffect = async (): Promise<RunResult> => {
   const [{ Ingest }, Effect, Redacted, FetchHttpClient] = await Promise.all([
     import("effect-signalfx"),
     import("effect/Effect"),
@@ -247,34 +298,43 @@ const runEffect = async (): Promise<Measured> => {
     const ingest = yield* Ingest.make({ token: Redacted.make(TOKEN), ingestEndpoint: endpoint })
     const sends = Math.ceil(total / perSend)
     const yieldEvery = Math.max(1, Math.round(YIELD_EVERY / perSend))
-    const latencies = new Float64Array(stall ? 0 : sends)
-    startRss = process.memoryUsage.rss()
-    const cpu0 = process.cpuUsage()
-    const t0 = performance.now()
-    for (let s = 0; s < sends; s++) {
-      const points = gauges(workload, s * perSend, perSend, Date.now())
-      const start = performance.now()
-      yield* Effect.either(ingest.send({ gauges: points }))
-      if (!stall) {
-        latencies[s] = (performance.now() - start) * 1000
-        if ((s + 1) % yieldEvery === 0) yield* Effect.promise(turn)
+    const startRss = process.memoryUsage.rss()
+    const results: Array<PassResult> = []
+    let droppedBefore = 0
+    for (let pass = 0; pass < passes; pass++) {
+      const offset = pass * total
+      const latencies = new Float64Array(stall ? 0 : sends)
+      const cpu0 = startCpu()
+      const t0 = performance.now()
+      for (let s = 0; s < sends; s++) {
+        const points = gauges(workload, offset + s * perSend, perSend, Date.now())
+        const start = performance.now()
+        yield* Effect.either(ingest.send({ gauges: points }))
+        if (!stall) {
+          latencies[s] = (performance.now() - start) * 1000
+          if ((s + 1) % yieldEvery === 0) yield* Effect.promise(turn)
+        }
       }
+      if (stall) {
+        yield* Effect.promise(holdAndSample)
+        const cpu = cpuSince(cpu0)
+        // Report and exit from here: the scope's graceful stop would wait on the stalled server.
+        return yield* Effect.promise(() =>
+          report({
+            passes: [passResult({ elapsedMs: performance.now() - t0, ...cpu, latencies, dropped: 0 })],
+            startRss
+          })
+        )
+      }
+      yield* ingest.flush
+      const stats = (yield* ingest.stats).datapoints
+      const droppedSoFar = Object.values(stats.dropped).reduce((a, b) => a + b, 0)
+      yield* Effect.promise(() => sinkHas((pass + 1) * total - droppedSoFar))
+      const elapsedMs = performance.now() - t0
+      results.push(passResult({ elapsedMs, ...cpuSince(cpu0), latencies, dropped: droppedSoFar - droppedBefore }))
+      droppedBefore = droppedSoFar
     }
-    if (stall) {
-      yield* Effect.promise(holdAndSample)
-      const cpu = process.cpuUsage(cpu0)
-      // Report and exit from here: the scope's graceful stop would wait on the stalled server.
-      return yield* Effect.promise(() =>
-        report({ elapsedMs: performance.now() - t0, cpuMicros: cpu.user + cpu.system, latencies, dropped: 0 })
-      )
-    }
-    yield* ingest.flush
-    const stats = (yield* ingest.stats).datapoints
-    const dropped = Object.values(stats.dropped).reduce((a, b) => a + b, 0)
-    yield* Effect.promise(() => sinkHas(total - dropped))
-    const elapsedMs = performance.now() - t0
-    const cpu = process.cpuUsage(cpu0)
-    return { elapsedMs, cpuMicros: cpu.user + cpu.system, latencies, dropped }
+    return { passes: results, startRss }
   }).pipe(
     Effect.scoped,
     Effect.provide(FetchHttpClient.layer),
@@ -286,24 +346,13 @@ const runEffect = async (): Promise<Measured> => {
 const holdAndSample = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, STALL_HOLD_MILLIS))
 
 /** Sends the figures to the driver, then closes the client (not after a stall) and exits. */
-const report = (measured: Measured, close?: () => Promise<void>): Promise<never> => {
-  const sorted = measured.latencies.slice().sort()
-  const result: RunResult = {
-    elapsedMs: measured.elapsedMs,
-    cpuMicros: measured.cpuMicros,
-    peakRss: process.resourceUsage().maxRSS * 1024,
-    startRss,
-    dropped: measured.dropped,
-    latencyP50Micros: percentile(sorted, 50),
-    latencyP99Micros: percentile(sorted, 99)
-  }
-  return new Promise<never>(() => {
+const report = (result: RunResult, close?: () => Promise<void>): Promise<never> =>
+  new Promise<never>(() => {
     process.send!({ type: "result", result } satisfies ToDriver, () => {
       if (stall || close === undefined) process.exit(0)
       void close().then(() => process.exit(0))
     })
   })
-}
 
 const main = async (): Promise<void> => {
   if (client === "effect") {

@@ -7,19 +7,22 @@
  * the repeats. The table is printed and written to bench/RESULTS.md (between the markers).
  *
  * Options: `--quick` (a tenth of the datapoints, 3 repeats), `--repeats N`,
- * `--clients a,b`, `--workloads a,b`, `--cpu-prof DIR` (profiles every client run), `--no-write`.
+ * `--clients a,b`, `--workloads a,b`, `--cpu-prof DIR` (profiles every client run),
+ * `--node-flags "..."` (extra flags for the client processes), `--no-write`.
  */
 import { fork } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import type { ClientName, FromDriver, RunResult, ToDriver } from "./client.js"
+import type { ClientName, FromDriver, PassResult, RunResult, ToDriver } from "./client.js"
 import type { SinkReply, SinkRequest } from "./sink.js"
 import type { Workload } from "./workloads.js"
 import { workloads as allWorkloads } from "./workloads.js"
 
+// Compiled to bench/.build (see bench/tsconfig.json): the sources and RESULTS.md are one level up.
 const here = path.dirname(fileURLToPath(import.meta.url))
+const benchDir = path.dirname(here)
 const args = process.argv.slice(2)
 const flag = (name: string): string | undefined => {
   const index = args.indexOf(name)
@@ -28,8 +31,10 @@ const flag = (name: string): string | undefined => {
 const quick = args.includes("--quick")
 const repeats = Number(flag("--repeats") ?? (quick ? 3 : 5))
 const cpuProf = flag("--cpu-prof")
+/** Extra `node` flags for the client processes, for experiments (`--node-flags "--single-threaded-gc"`). */
+const nodeFlags = flag("--node-flags")?.split(" ").filter((f) => f !== "") ?? []
 const write = !args.includes("--no-write") && !quick && flag("--clients") === undefined &&
-  flag("--workloads") === undefined
+  flag("--workloads") === undefined && flag("--node-flags") === undefined
 const clientNames: ReadonlyArray<ClientName> = (flag("--clients")?.split(",") ??
   ["official", "promise", "effect", "floor"]) as Array<ClientName>
 const selectedWorkloads = allWorkloads(quick).filter((w) =>
@@ -45,7 +50,7 @@ const clientLabels: Record<ClientName, string> = {
 // ---------------------------------------------------------------------------------------------
 // The sink
 
-const sink = fork(path.join(here, "sink.ts"), [], { execArgv: ["--import", "tsx"], stdio: "inherit" })
+const sink = fork(path.join(here, "sink.js"), [], { stdio: "inherit" })
 const sinkListeners = new Set<(reply: SinkReply) => void>()
 sink.on("message", (reply: SinkReply) => {
   for (const listener of sinkListeners) listener(reply)
@@ -68,18 +73,20 @@ const askSink = <T extends SinkReply["type"]>(
 // ---------------------------------------------------------------------------------------------
 // One run
 
-interface Sample extends RunResult {
+/** One pass of one run, with what the sink counted over the whole run. */
+interface Sample extends PassResult {
+  readonly startRss: number
   readonly sinkDatapoints: number
   readonly sinkBytes: number
   readonly sinkRequests: number
 }
 
-const runOnce = async (client: ClientName, workload: Workload, port: number): Promise<Sample> => {
+const runOnce = async (client: ClientName, workload: Workload, port: number): Promise<ReadonlyArray<Sample>> => {
   await askSink({ type: "reset", stall: workload.stall }, "reset")
-  const execArgv = ["--import", "tsx", "--max-old-space-size=4096"]
+  const execArgv = ["--max-old-space-size=4096", ...nodeFlags]
   if (cpuProf !== undefined) execArgv.push("--cpu-prof", `--cpu-prof-dir=${cpuProf}`)
   const child = fork(
-    path.join(here, "client.ts"),
+    path.join(here, "client.js"),
     [client, workload.name, String(workload.total), String(workload.perSend), String(workload.stall), String(port)],
     { execArgv, stdio: ["ignore", "ignore", "inherit", "ipc"] }
   )
@@ -109,7 +116,21 @@ const runOnce = async (client: ClientName, workload: Workload, port: number): Pr
   if (stats.errors > 0) {
     throw new Error(`${client} on ${workload.name}: the sink could not count ${stats.errors} bodies`)
   }
-  return { ...result, sinkDatapoints: stats.datapoints, sinkBytes: stats.bytes, sinkRequests: stats.requests }
+  const dropped = result.passes.reduce((sum, pass) => sum + pass.dropped, 0)
+  if (!workload.stall && stats.datapoints !== result.passes.length * workload.total - dropped) {
+    throw new Error(
+      `${client} on ${workload.name}: the sink counted ${stats.datapoints} datapoints, the client ${
+        result.passes.length * workload.total
+      } sent and ${dropped} dropped`
+    )
+  }
+  return result.passes.map((pass) => ({
+    ...pass,
+    startRss: result.startRss,
+    sinkDatapoints: stats.datapoints,
+    sinkBytes: stats.bytes,
+    sinkRequests: stats.requests
+  }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,26 +146,28 @@ interface Figures {
   readonly throughput: number
   readonly elapsedMs: number
   readonly cpuPerDatapoint: number
+  readonly mainThreadCpuPerDatapoint: number
   readonly bytesPerDatapoint: number
   readonly peakRssMiB: number
   readonly rssGrowthMiB: number
   readonly p50: number
   readonly p99: number
-  readonly delivered: number
   readonly dropped: number
+  readonly sinkDatapoints: number
 }
 
 const figuresOf = (workload: Workload, samples: ReadonlyArray<Sample>): Figures => ({
   throughput: median(samples.map((s) => workload.total / (s.elapsedMs / 1000))),
   elapsedMs: median(samples.map((s) => s.elapsedMs)),
   cpuPerDatapoint: median(samples.map((s) => s.cpuMicros / workload.total)),
+  mainThreadCpuPerDatapoint: median(samples.map((s) => s.mainThreadMicros / workload.total)),
   bytesPerDatapoint: median(samples.map((s) => s.sinkDatapoints === 0 ? NaN : s.sinkBytes / s.sinkDatapoints)),
   peakRssMiB: median(samples.map((s) => s.peakRss / 2 ** 20)),
   rssGrowthMiB: median(samples.map((s) => (s.peakRss - s.startRss) / 2 ** 20)),
   p50: median(samples.map((s) => s.latencyP50Micros)),
   p99: median(samples.map((s) => s.latencyP99Micros)),
-  delivered: median(samples.map((s) => s.sinkDatapoints)),
-  dropped: median(samples.map((s) => s.dropped))
+  dropped: median(samples.map((s) => s.dropped)),
+  sinkDatapoints: median(samples.map((s) => s.sinkDatapoints))
 })
 
 const fmt = (value: number, digits = 2): string => {
@@ -168,15 +191,15 @@ const table = (workload: Workload, results: ReadonlyMap<ClientName, Figures>): s
         `| ${clientLabels[client]} | ${fmt(f.peakRssMiB, 1)} | ${base ? ratio(f.peakRssMiB, base.peakRssMiB) : "–"} | ${
           fmt(f.rssGrowthMiB, 1)
         } | ${base ? ratio(f.rssGrowthMiB, base.rssGrowthMiB) : "–"} | ${fmt(f.cpuPerDatapoint)} | ${
-          fmt(f.delivered, 0)
+          fmt(f.sinkDatapoints, 0)
         } |`
       )
     }
     return lines.join("\n")
   }
   lines.push(
-    "| client | dp/s | ×official | time ms | ×official | CPU µs/dp | ×official | ×floor | bytes/dp | ×official | peak RSS MiB | ×official | RSS growth MiB | send p50 µs | send p99 µs | lost |",
-    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    "| client | dp/s | ×official | time ms | ×official | CPU µs/dp | ×official | ×floor | main thread µs/dp | bytes/dp | ×official | peak RSS MiB | ×official | RSS growth MiB | send p50 µs | send p99 µs | lost |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
   )
   const floorFigures = results.get("floor")
   for (const [client, f] of results) {
@@ -186,9 +209,11 @@ const table = (workload: Workload, results: ReadonlyMap<ClientName, Figures>): s
         r((x) => x.elapsedMs)
       } | ${fmt(f.cpuPerDatapoint)} | ${r((x) => x.cpuPerDatapoint)} | ${
         floorFigures ? ratio(f.cpuPerDatapoint, floorFigures.cpuPerDatapoint) : "–"
-      } | ${fmt(f.bytesPerDatapoint)} | ${r((x) => x.bytesPerDatapoint)} | ${fmt(f.peakRssMiB, 1)} | ${
-        r((x) => x.peakRssMiB)
-      } | ${fmt(f.rssGrowthMiB, 1)} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${fmt(workload.total - f.delivered, 0)} |`
+      } | ${fmt(f.mainThreadCpuPerDatapoint)} | ${fmt(f.bytesPerDatapoint)} | ${r((x) => x.bytesPerDatapoint)} | ${
+        fmt(f.peakRssMiB, 1)
+      } | ${r((x) => x.peakRssMiB)} | ${fmt(f.rssGrowthMiB, 1)} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${
+        fmt(f.dropped, 0)
+      } |`
     )
   }
   return lines.join("\n")
@@ -197,26 +222,40 @@ const table = (workload: Workload, results: ReadonlyMap<ClientName, Figures>): s
 // ---------------------------------------------------------------------------------------------
 // Main
 
+const passNames = ["cold", "warm"]
+const passTitles = [
+  "cold: the first pass of a fresh process",
+  "warm: the second pass, same process"
+]
+
 const main = async (): Promise<void> => {
   const started = Date.now()
   const { port } = await askSink(undefined, "listening")
   const samples = new Map<string, Array<Sample>>()
-  const key = (client: ClientName, workload: Workload) => `${workload.name}/${client}`
+  const key = (client: ClientName, workload: Workload, pass: number) => `${workload.name}/${client}/${pass}`
   // Repeats interleave the clients, so that a slow moment of the machine is shared between them.
   for (let repeat = 0; repeat < repeats; repeat++) {
     for (const workload of selectedWorkloads) {
       for (const client of clientNames) {
         if (workload.stall && client === "floor") continue
-        const sample = await runOnce(client, workload, port)
-        const list = samples.get(key(client, workload)) ?? []
-        list.push(sample)
-        samples.set(key(client, workload), list)
-        process.stderr.write(
-          `  [${repeat + 1}/${repeats}] ${workload.name.padEnd(8)} ${client.padEnd(8)} ${fmt(sample.elapsedMs)} ms, ${
+        const passes = await runOnce(client, workload, port)
+        passes.forEach((sample, pass) => {
+          const list = samples.get(key(client, workload, pass)) ?? []
+          list.push(sample)
+          samples.set(key(client, workload, pass), list)
+        })
+        const described = passes.map((sample, pass) =>
+          `${passNames[pass]} ${fmt(sample.elapsedMs)} ms, ${
             fmt(sample.cpuMicros / workload.total)
-          } µs/dp, ${fmt(sample.peakRss / 2 ** 20, 1)} MiB (from ${fmt(sample.startRss / 2 ** 20, 1)}), ${
-            fmt(sample.sinkBytes / Math.max(1, sample.sinkDatapoints))
-          } B/dp, sink ${sample.sinkDatapoints}\n`
+          } µs/dp (main thread ${fmt(sample.mainThreadMicros / workload.total)})`
+        )
+        const last = passes[passes.length - 1]!
+        process.stderr.write(
+          `  [${repeat + 1}/${repeats}] ${workload.name.padEnd(8)} ${client.padEnd(8)} ${described.join("; ")}; ${
+            fmt(last.peakRss / 2 ** 20, 1)
+          } MiB (from ${fmt(last.startRss / 2 ** 20, 1)}), ${
+            fmt(last.sinkBytes / Math.max(1, last.sinkDatapoints))
+          } B/dp, sink ${last.sinkDatapoints}\n`
         )
       }
     }
@@ -225,12 +264,15 @@ const main = async (): Promise<void> => {
 
   const sections: Array<string> = []
   for (const workload of selectedWorkloads) {
-    const results = new Map<ClientName, Figures>()
-    for (const client of clientNames) {
-      const list = samples.get(key(client, workload))
-      if (list !== undefined) results.set(client, figuresOf(workload, list))
+    for (let pass = 0; pass < (workload.stall ? 1 : 2); pass++) {
+      const results = new Map<ClientName, Figures>()
+      for (const client of clientNames) {
+        const list = samples.get(key(client, workload, pass))
+        if (list !== undefined) results.set(client, figuresOf(workload, list))
+      }
+      const title = workload.stall ? workload.title : `${workload.title} — ${passTitles[pass]}`
+      sections.push(`### ${title}\n\n${table(workload, results)}`)
     }
-    sections.push(`### ${workload.title}\n\n${table(workload, results)}`)
   }
   const cpuModel = /model name\s*:\s*(.*)/.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? os.cpus()[0]?.model
   const machine = `${os.cpus().length} × ${cpuModel}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
@@ -245,7 +287,7 @@ const main = async (): Promise<void> => {
   ].join("\n")
   console.log(`\n${output}`)
   if (write) {
-    const file = path.join(here, "RESULTS.md")
+    const file = path.join(benchDir, "RESULTS.md")
     const begin = "<!-- bench:begin -->"
     const end = "<!-- bench:end -->"
     const previous = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : `# Benchmark results\n\n${begin}\n${end}\n`
