@@ -150,11 +150,11 @@ export interface Options {
   readonly format?: "protobuf" | "json" | undefined
   /** `"auto"` (default) gzips bodies over 1500 bytes; `"gzip"` always; `"none"` never. */
   readonly compression?: "auto" | "gzip" | "none" | undefined
-  /** Datapoints (or events) per request; default 1000. */
+  /** Datapoints (or events) per request; default 5,000. */
   readonly maxBatchSize?: number | undefined
   /** How long the oldest queued item may wait for its batch to fill; default 1 second. */
   readonly flushInterval?: Duration.DurationInput | undefined
-  /** Datapoints the queue holds; default 10,000. */
+  /** Datapoints the queue holds; default 20,000. */
   readonly queueCapacity?: number | undefined
   /** Events the queue holds; default 1,000. */
   readonly eventQueueCapacity?: number | undefined

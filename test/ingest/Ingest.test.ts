@@ -121,6 +121,22 @@ describe("Ingest", () => {
         expect(datapointRequests(server)).toHaveLength(3)
       }))
 
+    it.scopedLive("sends at half a queue smaller than a batch, instead of filling it during the linger", () =>
+      Effect.gen(function*() {
+        const server = yield* FakeSignalFx.make()
+        const { close, ingest } = yield* startIngest(server, { queueCapacity: 200, flushInterval: "1 hour" })
+        yield* ingest.send(gauges(99))
+        yield* realSleep(50)
+        expect(server.requests()).toHaveLength(0)
+        yield* ingest.send(gauges(1, "h", 99))
+        yield* eventually(() => server.datapoints().length === 100)
+        // A second half-queue goes the same way, and nothing was dropped.
+        yield* ingest.send(gauges(100, "i"))
+        yield* eventually(() => server.datapoints().length === 200)
+        expect((yield* ingest.stats).datapoints.dropped.queueFull).toBe(0)
+        yield* close
+      }))
+
     it.scoped("waits flushInterval after the oldest queued item before sending a partial batch", () =>
       Effect.gen(function*() {
         const server = yield* FakeSignalFx.make()
@@ -583,7 +599,11 @@ describe("Ingest", () => {
     it.scopedLive("a tight loop of sends loses nothing on a healthy link: past half full, send yields a turn", () =>
       Effect.gen(function*() {
         const server = yield* FakeSignalFx.make()
-        const { close, ingest } = yield* startIngest(server, { queueCapacity: 5_000, flushInterval: 1_000 })
+        const { close, ingest } = yield* startIngest(server, {
+          queueCapacity: 5_000,
+          maxBatchSize: 1_000,
+          flushInterval: 1_000
+        })
         // Six times the queue, sent without ever waiting on anything else.
         for (let i = 0; i < 300; i++) yield* ingest.send(gauges(100, "tight", i * 100))
         yield* close

@@ -46,9 +46,14 @@ export interface ResolvedOptions {
 export const defaults = {
   format: "protobuf",
   compression: "auto",
-  maxBatchSize: 1000,
+  // A request costs about 1.5 ms of CPU whatever its size (fetch, the HttpClient, the response), so
+  // batches of 5,000 cost half the CPU per datapoint of batches of 1,000 (`npm run bench`, warm:
+  // 2.1 vs 4.2 µs). 5,000 gauges are ~550 KB before gzip, far below the 20 MiB the service's
+  // receivers take; the OpenTelemetry Collector's batch processor sends 8,192 by default.
+  maxBatchSize: 5000,
   flushInterval: Duration.seconds(1),
-  queueCapacity: 10_000,
+  // Four full batches: a burst is absorbed while the requests before it are in flight.
+  queueCapacity: 20_000,
   eventQueueCapacity: 1_000,
   overflow: "dropNewest",
   maxConcurrentRequests: 4,
