@@ -147,20 +147,34 @@ let dimensionFieldCount = 0
 /** `(tag, metric)` fields by metric name. */
 let metricFields = new Map<string, Uint8Array>()
 
-const varintSize = (value: number): number => {
-  let size = 1
-  while (value >= 128) {
-    value = Math.floor(value / 128)
-    size++
-  }
-  return size
-}
+/** The bytes of a non-negative safe integer as a varint (at most 8: safe integers have 53 bits). */
+const varintSize = (value: number): number =>
+  value < 0x80
+    ? 1
+    : value < 0x4000
+    ? 2
+    : value < 0x200000
+    ? 3
+    : value < 0x10000000
+    ? 4
+    : value < 0x800000000
+    ? 5
+    : value < 0x40000000000
+    ? 6
+    : value < 0x2000000000000
+    ? 7
+    : 8
 
 /** Writes a non-negative safe integer as a varint; returns the next position. */
 const putVarint = (buf: Uint8Array, pos: number, value: number): number => {
-  while (value >= 128) {
+  // Above 31 bits (timestamps), arithmetic; below, the cheaper bit operations.
+  while (value > 0x7fffffff) {
     buf[pos++] = (value % 128) | 128
     value = Math.floor(value / 128)
+  }
+  while (value > 0x7f) {
+    buf[pos++] = (value & 0x7f) | 0x80
+    value >>>= 7
   }
   buf[pos++] = value
   return pos
@@ -341,8 +355,9 @@ class DatapointWriter {
     this.pos = pos
   }
 
+  /** A view of the bytes written: the buffer is this batch's alone, so it is not copied. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos)
+    return this.buf.subarray(0, this.pos)
   }
 }
 
@@ -359,9 +374,16 @@ export const encodeDatapointSegments = (segments: ReadonlyArray<EncodeSegment<Da
   const writer = new DatapointWriter(Math.max(1024, count * BYTES_PER_DATAPOINT_GUESS))
   for (let s = 0; s < segments.length; s++) {
     const { globals, items } = segments[s]!
-    for (let i = 0; i < items.length; i++) writer.write(items[i]!, globals)
+    // Most senders have no global dimensions: spare every datapoint the walk over an empty record.
+    const segmentGlobals = globals !== undefined && hasAnyKey(globals) ? globals : undefined
+    for (let i = 0; i < items.length; i++) writer.write(items[i]!, segmentGlobals)
   }
   return writer.finish()
+}
+
+const hasAnyKey = (record: Datapoint.Dimensions): boolean => {
+  for (const _ in record) return true
+  return false
 }
 
 /**
