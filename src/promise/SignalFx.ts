@@ -42,10 +42,14 @@ import * as HostIdentity from "../HostIdentity.js"
 import * as Ingest from "../Ingest.js"
 import * as hostIdentityOptions from "../internal/hostIdentity/options.js"
 import { resolve } from "../internal/ingest/options.js"
+import type { Offered } from "../internal/ingest/pipeline.js"
+import { offeredDone } from "../internal/ingest/pipeline.js"
+import type { FastPath } from "../internal/ingest/service.js"
+import { fastPathOf } from "../internal/ingest/service.js"
 import { unrefClock } from "../internal/promise/clock.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
 import * as MetricsReporter from "../MetricsReporter.js"
-import { ClosedError, ConfigurationError } from "../SignalFxError.js"
+import { ClosedError, ConfigurationError, ValidationError } from "../SignalFxError.js"
 
 /**
  * Every option of the Ingest service except the token, which is the constructor's first
@@ -132,6 +136,7 @@ export class SignalFx {
 
   readonly #runtime: ManagedRuntime.ManagedRuntime<Ingest.Ingest | HostIdentity.HostIdentity, ConfigurationError>
   readonly #service: Ingest.Service
+  readonly #fast: FastPath | undefined
   readonly #hostIdentity: Promise<Datapoint.Dimensions>
   readonly #endpoint: string
   readonly #shutdownTimeoutMillis: number
@@ -176,6 +181,7 @@ export class SignalFx {
       throw Cause.squash(built.cause)
     }
     this.#service = built.value
+    this.#fast = fastPathOf(built.value)
     this.#removeExitHook = onBeforeExit(() => this.#flushBeforeExit())
     // In the background, on the unref'd clock: the lookup neither delays `send` nor holds the
     // process beyond its own timeout; `stop()` interrupts it.
@@ -214,7 +220,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   send(datapoints: Datapoint.Datapoints): Promise<void> {
-    return this.#run(this.#service.send(datapoints))
+    return this.#offer((fast) => fast.send(datapoints), () => this.#service.send(datapoints))
   }
 
   /**
@@ -236,7 +242,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   sendEvent(event: Event.Event): Promise<void> {
-    return this.#run(this.#service.sendEvent(event))
+    return this.#offer((fast) => fast.sendEvent(event), () => this.#service.sendEvent(event))
   }
 
   /**
@@ -245,7 +251,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   sendEvents(events: ReadonlyArray<Event.Event>): Promise<void> {
-    return this.#run(this.#service.sendEvents(events))
+    return this.#offer((fast) => fast.sendEvents(events), () => this.#service.sendEvents(events))
   }
 
   /**
@@ -408,6 +414,30 @@ export class SignalFx {
   }
 
   /**
+   * Validates and queues without running an effect: the service's synchronous core, then what
+   * the offer left to do (a warning to log, an event-loop turn to give). After `stop()` (or for
+   * a service without that core) the effect path of `#run` keeps its ordering.
+   */
+  #offer(
+    fast: (fast: FastPath) => ValidationError | Offered,
+    slow: () => Effect.Effect<void, ValidationError | ClosedError>
+  ): Promise<void> {
+    if (this.#fast === undefined || this.#stopping !== undefined) return this.#run(slow())
+    let outcome: ValidationError | Offered
+    try {
+      outcome = fast(this.#fast)
+    } catch (defect) {
+      // A throwing getter or proxy in the input: rejected, as the effect path would.
+      return Promise.reject(defect)
+    }
+    if (outcome instanceof ValidationError) return Promise.reject(outcome)
+    if (outcome === offeredDone) return resolved
+    if (outcome.closed !== undefined) return Promise.reject(outcome.closed)
+    if (outcome.warning !== undefined) this.#runtime.runFork(outcome.warning)
+    return outcome.yieldTurn ? new Promise((resume) => setImmediate(resume)) : resolved
+  }
+
+  /**
    * Runs one of the service's effects. Once `stop()` was called, it waits for the stop to
    * finish, so that `send` fails with the `ClosedError` (and counts it) rather than slip in
    * while the service is still draining; the service's effects need nothing from the disposed
@@ -491,6 +521,8 @@ const hostIdentityFrom = (option: SignalFxOptions["hostIdentity"]): HostIdentity
   }
   return options
 }
+
+const resolved: Promise<void> = Promise.resolve()
 
 /** The service's synchronous effects need no runtime; a failure is thrown as our own error. */
 const runSync = <A, E>(effect: Effect.Effect<A, E>): A => {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
+import { afterAll, afterEach, assert, beforeAll, beforeEach, describe, it, vi } from "@effect/vitest"
 import { Redacted } from "effect"
 import * as util from "node:util"
 import {
@@ -131,6 +131,41 @@ describe("errors are the library's own classes", () => {
     await sfx.flush()
     assert.strictEqual(server.datapoints().length, 0)
     assert.strictEqual(sfx.stats().datapoints.accepted, 0)
+  })
+
+  it("rejects, rather than throws, when reading the input throws", async () => {
+    const sfx = client()
+    const failure = new Error("a getter that throws")
+    const input = {
+      get gauges(): Array<{ metric: string; value: number }> {
+        throw failure
+      }
+    }
+    let sent: Promise<void> | undefined
+    assert.doesNotThrow(() => {
+      sent = sfx.send(input)
+    })
+    assert.strictEqual(await rejection(sent!), failure)
+  })
+
+  it("resolves send when a full queue drops, counts the drop and logs it once", async () => {
+    const logged: Array<string> = []
+    const log = vi.spyOn(console, "log").mockImplementation((...args: Array<unknown>) => {
+      logged.push(args.map(String).join(" "))
+    })
+    try {
+      const sfx = client({ queueCapacity: 10, flushInterval: 3_600_000 })
+      const gauges = Array.from({ length: 30 }, (_, i) => ({ metric: "full", value: i }))
+      await sfx.send({ gauges })
+      await sfx.send({ gauges })
+      // The first send drops 20; what the second drops depends on the batch the turn let out.
+      const { accepted, dropped } = sfx.stats().datapoints
+      assert.strictEqual(accepted, 60)
+      assert.isAtLeast(dropped.queueFull, 20)
+      assert.strictEqual(logged.filter((line) => line.includes("queue is full")).length, 1)
+    } finally {
+      log.mockRestore()
+    }
   })
 
   it("rejects an invalid event with a ValidationError", async () => {

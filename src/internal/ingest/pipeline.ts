@@ -39,9 +39,45 @@ export interface PipelineConfig<A> {
   readonly encode: (segments: ReadonlyArray<Segment<A>>) => Uint8Array
 }
 
+/**
+ * What is left to do after items were offered: fail with the `ClosedError`, log the warning,
+ * give the event loop a turn. Allocated only when there is a warning or an error.
+ * @internal
+ */
+export interface Offered {
+  readonly closed: ClosedError | undefined
+  readonly warning: Effect.Effect<void> | undefined
+  readonly yieldTurn: boolean
+}
+
+/** @internal */
+export const offeredDone: Offered = { closed: undefined, warning: undefined, yieldTurn: false }
+const offeredYieldTurn: Offered = { closed: undefined, warning: undefined, yieldTurn: true }
+
+/** Gives the event loop one turn (`setImmediate`): not a wait on the network. */
+const yieldToEventLoop: Effect.Effect<void> = Effect.async<void>((resume) => {
+  const handle = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(handle))
+})
+
+/**
+ * The rest of an offer, as an effect.
+ * @internal
+ */
+export const completeOffer = (offered: Offered): Effect.Effect<void, ClosedError> => {
+  if (offered === offeredDone) return Effect.void
+  if (offered.closed !== undefined) return Effect.fail(offered.closed)
+  const warning = offered.warning ?? Effect.void
+  return offered.yieldTurn ? Effect.zipRight(warning, yieldToEventLoop) : warning
+}
+
 /** @internal */
 export interface Pipeline<A> {
-  readonly offer: (items: ReadonlyArray<A>, globals: Datapoint.Dimensions) => Effect.Effect<void, ClosedError>
+  /**
+   * Queues the items at once, when called (it is the synchronous core of `send`, run inside an
+   * effect by the service and straight from the Promise facade); `completeOffer` does the rest.
+   */
+  readonly unsafeOffer: (items: ReadonlyArray<A>, globals: Datapoint.Dimensions) => Offered
   readonly flush: Effect.Effect<void>
   /** Stops accepting, sends what is queued, and gives up at the shutdown deadline. */
   readonly close: Effect.Effect<void>
@@ -55,11 +91,6 @@ interface Batch {
 }
 
 const gzipOptions: zlib.ZlibOptions = { level: GZIP_LEVEL }
-
-const yieldToEventLoop: Effect.Effect<void> = Effect.async<void>((resume) => {
-  const handle = setImmediate(() => resume(Effect.void))
-  return Effect.sync(() => clearImmediate(handle))
-})
 
 /**
  * On the calling thread: at level 1 compressing a batch takes about as long as handing it to
@@ -130,55 +161,56 @@ export const makePipeline = <A>(
     // queueing a whole `send`.
     const annotate = Effect.annotateLogs({ package: "effect-signalfx", module: "Ingest" })
 
-    const offer: Pipeline<A>["offer"] = (items, globals) =>
-      Effect.suspend(() => {
-        const count = items.length
-        if (count === 0) return Effect.void
-        stats.accept(count)
-        if (closing) {
-          stats.drop("closed", count)
-          return Effect.fail(new ClosedError({ what: kind, count }))
+    const unsafeOffer: Pipeline<A>["unsafeOffer"] = (items, globals) => {
+      const count = items.length
+      if (count === 0) return offeredDone
+      stats.accept(count)
+      if (closing) {
+        stats.drop("closed", count)
+        return { closed: new ClosedError({ what: kind, count }), warning: undefined, yieldTurn: false }
+      }
+      let accepted = items
+      let dropped = 0
+      if (count > buffer.free) {
+        if (options.overflow === "dropNewest") {
+          accepted = items.slice(0, buffer.free)
+          dropped = count - buffer.free
+        } else if (count >= buffer.capacity) {
+          dropped = buffer.clear() + count - buffer.capacity
+          accepted = items.slice(count - buffer.capacity)
+        } else {
+          dropped = buffer.dropOldest(count - buffer.free)
         }
-        let accepted = items
-        let dropped = 0
-        if (count > buffer.free) {
-          if (options.overflow === "dropNewest") {
-            accepted = items.slice(0, buffer.free)
-            dropped = count - buffer.free
-          } else if (count >= buffer.capacity) {
-            dropped = buffer.clear() + count - buffer.capacity
-            accepted = items.slice(count - buffer.capacity)
-          } else {
-            dropped = buffer.dropOldest(count - buffer.free)
-          }
+      }
+      const wasEmpty = buffer.size === 0
+      buffer.offer(accepted, globals, clock.unsafeCurrentTimeMillis())
+      if (wasEmpty || buffer.size >= batchReadyAt) wake.unsafeOpen()
+      // Past half full, a caller sending in a tight loop is starving the event loop that delivers
+      // its data: one turn of it lets responses in and batches out. That is not a wait on the
+      // network, and it is what keeps such a loop from overflowing the queue on a healthy link.
+      const yieldTurn = buffer.size * 2 > buffer.capacity
+      let warning: Effect.Effect<void> | undefined
+      if (dropped > 0) {
+        stats.drop("queueFull", dropped)
+        notifyWaiters()
+        if (droppedWhileFull === 0) {
+          warning = annotate(Effect.logWarning(
+            `The ${kind} queue is full (${buffer.capacity}): dropping the ${
+              options.overflow === "dropNewest" ? "newest" : "oldest"
+            } ${kind} until it drains`
+          ))
         }
-        const wasEmpty = buffer.size === 0
-        buffer.offer(accepted, globals, clock.unsafeCurrentTimeMillis())
-        if (wasEmpty || buffer.size >= batchReadyAt) wake.unsafeOpen()
-        let warning: Effect.Effect<void> = Effect.void
-        if (dropped > 0) {
-          stats.drop("queueFull", dropped)
-          notifyWaiters()
-          if (droppedWhileFull === 0) {
-            warning = annotate(Effect.logWarning(
-              `The ${kind} queue is full (${buffer.capacity}): dropping the ${
-                options.overflow === "dropNewest" ? "newest" : "oldest"
-              } ${kind} until it drains`
-            ))
-          }
-          droppedWhileFull += dropped
-        } else if (droppedWhileFull > 0) {
-          const total = droppedWhileFull
-          droppedWhileFull = 0
-          warning = annotate(
-            Effect.logWarning(`The ${kind} queue recovered; ${total} ${kind} were dropped while it was full`)
-          )
-        }
-        // Past half full, a caller sending in a tight loop is starving the event loop that delivers
-        // its data: one turn of it lets responses in and batches out. That is not a wait on the
-        // network, and it is what keeps such a loop from overflowing the queue on a healthy link.
-        return buffer.size * 2 > buffer.capacity ? Effect.zipRight(warning, yieldToEventLoop) : warning
-      })
+        droppedWhileFull += dropped
+      } else if (droppedWhileFull > 0) {
+        const total = droppedWhileFull
+        droppedWhileFull = 0
+        warning = annotate(
+          Effect.logWarning(`The ${kind} queue recovered; ${total} ${kind} were dropped while it was full`)
+        )
+      }
+      if (warning !== undefined) return { closed: undefined, warning, yieldTurn }
+      return yieldTurn ? offeredYieldTurn : offeredDone
+    }
 
     const attempt = (body: Uint8Array, gzipped: boolean, isRetry: () => boolean) =>
       Effect.suspend(() => {
@@ -317,5 +349,5 @@ export const makePipeline = <A>(
       )
     }).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "Ingest" }))
 
-    return { offer, flush, close, stats }
+    return { unsafeOffer, flush, close, stats }
   })

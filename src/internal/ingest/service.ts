@@ -9,20 +9,54 @@ import type * as Scope from "effect/Scope"
 import type * as Datapoint from "../../Datapoint.js"
 import type * as Event from "../../Event.js"
 import type * as Ingest from "../../Ingest.js"
-import type { ClosedError, ConfigurationError, ValidationError } from "../../SignalFxError.js"
+import type { ClosedError, ConfigurationError } from "../../SignalFxError.js"
+import { ValidationError } from "../../SignalFxError.js"
 import { validateDatapoints, validateDimensionsRecord, validateEvent, validateEvents } from "../validation.js"
 import * as jsonCodec from "../wire/json.js"
 import * as protobufCodec from "../wire/protobuf.js"
 import * as options_ from "./options.js"
-import { makePipeline } from "./pipeline.js"
+import type { Offered } from "./pipeline.js"
+import { completeOffer, makePipeline } from "./pipeline.js"
 import { makeTransport } from "./transport.js"
 
 const textEncoder = new TextEncoder()
 
+/**
+ * The synchronous core of the sends: validate, then queue at once. The service's effects run it
+ * inside `Effect.suspend`; the Promise facade calls it directly, sparing every `send` the fiber
+ * that running an effect from outside costs (~1.4 µs).
+ * @internal
+ */
+export interface FastPath {
+  readonly send: (input: Datapoint.Datapoints) => ValidationError | Offered
+  readonly sendEvent: (input: Event.Event) => ValidationError | Offered
+  readonly sendEvents: (input: ReadonlyArray<Event.Event>) => ValidationError | Offered
+}
+
+/** @internal */
+export const FastPathTypeId: unique symbol = Symbol.for("effect-signalfx/Ingest/FastPath")
+
+/** @internal */
+export interface InternalService extends Ingest.Service {
+  readonly [FastPathTypeId]: FastPath
+}
+
+/**
+ * The fast path of a service made here; `undefined` for any other implementation (a test's fake).
+ * @internal
+ */
+export const fastPathOf = (service: Ingest.Service): FastPath | undefined =>
+  isInternal(service) ? service[FastPathTypeId] : undefined
+
+const isInternal = (service: Ingest.Service): service is InternalService => FastPathTypeId in service
+
+const run = (outcome: ValidationError | Offered): Effect.Effect<void, ValidationError | ClosedError> =>
+  outcome instanceof ValidationError ? Effect.fail(outcome) : completeOffer(outcome)
+
 /** @internal */
 export const make = (
   options: Ingest.Options
-): Effect.Effect<Ingest.Service, ConfigurationError, HttpClient.HttpClient | Scope.Scope> =>
+): Effect.Effect<InternalService, ConfigurationError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const resolved = yield* options_.resolve(options)
     const transport = yield* makeTransport(resolved)
@@ -63,22 +97,26 @@ export const make = (
       Effect.all([datapoints.close, events.close], { concurrency: "unbounded", discard: true })
     )
 
-    const service: Ingest.Service = {
-      send: (input) =>
-        Effect.suspend((): Effect.Effect<void, ValidationError | ClosedError> => {
-          const validated = validateDatapoints(input, globals)
-          return Either.isLeft(validated) ? Effect.fail(validated.left) : datapoints.offer(validated.right, globals)
-        }),
-      sendEvent: (input) =>
-        Effect.suspend((): Effect.Effect<void, ValidationError | ClosedError> => {
-          const validated = validateEvent(input, globals)
-          return Either.isLeft(validated) ? Effect.fail(validated.left) : events.offer([validated.right], globals)
-        }),
-      sendEvents: (input) =>
-        Effect.suspend((): Effect.Effect<void, ValidationError | ClosedError> => {
-          const validated = validateEvents(input, globals)
-          return Either.isLeft(validated) ? Effect.fail(validated.left) : events.offer(validated.right, globals)
-        }),
+    const fast: FastPath = {
+      send: (input) => {
+        const validated = validateDatapoints(input, globals)
+        return Either.isLeft(validated) ? validated.left : datapoints.unsafeOffer(validated.right, globals)
+      },
+      sendEvent: (input) => {
+        const validated = validateEvent(input, globals)
+        return Either.isLeft(validated) ? validated.left : events.unsafeOffer([validated.right], globals)
+      },
+      sendEvents: (input) => {
+        const validated = validateEvents(input, globals)
+        return Either.isLeft(validated) ? validated.left : events.unsafeOffer(validated.right, globals)
+      }
+    }
+
+    const service: InternalService = {
+      [FastPathTypeId]: fast,
+      send: (input) => Effect.suspend(() => run(fast.send(input))),
+      sendEvent: (input) => Effect.suspend(() => run(fast.sendEvent(input))),
+      sendEvents: (input) => Effect.suspend(() => run(fast.sendEvents(input))),
       flush: Effect.all([datapoints.flush, events.flush], { concurrency: "unbounded", discard: true }),
       addDimensions: (dimensions) =>
         Effect.suspend((): Effect.Effect<void, ValidationError> => {
