@@ -11,16 +11,6 @@ import * as MetricLabel from "effect/MetricLabel"
 export type DropReason = "queueFull" | "rejected" | "retriesExhausted" | "tooLarge" | "shutdownDeadline" | "closed"
 
 /** @internal */
-export const dropReasons: ReadonlyArray<DropReason> = [
-  "queueFull",
-  "rejected",
-  "retriesExhausted",
-  "tooLarge",
-  "shutdownDeadline",
-  "closed"
-]
-
-/** @internal */
 export interface PipelineStats {
   readonly accepted: number
   readonly delivered: number
@@ -89,10 +79,11 @@ export class StatsRecorder {
     }
   }
 
+  /** `delivered + Σ dropped`, kept as they change: `pending` is read on every `send`. */
+  private settled = 0
+
   get pending(): number {
-    let settled = this.delivered
-    for (const reason of dropReasons) settled += this.dropped[reason]
-    return this.accepted - settled
+    return this.accepted - this.settled
   }
 
   accept(count: number): void {
@@ -103,6 +94,7 @@ export class StatsRecorder {
 
   deliver(count: number): void {
     this.delivered += count
+    this.settled += count
     delivered.unsafeUpdate(count, this.tags)
     pending.unsafeUpdate(this.pending, this.tags)
   }
@@ -110,6 +102,7 @@ export class StatsRecorder {
   drop(reason: DropReason, count: number): void {
     if (count === 0) return
     this.dropped[reason] += count
+    this.settled += count
     dropped.unsafeUpdate(count, this.dropTags[reason])
     pending.unsafeUpdate(this.pending, this.tags)
   }
