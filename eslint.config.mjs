@@ -3,7 +3,17 @@ import js from "@eslint/js"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "test/fixtures/**", ".scratch/**", "doc-examples/**", "bench/.build/**", "**/*.md"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "test/fixtures/**",
+      ".scratch/**",
+      "doc-examples/**",
+      "bench/.build/**",
+      "**/*.md"
+    ]
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...effectEslint.configs.dprint,
