@@ -3,11 +3,11 @@
  * it into batches, and the delivery of each batch with retries, splitting and accounting.
  *
  * A batch leaves when it is full (`maxBatchSize`, or half the queue when the queue is the smaller)
- * or when its oldest item has waited
- * `flushInterval` (a linger, as in the OpenTelemetry batch processor), and right away on `flush`
- * and on close. The consumer takes a batch only when one of `maxConcurrentRequests` slots is
- * free, so memory is bounded by the queue plus the batches in flight even when the service
- * stalls; a full queue drops per the `overflow` option and counts what it drops.
+ * or when its oldest item has waited `flushInterval` (a linger, as in the OpenTelemetry batch
+ * processor), and right away on `flush` and on close. The consumer takes a batch only when one
+ * of `maxConcurrentRequests` slots is free, so memory is bounded by the queue plus the batches in
+ * flight even when the service stalls; a full queue drops per the `overflow` option and counts
+ * what it drops.
  */
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
