@@ -185,10 +185,23 @@ const suggestions: Readonly<Record<string, string>> = {
   cumulative_counter_list: "cumulativeCounters"
 }
 
-/** @internal */
+/**
+ * The first walk builds no path per datapoint (a string per datapoint, on the hot path); only
+ * when it finds a problem does a second walk build them, for the error.
+ * @internal
+ */
 export const validateDatapoints = (
   input: unknown,
   globals?: Datapoint.Dimensions
+): Either.Either<Array<Datapoint.Validated>, ValidationError> => {
+  const unnamed = walkDatapoints(input, globals, false)
+  return Either.isRight(unnamed) ? unnamed : walkDatapoints(input, globals, true)
+}
+
+const walkDatapoints = (
+  input: unknown,
+  globals: Datapoint.Dimensions | undefined,
+  withPaths: boolean
 ): Either.Either<Array<Datapoint.Validated>, ValidationError> => {
   const issues = new Issues()
   const valid: Array<Datapoint.Validated> = []
@@ -218,7 +231,7 @@ export const validateDatapoints = (
       continue
     }
     for (let i = 0; i < list.length; i++) {
-      const datapoint = validateDatapoint(type, list[i], `${field}[${i}]`, issues, globals)
+      const datapoint = validateDatapoint(type, list[i], withPaths ? `${field}[${i}]` : "", issues, globals)
       if (datapoint !== undefined) valid.push(datapoint)
     }
   }
