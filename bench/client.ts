@@ -225,6 +225,9 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * a process that has been sending for a while. The stalled burst runs once.
  */
 const passes = stall ? 1 : 2
+/** `send` calls per pass, and how many between two event-loop turns. */
+const sends = Math.ceil(total / perSend)
+const yieldEvery = Math.max(1, Math.round(YIELD_EVERY / perSend))
 
 interface Measured {
   readonly elapsedMs: number
@@ -250,8 +253,6 @@ const passResult = (measured: Measured): PassResult => {
 
 /** The send loop shared by the Promise-shaped clients. */
 const runPromiseLoop = async (driven: Driven): Promise<RunResult> => {
-  const sends = Math.ceil(total / perSend)
-  const yieldEvery = Math.max(1, Math.round(YIELD_EVERY / perSend))
   const startRss = process.memoryUsage.rss()
   const results: Array<PassResult> = []
   let droppedBefore = 0
@@ -296,8 +297,6 @@ const runEffect = async (): Promise<RunResult> => {
   ])
   return Effect.gen(function*() {
     const ingest = yield* Ingest.make({ token: Redacted.make(TOKEN), ingestEndpoint: endpoint })
-    const sends = Math.ceil(total / perSend)
-    const yieldEvery = Math.max(1, Math.round(YIELD_EVERY / perSend))
     const startRss = process.memoryUsage.rss()
     const results: Array<PassResult> = []
     let droppedBefore = 0
