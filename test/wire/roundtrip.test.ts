@@ -298,6 +298,21 @@ describe("global dimensions", () => {
   })
 })
 
+describe("the field cache", () => {
+  it("protobuf: encodes exactly while the cache fills up and starts over, within a body and across bodies", () => {
+    // ~30 bytes per distinct dimension field: 3 × 12,000 fields are several times the cache's arena.
+    const points = (from: number) =>
+      validDatapoints({
+        gauges: Array.from({ length: 12_000 }, (_, i) => ({
+          metric: `cache.metric.${(from + i) % 97}`,
+          value: from + i,
+          dimensions: { instance: `instance-${from + i}`, zone: `zone-${(from + i) % 5}`, label: `ü-${from + i}` }
+        }))
+      })
+    for (const from of [0, 12_000, 0]) roundtripDatapoints("protobuf", points(from), { region: "eu" })
+  })
+})
+
 describe("round trips of generated input", () => {
   const withAndWithoutGlobals = fc.option(arb.globalDimensions, { nil: undefined })
 

@@ -138,14 +138,33 @@ const encodeSegments = <A>(
 
 const textEncoder = new TextEncoder()
 
-/** Entries kept before a cache starts over; a few MiB at most. */
-const MAX_CACHED_FIELDS = 16_384
+/**
+ * The cached fields live back to back in one arena, and a cache entry is the field's place in it,
+ * `offset << FIELD_LENGTH_BITS | length`: a small integer, so a miss allocates nothing but its map
+ * entry (a `Uint8Array` per field cost more than the rest of a miss, and series that are never
+ * seen twice miss every time). When the arena is full the caches start over, between datapoints.
+ */
+const ARENA_BYTES = 1 << 18
+const FIELD_LENGTH_BITS = 12
+/** Fields this long or longer are not cached; it keeps the packed entry below 2^30. */
+const FIELD_LENGTH_LIMIT = 1 << FIELD_LENGTH_BITS
 
+const arena = new Uint8Array(ARENA_BYTES)
+let arenaUsed = 0
+/** Set when a field did not fit: the caches start over before the next datapoint. */
+let arenaFull = false
 /** `(tag, key, value)` Dimension fields by key, then value. */
-let dimensionFields = new Map<string, Map<string, Uint8Array>>()
-let dimensionFieldCount = 0
+let dimensionFields = new Map<string, Map<string, number>>()
 /** `(tag, metric)` fields by metric name. */
-let metricFields = new Map<string, Uint8Array>()
+let metricFields = new Map<string, number>()
+
+/** Only between datapoints: a datapoint's references are copied before the next one is written. */
+const resetFieldCaches = (): void => {
+  arenaUsed = 0
+  arenaFull = false
+  dimensionFields = new Map()
+  metricFields = new Map()
+}
 
 /** The bytes of a non-negative safe integer as a varint (at most 8: safe integers have 53 bits). */
 const varintSize = (value: number): number =>
@@ -204,43 +223,80 @@ const putString = (buf: Uint8Array, pos: number, tag: number, text: string, utf8
 /** The bytes of a string and its length: only a non-ASCII string is run through the encoder. */
 const utf8Of = (text: string): Uint8Array | undefined => asciiLength(text) === -1 ? textEncoder.encode(text) : undefined
 
-const dimensionField = (key: string, value: string): Uint8Array => {
+/**
+ * A field's bytes: its packed place in the arena (≥ 0), or, when it is not cached, `-1 - index`
+ * of its bytes in `uncached`.
+ */
+type FieldRef = number
+
+/** Writes a field into the arena and returns its reference, or keeps it apart when it cannot be cached. */
+const placeField = (
+  size: number,
+  fill: (buf: Uint8Array, pos: number) => void,
+  uncached: Array<Uint8Array>
+): FieldRef => {
+  if (size < FIELD_LENGTH_LIMIT && arenaUsed + size <= ARENA_BYTES) {
+    const offset = arenaUsed
+    fill(arena, offset)
+    arenaUsed += size
+    return (offset << FIELD_LENGTH_BITS) | size
+  }
+  if (size < FIELD_LENGTH_LIMIT) arenaFull = true
+  const bytes = new Uint8Array(size)
+  fill(bytes, 0)
+  uncached.push(bytes)
+  return -uncached.length
+}
+
+const dimensionField = (key: string, value: string, uncached: Array<Uint8Array>): FieldRef => {
   let byValue = dimensionFields.get(key)
-  let field = byValue?.get(value)
-  if (field !== undefined) return field
+  const cached = byValue?.get(value)
+  if (cached !== undefined) return cached
   const keyUtf8 = utf8Of(key)
   const valueUtf8 = utf8Of(value)
   const keyLength = keyUtf8 === undefined ? key.length : keyUtf8.length
   const valueLength = valueUtf8 === undefined ? value.length : valueUtf8.length
   const content = 2 + varintSize(keyLength) + keyLength + varintSize(valueLength) + valueLength
-  field = new Uint8Array(1 + varintSize(content) + content)
-  field[0] = TAG_DATAPOINT_DIMENSION
-  const pos = putString(field, putVarint(field, 1, content), TAG_DIMENSION_KEY, key, keyUtf8)
-  putString(field, pos, TAG_DIMENSION_VALUE, value, valueUtf8)
-  if (dimensionFieldCount >= MAX_CACHED_FIELDS) {
-    dimensionFields = new Map()
-    dimensionFieldCount = 0
-    byValue = undefined
-  }
+  const ref = placeField(1 + varintSize(content) + content, (buf, start) => {
+    buf[start] = TAG_DATAPOINT_DIMENSION
+    const pos = putString(buf, putVarint(buf, start + 1, content), TAG_DIMENSION_KEY, key, keyUtf8)
+    putString(buf, pos, TAG_DIMENSION_VALUE, value, valueUtf8)
+  }, uncached)
+  if (ref < 0) return ref
   if (byValue === undefined) {
     byValue = new Map()
     dimensionFields.set(key, byValue)
   }
-  byValue.set(value, field)
-  dimensionFieldCount++
-  return field
+  byValue.set(value, ref)
+  return ref
 }
 
-const metricField = (metric: string): Uint8Array => {
-  let field = metricFields.get(metric)
-  if (field !== undefined) return field
+const metricField = (metric: string, uncached: Array<Uint8Array>): FieldRef => {
+  const cached = metricFields.get(metric)
+  if (cached !== undefined) return cached
   const utf8 = utf8Of(metric)
   const length = utf8 === undefined ? metric.length : utf8.length
-  field = new Uint8Array(1 + varintSize(length) + length)
-  putString(field, 0, TAG_DATAPOINT_METRIC, metric, utf8)
-  if (metricFields.size >= MAX_CACHED_FIELDS) metricFields = new Map()
-  metricFields.set(metric, field)
-  return field
+  const ref = placeField(1 + varintSize(length) + length, (buf, start) => {
+    putString(buf, start, TAG_DATAPOINT_METRIC, metric, utf8)
+  }, uncached)
+  if (ref >= 0) metricFields.set(metric, ref)
+  return ref
+}
+
+const fieldLength = (ref: FieldRef, uncached: ReadonlyArray<Uint8Array>): number =>
+  ref >= 0 ? ref & (FIELD_LENGTH_LIMIT - 1) : uncached[-1 - ref]!.length
+
+/** Copies a field's bytes to `buf` at `pos`; a loop beats `set` for the short fields written here. */
+const putField = (buf: Uint8Array, pos: number, ref: FieldRef, uncached: ReadonlyArray<Uint8Array>): number => {
+  if (ref < 0) return putBytes(buf, pos, uncached[-1 - ref]!)
+  const length = ref & (FIELD_LENGTH_LIMIT - 1)
+  const from = ref >>> FIELD_LENGTH_BITS
+  if (length > 64) {
+    buf.set(arena.subarray(from, from + length), pos)
+    return pos + length
+  }
+  for (let i = 0; i < length; i++) buf[pos++] = arena[from + i]!
+  return pos
 }
 
 /** The `Datum` message's content for a value the fast path does not write itself. */
@@ -267,7 +323,9 @@ class DatapointWriter {
   view: DataView
   pos = 0
   /** The fields of the datapoint being written, gathered while its size is computed. */
-  private readonly fields: Array<Uint8Array> = []
+  private readonly fields: Array<FieldRef> = []
+  /** Its fields that are not cached. */
+  private readonly uncached: Array<Uint8Array> = []
 
   constructor(capacity: number) {
     this.buf = new Uint8Array(capacity)
@@ -285,25 +343,28 @@ class DatapointWriter {
   }
 
   write(datapoint: Datapoint.Validated, globals: Datapoint.Dimensions | undefined): void {
+    if (arenaFull) resetFieldCaches()
     const fields = this.fields
+    const uncached = this.uncached
     fields.length = 0
-    const metric = metricField(datapoint.metric)
-    let size = metric.length
+    uncached.length = 0
+    const metric = metricField(datapoint.metric, uncached)
+    let size = fieldLength(metric, uncached)
     // Global dimensions first, skipping those the datapoint sets itself: its own value wins.
     const own = datapoint.dimensions
     if (globals !== undefined) {
       for (const key in globals) {
         if (!hasOwn.call(own, key)) {
-          const field = dimensionField(key, globals[key]!)
+          const field = dimensionField(key, globals[key]!, uncached)
           fields.push(field)
-          size += field.length
+          size += fieldLength(field, uncached)
         }
       }
     }
     for (const key in own) {
-      const field = dimensionField(key, own[key]!)
+      const field = dimensionField(key, own[key]!, uncached)
       fields.push(field)
-      size += field.length
+      size += fieldLength(field, uncached)
     }
     // Validated timestamps are non-negative safe integers; anything else takes the exact path.
     let timestamp = datapoint.timestamp
@@ -330,7 +391,7 @@ class DatapointWriter {
     let pos = this.pos
     buf[pos++] = TAG_UPLOAD_DATAPOINT
     pos = putVarint(buf, pos, size)
-    pos = putBytes(buf, pos, metric)
+    pos = putField(buf, pos, metric, uncached)
     if (timestamp !== undefined) {
       buf[pos++] = TAG_DATAPOINT_TIMESTAMP
       pos = putVarint(buf, pos, timestamp)
@@ -351,7 +412,7 @@ class DatapointWriter {
     }
     buf[pos++] = TAG_DATAPOINT_METRIC_TYPE
     buf[pos++] = metricTypeNumbers[datapoint.type]
-    for (let i = 0; i < fields.length; i++) pos = putBytes(buf, pos, fields[i]!)
+    for (let i = 0; i < fields.length; i++) pos = putField(buf, pos, fields[i]!, uncached)
     this.pos = pos
   }
 
