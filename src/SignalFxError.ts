@@ -78,7 +78,10 @@ export class ClosedError extends Schema.TaggedError<ClosedError>("effect-signalf
    * @since 0.1.0
    */
   override get message(): string {
-    return `the SignalFx client is stopped: ${this.count} ${this.what} were not accepted`
+    // A count of 0 is a refusal that carried no data (a reporter started after `stop()`).
+    return this.count === 0
+      ? `the SignalFx client is stopped: no more ${this.what} are accepted`
+      : `the SignalFx client is stopped: ${this.count} ${this.what} were not accepted`
   }
 }
 

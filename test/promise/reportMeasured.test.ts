@@ -42,7 +42,11 @@ describe("SignalFx.reportMeasured", () => {
       timestamp: server.datapoints()[0]!.timestamp!,
       dimensions: { service: "checkout" }
     })
-    assert.throws(() => sfx.reportMeasured(api), ClosedError)
+    assert.throws(
+      () => sfx.reportMeasured(api),
+      ClosedError,
+      "the SignalFx client is stopped: no more datapoints are accepted"
+    )
   })
 
   it("a script that reports and simply ends delivers its last report and exits on its own", async () => {
