@@ -32,6 +32,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
@@ -84,6 +86,35 @@ export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {
    * it ends does not carry the ids; `await sfx.hostIdentity()` first for everything to.
    */
   readonly hostIdentity?: boolean | HostIdentity.Options | undefined
+  /**
+   * Where the client's own warnings and errors go (a full queue, a refused batch, retries given
+   * up, the shutdown deadline): any object with `warn` and `error`, such as `console` or a pino
+   * or winston logger; `false` silences them. Without it they are printed by Effect's default
+   * logger. Messages never contain the token.
+   */
+  readonly logger?: SignalFxLogger | false | undefined
+}
+
+/**
+ * What the `logger` option takes: `console`, or any logger with `warn` and `error`.
+ *
+ * @example
+ * ```ts
+ * import { SignalFx, type SignalFxLogger } from "effect-signalfx/promise"
+ *
+ * const logger: SignalFxLogger = {
+ *   warn: (message) => console.warn(`[metrics] ${message}`),
+ *   error: (message) => console.error(`[metrics] ${message}`)
+ * }
+ * const sfx = new SignalFx("MY_TOKEN", { logger })
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SignalFxLogger {
+  readonly warn: (message: string) => void
+  readonly error: (message: string) => void
 }
 
 /**
@@ -154,7 +185,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   constructor(token: string | Redacted.Redacted<string>, options: SignalFxOptions = {}) {
-    const { hostIdentity, ...rest } = options
+    const { hostIdentity, logger, ...rest } = options
     // The token is wrapped at once; the plain string is never stored on the client.
     const ingestOptions: Ingest.Options = {
       ...rest,
@@ -173,7 +204,7 @@ export class SignalFx {
       Layer.merge(
         Layer.scoped(Ingest.Ingest, Effect.withClock(Ingest.make(ingestOptions), unrefClock)),
         HostIdentity.layer(identityOptions)
-      ).pipe(Layer.provide(FetchHttpClient.layer))
+      ).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(loggerLayer(logger)))
     )
     const built = this.#runtime.runSyncExit(Ingest.Ingest)
     if (Exit.isFailure(built)) {
@@ -520,6 +551,27 @@ const hostIdentityFrom = (option: SignalFxOptions["hostIdentity"]): HostIdentity
     throw new ConfigurationError({ option: `hostIdentity.${resolved.left.option}`, reason: resolved.left.reason })
   }
   return options
+}
+
+/**
+ * The `logger` option as a layer: provided under the services, so their background fibers, forked
+ * while the layer is built, log through it too.
+ */
+const loggerLayer = (logger: SignalFxOptions["logger"]): Layer.Layer<never> => {
+  if (logger === undefined) return Layer.empty
+  if (logger === false) return Logger.replace(Logger.defaultLogger, Logger.none)
+  return Logger.replace(
+    Logger.defaultLogger,
+    Logger.make(({ cause, logLevel, message }) => {
+      if (LogLevel.lessThan(logLevel, LogLevel.Warning)) return
+      const parts = Array.isArray(message) ? message : [message]
+      const text = `effect-signalfx: ${parts.map(String).join(" ")}${
+        Cause.isEmpty(cause) ? "" : `\n${Cause.pretty(cause)}`
+      }`
+      if (LogLevel.greaterThanEqual(logLevel, LogLevel.Error)) logger.error(text)
+      else logger.warn(text)
+    })
+  )
 }
 
 const resolved: Promise<void> = Promise.resolve()

@@ -13,6 +13,10 @@ export {
   /**
    * @since 0.1.0
    */
+  type SignalFxLogger,
+  /**
+   * @since 0.1.0
+   */
   type SignalFxOptions
 } from "./SignalFx.js"
 

@@ -119,6 +119,66 @@ describe("sending", () => {
   })
 })
 
+describe("the logger option", () => {
+  /** Runs `body` with console.log captured, as Effect's default logger writes there. */
+  const capturingConsole = async (body: () => Promise<void>): Promise<Array<string>> => {
+    const printed: Array<string> = []
+    const log = vi.spyOn(console, "log").mockImplementation((...args: Array<unknown>) => {
+      printed.push(args.map(String).join(" "))
+    })
+    try {
+      await body()
+    } finally {
+      log.mockRestore()
+    }
+    return printed
+  }
+
+  it("receives the warnings of the background fiber and of send, without the token", async () => {
+    const warnings: Array<string> = []
+    const errors: Array<string> = []
+    const printed = await capturingConsole(async () => {
+      const sfx = new SignalFx("wrong-token-value", {
+        ingestEndpoint: server.url,
+        queueCapacity: 10,
+        flushInterval: 3_600_000,
+        logger: { warn: (message) => warnings.push(message), error: (message) => errors.push(message) }
+      })
+      clients.push(sfx)
+      // 30 into a queue of 10: a full-queue warning from send itself; then a refused batch (401)
+      // from the background fiber.
+      await sfx.send({ gauges: Array.from({ length: 30 }, (_, i) => ({ metric: "logged", value: i })) })
+      await sfx.flush()
+    })
+    assert.isTrue(warnings.some((line) => line.includes("queue is full")), warnings.join("\n"))
+    assert.isTrue(warnings.some((line) => line.includes("the access token was refused")), warnings.join("\n"))
+    assert.isTrue(warnings.every((line) => line.startsWith("effect-signalfx: ")))
+    assert.isFalse([...warnings, ...errors].some((line) => line.includes("wrong-token-value")))
+    assert.deepStrictEqual(printed, [])
+  })
+
+  it("false silences the client", async () => {
+    const printed = await capturingConsole(async () => {
+      const sfx = new SignalFx("wrong-token-value", { ingestEndpoint: server.url, logger: false })
+      clients.push(sfx)
+      await sfx.send({ gauges: [{ metric: "silenced", value: 1 }] })
+      await sfx.flush()
+      assert.strictEqual(sfx.stats().datapoints.dropped.rejected, 1)
+    })
+    assert.deepStrictEqual(printed, [])
+  })
+
+  it("is Effect's default logger when not given", async () => {
+    const printed = await capturingConsole(async () => {
+      const sfx = new SignalFx("wrong-token-value", { ingestEndpoint: server.url })
+      clients.push(sfx)
+      await sfx.send({ gauges: [{ metric: "printed", value: 1 }] })
+      await sfx.flush()
+    })
+    assert.isTrue(printed.some((line) => line.includes("the access token was refused")), printed.join("\n"))
+  })
+})
+
 describe("errors are the library's own classes", () => {
   it("rejects invalid datapoints with a ValidationError listing every problem, and sends nothing", async () => {
     const sfx = client()
