@@ -35,6 +35,7 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import * as util from "node:util"
@@ -46,8 +47,8 @@ import * as hostIdentityOptions from "../internal/hostIdentity/options.js"
 import { resolve } from "../internal/ingest/options.js"
 import type { Offered } from "../internal/ingest/pipeline.js"
 import { offeredDone } from "../internal/ingest/pipeline.js"
-import type { FastPath } from "../internal/ingest/service.js"
-import { fastPathOf } from "../internal/ingest/service.js"
+import type { Internals } from "../internal/ingest/service.js"
+import { internalsOf } from "../internal/ingest/service.js"
 import { unrefClock } from "../internal/promise/clock.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
 import * as MetricsReporter from "../MetricsReporter.js"
@@ -167,7 +168,7 @@ export class SignalFx {
 
   readonly #runtime: ManagedRuntime.ManagedRuntime<Ingest.Ingest | HostIdentity.HostIdentity, ConfigurationError>
   readonly #service: Ingest.Service
-  readonly #fast: FastPath | undefined
+  readonly #internals: Internals | undefined
   readonly #hostIdentity: Promise<Datapoint.Dimensions>
   readonly #endpoint: string
   readonly #shutdownTimeoutMillis: number
@@ -212,7 +213,7 @@ export class SignalFx {
       throw Cause.squash(built.cause)
     }
     this.#service = built.value
-    this.#fast = fastPathOf(built.value)
+    this.#internals = internalsOf(built.value)
     this.#removeExitHook = onBeforeExit(() => this.#flushBeforeExit())
     // In the background, on the unref'd clock: the lookup neither delays `send` nor holds the
     // process beyond its own timeout; `stop()` interrupts it.
@@ -251,7 +252,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   send(datapoints: Datapoint.Datapoints): Promise<void> {
-    return this.#offer((fast) => fast.send(datapoints), () => this.#service.send(datapoints))
+    return this.#offer((internals) => internals.send(datapoints), () => this.#service.send(datapoints))
   }
 
   /**
@@ -273,7 +274,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   sendEvent(event: Event.Event): Promise<void> {
-    return this.#offer((fast) => fast.sendEvent(event), () => this.#service.sendEvent(event))
+    return this.#offer((internals) => internals.sendEvent(event), () => this.#service.sendEvent(event))
   }
 
   /**
@@ -282,7 +283,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   sendEvents(events: ReadonlyArray<Event.Event>): Promise<void> {
-    return this.#offer((fast) => fast.sendEvents(events), () => this.#service.sendEvents(events))
+    return this.#offer((internals) => internals.sendEvents(events), () => this.#service.sendEvents(events))
   }
 
   /**
@@ -450,13 +451,13 @@ export class SignalFx {
    * a service without that core) the effect path of `#run` keeps its ordering.
    */
   #offer(
-    fast: (fast: FastPath) => ValidationError | Offered,
+    fast: (internals: Internals) => ValidationError | Offered,
     slow: () => Effect.Effect<void, ValidationError | ClosedError>
   ): Promise<void> {
-    if (this.#fast === undefined || this.#stopping !== undefined) return this.#run(slow())
+    if (this.#internals === undefined || this.#stopping !== undefined) return this.#run(slow())
     let outcome: ValidationError | Offered
     try {
-      outcome = fast(this.#fast)
+      outcome = fast(this.#internals)
     } catch (defect) {
       // A throwing getter or proxy in the input: rejected, as the effect path would.
       return Promise.reject(defect)
@@ -496,42 +497,45 @@ export class SignalFx {
 
   #flushBeforeExit(): void {
     if (this.#stopping !== undefined || this.#exitFlush !== undefined) return
-    if (this.#reporters.length > 0) {
-      // The event loop ran dry: the program is ending. Its reporters report a last time, and that
-      // report is flushed in the same breath: work that ends within one turn would not bring
-      // `beforeExit` back.
-      this.#exitFlush = hold(
-        this.#runtime.runPromise(
-          Effect.zipRight(this.#closeReporters, Effect.timeoutOption(this.#service.flush, this.#shutdownTimeoutMillis))
-        ).then(() => {
-          this.#exitFlush = undefined
-        })
-      )
-      return
+    const reporting = this.#reporters.length > 0
+    if (!reporting) {
+      const { datapoints, events } = this.stats()
+      if (datapoints.pending + events.pending === 0) {
+        this.#exitDeadline = undefined
+        return
+      }
     }
-    const { datapoints, events } = this.stats()
-    if (datapoints.pending + events.pending === 0) {
-      this.#exitDeadline = undefined
-      return
-    }
+    // One deadline for the whole ending, from the first time the loop ran dry with work left.
     const now = Date.now()
     this.#exitDeadline ??= now + this.#shutdownTimeoutMillis
-    const left = this.#exitDeadline - now
-    if (left <= 0) {
-      this.#removeExitHook()
-      this.#runtime.runSync(
-        Effect.logWarning(
-          `The process is exiting with ${datapoints.pending} datapoints and ${events.pending} events undelivered ` +
-            `after the shutdown deadline of ${Duration.format(this.#shutdownTimeoutMillis)}`
-        ).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "SignalFx" }))
-      )
-      return
-    }
+    const left = Math.max(0, this.#exitDeadline - now)
+    // The event loop ran dry: the program is ending. Its reporters report a last time, and that
+    // report is flushed in the same breath: work that ends within one turn would not bring
+    // `beforeExit` back.
+    const delivered = Effect.zipRight(this.#closeReporters, Effect.timeoutOption(this.#service.flush, left))
     this.#exitFlush = hold(
-      this.#runtime.runPromiseExit(Effect.timeoutOption(this.#service.flush, left)).then(() => {
+      this.#runtime.runPromise(delivered).then((outcome) => {
         this.#exitFlush = undefined
+        if (Option.isNone(outcome)) this.#abandonAtExit()
       })
     )
+  }
+
+  /**
+   * The shutdown deadline passed while the process was ending: what is left is dropped (and
+   * counted), and the requests still open are aborted. Their sockets would otherwise keep the
+   * process alive until the request timeout, well past the deadline.
+   */
+  #abandonAtExit(): void {
+    this.#removeExitHook()
+    const { datapoints, events } = this.stats()
+    this.#runtime.runSync(
+      Effect.logWarning(
+        `The process is exiting with ${datapoints.pending} datapoints and ${events.pending} events undelivered ` +
+          `after the shutdown deadline of ${Duration.format(this.#shutdownTimeoutMillis)}`
+      ).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "SignalFx" }))
+    )
+    if (this.#internals !== undefined) this.#runtime.runFork(this.#internals.abandon)
   }
 }
 

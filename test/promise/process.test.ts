@@ -60,6 +60,29 @@ describe("a short-lived script", () => {
   })
 })
 
+describe("a short-lived script against a server that never answers", () => {
+  const warnings = (output: string) => output.split("exiting with").length - 1
+
+  it("ends at the shutdown deadline, not when its open request times out", async () => {
+    server.fault("/v2/datapoint", Array.from({ length: 20 }, () => FakeSignalFx.hang))
+    const result = await run("unreachable.ts")
+    assert.strictEqual(result.code, 0, result.stderr)
+    assert.strictEqual(warnings(result.stdout + result.stderr), 1)
+    assert.include(result.stdout + result.stderr, "exiting with 1 datapoints and 0 events undelivered")
+    // shutdownTimeout is 1.5 s; the open request alone would hold the process for its 10 s timeout.
+    assert.isBelow(result.elapsedMillis, startup + 1_500 + SLACK_MILLIS)
+  })
+
+  it("with a reporter, ends within one shutdown deadline of its last report", async () => {
+    server.fault("/v2/datapoint", Array.from({ length: 20 }, () => FakeSignalFx.hang))
+    const result = await run("report-and-end-stalled.ts")
+    assert.strictEqual(result.code, 0, result.stderr)
+    assert.strictEqual(result.stdout.split("\n")[0], "counted")
+    assert.strictEqual(warnings(result.stdout + result.stderr), 1)
+    assert.isBelow(result.elapsedMillis, startup + 1_500 + SLACK_MILLIS)
+  })
+})
+
 describe("an idle client", () => {
   it("that never sent does not keep the process alive", async () => {
     const result = await run("idle.ts")

@@ -81,6 +81,11 @@ export interface Pipeline<A> {
   readonly flush: Effect.Effect<void>
   /** Stops accepting, sends what is queued, and gives up at the shutdown deadline. */
   readonly close: Effect.Effect<void>
+  /**
+   * Stops at once: what is queued or in flight is dropped as `shutdownDeadline`, and the requests
+   * still open are aborted. For a deadline that has already passed.
+   */
+  readonly abandon: Effect.Effect<void>
   readonly stats: StatsRecorder
 }
 
@@ -326,6 +331,18 @@ export const makePipeline = <A>(
       return awaitSettled(target)
     })
 
+    const abandon = Effect.gen(function*() {
+      closing = true
+      yield* Fiber.interrupt(consumerFiber)
+      // Interrupting a request aborts it, so its socket no longer holds the process.
+      yield* FiberSet.clear(fibers)
+      // A batch fiber interrupted before it started never ran its own accounting.
+      for (const batch of inflight) settle(batch, "shutdownDeadline", batch.remaining)
+      inflight.clear()
+      stats.drop("shutdownDeadline", buffer.clear())
+      notifyWaiters()
+    })
+
     const close = Effect.gen(function*() {
       closing = true
       wake.unsafeOpen()
@@ -335,13 +352,7 @@ export const makePipeline = <A>(
         Effect.timeoutOption(options.shutdownTimeout)
       )
       if (Option.isSome(drained)) return
-      yield* Fiber.interrupt(consumerFiber)
-      yield* FiberSet.clear(fibers)
-      // A batch fiber interrupted before it started never ran its own accounting.
-      for (const batch of inflight) settle(batch, "shutdownDeadline", batch.remaining)
-      inflight.clear()
-      stats.drop("shutdownDeadline", buffer.clear())
-      notifyWaiters()
+      yield* abandon
       yield* Effect.logWarning(
         `Shutdown deadline of ${
           Duration.format(options.shutdownTimeout)
@@ -349,5 +360,5 @@ export const makePipeline = <A>(
       )
     }).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "Ingest" }))
 
-    return { unsafeOffer, flush, close, stats }
+    return { unsafeOffer, flush, close, abandon, stats }
   })

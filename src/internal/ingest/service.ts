@@ -22,33 +22,42 @@ import { makeTransport } from "./transport.js"
 const textEncoder = new TextEncoder()
 
 /**
- * The synchronous core of the sends: validate, then queue at once. The service's effects run it
- * inside `Effect.suspend`; the Promise facade calls it directly, sparing every `send` the fiber
- * that running an effect from outside costs (~1.4 µs).
+ * What the Promise facade reaches past the public service for.
  * @internal
  */
-export interface FastPath {
+export interface Internals {
+  /**
+   * The synchronous core of the sends: validate, then queue at once. The service's effects run
+   * it inside `Effect.suspend`; the facade calls it directly, sparing every `send` the fiber
+   * that running an effect from outside costs (~1.4 µs).
+   */
   readonly send: (input: Datapoint.Datapoints) => ValidationError | Offered
   readonly sendEvent: (input: Event.Event) => ValidationError | Offered
   readonly sendEvents: (input: ReadonlyArray<Event.Event>) => ValidationError | Offered
+  /**
+   * Stops both pipelines at once, dropping what is left as `shutdownDeadline` and aborting the
+   * open requests: for a process that is ending past its shutdown deadline, whose open sockets
+   * would otherwise hold it until their request timeout.
+   */
+  readonly abandon: Effect.Effect<void>
 }
 
 /** @internal */
-export const FastPathTypeId: unique symbol = Symbol.for("effect-signalfx/Ingest/FastPath")
+export const InternalsTypeId: unique symbol = Symbol.for("effect-signalfx/Ingest/Internals")
 
 /** @internal */
 export interface InternalService extends Ingest.Service {
-  readonly [FastPathTypeId]: FastPath
+  readonly [InternalsTypeId]: Internals
 }
 
 /**
- * The fast path of a service made here; `undefined` for any other implementation (a test's fake).
+ * The internals of a service made here; `undefined` for any other implementation (a test's fake).
  * @internal
  */
-export const fastPathOf = (service: Ingest.Service): FastPath | undefined =>
-  isInternal(service) ? service[FastPathTypeId] : undefined
+export const internalsOf = (service: Ingest.Service): Internals | undefined =>
+  isInternal(service) ? service[InternalsTypeId] : undefined
 
-const isInternal = (service: Ingest.Service): service is InternalService => FastPathTypeId in service
+const isInternal = (service: Ingest.Service): service is InternalService => InternalsTypeId in service
 
 const run = (outcome: ValidationError | Offered): Effect.Effect<void, ValidationError | ClosedError> =>
   outcome instanceof ValidationError ? Effect.fail(outcome) : completeOffer(outcome)
@@ -97,7 +106,7 @@ export const make = (
       Effect.all([datapoints.close, events.close], { concurrency: "unbounded", discard: true })
     )
 
-    const fast: FastPath = {
+    const internals: Internals = {
       send: (input) => {
         const validated = validateDatapoints(input, globals)
         return Either.isLeft(validated) ? validated.left : datapoints.unsafeOffer(validated.right, globals)
@@ -109,14 +118,15 @@ export const make = (
       sendEvents: (input) => {
         const validated = validateEvents(input, globals)
         return Either.isLeft(validated) ? validated.left : events.unsafeOffer(validated.right, globals)
-      }
+      },
+      abandon: Effect.all([datapoints.abandon, events.abandon], { concurrency: "unbounded", discard: true })
     }
 
     const service: InternalService = {
-      [FastPathTypeId]: fast,
-      send: (input) => Effect.suspend(() => run(fast.send(input))),
-      sendEvent: (input) => Effect.suspend(() => run(fast.sendEvent(input))),
-      sendEvents: (input) => Effect.suspend(() => run(fast.sendEvents(input))),
+      [InternalsTypeId]: internals,
+      send: (input) => Effect.suspend(() => run(internals.send(input))),
+      sendEvent: (input) => Effect.suspend(() => run(internals.sendEvent(input))),
+      sendEvents: (input) => Effect.suspend(() => run(internals.sendEvents(input))),
       flush: Effect.all([datapoints.flush, events.flush], { concurrency: "unbounded", discard: true }),
       addDimensions: (dimensions) =>
         Effect.suspend((): Effect.Effect<void, ValidationError> => {
