@@ -49,6 +49,11 @@ export interface Options {
   readonly tokens?: ReadonlyArray<string> | undefined
   /** Called with every ingest batch the server accepted, after it was recorded. */
   readonly onBatch?: ((batch: Batch) => void) | undefined
+  /**
+   * The largest request body accepted, in bytes as sent (compressed, when it is): a larger one
+   * is answered 413, as a proxy in front of the service may. No limit by default.
+   */
+  readonly maxBodyBytes?: number | undefined
 }
 
 /**

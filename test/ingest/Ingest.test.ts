@@ -446,6 +446,22 @@ describe("Ingest", () => {
         expect(stats.dropped.tooLarge).toBe(1)
         yield* close
       }))
+
+    it.scopedLive("gets every datapoint through a body limit by splitting, however far it takes", () =>
+      Effect.gen(function*() {
+        // Uncompressed, each datapoint is ~40 bytes: 400 of them must be split into batches of ≤ 25.
+        const server = yield* FakeSignalFx.make({ maxBodyBytes: 1_000 })
+        const { close, ingest } = yield* startIngest(server, { compression: "none" })
+        yield* ingest.send(gauges(400))
+        yield* ingest.flush
+        const statuses = datapointRequests(server).map((r) => r.status)
+        expect(statuses.filter((status) => status === 413).length).toBeGreaterThan(0)
+        expect(server.datapoints().map((point) => point.value)).toEqual(Array.from({ length: 400 }, (_, i) => i))
+        const stats = (yield* ingest.stats).datapoints
+        expect(stats).toMatchObject({ delivered: 400, pending: 0 })
+        expect(stats.dropped.tooLarge).toBe(0)
+        yield* close
+      }))
   })
 
   describe("Retry-After", () => {

@@ -279,6 +279,9 @@ export const start = async (options: Options = {}): Promise<Server> => {
 
     try {
       const body = await readBody()
+      if (options.maxBodyBytes !== undefined && body.length > options.maxBodyBytes) {
+        throw new HttpError(413, `the body is ${body.length} bytes, more than the ${options.maxBodyBytes} allowed`)
+      }
       const token = req.headers["x-sf-token"]
       if (token === undefined || token === "") throw new HttpError(401, "missing X-SF-Token")
       if (typeof token !== "string") throw new HttpError(401, "more than one X-SF-Token")
