@@ -27,6 +27,7 @@
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -48,7 +49,7 @@ import { resolve } from "../internal/ingest/options.js"
 import type { Offered } from "../internal/ingest/pipeline.js"
 import { offeredDone } from "../internal/ingest/pipeline.js"
 import type { Internals } from "../internal/ingest/service.js"
-import { internalsOf } from "../internal/ingest/service.js"
+import { makeWithInternals } from "../internal/ingest/service.js"
 import { unrefClock } from "../internal/promise/clock.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
 import * as MetricsReporter from "../MetricsReporter.js"
@@ -166,9 +167,12 @@ export class SignalFx {
     return new SignalFx(token, { ...options, ...endpoint })
   }
 
-  readonly #runtime: ManagedRuntime.ManagedRuntime<Ingest.Ingest | HostIdentity.HostIdentity, ConfigurationError>
+  readonly #runtime: ManagedRuntime.ManagedRuntime<
+    Ingest.Ingest | IngestInternals | HostIdentity.HostIdentity,
+    ConfigurationError
+  >
   readonly #service: Ingest.Service
-  readonly #internals: Internals | undefined
+  readonly #internals: Internals
   readonly #hostIdentity: Promise<Datapoint.Dimensions>
   readonly #endpoint: string
   readonly #shutdownTimeoutMillis: number
@@ -203,17 +207,27 @@ export class SignalFx {
     // from holding the process open.
     this.#runtime = ManagedRuntime.make(
       Layer.merge(
-        Layer.scoped(Ingest.Ingest, Effect.withClock(Ingest.make(ingestOptions), unrefClock)),
+        Layer.scopedContext(
+          Effect.withClock(
+            Effect.map(
+              makeWithInternals(ingestOptions),
+              ({ internals, service }) =>
+                Context.make(Ingest.Ingest, service).pipe(Context.add(IngestInternals, internals))
+            ),
+            unrefClock
+          )
+        ),
         HostIdentity.layer(identityOptions)
       ).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(loggerLayer(logger)))
     )
-    const built = this.#runtime.runSyncExit(Ingest.Ingest)
+    const built = this.#runtime.runSyncExit(Effect.all([Ingest.Ingest, IngestInternals]))
     if (Exit.isFailure(built)) {
       void this.#runtime.dispose()
       throw Cause.squash(built.cause)
     }
-    this.#service = built.value
-    this.#internals = internalsOf(built.value)
+    const [service, internals] = built.value
+    this.#service = service
+    this.#internals = internals
     this.#removeExitHook = onBeforeExit(() => this.#flushBeforeExit())
     // In the background, on the unref'd clock: the lookup neither delays `send` nor holds the
     // process beyond its own timeout; `stop()` interrupts it.
@@ -447,14 +461,14 @@ export class SignalFx {
 
   /**
    * Validates and queues without running an effect: the service's synchronous core, then what
-   * the offer left to do (a warning to log, an event-loop turn to give). After `stop()` (or for
-   * a service without that core) the effect path of `#run` keeps its ordering.
+   * the offer left to do (a warning to log, an event-loop turn to give). After `stop()` the
+   * effect path of `#run` keeps its ordering.
    */
   #offer(
     fast: (internals: Internals) => ValidationError | Offered,
     slow: () => Effect.Effect<void, ValidationError | ClosedError>
   ): Promise<void> {
-    if (this.#internals === undefined || this.#stopping !== undefined) return this.#run(slow())
+    if (this.#stopping !== undefined) return this.#run(slow())
     let outcome: ValidationError | Offered
     try {
       outcome = fast(this.#internals)
@@ -535,7 +549,7 @@ export class SignalFx {
           `after the shutdown deadline of ${Duration.format(this.#shutdownTimeoutMillis)}`
       ).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "SignalFx" }))
     )
-    if (this.#internals !== undefined) this.#runtime.runFork(this.#internals.abandon)
+    this.#runtime.runFork(this.#internals.abandon)
   }
 }
 
@@ -577,6 +591,9 @@ const loggerLayer = (logger: SignalFxOptions["logger"]): Layer.Layer<never> => {
     })
   )
 }
+
+/** The Ingest service's internals, beside it in the client's runtime. */
+class IngestInternals extends Context.Tag("effect-signalfx/promise/IngestInternals")<IngestInternals, Internals>() {}
 
 const resolved: Promise<void> = Promise.resolve()
 

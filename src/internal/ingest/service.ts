@@ -42,30 +42,26 @@ export interface Internals {
   readonly abandon: Effect.Effect<void>
 }
 
-/** @internal */
-export const InternalsTypeId: unique symbol = Symbol.for("effect-signalfx/Ingest/Internals")
-
-/** @internal */
-export interface InternalService extends Ingest.Service {
-  readonly [InternalsTypeId]: Internals
-}
-
-/**
- * The internals of a service made here; `undefined` for any other implementation (a test's fake).
- * @internal
- */
-export const internalsOf = (service: Ingest.Service): Internals | undefined =>
-  isInternal(service) ? service[InternalsTypeId] : undefined
-
-const isInternal = (service: Ingest.Service): service is InternalService => InternalsTypeId in service
-
 const run = (outcome: ValidationError | Offered): Effect.Effect<void, ValidationError | ClosedError> =>
   outcome instanceof ValidationError ? Effect.fail(outcome) : completeOffer(outcome)
 
 /** @internal */
 export const make = (
   options: Ingest.Options
-): Effect.Effect<InternalService, ConfigurationError, HttpClient.HttpClient | Scope.Scope> =>
+): Effect.Effect<Ingest.Service, ConfigurationError, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.map(makeWithInternals(options), ({ service }) => service)
+
+/**
+ * The service, and the internals the Promise facade uses beside it.
+ * @internal
+ */
+export const makeWithInternals = (
+  options: Ingest.Options
+): Effect.Effect<
+  { readonly service: Ingest.Service; readonly internals: Internals },
+  ConfigurationError,
+  HttpClient.HttpClient | Scope.Scope
+> =>
   Effect.gen(function*() {
     const resolved = yield* options_.resolve(options)
     const transport = yield* makeTransport(resolved)
@@ -122,8 +118,7 @@ export const make = (
       abandon: Effect.all([datapoints.abandon, events.abandon], { concurrency: "unbounded", discard: true })
     }
 
-    const service: InternalService = {
-      [InternalsTypeId]: internals,
+    const service: Ingest.Service = {
       send: (input) => Effect.suspend(() => run(internals.send(input))),
       sendEvent: (input) => Effect.suspend(() => run(internals.sendEvent(input))),
       sendEvents: (input) => Effect.suspend(() => run(internals.sendEvents(input))),
@@ -144,5 +139,5 @@ export const make = (
       dimensions: Effect.sync(() => globals),
       stats: Effect.sync(() => ({ datapoints: datapoints.stats.snapshot(), events: events.stats.snapshot() }))
     }
-    return service
+    return { service, internals }
   })
