@@ -162,8 +162,8 @@ export const makePipeline = <A>(
       else stats.drop(outcome, count)
     }
 
-    // Only the rare warnings are annotated: wrapping every offer in `annotateLogs` cost more than
-    // queueing a whole `send`.
+    // The consumer and close run under these annotations; an offer annotates only its rare
+    // warnings, since wrapping every offer in `annotateLogs` cost more than queueing a `send`.
     const annotate = Effect.annotateLogs({ package: "effect-signalfx", module: "Ingest" })
 
     const unsafeOffer: Pipeline<A>["unsafeOffer"] = (items, globals) => {
@@ -319,7 +319,7 @@ export const makePipeline = <A>(
           return Effect.asVoid(FiberSet.run(fibers, Effect.interruptible(deliver(segments))))
         }))
       }
-    }).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "Ingest" }))
+    }).pipe(annotate)
 
     // Layers may be built uninterruptibly, and a forked fiber inherits that: the consumer must not.
     const consumerFiber = yield* Effect.forkScoped(Effect.interruptible(consumer))
@@ -358,7 +358,7 @@ export const makePipeline = <A>(
           Duration.format(options.shutdownTimeout)
         } reached: ${stats.dropped.shutdownDeadline} ${kind} were not delivered`
       )
-    }).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "Ingest" }))
+    }).pipe(annotate)
 
     return { unsafeOffer, flush, close, abandon, stats }
   })
