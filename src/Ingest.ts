@@ -44,7 +44,7 @@ import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type * as Datapoint from "./Datapoint.js"
 import type * as Event from "./Event.js"
-import { firstOf } from "./internal/config.js"
+import { accessToken, firstOf, realm } from "./internal/config.js"
 import * as internal from "./internal/ingest/service.js"
 import * as stats from "./internal/ingest/stats.js"
 import type { PipelineStats } from "./internal/ingest/stats.js"
@@ -234,8 +234,8 @@ export const layer = (options: Options): Layer.Layer<Ingest, ConfigurationError,
  * @category config
  */
 export const config: Config.Config<Pick<Options, "token" | "realm" | "ingestEndpoint">> = Config.all({
-  token: firstOf(Config.redacted("SPLUNK_ACCESS_TOKEN"), Config.redacted("SIGNALFX_ACCESS_TOKEN")),
-  realm: Config.option(firstOf(Config.string("SPLUNK_REALM"), Config.string("SIGNALFX_REALM"))),
+  token: accessToken,
+  realm,
   ingestEndpoint: Config.option(
     firstOf(
       Config.string("SPLUNK_INGEST_URL"),

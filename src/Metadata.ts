@@ -48,7 +48,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
-import { firstOf } from "./internal/config.js"
+import { accessToken, firstOf, realm } from "./internal/config.js"
 import * as schema from "./internal/metadata/schema.js"
 import * as internal from "./internal/metadata/service.js"
 import type { ConfigurationError, MetadataNotFoundError, MetadataRequestError } from "./SignalFxError.js"
@@ -393,8 +393,8 @@ export const layer = (options: Options): Layer.Layer<Metadata, ConfigurationErro
  * @category config
  */
 export const config: Config.Config<Pick<Options, "token" | "realm" | "apiEndpoint">> = Config.all({
-  token: firstOf(Config.redacted("SPLUNK_ACCESS_TOKEN"), Config.redacted("SIGNALFX_ACCESS_TOKEN")),
-  realm: Config.option(firstOf(Config.string("SPLUNK_REALM"), Config.string("SIGNALFX_REALM"))),
+  token: accessToken,
+  realm,
   apiEndpoint: Config.option(firstOf(Config.string("SPLUNK_API_URL"), Config.string("SIGNALFX_API_URL")))
 }).pipe(Config.map(({ apiEndpoint, realm, token }) => ({
   token,

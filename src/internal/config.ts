@@ -1,4 +1,6 @@
 import * as Config from "effect/Config"
+import type * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 
 /**
  * The first of several configs that is set, for the environment variables the Splunk and the
@@ -7,3 +9,21 @@ import * as Config from "effect/Config"
  */
 export const firstOf = <A>(first: Config.Config<A>, ...rest: ReadonlyArray<Config.Config<A>>): Config.Config<A> =>
   rest.reduce((config, fallback) => Config.orElse(config, () => fallback), first)
+
+/**
+ * The access token, shared by ingest and the REST API: `SPLUNK_ACCESS_TOKEN`, or
+ * `SIGNALFX_ACCESS_TOKEN`.
+ * @internal
+ */
+export const accessToken: Config.Config<Redacted.Redacted<string>> = firstOf(
+  Config.redacted("SPLUNK_ACCESS_TOKEN"),
+  Config.redacted("SIGNALFX_ACCESS_TOKEN")
+)
+
+/**
+ * The realm, when set: `SPLUNK_REALM`, or `SIGNALFX_REALM`.
+ * @internal
+ */
+export const realm: Config.Config<Option.Option<string>> = Config.option(
+  firstOf(Config.string("SPLUNK_REALM"), Config.string("SIGNALFX_REALM"))
+)
