@@ -376,14 +376,16 @@ class DatapointWriter {
     }
     if (timestamp !== undefined) size += 1 + varintSize(timestamp)
     const value = datapoint.value
-    let datum: Uint8Array | undefined
-    let datumSize: number
-    if (typeof value === "number" && !(Number.isInteger(value) && (value < 0 || value > Number.MAX_SAFE_INTEGER))) {
-      datumSize = Number.isInteger(value) ? 1 + varintSize(value) : 9
-    } else {
-      datum = slowDatum(value)
-      datumSize = datum.length
-    }
+    // A double or a safe integer ≥ 0 is written here; any other value is encoded exactly apart.
+    const datum =
+      typeof value === "number" && !(Number.isInteger(value) && (value < 0 || value > Number.MAX_SAFE_INTEGER))
+        ? value
+        : slowDatum(value)
+    const datumSize = typeof datum !== "number"
+      ? datum.length
+      : Number.isInteger(datum)
+      ? 1 + varintSize(datum)
+      : 9
     size += 1 + varintSize(datumSize) + datumSize + 2 // the value, then the metric type (< 128)
 
     this.ensure(1 + varintSize(size) + size)
@@ -400,14 +402,14 @@ class DatapointWriter {
     }
     buf[pos++] = TAG_DATAPOINT_VALUE
     pos = putVarint(buf, pos, datumSize)
-    if (datum !== undefined) {
+    if (typeof datum !== "number") {
       pos = putBytes(buf, pos, datum)
-    } else if (Number.isInteger(value)) {
+    } else if (Number.isInteger(datum)) {
       buf[pos++] = TAG_DATUM_INT
-      pos = putVarint(buf, pos, value as number)
+      pos = putVarint(buf, pos, datum)
     } else {
       buf[pos++] = TAG_DATUM_DOUBLE
-      this.view.setFloat64(pos, value as number, true)
+      this.view.setFloat64(pos, datum, true)
       pos += 8
     }
     buf[pos++] = TAG_DATAPOINT_METRIC_TYPE
