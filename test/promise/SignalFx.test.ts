@@ -41,6 +41,20 @@ const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
   return assert.fail("expected the promise to reject")
 }
 
+/** Runs `body` with console.log captured, as Effect's default logger writes there. */
+const capturingConsole = async (body: () => Promise<void>): Promise<Array<string>> => {
+  const printed: Array<string> = []
+  const log = vi.spyOn(console, "log").mockImplementation((...args: Array<unknown>) => {
+    printed.push(args.map(String).join(" "))
+  })
+  try {
+    await body()
+  } finally {
+    log.mockRestore()
+  }
+  return printed
+}
+
 /** The error a function must throw. */
 const thrown = (f: () => unknown): unknown => {
   try {
@@ -120,20 +134,6 @@ describe("sending", () => {
 })
 
 describe("the logger option", () => {
-  /** Runs `body` with console.log captured, as Effect's default logger writes there. */
-  const capturingConsole = async (body: () => Promise<void>): Promise<Array<string>> => {
-    const printed: Array<string> = []
-    const log = vi.spyOn(console, "log").mockImplementation((...args: Array<unknown>) => {
-      printed.push(args.map(String).join(" "))
-    })
-    try {
-      await body()
-    } finally {
-      log.mockRestore()
-    }
-    return printed
-  }
-
   it("receives the warnings of the background fiber and of send, without the token", async () => {
     const warnings: Array<string> = []
     const errors: Array<string> = []
@@ -209,11 +209,7 @@ describe("errors are the library's own classes", () => {
   })
 
   it("resolves send when a full queue drops, counts the drop and logs it once", async () => {
-    const logged: Array<string> = []
-    const log = vi.spyOn(console, "log").mockImplementation((...args: Array<unknown>) => {
-      logged.push(args.map(String).join(" "))
-    })
-    try {
+    const logged = await capturingConsole(async () => {
       const sfx = client({ queueCapacity: 10, flushInterval: 3_600_000 })
       const gauges = Array.from({ length: 30 }, (_, i) => ({ metric: "full", value: i }))
       await sfx.send({ gauges })
@@ -222,10 +218,8 @@ describe("errors are the library's own classes", () => {
       const { accepted, dropped } = sfx.stats().datapoints
       assert.strictEqual(accepted, 60)
       assert.isAtLeast(dropped.queueFull, 20)
-      assert.strictEqual(logged.filter((line) => line.includes("queue is full")).length, 1)
-    } finally {
-      log.mockRestore()
-    }
+    })
+    assert.strictEqual(logged.filter((line) => line.includes("queue is full")).length, 1)
   })
 
   it("rejects an invalid event with a ValidationError", async () => {
