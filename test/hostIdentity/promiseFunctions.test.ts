@@ -124,6 +124,14 @@ describe("the cloud-id functions of the Promise facade", () => {
     }
   })
 
+  it.scopedLive("an unusable AWS environment variable rejects with a ConfigurationError", () =>
+    Effect.gen(function*() {
+      yield* withEnv({ AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: "IPv5" })
+      const error = yield* Effect.flip(Effect.tryPromise(() => getAwsUniqueId({ awsEndpoint: "http://127.0.0.1:1" })))
+      assert.instanceOf(error.error, ConfigurationError)
+      assert.include(error.error.message, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")
+    }))
+
   it.scopedLive("sfx.addDimensions({ [AWS_ID_DIMENSION]: await getAwsUniqueId() }) adds the id, or nothing", () =>
     Effect.gen(function*() {
       const server = yield* FakeSignalFx.make()
