@@ -48,7 +48,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
-import { accessToken, firstOf, realm } from "./internal/config.js"
+import { accessToken, apiUrl, realm } from "./internal/config.js"
 import * as schema from "./internal/metadata/schema.js"
 import * as internal from "./internal/metadata/service.js"
 import type { ConfigurationError, MetadataNotFoundError, MetadataRequestError } from "./SignalFxError.js"
@@ -395,7 +395,7 @@ export const layer = (options: Options): Layer.Layer<Metadata, ConfigurationErro
 export const config: Config.Config<Pick<Options, "token" | "realm" | "apiEndpoint">> = Config.all({
   token: accessToken,
   realm,
-  apiEndpoint: Config.option(firstOf(Config.string("SPLUNK_API_URL"), Config.string("SIGNALFX_API_URL")))
+  apiEndpoint: apiUrl
 }).pipe(Config.map(({ apiEndpoint, realm, token }) => ({
   token,
   realm: Option.getOrUndefined(realm),

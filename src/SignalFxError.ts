@@ -65,14 +65,15 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("effect
 
 /**
  * The client was stopped (its scope closed, or `stop()` was called): nothing more is accepted.
- * The rejected datapoints or events are counted as `dropped.closed` in the stats.
+ * The rejected datapoints or events are counted as `dropped.closed` in the stats; `what` is
+ * `"requests"` for a REST call (metadata) made through the Promise facade after `stop()`.
  *
  * @since 0.1.0
  * @category errors
  */
 export class ClosedError extends Schema.TaggedError<ClosedError>("effect-signalfx/ClosedError")(
   "ClosedError",
-  { what: Schema.Literal("datapoints", "events"), count: Schema.Number }
+  { what: Schema.Literal("datapoints", "events", "requests"), count: Schema.Number }
 ) {
   /**
    * @since 0.1.0

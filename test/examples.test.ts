@@ -3,7 +3,9 @@
  * and with one against the endpoint the environment names (here another local server).
  */
 import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
 import { FakeSignalFx } from "../src/testing/index.js"
+import { AWS_ID, closedPort, fakeMetadataServer, identityDocument, json } from "./hostIdentity/support.js"
 import { runScript } from "./promise/runScript.js"
 
 const noAccount = {
@@ -78,5 +80,123 @@ describe("examples/metrics_reporter.ts", () => {
       jobs.filter((point) => point.dimensions.queue === "emails").at(-1)?.value,
       7
     )
+  })
+})
+
+/** The Python client's README, section by section (examples/support/connect.ts picks the target). */
+describe("the Python client's README as examples", () => {
+  const noAccountOrCloud = async () => ({
+    ...noAccount,
+    SPLUNK_API_URL: undefined,
+    SIGNALFX_API_URL: undefined,
+    // No example may reach a real metadata address: EC2 is asked at a closed loopback port.
+    AWS_EC2_METADATA_SERVICE_ENDPOINT: await Effect.runPromise(closedPort),
+    AWS_EC2_METADATA_DISABLED: undefined,
+    ECS_CONTAINER_METADATA_URI_V4: undefined,
+    ECS_CONTAINER_METADATA_URI: undefined
+  })
+  const withToken = async (env: Record<string, string> = {}) => ({
+    ...await noAccountOrCloud(),
+    SPLUNK_ACCESS_TOKEN: "example-token",
+    SPLUNK_INGEST_URL: server.url,
+    SPLUNK_API_URL: server.url,
+    ...env
+  })
+  const run = async (example: string, env: Record<string, string | undefined>) => {
+    const result = await runScript(`examples/${example}`, env)
+    assert.strictEqual(result.code, 0, result.stderr)
+    assert.strictEqual(result.stderr, "")
+    return result.stdout
+  }
+  const sent = () => server.datapoints().map((point) => [point.type, point.metric, point.value, point.dimensions])
+
+  it("reporting_data.ts: a gauge, a counter and a cumulative counter", async () => {
+    const stdout = await run("reporting_data.ts", await noAccountOrCloud())
+    assert.include(stdout, "Delivered 3 of 3 datapoints")
+    assert.match(stdout, /cumulative_counter myfunc\.calls_cumulative +10 /)
+    await run("reporting_data.ts", await withToken())
+    assert.deepStrictEqual(sent(), [
+      ["gauge", "myfunc.time", 532, {}],
+      ["counter", "myfunc.calls", 42, {}],
+      ["cumulative_counter", "myfunc.calls_cumulative", 10, {}]
+    ])
+    assert.isTrue(server.datapoints().every((point) => point.timestamp !== undefined))
+  })
+
+  it("multi_dimensional_data.ts: a datapoint's own dimension wins over a global one", async () => {
+    const stdout = await run("multi_dimensional_data.ts", await noAccountOrCloud())
+    assert.include(stdout, "Refused: 1 problem in the input")
+    await run("multi_dimensional_data.ts", await withToken())
+    assert.deepStrictEqual(sent(), [
+      ["gauge", "myfunc.time", 532, { service: "myservice", host: "server1", host_ip: "1.2.3.4" }],
+      ["cumulative_counter", "myfunc.calls_cumulative", 10, { service: "myservice", host: "default-host" }]
+    ])
+  })
+
+  it("sending_events.ts: a deployments event with dimensions and properties", async () => {
+    const stdout = await run("sending_events.ts", await noAccountOrCloud())
+    assert.include(stdout, "Delivered 1 of 1 events")
+    await run("sending_events.ts", await withToken())
+    assert.deepStrictEqual(
+      server.events().map((event) => [event.eventType, event.category, event.dimensions, event.properties]),
+      [["deployments", "USER_DEFINED", { host: "myhost", service: "myservice", instance: "myinstance" }, {
+        version: "2015.04.29-01"
+      }]]
+    )
+  })
+
+  it("metadata_and_tags.ts: update_tag, metric metadata, delete_tag", async () => {
+    const stdout = await run("metadata_and_tags.ts", await noAccountOrCloud())
+    assert.include(stdout, `Tag some_tag_name: an example tag {"version":"some_number"}`)
+    assert.include(stdout, "Metric myfunc.time (GAUGE): time spent in myfunc, in ms")
+    assert.include(stdout, `Deleted: no tag "some_tag_name"`)
+    await run("metadata_and_tags.ts", await withToken())
+    const calls = server.requests().map((request) =>
+      `${request.method} ${request.path.split("?")[0]} ${request.status}`
+    )
+    assert.includeMembers(calls, [
+      "PUT /v2/tag/some_tag_name 200",
+      "PUT /v2/metric/myfunc.time 200",
+      "DELETE /v2/tag/some_tag_name 204",
+      "GET /v2/tag/some_tag_name 404"
+    ])
+  })
+
+  it("aws_integration.ts: the AWS unique id as a global dimension, or none outside AWS", async () => {
+    const stdout = await run("aws_integration.ts", await noAccountOrCloud())
+    assert.include(stdout, "Not on AWS: no AWSUniqueId")
+    assert.match(stdout, /myfunc\.time +532 +\{"host":"server1","host_ip":"1\.2\.3\.4"\}\n/)
+    await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+      const imds = yield* fakeMetadataServer((request) =>
+        request.method === "PUT" ? { status: 200, body: "token" } : json(identityDocument)
+      )
+      const withId = yield* Effect.promise(async () =>
+        run("aws_integration.ts", await withToken({ AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url }))
+      )
+      assert.include(withId, `AWSUniqueId is ${AWS_ID}`)
+    })))
+    assert.deepStrictEqual(sent(), [
+      ["gauge", "myfunc.time", 532, { host: "server1", host_ip: "1.2.3.4", AWSUniqueId: AWS_ID }]
+    ])
+  })
+
+  it("registry_reporter.ts: a measured-core registry, its last report on stop()", async () => {
+    const stdout = await run("registry_reporter.ts", await noAccountOrCloud())
+    assert.match(stdout, /cumulative_counter example\.callme\.calls +2 /)
+    await run("registry_reporter.ts", await withToken())
+    const last = (metric: string) => server.datapoints().filter((point) => point.metric === metric).at(-1)
+    assert.deepStrictEqual([last("example.callme.calls")?.type, last("example.callme.calls")?.value], [
+      "cumulative_counter",
+      2
+    ])
+    assert.deepStrictEqual([last("example.test")?.type, last("example.test")?.value], ["gauge", 42])
+  })
+
+  it("short_lived_script.ts: sends, never calls stop(), and its datapoint arrives", async () => {
+    const stdout = await run("short_lived_script.ts", await noAccountOrCloud())
+    assert.include(stdout, "The script exited by itself with code 0")
+    assert.match(stdout, /gauge +script\.ran +1 /)
+    await run("short_lived_script.ts", await withToken())
+    assert.deepStrictEqual(sent(), [["gauge", "script.ran", 1, {}]])
   })
 })

@@ -27,3 +27,11 @@ export const accessToken: Config.Config<Redacted.Redacted<string>> = firstOf(
 export const realm: Config.Config<Option.Option<string>> = Config.option(
   firstOf(Config.string("SPLUNK_REALM"), Config.string("SIGNALFX_REALM"))
 )
+
+/**
+ * The REST API's base URL, when set: `SPLUNK_API_URL`, or `SIGNALFX_API_URL`.
+ * @internal
+ */
+export const apiUrl: Config.Config<Option.Option<string>> = Config.option(
+  firstOf(Config.string("SPLUNK_API_URL"), Config.string("SIGNALFX_API_URL"))
+)

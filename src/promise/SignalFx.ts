@@ -44,16 +44,21 @@ import type * as Datapoint from "../Datapoint.js"
 import type * as Event from "../Event.js"
 import * as HostIdentity from "../HostIdentity.js"
 import * as Ingest from "../Ingest.js"
+import { apiUrl } from "../internal/config.js"
 import * as hostIdentityOptions from "../internal/hostIdentity/options.js"
 import { resolve } from "../internal/ingest/options.js"
 import type { Offered } from "../internal/ingest/pipeline.js"
 import { offeredDone } from "../internal/ingest/pipeline.js"
 import type { Internals } from "../internal/ingest/service.js"
 import { makeWithInternals } from "../internal/ingest/service.js"
+import type { ApiRunner } from "../internal/promise/api.js"
+import { apiSettings } from "../internal/promise/api.js"
 import { unrefClock } from "../internal/promise/clock.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
+import type * as Metadata from "../Metadata.js"
 import * as MetricsReporter from "../MetricsReporter.js"
 import { ClosedError, ConfigurationError, ValidationError } from "../SignalFxError.js"
+import { makeMetadataRunner, SignalFxMetadata } from "./metadata.js"
 
 /**
  * Every option of the Ingest service except the token, which is the constructor's first
@@ -95,6 +100,20 @@ export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {
    * logger. Messages never contain the token.
    */
   readonly logger?: SignalFxLogger | false | undefined
+  /**
+   * The REST API's base URL, for the metadata methods; default the realm's
+   * `https://api.{realm}.signalfx.com`.
+   *
+   * @since 0.2.0
+   */
+  readonly apiEndpoint?: string | undefined
+  /**
+   * The token of the metadata methods, when it is not the client's (ingest) token: an org
+   * token with the API scope, or a user session token.
+   *
+   * @since 0.2.0
+   */
+  readonly apiToken?: string | Redacted.Redacted<string> | undefined
 }
 
 /**
@@ -120,7 +139,8 @@ export interface SignalFxLogger {
 }
 
 /**
- * A SignalFx ingest client with a Promise API.
+ * A SignalFx client with a Promise API: ingest, and the metadata methods of
+ * {@link SignalFxMetadata}.
  *
  * @example
  * ```ts
@@ -138,12 +158,12 @@ export interface SignalFxLogger {
  * @since 0.1.0
  * @category constructors
  */
-export class SignalFx {
+export class SignalFx extends SignalFxMetadata {
   /**
-   * A client whose token, realm and endpoint come from the environment: `SPLUNK_ACCESS_TOKEN`
+   * A client whose token, realm and endpoints come from the environment: `SPLUNK_ACCESS_TOKEN`
    * (or `SIGNALFX_ACCESS_TOKEN`), `SPLUNK_REALM` (or `SIGNALFX_REALM`), `SPLUNK_INGEST_URL`
-   * (or `SIGNALFX_INGEST_URL`, `SIGNALFX_INGEST_ENDPOINT`). Throws a `ConfigurationError`
-   * when no token is set.
+   * (or `SIGNALFX_INGEST_URL`, `SIGNALFX_INGEST_ENDPOINT`), `SPLUNK_API_URL` (or
+   * `SIGNALFX_API_URL`). Throws a `ConfigurationError` when no token is set.
    *
    * @example
    * ```ts
@@ -155,7 +175,7 @@ export class SignalFx {
    *
    * @since 0.1.0
    */
-  static fromEnv(options: Omit<SignalFxOptions, "realm" | "ingestEndpoint"> = {}): SignalFx {
+  static fromEnv(options: Omit<SignalFxOptions, "realm" | "ingestEndpoint" | "apiEndpoint"> = {}): SignalFx {
     const config = Effect.runSyncExit(Ingest.config)
     if (Exit.isFailure(config)) {
       throw new ConfigurationError({
@@ -164,7 +184,8 @@ export class SignalFx {
       })
     }
     const { token, ...endpoint } = config.value
-    return new SignalFx(token, { ...options, ...endpoint })
+    const apiEndpoint = Option.getOrUndefined(Effect.runSync(apiUrl))
+    return new SignalFx(token, { ...options, ...endpoint, apiEndpoint })
   }
 
   readonly #runtime: ManagedRuntime.ManagedRuntime<
@@ -174,6 +195,7 @@ export class SignalFx {
   readonly #service: Ingest.Service
   readonly #internals: Internals
   readonly #hostIdentity: Promise<Datapoint.Dimensions>
+  readonly #metadata: ApiRunner<Metadata.Metadata>
   readonly #endpoint: string
   readonly #shutdownTimeoutMillis: number
   readonly #removeExitHook: () => void
@@ -190,7 +212,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   constructor(token: string | Redacted.Redacted<string>, options: SignalFxOptions = {}) {
-    const { hostIdentity, logger, ...rest } = options
+    const { apiEndpoint, apiToken, hostIdentity, logger, ...rest } = options
     // The token is wrapped at once; the plain string is never stored on the client.
     const ingestOptions: Ingest.Options = {
       ...rest,
@@ -198,6 +220,12 @@ export class SignalFx {
     }
     const resolved = resolve(ingestOptions)
     if (Either.isLeft(resolved)) throw resolved.left
+    // The metadata methods build their service on first use only.
+    const api = apiSettings(ingestOptions.token, { ...rest, apiEndpoint, apiToken })
+    if (Either.isLeft(api)) throw api.left
+    const metadata = makeMetadataRunner(api.right)
+    super(metadata)
+    this.#metadata = metadata
     const identityOptions = hostIdentityFrom(hostIdentity)
     this.#endpoint = resolved.right.endpoint.href
     this.#shutdownTimeoutMillis = Duration.toMillis(resolved.right.shutdownTimeout)
@@ -333,7 +361,9 @@ export class SignalFx {
 
   /**
    * Adds dimensions to every datapoint and event sent from now on; a dimension given on the
-   * datapoint or event itself wins. Throws a `ValidationError` for a bad key or value.
+   * datapoint or event itself wins. Throws a `ValidationError` for a bad key or value. A key
+   * whose value is `undefined` is skipped, so that
+   * `sfx.addDimensions({ [AWS_ID_DIMENSION]: await getAwsUniqueId() })` adds nothing outside AWS.
    *
    * @example
    * ```ts
@@ -347,8 +377,8 @@ export class SignalFx {
    *
    * @since 0.1.0
    */
-  addDimensions(dimensions: Datapoint.Dimensions): void {
-    runSync(this.#service.addDimensions(dimensions))
+  addDimensions(dimensions: { readonly [key: string]: string | undefined }): void {
+    runSync(this.#service.addDimensions(withoutUndefined(dimensions)))
   }
 
   /**
@@ -425,15 +455,21 @@ export class SignalFx {
   /**
    * Stops accepting data and delivers what is queued, giving up at `shutdownTimeout` (what is
    * left then is counted as `dropped.shutdownDeadline`). Calling it again returns the same
-   * promise. Afterwards `send` rejects with a `ClosedError`.
+   * promise. Afterwards `send` and the metadata methods reject with a `ClosedError` (a metadata
+   * call already running finishes).
    *
    * @since 0.1.0
    */
   stop(): Promise<void> {
     if (this.#stopping === undefined) {
       this.#removeExitHook()
+      const metadataClosed = this.#metadata.close()
       // The reporters report a last time first, while the service still takes their datapoints.
-      this.#stopping = hold(this.#runtime.runPromise(this.#closeReporters).then(() => this.#runtime.dispose()))
+      this.#stopping = hold(
+        this.#runtime.runPromise(this.#closeReporters).then(() =>
+          Promise.all([this.#runtime.dispose(), metadataClosed])
+        )
+      ).then(() => undefined)
     }
     return this.#stopping
   }
@@ -448,7 +484,7 @@ export class SignalFx {
   /**
    * @since 0.1.0
    */
-  toString(): string {
+  override toString(): string {
     return `SignalFx(${this.#endpoint})`
   }
 
@@ -596,6 +632,13 @@ const loggerLayer = (logger: SignalFxOptions["logger"]): Layer.Layer<never> => {
 class IngestInternals extends Context.Tag("effect-signalfx/promise/IngestInternals")<IngestInternals, Internals>() {}
 
 const resolved: Promise<void> = Promise.resolve()
+
+/** The dimensions whose value is defined: an id that was not found adds no dimension. */
+const withoutUndefined = (dimensions: { readonly [key: string]: string | undefined }): Datapoint.Dimensions => {
+  const defined: Record<string, string> = {}
+  for (const [key, value] of Object.entries(dimensions)) if (value !== undefined) defined[key] = value
+  return defined
+}
 
 /** The service's synchronous effects need no runtime; a failure is thrown as our own error. */
 const runSync = <A, E>(effect: Effect.Effect<A, E>): A => {

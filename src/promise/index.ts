@@ -1,6 +1,7 @@
 /**
  * effect-signalfx/promise: the `SignalFx` client with a Promise API, for code that does not use
- * Effect, and the error classes its promises reject with.
+ * Effect (ingest and metadata), the host's cloud ids, and the error classes its promises reject
+ * with.
  *
  * @since 0.1.0
  */
@@ -22,6 +23,52 @@ export {
 
 export {
   /**
+   * @since 0.2.0
+   */
+  type SignalFxMetadata
+} from "./metadata.js"
+
+export {
+  /**
+   * @since 0.2.0
+   */
+  AWS_ID_DIMENSION,
+  /**
+   * @since 0.2.0
+   */
+  type AwsIdOptions,
+  /**
+   * @since 0.2.0
+   */
+  AZURE_ID_DIMENSION,
+  /**
+   * @since 0.2.0
+   */
+  type AzureIdOptions,
+  /**
+   * @since 0.2.0
+   */
+  GCP_ID_DIMENSION,
+  /**
+   * @since 0.2.0
+   */
+  type GcpIdOptions,
+  /**
+   * @since 0.2.0
+   */
+  getAwsUniqueId,
+  /**
+   * @since 0.2.0
+   */
+  getAzureResourceId,
+  /**
+   * @since 0.2.0
+   */
+  getGcpId
+} from "./hostIdentity.js"
+
+export {
+  /**
    * @since 0.1.0
    */
   ClosedError,
@@ -29,6 +76,14 @@ export {
    * @since 0.1.0
    */
   ConfigurationError,
+  /**
+   * @since 0.2.0
+   */
+  MetadataNotFoundError,
+  /**
+   * @since 0.2.0
+   */
+  MetadataRequestError,
   /**
    * @since 0.1.0
    */
@@ -83,3 +138,50 @@ export type {
    */
   Stats
 } from "../Ingest.js"
+
+export type {
+  /**
+   * @since 0.2.0
+   */
+  Dimension,
+  /**
+   * @since 0.2.0
+   */
+  DimensionPatch,
+  /**
+   * @since 0.2.0
+   */
+  DimensionUpdate,
+  /**
+   * @since 0.2.0
+   */
+  Metric,
+  /**
+   * @since 0.2.0
+   */
+  MetricTimeSeries,
+  /**
+   * @since 0.2.0
+   */
+  MetricUpdate,
+  /**
+   * @since 0.2.0
+   */
+  SearchOptions,
+  /**
+   * @since 0.2.0
+   */
+  SearchResult,
+  /**
+   * @since 0.2.0
+   */
+  StreamOptions,
+  /**
+   * @since 0.2.0
+   */
+  Tag,
+  /**
+   * @since 0.2.0
+   */
+  TagUpdate
+} from "../Metadata.js"
