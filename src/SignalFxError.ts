@@ -72,7 +72,7 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("effect
  */
 export class ClosedError extends Schema.TaggedError<ClosedError>("effect-signalfx/ClosedError")(
   "ClosedError",
-  { what: Schema.Literal("datapoints", "events"), count: Schema.Number }
+  { what: Schema.Literal("datapoints", "events", "requests"), count: Schema.Number }
 ) {
   /**
    * @since 0.1.0

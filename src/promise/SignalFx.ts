@@ -54,6 +54,8 @@ import { unrefClock } from "../internal/promise/clock.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
 import * as MetricsReporter from "../MetricsReporter.js"
 import { ClosedError, ConfigurationError, ValidationError } from "../SignalFxError.js"
+import type { RestClient, RestHandle } from "./rest.js"
+import { makeRestClient } from "./rest.js"
 
 /**
  * Every option of the Ingest service except the token, which is the constructor's first
@@ -95,6 +97,16 @@ export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {
    * logger. Messages never contain the token.
    */
   readonly logger?: SignalFxLogger | false | undefined
+  /**
+   * The REST API's base URL, for {@link SignalFx.rest}; by default the realm's,
+   * `https://api.{realm}.signalfx.com`.
+   */
+  readonly apiEndpoint?: string | undefined
+  /**
+   * The token for the REST API (an org token with the API scope, or a user session token);
+   * defaults to the constructor's token.
+   */
+  readonly apiToken?: string | Redacted.Redacted<string> | undefined
 }
 
 /**
@@ -181,6 +193,7 @@ export class SignalFx {
   /** One scope per `reportMeasured`: closing it makes the reporter's last report. */
   readonly #reporters: Array<Scope.CloseableScope> = []
   #exitFlush: Promise<void> | undefined
+  readonly #rest: RestHandle
   #exitDeadline: number | undefined
 
   /**
@@ -190,7 +203,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   constructor(token: string | Redacted.Redacted<string>, options: SignalFxOptions = {}) {
-    const { hostIdentity, logger, ...rest } = options
+    const { apiEndpoint, apiToken, hostIdentity, logger, ...rest } = options
     // The token is wrapped at once; the plain string is never stored on the client.
     const ingestOptions: Ingest.Options = {
       ...rest,
@@ -199,6 +212,17 @@ export class SignalFx {
     const resolved = resolve(ingestOptions)
     if (Either.isLeft(resolved)) throw resolved.left
     const identityOptions = hostIdentityFrom(hostIdentity)
+    this.#rest = makeRestClient({
+      token: apiToken === undefined
+        ? ingestOptions.token
+        : Redacted.isRedacted(apiToken)
+        ? apiToken
+        : Redacted.make(apiToken),
+      realm: options.realm,
+      apiEndpoint,
+      userAgent: options.userAgent,
+      allowInsecureHttp: options.allowInsecureHttp
+    })
     this.#endpoint = resolved.right.endpoint.href
     this.#shutdownTimeoutMillis = Duration.toMillis(resolved.right.shutdownTimeout)
 
@@ -423,6 +447,33 @@ export class SignalFx {
   }
 
   /**
+   * The REST API: organization, charts, dashboards, dashboard groups, detectors, incidents and
+   * data links, with promises and async iterables (see `Rest` for the operations). It uses
+   * `apiToken` (by default the client's token, which then needs the API scope) and
+   * `apiEndpoint` (by default the realm's). After {@link stop} its calls reject with a
+   * `ClosedError`.
+   *
+   * @example
+   * ```ts
+   * import { SignalFx } from "effect-signalfx/promise"
+   *
+   * const sfx = new SignalFx("INGEST_TOKEN", { realm: "us1", apiToken: "API_TOKEN" })
+   * const detector = await sfx.rest.detectors.create({
+   *   name: "CPU too high",
+   *   programText: "detect(when(data('cpu.utilization').mean() > 90, '5m')).publish('cpu high')",
+   *   rules: [{ detectLabel: "cpu high", severity: "Critical" }]
+   * })
+   * for await (const incident of sfx.rest.incidents.stream()) console.log(incident.incidentId)
+   * await sfx.rest.detectors.delete(detector.id)
+   * ```
+   *
+   * @since 0.2.0
+   */
+  get rest(): RestClient {
+    return this.#rest.client
+  }
+
+  /**
    * Stops accepting data and delivers what is queued, giving up at `shutdownTimeout` (what is
    * left then is counted as `dropped.shutdownDeadline`). Calling it again returns the same
    * promise. Afterwards `send` rejects with a `ClosedError`.
@@ -432,6 +483,7 @@ export class SignalFx {
   stop(): Promise<void> {
     if (this.#stopping === undefined) {
       this.#removeExitHook()
+      this.#rest.close()
       // The reporters report a last time first, while the service still takes their datapoints.
       this.#stopping = hold(this.#runtime.runPromise(this.#closeReporters).then(() => this.#runtime.dispose()))
     }

@@ -30,6 +30,18 @@ export {
    */
   ConfigurationError,
   /**
+   * @since 0.2.0
+   */
+  RestNotFoundError,
+  /**
+   * @since 0.2.0
+   */
+  RestRejectedError,
+  /**
+   * @since 0.2.0
+   */
+  RestRequestError,
+  /**
    * @since 0.1.0
    */
   ValidationError,
@@ -38,6 +50,17 @@ export {
    */
   ValidationIssue
 } from "../SignalFxError.js"
+
+export type {
+  /**
+   * @since 0.2.0
+   */
+  Promised,
+  /**
+   * @since 0.2.0
+   */
+  RestClient
+} from "./rest.js"
 
 export type {
   /**
