@@ -65,7 +65,8 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("effect
 
 /**
  * The client was stopped (its scope closed, or `stop()` was called): nothing more is accepted.
- * The rejected datapoints or events are counted as `dropped.closed` in the stats.
+ * The rejected datapoints or events are counted as `dropped.closed` in the stats; `requests` are
+ * REST calls of the Promise facade's `sfx.rest`.
  *
  * @since 0.1.0
  * @category errors

@@ -212,6 +212,9 @@ export class SignalFx {
     const resolved = resolve(ingestOptions)
     if (Either.isLeft(resolved)) throw resolved.left
     const identityOptions = hostIdentityFrom(hostIdentity)
+    if (typeof apiToken === "string" && apiToken.trim() === "") {
+      throw new ConfigurationError({ option: "apiToken", reason: "must be a non-empty string" })
+    }
     this.#rest = makeRestClient({
       token: apiToken === undefined
         ? ingestOptions.token

@@ -91,6 +91,9 @@ describe("SignalFx.rest", () => {
 
   it("throws a ConfigurationError for an unusable apiEndpoint", () => {
     expect(() => new SignalFx(INGEST_TOKEN, { apiEndpoint: "ftp://example.com" })).toThrow(ConfigurationError)
+    expect(() => new SignalFx(INGEST_TOKEN, { apiToken: " " })).toThrow(
+      "invalid option apiToken: must be a non-empty string"
+    )
     expect(() => new SignalFx(INGEST_TOKEN, { apiEndpoint: "http://example.com" })).toThrow(
       "invalid option apiEndpoint: plain http:// to example.com would send the token unencrypted"
     )

@@ -22,31 +22,8 @@ interface Token {
   readonly column: number
 }
 
-const OPERATORS = [
-  "**",
-  "==",
-  "!=",
-  "<=",
-  ">=",
-  "+",
-  "-",
-  "*",
-  "/",
-  "%",
-  "<",
-  ">",
-  "=",
-  "(",
-  ")",
-  "[",
-  "]",
-  "{",
-  "}",
-  ",",
-  ".",
-  ":",
-  ";"
-]
+// Longest first, so that `**` and `==` are not read as two operators.
+const OPERATORS = "** == != <= >= + - * / % < > = ( ) [ ] { } , . : ;".split(" ")
 
 const tokenize = (source: string): Array<Token> => {
   const tokens: Array<Token> = []
