@@ -24,7 +24,8 @@ export const restFor = (server: FakeSignalFx.Server, options: Partial<Rest.Optio
   Rest.make({
     token: Redacted.make(TOKEN),
     apiEndpoint: server.url,
-    retry: { initialDelay: 10, maxDelay: 50, maxElapsed: 2_000 },
+    // Generous: no test here waits for retries to run out, and a loaded machine is slow.
+    retry: { initialDelay: 10, maxDelay: 50, maxElapsed: 20_000 },
     ...options
   }).pipe(Effect.provide(FetchHttpClient.layer))
 
