@@ -66,7 +66,8 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("effect
 /**
  * The client was stopped (its scope closed, or `stop()` was called): nothing more is accepted.
  * The rejected datapoints or events are counted as `dropped.closed` in the stats; `what` is
- * `"requests"` for a REST call (metadata) made through the Promise facade after `stop()`.
+ * `"requests"` for a REST call (metadata, `sfx.rest`) made through the Promise facade after
+ * `stop()`.
  *
  * @since 0.1.0
  * @category errors
@@ -170,6 +171,117 @@ export class MetadataRequestError extends Schema.TaggedError<MetadataRequestErro
 }) {
   /**
    * @since 0.1.0
+   */
+  override get message(): string {
+    return `${this.method} ${this.path}: ${this.description}`
+  }
+}
+
+/**
+ * A REST API call about one object found none (the service answered 404): a chart, a dashboard,
+ * a dashboard group, a detector, an incident or a data link, by its id.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Option } from "effect"
+ * import { Rest } from "effect-signalfx"
+ *
+ * const detector = (id: string) =>
+ *   Effect.gen(function*() {
+ *     const rest = yield* Rest.Rest
+ *     return yield* rest.detectors.get(id).pipe(
+ *       Effect.map(Option.some),
+ *       Effect.catchTag("RestNotFoundError", () => Effect.succeed(Option.none()))
+ *     )
+ *   })
+ * ```
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class RestNotFoundError extends Schema.TaggedError<RestNotFoundError>("effect-signalfx/RestNotFoundError")(
+  "RestNotFoundError",
+  {
+    kind: Schema.Literal("chart", "dashboard", "dashboardGroup", "detector", "incident", "dataLink"),
+    id: Schema.String
+  }
+) {
+  /**
+   * @since 0.2.0
+   */
+  override get message(): string {
+    const what = this.kind === "dashboardGroup" ? "dashboard group" : this.kind === "dataLink" ? "data link" : this.kind
+    return `no ${what} with id ${JSON.stringify(this.id)}`
+  }
+}
+
+/**
+ * The service refused what was sent (it answered 400): a detector whose program it cannot parse
+ * or whose rules name no published label, a chart or dashboard it finds invalid, a login it
+ * refuses. `serviceMessage` is the service's own explanation.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Rest } from "effect-signalfx"
+ *
+ * const check = (programText: string) =>
+ *   Effect.gen(function*() {
+ *     const rest = yield* Rest.Rest
+ *     yield* rest.detectors.validate({
+ *       name: "cpu",
+ *       programText,
+ *       rules: [{ detectLabel: "high", severity: "Critical" }]
+ *     })
+ *   }).pipe(Effect.catchTag("RestRejectedError", (error) => Effect.logWarning(error.serviceMessage)))
+ * ```
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class RestRejectedError extends Schema.TaggedError<RestRejectedError>("effect-signalfx/RestRejectedError")(
+  "RestRejectedError",
+  {
+    kind: Schema.Literal("chart", "dashboard", "dashboardGroup", "detector", "incident", "session"),
+    method: Schema.String,
+    path: Schema.String,
+    status: Schema.Number,
+    serviceMessage: Schema.String
+  }
+) {
+  /**
+   * @since 0.2.0
+   */
+  override get message(): string {
+    const what = this.kind === "dashboardGroup" ? "dashboard group" : this.kind
+    return `${this.method} ${this.path}: the service refused the ${what} (HTTP ${this.status}): ${this.serviceMessage}`
+  }
+}
+
+/**
+ * A REST API call (charts, dashboards, detectors, incidents, data links, the organization, a
+ * login) failed for a reason other than a missing object or a refusal. `reason` says how, as for
+ * {@link MetadataRequestError}: `"StatusCode"` (with `status` and the service's `serviceMessage`),
+ * `"Transport"`, `"Timeout"`, `"Decode"`, or `"InvalidRequest"` (nothing was sent: an empty id,
+ * an id of `.` or `..`, a bad page size). The message never contains the token or a password.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class RestRequestError extends Schema.TaggedError<RestRequestError>("effect-signalfx/RestRequestError")(
+  "RestRequestError",
+  {
+    reason: Schema.Literal("StatusCode", "Transport", "Timeout", "Decode", "InvalidRequest"),
+    method: Schema.String,
+    /** The path and query string as sent. */
+    path: Schema.String,
+    status: Schema.optional(Schema.Number),
+    serviceMessage: Schema.optional(Schema.String),
+    description: Schema.String
+  }
+) {
+  /**
+   * @since 0.2.0
    */
   override get message(): string {
     return `${this.method} ${this.path}: ${this.description}`

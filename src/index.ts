@@ -54,3 +54,11 @@ export * as Metadata from "./Metadata.js"
  * @since 0.1.0
  */
 export * as HostIdentity from "./HostIdentity.js"
+
+/**
+ * The Rest service: organization, charts, dashboards, dashboard groups, detectors, incidents and
+ * data links over the REST API, and `login` for a session token.
+ *
+ * @since 0.2.0
+ */
+export * as Rest from "./Rest.js"

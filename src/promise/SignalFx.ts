@@ -51,14 +51,16 @@ import type { Offered } from "../internal/ingest/pipeline.js"
 import { offeredDone } from "../internal/ingest/pipeline.js"
 import type { Internals } from "../internal/ingest/service.js"
 import { makeWithInternals } from "../internal/ingest/service.js"
-import type { ApiRunner } from "../internal/promise/api.js"
-import { apiSettings } from "../internal/promise/api.js"
+import { ApiRunner, apiSettings } from "../internal/promise/api.js"
 import { unrefClock } from "../internal/promise/clock.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
 import type * as Metadata from "../Metadata.js"
 import * as MetricsReporter from "../MetricsReporter.js"
+import * as Rest from "../Rest.js"
 import { ClosedError, ConfigurationError, ValidationError } from "../SignalFxError.js"
 import { makeMetadataRunner, SignalFxMetadata } from "./metadata.js"
+import type { RestClient } from "./rest.js"
+import { makeRestClient } from "./rest.js"
 
 /**
  * Every option of the Ingest service except the token, which is the constructor's first
@@ -101,14 +103,14 @@ export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {
    */
   readonly logger?: SignalFxLogger | false | undefined
   /**
-   * The REST API's base URL, for the metadata methods; default the realm's
+   * The REST API's base URL, for the metadata methods and {@link SignalFx.rest}; default the realm's
    * `https://api.{realm}.signalfx.com`.
    *
    * @since 0.2.0
    */
   readonly apiEndpoint?: string | undefined
   /**
-   * The token of the metadata methods, when it is not the client's (ingest) token: an org
+   * The token of the metadata methods and {@link SignalFx.rest}, when it is not the client's (ingest) token: an org
    * token with the API scope, or a user session token.
    *
    * @since 0.2.0
@@ -196,6 +198,8 @@ export class SignalFx extends SignalFxMetadata {
   readonly #internals: Internals
   readonly #hostIdentity: Promise<Datapoint.Dimensions>
   readonly #metadata: ApiRunner<Metadata.Metadata>
+  readonly #restRunner: ApiRunner<Rest.Rest>
+  readonly #rest: RestClient
   readonly #endpoint: string
   readonly #shutdownTimeoutMillis: number
   readonly #removeExitHook: () => void
@@ -226,6 +230,9 @@ export class SignalFx extends SignalFxMetadata {
     const metadata = makeMetadataRunner(api.right)
     super(metadata)
     this.#metadata = metadata
+    // The Rest service takes the metadata options, checked above; it too is built on first use.
+    this.#restRunner = new ApiRunner(Rest.layer(api.right))
+    this.#rest = makeRestClient(this.#restRunner)
     const identityOptions = hostIdentityFrom(hostIdentity)
     this.#endpoint = resolved.right.endpoint.href
     this.#shutdownTimeoutMillis = Duration.toMillis(resolved.right.shutdownTimeout)
@@ -453,22 +460,47 @@ export class SignalFx extends SignalFxMetadata {
   }
 
   /**
+   * The REST API: organization, charts, dashboards, dashboard groups, detectors, incidents and
+   * data links, with promises and async iterables (see `Rest` for the operations). It uses
+   * `apiToken` (by default the client's token, which then needs the API scope) and
+   * `apiEndpoint` (by default the realm's). After {@link stop} its calls reject with a
+   * `ClosedError`.
+   *
+   * @example
+   * ```ts
+   * import { SignalFx } from "effect-signalfx/promise"
+   *
+   * const sfx = new SignalFx("INGEST_TOKEN", { realm: "us1", apiToken: "API_TOKEN" })
+   * const detector = await sfx.rest.detectors.create({
+   *   name: "CPU too high",
+   *   programText: "detect(when(data('cpu.utilization').mean() > 90, '5m')).publish('cpu high')",
+   *   rules: [{ detectLabel: "cpu high", severity: "Critical" }]
+   * })
+   * for await (const incident of sfx.rest.incidents.stream()) console.log(incident.incidentId)
+   * await sfx.rest.detectors.delete(detector.id)
+   * ```
+   *
+   * @since 0.2.0
+   */
+  get rest(): RestClient {
+    return this.#rest
+  }
+
+  /**
    * Stops accepting data and delivers what is queued, giving up at `shutdownTimeout` (what is
    * left then is counted as `dropped.shutdownDeadline`). Calling it again returns the same
-   * promise. Afterwards `send` and the metadata methods reject with a `ClosedError` (a metadata
-   * call already running finishes).
+   * promise. Afterwards `send`, the metadata methods and `rest` reject with a `ClosedError` (a
+   * REST call already running finishes).
    *
    * @since 0.1.0
    */
   stop(): Promise<void> {
     if (this.#stopping === undefined) {
       this.#removeExitHook()
-      const metadataClosed = this.#metadata.close()
+      const apiClosed = Promise.all([this.#metadata.close(), this.#restRunner.close()])
       // The reporters report a last time first, while the service still takes their datapoints.
       this.#stopping = hold(
-        this.#runtime.runPromise(this.#closeReporters).then(() =>
-          Promise.all([this.#runtime.dispose(), metadataClosed])
-        )
+        this.#runtime.runPromise(this.#closeReporters).then(() => Promise.all([this.#runtime.dispose(), apiClosed]))
       ).then(() => undefined)
     }
     return this.#stopping

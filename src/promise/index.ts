@@ -84,6 +84,15 @@ export {
    * @since 0.2.0
    */
   MetadataRequestError,
+  RestNotFoundError,
+  /**
+   * @since 0.2.0
+   */
+  RestRejectedError,
+  /**
+   * @since 0.2.0
+   */
+  RestRequestError,
   /**
    * @since 0.1.0
    */
@@ -93,6 +102,17 @@ export {
    */
   ValidationIssue
 } from "../SignalFxError.js"
+
+export type {
+  /**
+   * @since 0.2.0
+   */
+  Promised,
+  /**
+   * @since 0.2.0
+   */
+  RestClient
+} from "./rest.js"
 
 export type {
   /**

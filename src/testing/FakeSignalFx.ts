@@ -54,6 +54,28 @@ export interface Options {
    * is answered 413, as a proxy in front of the service may. No limit by default.
    */
   readonly maxBodyBytes?: number | undefined
+  /**
+   * The users `POST /v2/session` logs in: a matching email and password answer a session token,
+   * which the server then accepts in `X-SF-Token` (even with a `tokens` list).
+   *
+   * @since 0.2.0
+   */
+  readonly users?: ReadonlyArray<{ readonly email: string; readonly password: string }> | undefined
+}
+
+/**
+ * An incident to raise on a detector, as {@link Server.raiseIncident} takes it. The label
+ * defaults to the detector's first rule's, the severity to that rule's.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface IncidentToRaise {
+  readonly detectorId: string
+  readonly detectLabel?: string | undefined
+  readonly severity?: string | undefined
+  /** The values that triggered it, as the service shows them (`{_S1: {value: "0.2", key: {...}}}`). */
+  readonly inputs?: Readonly<Record<string, unknown>> | undefined
 }
 
 /**
@@ -301,7 +323,38 @@ export interface Server {
    * ```
    */
   fault(route: string, faults: ReadonlyArray<Fault>): void
-  /** Forgets the records, the metadata and the fault scripts. */
+  /**
+   * Raises an incident on a detector created through the REST API, as the detector's program
+   * would: it is active, with one `ANOMALOUS` event, until cleared with
+   * `PUT /v2/incident/{id}/clear`. Answers the incident's id; throws a `TypeError` for an
+   * unknown detector.
+   *
+   * @example
+   * ```ts
+   * import { FetchHttpClient } from "@effect/platform"
+   * import { Effect, Redacted } from "effect"
+   * import { Rest } from "effect-signalfx"
+   * import { FakeSignalFx } from "effect-signalfx/testing"
+   *
+   * const program = Effect.gen(function*() {
+   *   const server = yield* FakeSignalFx.make()
+   *   const rest = yield* Rest.make({ token: Redacted.make("test"), apiEndpoint: server.url })
+   *   const detector = yield* rest.detectors.create({
+   *     name: "cpu",
+   *     programText: "detect(when(data('cpu.utilization') > 90)).publish('cpu high')",
+   *     rules: [{ detectLabel: "cpu high", severity: "Critical" }]
+   *   })
+   *   const incidentId = server.raiseIncident({ detectorId: detector.id })
+   *   yield* rest.incidents.clear(incidentId) // the code under test would do this
+   *   const [cleared] = yield* rest.incidents.list({ includeResolved: true })
+   *   console.log(cleared?.anomalyState) // "MANUALLY_RESOLVED"
+   * }).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer))
+   * ```
+   *
+   * @since 0.2.0
+   */
+  raiseIncident(incident: IncidentToRaise): string
+  /** Forgets the records, the metadata, the REST objects, sessions and incidents, and the fault scripts. */
   reset(): void
   /** Stops listening and destroys open connections, hung ones included. Safe to call twice. */
   close(): Promise<void>

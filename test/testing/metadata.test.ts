@@ -244,7 +244,7 @@ describe("REST objects", () => {
         "/v2/dimension/host/nope",
         "/v2/metrictimeseries/nope",
         "/v2/tag/nope",
-        "/v2/chart"
+        "/v2/widget"
       ]
     ) {
       const response = await api(server, "GET", path)

@@ -1,8 +1,8 @@
 /**
  * One call to the metadata REST API: the URL built from percent-encoded path segments, the
- * answer classified and decoded, and retries of what can be retried. Every call here is
- * idempotent (GET, PUT, PATCH with the same body, DELETE), so network errors, timeouts, 408, 429
- * and 5xx are all retried, honouring `Retry-After`.
+ * answer classified and decoded, and retries of what can be retried. An idempotent call (GET, PUT,
+ * PATCH with the same body, DELETE, a POST that only checks) is retried on network errors,
+ * timeouts, 408, 429 and 5xx, honouring `Retry-After`; one marked `idempotent: false` only on 429.
  */
 import * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
@@ -16,21 +16,29 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { MetadataRequestError } from "../../SignalFxError.js"
 import { backoff, parseRetryAfter } from "../http/retry.js"
-import { describeBody, describeCause, readCapped, secure, truncate } from "../http/transport.js"
+import { describeBody, describeCause, readCapped, secure, TOKEN_HEADER, truncate } from "../http/transport.js"
 import type { ResolvedOptions } from "./options.js"
 import { ErrorBody } from "./schema.js"
 
 /** @internal */
-export type Method = "GET" | "PUT" | "PATCH" | "DELETE"
+export type Method = "GET" | "PUT" | "PATCH" | "DELETE" | "POST"
 
 /** @internal */
 export interface Call {
   readonly method: Method
   /** The path after `/v2/`, one raw segment per element: each is percent-encoded on its own. */
   readonly segments: ReadonlyArray<string>
-  readonly params?: Readonly<Record<string, string>> | undefined
+  /** A list of values is sent as the parameter repeated, once per value. */
+  readonly params?: Readonly<Record<string, string | ReadonlyArray<string>>> | undefined
   /** Sent as JSON; none for GET and DELETE. */
   readonly body?: unknown
+  /**
+   * `false` for a call that must not be repeated once it may have reached the service (a POST
+   * that creates): only a 429, which the service answers before doing anything, is retried.
+   */
+  readonly idempotent?: boolean | undefined
+  /** Sends no `X-SF-Token` (a login: the service refuses an empty or unknown token there). */
+  readonly withoutToken?: boolean | undefined
 }
 
 /** @internal */
@@ -90,7 +98,13 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, neve
         fail: (reason: "Decode" | "Transport", description: string) => MetadataRequestError
       ) => Effect.Effect<A, AttemptFailure>
     ): Effect.Effect<A, MetadataRequestError> => {
-      const query = new URLSearchParams(call.params ?? {}).toString()
+      const searchParams = new URLSearchParams()
+      for (const [name, value] of Object.entries(call.params ?? {})) {
+        for (const item of typeof value === "string" ? [value] : value) searchParams.append(name, item)
+      }
+      const query = searchParams.toString()
+      const retryable = (error: MetadataRequestError, retryAfter: Option.Option<Duration.Duration>) =>
+        call.idempotent === false ? error : new Retry({ error, retryAfter })
       const path = `/v2/${call.segments.map(encodeURIComponent).join("/")}${query === "" ? "" : `?${query}`}`
       const failure = (
         reason: MetadataRequestError["reason"],
@@ -118,7 +132,9 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, neve
             failure("StatusCode", `HTTP ${status}${detail}${note}`, { status, serviceMessage })
           if (status === 408 || status === 429 || status >= 500) {
             const retryAfter = parseRetryAfter(response.headers["retry-after"], clock.unsafeCurrentTimeMillis())
-            return Effect.fail(new Retry({ error: error(), retryAfter }))
+            return Effect.fail(
+              status === 429 ? new Retry({ error: error(), retryAfter }) : retryable(error(), retryAfter)
+            )
           }
           if (status >= 300 && status < 400) {
             return Effect.fail(error(": a redirect, not followed so that the token stays with its host"))
@@ -131,24 +147,26 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, neve
       const attempt = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<A, AttemptFailure> =>
         client.execute(request).pipe(
           Effect.mapError((error) =>
-            new Retry({
-              error: failure("Transport", `network error: ${error.message}${describeCause(error.cause)}`),
-              retryAfter: Option.none()
-            })
+            retryable(
+              failure("Transport", `network error: ${error.message}${describeCause(error.cause)}`),
+              Option.none()
+            )
           ),
           Effect.flatMap(classify),
           Effect.timeoutFail({
             duration: options.requestTimeout,
             onTimeout: () =>
-              new Retry({
-                error: failure("Timeout", `no answer within ${Duration.format(options.requestTimeout)}`),
-                retryAfter: Option.none()
-              })
+              retryable(
+                failure("Timeout", `no answer within ${Duration.format(options.requestTimeout)}`),
+                Option.none()
+              )
           })
         )
 
       const request = HttpClientRequest.make(call.method)(`${base}${path}`).pipe(
-        HttpClientRequest.setHeaders(requestHeaders)
+        HttpClientRequest.setHeaders(
+          call.withoutToken === true ? Headers.remove(requestHeaders, TOKEN_HEADER) : requestHeaders
+        )
       )
       return (call.body === undefined ? Effect.succeed(request) : HttpClientRequest.bodyJson(request, call.body)).pipe(
         Effect.mapError((error) => failure("InvalidRequest", `the body is not JSON: ${String(error.reason.error)}`)),
@@ -161,13 +179,12 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, neve
     const json: Client["json"] = (call, schema) =>
       execute(call, (response, fail) =>
         response.text.pipe(
-          // The body broke off: the connection failed mid-answer, which a retry may cure.
-          Effect.mapError((error) =>
-            new Retry({
-              error: fail("Transport", `the answer broke off: ${error.message}`),
-              retryAfter: Option.none()
-            })
-          ),
+          // The body broke off: the connection failed mid-answer, which a retry may cure (unless
+          // the call did something that a second one would do again).
+          Effect.mapError((error) => {
+            const broken = fail("Transport", `the answer broke off: ${error.message}`)
+            return call.idempotent === false ? broken : new Retry({ error: broken, retryAfter: Option.none() })
+          }),
           Effect.flatMap((text) => {
             let body: unknown
             try {

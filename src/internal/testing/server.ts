@@ -30,6 +30,7 @@ import type { DecodedEvent, WireDecodeError } from "../wire/records.js"
 import { FaultScripts } from "./faults.js"
 import type { Kind, RestResult } from "./metadataStore.js"
 import { MetadataStore } from "./metadataStore.js"
+import { RestStore } from "./restStore.js"
 
 /** @internal */
 export const REDACTED = "<redacted>"
@@ -124,6 +125,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
   const host = options.host ?? "127.0.0.1"
   const tokens = options.tokens === undefined ? undefined : new Set(options.tokens)
   const metadata = new MetadataStore()
+  const restStore = new RestStore(options.users)
   const faults = new FaultScripts()
   let datapoints: Array<RecordedDatapoint> = []
   let events: Array<RecordedEvent> = []
@@ -283,9 +285,17 @@ export const start = async (options: Options = {}): Promise<Server> => {
         throw new HttpError(413, `the body is ${body.length} bytes, more than the ${options.maxBodyBytes} allowed`)
       }
       const token = req.headers["x-sf-token"]
+      // A login is how a user without a token gets one.
+      if (method === "POST" && path === "/v2/session" && token === undefined) {
+        const result = restStore.login(parseBody(decompress(body, req.headers["content-encoding"])))
+        send(result.status, result.body === undefined ? "" : stringify(result.body))
+        return
+      }
       if (token === undefined || token === "") throw new HttpError(401, "missing X-SF-Token")
       if (typeof token !== "string") throw new HttpError(401, "more than one X-SF-Token")
-      if (tokens !== undefined && !tokens.has(token)) throw new HttpError(401, "invalid X-SF-Token")
+      if (tokens !== undefined && !tokens.has(token) && !restStore.hasSession(token)) {
+        throw new HttpError(401, "invalid X-SF-Token")
+      }
       const segments = decodeSegments(path)
       if (segments[0] !== "v2") throw new HttpError(404, "no such endpoint")
       const route = segments[1]
@@ -297,7 +307,10 @@ export const start = async (options: Options = {}): Promise<Server> => {
         send(200, "\"OK\"")
         return
       }
-      const result = rest(method, segments.slice(1), params, decompress(body, req.headers["content-encoding"]))
+      const restBody = decompress(body, req.headers["content-encoding"])
+      const result = route !== undefined && restStore.handles(route)
+        ? restStore.handle(method, segments.slice(1), params, () => parseBody(restBody), token)
+        : rest(method, segments.slice(1), params, restBody)
       send(result.status, result.body === undefined ? "" : stringify(result.body))
     } catch (error) {
       if (error instanceof HttpError) {
@@ -338,11 +351,13 @@ export const start = async (options: Options = {}): Promise<Server> => {
     events: () => events,
     requests: () => requests.slice(),
     fault: (route, script) => faults.add(route, script),
+    raiseIncident: (incident) => restStore.raiseIncident(incident),
     reset: () => {
       datapoints = []
       events = []
       requests = []
       metadata.clear()
+      restStore.clear()
       faults.clear()
     },
     close: () =>

@@ -1,0 +1,539 @@
+/**
+ * The Rest service: the rest of the SignalFx REST API that scripts use to manage alerting and
+ * dashboards as code (organization, charts, dashboards, dashboard groups, detectors, incidents,
+ * data links), and `login` for a user session token.
+ *
+ * One service, its operations grouped by the kind of object they act on
+ * (`rest.detectors.create(…)`, `rest.incidents.clear(id)`): every family shares one token, one
+ * endpoint and one set of retries, so one layer provides them all. Calls go through the same
+ * request machinery as the {@link Metadata} service: percent-encoded ids, retries with jittered
+ * backoff honouring `Retry-After` (a POST that creates is retried only on 429, so it never
+ * creates twice), capped error bodies, no redirects, and a token that never appears in an error.
+ *
+ * Objects are decoded with `effect/Schema` and keep every field the service sends, known or not,
+ * so `update(id, { ...read, name: "…" })` sends back all that was read.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer, Redacted, Stream } from "effect"
+ * import { Rest } from "effect-signalfx"
+ *
+ * const program = Effect.gen(function*() {
+ *   const rest = yield* Rest.Rest
+ *   const detector = yield* rest.detectors.create({
+ *     name: "CPU too high",
+ *     programText: "detect(when(data('cpu.utilization').mean() > 90, '5m')).publish('cpu high')",
+ *     rules: [{ detectLabel: "cpu high", severity: "Critical" }]
+ *   })
+ *   yield* rest.detectors.update(detector.id, { ...detector, description: "paged on call" })
+ *   const mine = yield* Stream.runCollect(rest.detectors.stream({ tags: ["team-payments"] }))
+ *   console.log(mine.length)
+ * })
+ *
+ * const RestLive = Rest.layer({ token: Redacted.make("API_TOKEN"), realm: "us1" }).pipe(
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ *
+ * Effect.runPromise(program.pipe(Effect.provide(RestLive)))
+ * ```
+ *
+ * @since 0.2.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import type * as Schema from "effect/Schema"
+import type * as Stream from "effect/Stream"
+import * as schema from "./internal/rest/schema.js"
+import * as internal from "./internal/rest/service.js"
+import * as Metadata from "./Metadata.js"
+import type { ConfigurationError, RestNotFoundError, RestRejectedError, RestRequestError } from "./SignalFxError.js"
+
+/**
+ * The organization the token belongs to: its `id`, `organizationName`, and every other field the
+ * service sends.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Organization = schema.Organization
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Organization extends Schema.Schema.Type<typeof schema.Organization> {}
+
+/**
+ * A chart: `id`, `name`, `programText`, `options` (its visualization), `tags`, and every other
+ * field the service sends.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Chart = schema.Chart
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Chart extends Schema.Schema.Type<typeof schema.Chart> {}
+
+/**
+ * A dashboard: `id`, `name`, `groupId`, `charts` (where each chart sits), and every other field.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Dashboard = schema.Dashboard
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Dashboard extends Schema.Schema.Type<typeof schema.Dashboard> {}
+
+/**
+ * A dashboard group: `id`, `name`, `dashboards` (their ids), and every other field.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const DashboardGroup = schema.DashboardGroup
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface DashboardGroup extends Schema.Schema.Type<typeof schema.DashboardGroup> {}
+
+/**
+ * A detector: `id`, `name`, `programText` (SignalFlow), `rules` (one per published label, with
+ * its severity and notifications), `tags`, and every other field.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Detector = schema.Detector
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Detector extends Schema.Schema.Type<typeof schema.Detector> {}
+
+/**
+ * An event of a detector: an alert raised or cleared (`anomalyState`), with its `incidentId`.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const DetectorEvent = schema.DetectorEvent
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface DetectorEvent extends Schema.Schema.Type<typeof schema.DetectorEvent> {}
+
+/**
+ * An incident: an alert of a detector's rule, `active` until it clears, with its `events`.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Incident = schema.Incident
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Incident extends Schema.Schema.Type<typeof schema.Incident> {}
+
+/**
+ * A data link: the `propertyName` (and `propertyValue`) whose values link to the `targets`.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const DataLink = schema.DataLink
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface DataLink extends Schema.Schema.Type<typeof schema.DataLink> {}
+
+/**
+ * A user session: the `accessToken` (a `Redacted`), when it expires (`expiryMs`), and every other
+ * field the service sends.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Session = schema.Session
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Session extends Schema.Schema.Type<typeof schema.Session> {}
+
+/**
+ * One page of a search: `count` objects match in all, `results` holds this page.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Page<A> {
+  readonly count: number
+  readonly results: ReadonlyArray<A>
+}
+
+/**
+ * One page of charts, dashboards or detectors: `name` matches part of the name, `tags` keeps the
+ * objects that have one of them; `offset` and `limit` select the page.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface NameSearch {
+  readonly name?: string | undefined
+  readonly tags?: ReadonlyArray<string> | undefined
+  readonly offset?: number | undefined
+  readonly limit?: number | undefined
+}
+
+/**
+ * Every match of a search, as a stream that requests page after page of `pageSize` (100).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface NameStream {
+  readonly name?: string | undefined
+  readonly tags?: ReadonlyArray<string> | undefined
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Incidents: active ones only, unless `includeResolved`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface IncidentSearch {
+  readonly includeResolved?: boolean | undefined
+  readonly offset?: number | undefined
+  readonly limit?: number | undefined
+}
+
+/**
+ * Data links, all of them or those of one `context`, `propertyName` or `propertyValue`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface DataLinkSearch {
+  readonly context?: string | undefined
+  readonly propertyName?: string | undefined
+  readonly propertyValue?: string | undefined
+  readonly orderBy?: string | undefined
+  readonly offset?: number | undefined
+  readonly limit?: number | undefined
+}
+
+/**
+ * A chart to create, or to update (which **replaces** it: send back what was read, changed).
+ * Any other field of the API goes along as it is.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ChartInput {
+  readonly name: string
+  readonly description?: string | undefined
+  readonly programText?: string | undefined
+  /** The visualization: `{type: "TimeSeriesChart", …}`. */
+  readonly options?: Readonly<Record<string, unknown>> | undefined
+  readonly tags?: ReadonlyArray<string> | undefined
+  readonly [field: string]: unknown
+}
+
+/**
+ * A dashboard to create or update. Without `groupId` the service puts a new dashboard in a new
+ * group of its own.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface DashboardInput {
+  readonly name: string
+  readonly groupId?: string | undefined
+  readonly description?: string | undefined
+  readonly charts?:
+    | ReadonlyArray<{
+      readonly chartId: string
+      readonly row?: number | undefined
+      readonly column?: number | undefined
+      readonly width?: number | undefined
+      readonly height?: number | undefined
+      readonly [field: string]: unknown
+    }>
+    | undefined
+  readonly [field: string]: unknown
+}
+
+/**
+ * A dashboard group to create or update.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface DashboardGroupInput {
+  readonly name: string
+  readonly description?: string | undefined
+  readonly [field: string]: unknown
+}
+
+/**
+ * A rule of a detector: the `publish` label of its program text that it alerts on, and the
+ * severity (`Critical`, `Major`, `Minor`, `Warning` or `Info`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface DetectorRuleInput {
+  readonly detectLabel: string
+  readonly severity: string
+  readonly [field: string]: unknown
+}
+
+/**
+ * A detector to validate, create or update. Its program must parse, and each rule must name a
+ * label the program publishes; otherwise the service refuses it with a `RestRejectedError`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface DetectorInput {
+  readonly name: string
+  readonly programText: string
+  readonly rules: ReadonlyArray<DetectorRuleInput>
+  readonly description?: string | undefined
+  readonly tags?: ReadonlyArray<string> | undefined
+  readonly [field: string]: unknown
+}
+
+type NotFound = RestNotFoundError | RestRequestError
+type Refused = RestRejectedError | RestRequestError
+
+/**
+ * The operations of a kind of object that can be searched, read and written.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Family<A, Input, Search = NameSearch, StreamOptions = NameStream> {
+  readonly get: (id: string) => Effect.Effect<A, NotFound>
+  /** One page of the objects that match. */
+  readonly search: (options?: Search) => Effect.Effect<Page<A>, RestRequestError>
+  /** Every object that matches, page by page. */
+  readonly stream: (options?: StreamOptions) => Stream.Stream<A, RestRequestError>
+  /** Creates the object; answers it as stored, with its `id`. Retried only on 429. */
+  readonly create: (input: Input) => Effect.Effect<A, Refused>
+  /** Replaces the object; answers it as stored. */
+  readonly update: (id: string, input: Input) => Effect.Effect<A, NotFound | RestRejectedError>
+  readonly delete: (id: string) => Effect.Effect<void, NotFound>
+}
+
+/**
+ * The operations, grouped by the kind of object. Ids are sent percent-encoded; an empty id, `.`
+ * or `..` fails without a request, with a `RestRequestError` whose reason is `"InvalidRequest"`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Service {
+  readonly organization: {
+    readonly get: () => Effect.Effect<Organization, RestRequestError>
+  }
+  readonly charts: Family<Chart, ChartInput>
+  readonly dashboards: Family<Dashboard, DashboardInput>
+  readonly dashboardGroups:
+    & Omit<
+      Family<DashboardGroup, DashboardGroupInput, Omit<NameSearch, "tags">, Omit<NameStream, "tags">>,
+      "create"
+    >
+    & {
+      /**
+       * Creates a group; the service adds a first dashboard to it unless `empty` is set.
+       */
+      readonly create: (
+        input: DashboardGroupInput,
+        options?: { readonly empty?: boolean | undefined }
+      ) => Effect.Effect<DashboardGroup, Refused>
+    }
+  readonly detectors: Family<Detector, DetectorInput> & {
+    /** Checks a detector without creating it; fails with a `RestRejectedError` if refused. */
+    readonly validate: (input: DetectorInput) => Effect.Effect<void, Refused>
+    /** The detector's events; `from` and `to` in milliseconds since the epoch. */
+    readonly events: (
+      id: string,
+      options?: {
+        readonly from?: number | undefined
+        readonly to?: number | undefined
+        readonly offset?: number | undefined
+        readonly limit?: number | undefined
+      }
+    ) => Effect.Effect<ReadonlyArray<DetectorEvent>, NotFound>
+    /** The detector's active incidents. */
+    readonly incidents: (
+      id: string,
+      options?: { readonly offset?: number | undefined; readonly limit?: number | undefined }
+    ) => Effect.Effect<ReadonlyArray<Incident>, NotFound>
+  }
+  readonly incidents: {
+    readonly get: (id: string) => Effect.Effect<Incident, NotFound>
+    /** One page of incidents, the active ones unless `includeResolved`. */
+    readonly list: (options?: IncidentSearch) => Effect.Effect<ReadonlyArray<Incident>, RestRequestError>
+    /** Every incident, page by page, until a page comes back empty. */
+    readonly stream: (options?: {
+      readonly includeResolved?: boolean | undefined
+      readonly pageSize?: number | undefined
+    }) => Stream.Stream<Incident, RestRequestError>
+    /** Clears (resolves) the incident. */
+    readonly clear: (id: string) => Effect.Effect<void, NotFound>
+  }
+  readonly dataLinks: {
+    readonly get: (id: string) => Effect.Effect<DataLink, NotFound>
+    readonly search: (options?: DataLinkSearch) => Effect.Effect<Page<DataLink>, RestRequestError>
+    readonly stream: (
+      options?: Omit<DataLinkSearch, "offset" | "limit"> & { readonly pageSize?: number | undefined }
+    ) => Stream.Stream<DataLink, RestRequestError>
+  }
+}
+
+/**
+ * The options: those of the {@link Metadata} service (`token`, `realm` or `apiEndpoint`,
+ * `requestTimeout`, `retry`, `userAgent`, `allowInsecureHttp`). The token is an org access token
+ * with the API scope, or a user session token (see {@link login}).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Options = Metadata.Options
+
+/**
+ * The Rest service tag.
+ *
+ * @since 0.2.0
+ * @category tags
+ */
+export class Rest extends Context.Tag("effect-signalfx/Rest")<Rest, Service>() {}
+
+/**
+ * Builds the service. It holds no resources, so it needs no scope.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Redacted } from "effect"
+ * import { Rest } from "effect-signalfx"
+ *
+ * const incidents = Effect.gen(function*() {
+ *   const rest = yield* Rest.make({ token: Redacted.make("API_TOKEN"), realm: "eu0" })
+ *   return yield* rest.incidents.list({ includeResolved: true, limit: 20 })
+ * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const make: (options: Options) => Effect.Effect<Service, ConfigurationError, HttpClient.HttpClient> =
+  internal.make
+
+/**
+ * The service as a layer. It needs an `HttpClient`, such as `FetchHttpClient.layer`.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer, Redacted } from "effect"
+ * import { Rest } from "effect-signalfx"
+ *
+ * const RestLive = Rest.layer({ token: Redacted.make("API_TOKEN"), realm: "us1" }).pipe(
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<Rest, ConfigurationError, HttpClient.HttpClient> =>
+  Layer.effect(Rest, make(options))
+
+/**
+ * The service as a layer whose token, realm and endpoint come from the same `Config` as the
+ * Metadata service's: `SPLUNK_ACCESS_TOKEN`, `SPLUNK_REALM`, `SPLUNK_API_URL` (or their
+ * `SIGNALFX_` names).
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer } from "effect"
+ * import { Rest } from "effect-signalfx"
+ *
+ * const RestLive = Rest.layerConfig({ requestTimeout: "5 seconds" }).pipe(Layer.provide(FetchHttpClient.layer))
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: Omit<Options, "token" | "realm" | "apiEndpoint"> = {}
+): Layer.Layer<Rest, ConfigurationError | ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(Rest, Effect.flatMap(Metadata.config, (fromConfig) => make({ ...options, ...fromConfig })))
+
+/**
+ * What {@link login} needs: a user's `email` and `password` (a `Redacted`, never shown in an
+ * error or a log), the `organizationId` when the email belongs to several organizations, and the
+ * endpoint and request options of the service.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface LoginOptions extends Omit<Options, "token"> {
+  readonly email: string
+  readonly password: Redacted.Redacted<string>
+  readonly organizationId?: string | undefined
+}
+
+/**
+ * Logs a user in (`POST /v2/session`) and answers the session, whose `accessToken` works with
+ * the REST and SignalFlow APIs (not for ingest). A refused login fails with a `RestRejectedError`.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Redacted } from "effect"
+ * import { Rest } from "effect-signalfx"
+ *
+ * const organization = Effect.gen(function*() {
+ *   const session = yield* Rest.login({ email: "me@example.com", password: Redacted.make("…"), realm: "us1" })
+ *   const rest = yield* Rest.make({ token: session.accessToken, realm: "us1" })
+ *   return yield* rest.organization.get()
+ * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const login: (
+  options: LoginOptions
+) => Effect.Effect<Session, RestRejectedError | RestRequestError | ConfigurationError, HttpClient.HttpClient> =
+  internal.login

@@ -1,0 +1,110 @@
+/**
+ * The REST API on the Promise facade: `sfx.rest`, the {@link Rest} service's operations with
+ * promises, and async iterables for the streams. It runs the service; it reimplements nothing.
+ *
+ * @since 0.2.0
+ */
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import type { ApiRunner } from "../internal/promise/api.js"
+import * as Rest from "../Rest.js"
+
+/**
+ * The Rest service with promises: each operation answers a `Promise` (rejecting with the same
+ * error classes as the Effect API: `RestNotFoundError`, `RestRejectedError`, `RestRequestError`,
+ * and `ClosedError` once the client is stopped), and each `stream` an `AsyncIterable`.
+ *
+ * @example
+ * ```ts
+ * import { SignalFx } from "effect-signalfx/promise"
+ *
+ * const sfx = new SignalFx("API_TOKEN", { realm: "us1" })
+ * for await (const detector of sfx.rest.detectors.stream({ tags: ["team-payments"] })) {
+ *   console.log(detector.name)
+ * }
+ * const incidents = await sfx.rest.incidents.list()
+ * await Promise.all(incidents.map((incident) => sfx.rest.incidents.clear(incident.incidentId)))
+ * await sfx.stop()
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type RestClient = Promised<Rest.Service>
+
+/**
+ * A service shape with each effect-returning function turned into a promise-returning one, each
+ * stream-returning function into an async-iterable-returning one.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Promised<S> = {
+  readonly [
+    // Effect first: an Effect is also a Stream (of one element), not the other way round.
+    K in keyof S
+  ]: S[K] extends (...args: infer P) => Effect.Effect<infer A, infer _E, never> ? (...args: P) => Promise<A>
+    : S[K] extends (...args: infer P) => Stream.Stream<infer A, infer _E, never> ? (...args: P) => AsyncIterable<A>
+    : Promised<S[K]>
+}
+
+/**
+ * The client of `sfx.rest` over the runner of the Rest service: each operation runs the service's
+ * operation of the same name. The service is built on the first call; its options were checked
+ * with the metadata options, which are the same.
+ * @internal
+ */
+export const makeRestClient = (runner: ApiRunner<Rest.Rest>): RestClient => {
+  const promise = <P extends ReadonlyArray<unknown>, A, E>(
+    operation: (service: Rest.Service) => (...args: P) => Effect.Effect<A, E>
+  ) =>
+  (...args: P): Promise<A> => runner.run(Effect.flatMap(Rest.Rest, (service) => operation(service)(...args)))
+
+  const iterable = <P extends ReadonlyArray<unknown>, A, E>(
+    operation: (service: Rest.Service) => (...args: P) => Stream.Stream<A, E>
+  ) =>
+  (...args: P): AsyncIterable<A> =>
+    runner.iterate(Stream.unwrap(Effect.map(Rest.Rest, (service) => operation(service)(...args))))
+
+  const family = <A, Input, Search, StreamOptions>(
+    select: (service: Rest.Service) => Rest.Family<A, Input, Search, StreamOptions>
+  ) => ({
+    get: promise((service) => select(service).get),
+    search: promise((service) => select(service).search),
+    stream: iterable((service) => select(service).stream),
+    create: promise((service) => select(service).create),
+    update: promise((service) => select(service).update),
+    delete: promise((service) => select(service).delete)
+  })
+
+  return {
+    organization: { get: promise((service) => service.organization.get) },
+    charts: family((service) => service.charts),
+    dashboards: family((service) => service.dashboards),
+    dashboardGroups: {
+      get: promise((service) => service.dashboardGroups.get),
+      search: promise((service) => service.dashboardGroups.search),
+      stream: iterable((service) => service.dashboardGroups.stream),
+      create: promise((service) => service.dashboardGroups.create),
+      update: promise((service) => service.dashboardGroups.update),
+      delete: promise((service) => service.dashboardGroups.delete)
+    },
+    detectors: {
+      ...family((service) => service.detectors),
+      validate: promise((service) => service.detectors.validate),
+      events: promise((service) => service.detectors.events),
+      incidents: promise((service) => service.detectors.incidents)
+    },
+    incidents: {
+      get: promise((service) => service.incidents.get),
+      list: promise((service) => service.incidents.list),
+      stream: iterable((service) => service.incidents.stream),
+      clear: promise((service) => service.incidents.clear)
+    },
+    dataLinks: {
+      get: promise((service) => service.dataLinks.get),
+      search: promise((service) => service.dataLinks.search),
+      stream: iterable((service) => service.dataLinks.stream)
+    }
+  }
+}
