@@ -3,6 +3,7 @@
  * Effect, and the error classes its promises reject with.
  *
  * @since 0.1.0
+ * @module effect-signalfx/promise
  */
 
 export {
