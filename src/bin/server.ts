@@ -136,7 +136,7 @@ const main = async (): Promise<void> => {
     onRefused: (request, reason) =>
       line(
         `refused ${request.method} ${request.path}: ${
-          request.status === undefined ? "no answer" : request.status
+          request.status === undefined ? "no answer," : request.status
         } ${reason}`
       )
   })
