@@ -274,7 +274,9 @@ export const redirect = (location: string, status?: 301 | 302 | 303 | 307 | 308)
 })
 
 /**
- * A running server.
+ * A running server. The records, `reset` and `fault` are also served over HTTP, under
+ * `/_fake/` (`GET /_fake/datapoints`, `/_fake/events`, `/_fake/requests`; `POST /_fake/reset`,
+ * `/_fake/faults`), for test suites in other languages: see the README.
  *
  * @since 0.1.0
  * @category models
