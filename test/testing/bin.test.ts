@@ -49,11 +49,13 @@ const sendDatapoints = (url: string, token: string, body: string) =>
 
 describe("effect-signalfx-server", () => {
   it("prints its URL, then a line per batch and per refused request with the reason, and never a token", async () => {
-    const server = startServer(["--token", "tok-123"])
+    const server = startServer(["--token", "tok-123", "--max-body-bytes", "1000"])
     try {
       const [, url] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
       assert.strictEqual((await sendDatapoints(url!, "wrong", "{}")).status, 401)
       await server.waitFor(/refused POST \/v2\/datapoint: 401 invalid X-SF-Token\n/)
+      assert.strictEqual((await sendDatapoints(url!, "tok-123", " ".repeat(1001))).status, 413)
+      await server.waitFor(/refused POST \/v2\/datapoint: 413 the body is 1001 bytes, more than the 1000 allowed\n/)
       const response = await sendDatapoints(
         url!,
         "tok-123",
