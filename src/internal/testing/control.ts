@@ -128,22 +128,22 @@ export const handleControl = async (
   req: http.IncomingMessage
 ): Promise<RestResult> => {
   const route = path.slice(CONTROL_PREFIX.length)
-  const expect = (allowed: string, answer: () => RestResult | Promise<RestResult>) =>
+  const only = (allowed: string, answer: () => RestResult | Promise<RestResult>) =>
     method === allowed ? answer() : error(405, `${method} is not allowed here; use ${allowed}`)
   switch (route) {
     case "/datapoints":
-      return expect("GET", () => ({ status: 200, body: server.datapoints().map(datapointJson) }))
+      return only("GET", () => ({ status: 200, body: server.datapoints().map(datapointJson) }))
     case "/events":
-      return expect("GET", () => ({ status: 200, body: server.events().map(eventJson) }))
+      return only("GET", () => ({ status: 200, body: server.events().map(eventJson) }))
     case "/requests":
-      return expect("GET", () => ({ status: 200, body: server.requests().map(requestJson) }))
+      return only("GET", () => ({ status: 200, body: server.requests().map(requestJson) }))
     case "/reset":
-      return expect("POST", () => {
+      return only("POST", () => {
         server.reset()
         return { status: 204 }
       })
     case "/faults":
-      return expect("POST", () => scriptFaults(server, req))
+      return only("POST", () => scriptFaults(server, req))
   }
   return error(
     404,
