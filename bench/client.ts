@@ -148,7 +148,7 @@ const floor = async (): Promise<Driven> => {
   let batch: Array<Gauge> = []
   const inFlight = new Set<Promise<void>>()
   const encode = (points: ReadonlyArray<Gauge>): Uint8Array => {
-    // Field tags as (number << 3) | wire type, in SIGNALFX-API.md §2.2's numbering.
+    // Field tags as (number << 3) | wire type, in docs/protocol.md §2.2's numbering.
     const writer = Writer.create()
     for (const point of points) {
       writer.uint32(10).fork()

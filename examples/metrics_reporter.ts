@@ -26,10 +26,9 @@ const work = Effect.gen(function*() {
   }
 })
 
-const reporter = MetricsReporter.layer({
-  interval: "500 millis",
-  include: (name) => name.startsWith("example.")
-})
+// The application's metrics only: Effect's runtime metrics and the Ingest service's own
+// accounting are left out unless `include` asks for them.
+const reporter = MetricsReporter.layer({ interval: "500 millis" })
 
 // With a token: SPLUNK_ACCESS_TOKEN, SPLUNK_REALM or SPLUNK_INGEST_URL from the environment.
 const toYourOrganization = work.pipe(

@@ -25,7 +25,15 @@ export const categories: ReadonlyArray<Category> = validation.EVENT_CATEGORIES
  * @since 0.1.0
  * @category models
  */
-export type Category = typeof validation.EVENT_CATEGORIES[number]
+export type Category =
+  | "USER_DEFINED"
+  | "ALERT"
+  | "AUDIT"
+  | "JOB"
+  | "COLLECTD"
+  | "SERVICE_DISCOVERY"
+  | "EXCEPTION"
+  | "AGENT"
 
 /**
  * A property value. Numbers follow the datapoint rule: integral numbers and `bigint`s are sent as

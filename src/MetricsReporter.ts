@@ -45,9 +45,36 @@ export interface Options {
   readonly prefix?: string | undefined
   /** Dimensions added to every datapoint of this reporter (the Ingest service adds its global ones too). */
   readonly dimensions?: Datapoint.Dimensions | undefined
-  /** Which metrics to report, by name (before the prefix); default all. */
+  /**
+   * Which metrics to report, by name (before the prefix). For Effect's registry the default is
+   * {@link applicationMetrics}: everything but the metrics Effect's runtime and this library keep
+   * about themselves. Pass `() => true` to report those too. A measured-core registry holds only
+   * what the application put in it: its default is every metric.
+   */
   readonly include?: ((name: string) => boolean) | undefined
 }
+
+/**
+ * The default `include` of Effect's registry: `false` for the metrics Effect's runtime records
+ * about itself (`effect_fiber_started`, `effect_fiber_lifetimes` and the other `effect_` names)
+ * and for this library's own delivery accounting (`signalfx_ingest_…`, see `Ingest.metrics`),
+ * `true` for everything else. Combine it to add to or narrow the default.
+ *
+ * @example
+ * ```ts
+ * import { MetricsReporter } from "effect-signalfx"
+ *
+ * // The application's metrics and the fiber counts, without this library's own accounting.
+ * const ReporterLive = MetricsReporter.layer({
+ *   include: (name) => MetricsReporter.applicationMetrics(name) || name.startsWith("effect_fiber_")
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category filters
+ */
+export const applicationMetrics = (name: string): boolean =>
+  !name.startsWith("effect_") && !name.startsWith("signalfx_ingest_")
 
 /**
  * A measured-core metric: what `Counter`, `Gauge`, `SettableGauge`, `CachedGauge`,
@@ -81,13 +108,14 @@ export interface MeasuredCollection {
 export type MeasuredRegistry = MeasuredCollection | { readonly [name: string]: MeasuredMetric }
 
 const effectRegistry = (options: Options) => (builder: PointsBuilder) =>
-  addEffectMetrics(builder, Metric.unsafeSnapshot(), options.include ?? (() => true))
+  addEffectMetrics(builder, Metric.unsafeSnapshot(), options.include ?? applicationMetrics)
 
 const measuredRegistry = (registry: MeasuredRegistry, options: Options) => (builder: PointsBuilder) =>
   addMeasuredRegistry(builder, registry, options.include ?? (() => true))
 
 /**
- * Converts Effect's metric registry once and sends it: counters that only go up become cumulative
+ * Converts Effect's metric registry once and sends it (the application's metrics, unless
+ * `include` says otherwise: see {@link applicationMetrics}): counters that only go up become cumulative
  * counters (others gauges), gauges gauges, histograms and summaries their count, sum, min, max
  * and buckets or quantiles, frequencies a cumulative counter per value; tags become dimensions.
  * Metrics SignalFx would refuse (an invalid tag key, say) are skipped with one warning each.
@@ -113,7 +141,8 @@ export const reportMeasured = (
 
 /**
  * Reports Effect's metric registry every `interval` while the layer lives, and once more when it
- * is released.
+ * is released: the application's metrics, unless `include` says otherwise (see
+ * {@link applicationMetrics}).
  *
  * @since 0.1.0
  * @category layers

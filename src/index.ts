@@ -2,6 +2,7 @@
  * effect-signalfx: an Effect-native client for SignalFx / Splunk Observability Cloud.
  *
  * @since 0.1.0
+ * @module effect-signalfx
  */
 
 /**

@@ -1,7 +1,7 @@
 /**
  * fast-check generators for the data model, shared by the test suites.
  *
- * The valid generators stay inside SignalFx's limits (SIGNALFX-API.md §2.5) but reach for their
+ * The valid generators stay inside SignalFx's limits (docs/protocol.md §2.5) but reach for their
  * edges: full Unicode (astral code points included), exactly 36 dimensions, bigints at the int64
  * limits, negative and fractional numbers, the service's own `sf_hires` key. The invalid
  * generators break exactly one rule at a time, so that a test can say which rule it expects.

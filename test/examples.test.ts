@@ -64,6 +64,8 @@ describe("examples/metrics_reporter.ts", () => {
     assert.match(result.stdout, /cumulative_counter +example\.jobs 7 \{"queue":"emails"\}/)
     assert.match(result.stdout, /cumulative_counter +example\.jobs 13 \{"queue":"reports"\}/)
     assert.match(result.stdout, /cumulative_counter +example\.job\.latency\.count 20 /)
+    // The default include: no runtime or delivery metrics of Effect's or the library's own.
+    assert.notMatch(result.stdout, / (effect|signalfx_ingest)_\w+ /)
     assert.strictEqual(result.stderr, "")
   })
 

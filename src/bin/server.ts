@@ -1,20 +1,41 @@
 #!/usr/bin/env node
 /**
  * `effect-signalfx-server`: the local SignalFx server as a command, for pointing any SignalFx
- * client at it and watching what arrives.
+ * client at it and watching what arrives, or for driving it from a test suite in any language
+ * through its control endpoints (`/_fake/…`).
  *
  * ```sh
- * npx effect-signalfx-server --port 9943 --token secret
+ * npx effect-signalfx-server --port 9943 --token secret --verbose
  * ```
  *
- * It prints the URL once listening, then one line per accepted batch. It never prints a token.
+ * It prints the URL once listening, then one line per accepted batch (with `--verbose`, a line
+ * per datapoint or event with its values) and one per refused request with the reason. It never
+ * prints a token.
  *
  * @since 0.1.0
  */
 import { parseArgs } from "node:util"
 import { FakeSignalFx } from "../testing/index.js"
 
-const usage = "usage: effect-signalfx-server [--port 9943] [--host 127.0.0.1] [--token TOKEN]..."
+const usage = `usage: effect-signalfx-server [options]
+
+A local SignalFx-compatible server: ingest (POST /v2/datapoint, /v2/event; protobuf or JSON,
+gzip or not) and the metadata REST API (/v2/metric, /v2/dimension, /v2/metrictimeseries, /v2/tag).
+
+options:
+  --port PORT             the port to listen on (default 9943; 0 picks a free one)
+  --host HOST             the address to listen on (default 127.0.0.1)
+  --token TOKEN           a token to accept in X-SF-Token; repeat for more (default: any token)
+  --max-body-bytes BYTES  answer 413 to a larger request body, as a proxy may (default: no limit)
+  --verbose               print each datapoint and event with its values, not only the names
+  --help                  print this help
+
+control endpoints (no token needed; JSON; never recorded):
+  GET  /_fake/datapoints  the datapoints received     GET  /_fake/events    the events received
+  GET  /_fake/requests    every request received      POST /_fake/reset     forget everything
+  POST /_fake/faults      script the next answers to a route, e.g.
+       {"route": "/v2/datapoint", "faults": [{"_tag": "Respond", "status": 429, "retryAfter": 1}]}
+       (_tag: Respond, Delay {millis}, Hang, Reset {when: beforeBody|afterBody}, Redirect {location})`
 
 /** At most this many names per line, so a batch of thousands stays one readable line. */
 const MAX_NAMES = 10
@@ -38,26 +59,86 @@ const describe = (batch: FakeSignalFx.Batch): string => {
   }
 }
 
+const pairs = (record: Readonly<Record<string, string | number | bigint | boolean>>): string =>
+  `{${Object.entries(record).map(([key, value]) => `${key}=${String(value)}`).join(", ")}}`
+
+const at = (timestamp: number | undefined): string =>
+  timestamp === undefined ? "" : ` at ${new Date(timestamp).toISOString()}`
+
+/** One line per datapoint or event, with everything it carried. */
+const details = (batch: FakeSignalFx.Batch): Array<string> => {
+  switch (batch._tag) {
+    case "Datapoints":
+      return batch.datapoints.map((point) =>
+        `  ${point.type} ${point.metric} = ${String(point.value)} (${point.valueType}) ${pairs(point.dimensions)}${
+          at(point.timestamp)
+        }`
+      )
+    case "Events":
+      return batch.events.map((event) =>
+        `  event ${event.eventType} (${event.category}) ${pairs(event.dimensions)} properties ${
+          pairs(event.properties)
+        }${at(event.timestamp)}`
+      )
+  }
+}
+
+/** A mistake in the command line: exit code 2, with the usage. */
+class UsageError extends Error {}
+
+const parse = (args: ReadonlyArray<string>) => {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: {
+        port: { type: "string", default: "9943" },
+        host: { type: "string", default: "127.0.0.1" },
+        token: { type: "string", multiple: true },
+        "max-body-bytes": { type: "string" },
+        verbose: { type: "boolean", default: false },
+        help: { type: "boolean", default: false }
+      }
+    }).values
+  } catch (error) {
+    // parseArgs names the unknown option or the missing value.
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`)
+  }
+}
+
+const integer = (name: string, text: string, max: number): number => {
+  const value = Number(text)
+  if (text.trim() === "" || !Number.isInteger(value) || value < 0 || value > max) {
+    throw new UsageError(`invalid --${name} ${JSON.stringify(text)}: expected an integer from 0 to ${max}\n\n${usage}`)
+  }
+  return value
+}
+
 const main = async (): Promise<void> => {
-  const { values } = parseArgs({
-    options: {
-      port: { type: "string", default: "9943" },
-      host: { type: "string", default: "127.0.0.1" },
-      token: { type: "string", multiple: true },
-      help: { type: "boolean", default: false }
-    }
-  })
+  const values = parse(process.argv.slice(2))
   if (values.help) {
     console.log(usage)
     return
   }
-  const port = Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}\n${usage}`)
+  const port = integer("port", values.port, 65535)
+  const maxBodyBytes = values["max-body-bytes"] === undefined
+    ? undefined
+    : integer("max-body-bytes", values["max-body-bytes"], Number.MAX_SAFE_INTEGER)
+  const line = (text: string) => console.log(`${new Date().toISOString()} ${text}`)
   const server = await FakeSignalFx.start({
     port,
     host: values.host,
     tokens: values.token,
-    onBatch: (batch) => console.log(`${new Date().toISOString()} ${describe(batch)}`)
+    maxBodyBytes,
+    onBatch: (batch) => {
+      line(describe(batch))
+      if (values.verbose) { for (const detail of details(batch)) console.log(detail) }
+    },
+    onRefused: (request, reason) =>
+      line(
+        `refused ${request.method} ${request.path}: ${
+          request.status === undefined ? "no answer," : request.status
+        } ${reason}`
+      )
   })
   const accepting = values.token === undefined ? "any token" : `${values.token.length} token(s)`
   console.log(`effect-signalfx-server listening on ${server.url} (accepting ${accepting})`)
@@ -70,5 +151,5 @@ const main = async (): Promise<void> => {
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error))
-  process.exit(1)
+  process.exit(error instanceof UsageError ? 2 : 1)
 })

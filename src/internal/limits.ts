@@ -1,5 +1,5 @@
 /**
- * The service's limits (SIGNALFX-API.md §2.5) as small predicates. Each rule returns
+ * The service's limits (docs/protocol.md §2.5) as small predicates. Each rule returns
  * `undefined` when the value is acceptable and a human sentence naming the problem
  * otherwise, so the fast validator and the Schemas share one definition of "valid".
  */

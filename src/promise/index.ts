@@ -4,6 +4,7 @@
  * with.
  *
  * @since 0.1.0
+ * @module effect-signalfx/promise
  */
 
 export {

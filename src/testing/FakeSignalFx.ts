@@ -50,6 +50,15 @@ export interface Options {
   /** Called with every ingest batch the server accepted, after it was recorded. */
   readonly onBatch?: ((batch: Batch) => void) | undefined
   /**
+   * Called with every request the server refused or met with a scripted fault, and why: the
+   * message of the error it answered (`"invalid X-SF-Token"` with a 401, say), or the fault
+   * (`"scripted fault: Respond"`). The status is `request.status`. It is called once the
+   * answer is sent; what it throws is ignored.
+   *
+   * @since 0.2.0
+   */
+  readonly onRefused?: ((request: RecordedRequest, reason: string) => void) | undefined
+  /**
    * The largest request body accepted, in bytes as sent (compressed, when it is): a larger one
    * is answered 413, as a proxy in front of the service may. No limit by default.
    */
@@ -287,7 +296,9 @@ export const redirect = (location: string, status?: 301 | 302 | 303 | 307 | 308)
 })
 
 /**
- * A running server.
+ * A running server. The records, `reset` and `fault` are also served over HTTP, under
+ * `/_fake/` (`GET /_fake/datapoints`, `/_fake/events`, `/_fake/requests`; `POST /_fake/reset`,
+ * `/_fake/faults`), for test suites in other languages: see the README.
  *
  * @since 0.1.0
  * @category models

@@ -3,6 +3,7 @@
  * SignalFx, without an account.
  *
  * @since 0.1.0
+ * @module effect-signalfx/testing
  */
 
 /**

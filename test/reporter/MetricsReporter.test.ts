@@ -88,6 +88,32 @@ describe("MetricsReporter", () => {
       expect(new Set(server.datapoints().map((point) => point.timestamp)).size).toBe(1)
     }))
 
+  it.scopedLive("reports the application's metrics by default, and Effect's and its own only when included", () =>
+    Effect.gen(function*() {
+      const server = yield* FakeSignalFx.make()
+      const mine = unique("orders")
+      yield* Metric.increment(Metric.counter(mine, { incremental: true }))
+      // The counter Effect's runtime updates for every fiber when runtime metrics are on.
+      yield* Metric.increment(Metric.counter("effect_fiber_started", { incremental: true }))
+      const isOwn = (name: string) => name.startsWith("effect_") || name.startsWith("signalfx_ingest_")
+      const reported = () => new Set(server.datapoints().map((point) => point.metric))
+
+      // Everything: the first report's own accounting is in the registry for the second.
+      yield* MetricsReporter.reportEffectMetrics({ include: () => true }).pipe(
+        Effect.provide(ingestLayer(server)),
+        Effect.repeatN(1)
+      )
+      expect(reported()).toContain("effect_fiber_started")
+      expect(reported()).toContain("signalfx_ingest_accepted")
+      expect(reported()).toContain(mine)
+
+      server.reset()
+      yield* MetricsReporter.reportEffectMetrics().pipe(Effect.provide(ingestLayer(server)))
+      expect(reported()).toContain(mine)
+      expect([...reported()].filter(isOwn)).toEqual([])
+      expect(MetricsReporter.applicationMetrics(mine)).toBe(true)
+    }))
+
   it.scoped("skips a metric SignalFx would refuse, warning once, and reports the rest", () => {
     const logs = captureLogs()
     return Effect.gen(function*() {

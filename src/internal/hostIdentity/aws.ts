@@ -1,6 +1,6 @@
 /**
  * The AWS unique id, `{instanceId}_{region}_{accountId}` from the EC2 instance identity
- * document, or `{taskId}_{region}_{accountId}` from the ECS task metadata (SIGNALFX-API.md §4).
+ * document, or `{taskId}_{region}_{accountId}` from the ECS task metadata (docs/protocol.md §4).
  *
  * IMDSv2 first, as the AWS SDKs do: a session token from `PUT /latest/api/token`, then the
  * document with the token. The token request answered 403, 404 or 405, or not answered in

@@ -1,6 +1,6 @@
 /**
  * The Azure id, `azure_resource_id`, from the Azure Instance Metadata Service
- * (SIGNALFX-API.md §4): `{subscriptionId}/{resourceGroupName}/microsoft.compute/virtualmachines/{name}`,
+ * (docs/protocol.md §4): `{subscriptionId}/{resourceGroupName}/microsoft.compute/virtualmachines/{name}`,
  * or for a scale set's instance
  * `{subscriptionId}/{resourceGroupName}/microsoft.compute/virtualmachinescalesets/{vmScaleSetName}/virtualmachines/{instance}`,
  * lower-cased, as the SignalFx agent builds it. A scale set's VM is named

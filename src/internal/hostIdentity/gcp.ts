@@ -1,6 +1,6 @@
 /**
  * The GCP id, `{project-id}_{instance-id}`, from the Compute Engine metadata server
- * (SIGNALFX-API.md §4). Requests carry `Metadata-Flavor: Google` and the server echoes it in
+ * (docs/protocol.md §4). Requests carry `Metadata-Flavor: Google` and the server echoes it in
  * its answers: an answer without the echo comes from something else (a captive portal, a DNS
  * search domain that resolves every name) and is not GCP.
  */

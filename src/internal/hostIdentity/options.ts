@@ -1,7 +1,7 @@
 /**
  * Turns the user's `HostIdentity.Options` into checked settings, failing with a
  * `ConfigurationError` that names the option. Defaults follow the AWS SDKs (1 second, no
- * retries) and the metadata servers' documented addresses (SIGNALFX-API.md §4).
+ * retries) and the metadata servers' documented addresses (docs/protocol.md §4).
  */
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"

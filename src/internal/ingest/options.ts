@@ -1,7 +1,7 @@
 /**
  * Turns the user's `Ingest.Options` into checked, resolved settings, failing with a
  * `ConfigurationError` that names the option. Defaults follow the trusted senders
- * (the OpenTelemetry Collector's SignalFx exporter and the Go client): see SIGNALFX-API.md §6.
+ * (the OpenTelemetry Collector's SignalFx exporter and the Go client): see docs/protocol.md §6.
  */
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"

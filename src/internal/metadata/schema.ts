@@ -1,5 +1,5 @@
 /**
- * The shapes of the metadata REST API (SIGNALFX-API.md §3) as Schemas that decode responses.
+ * The shapes of the metadata REST API (docs/protocol.md §3) as Schemas that decode responses.
  * Every object keeps the fields it does not know (an index signature), so a read-modify-write
  * never drops what the service added. Fields the service may send as `null` or leave out decode
  * to an absent field, or to an empty record or list where the field is a collection.

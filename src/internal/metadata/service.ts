@@ -1,6 +1,6 @@
 /**
  * The Metadata service's operations over the REST client: one function per call of
- * SIGNALFX-API.md §3, a 404 on a call about one object turned into a `MetadataNotFoundError`,
+ * docs/protocol.md §3, a 404 on a call about one object turned into a `MetadataNotFoundError`,
  * and the paging streams.
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
@@ -18,7 +18,7 @@ import * as options_ from "./options.js"
 import * as schema from "./schema.js"
 
 /**
- * The service answers nothing past `offset + limit = 10,000` (SIGNALFX-API.md §3), so a stream
+ * The service answers nothing past `offset + limit = 10,000` (docs/protocol.md §3), so a stream
  * never asks past it.
  * @internal
  */

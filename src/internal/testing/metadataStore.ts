@@ -1,5 +1,5 @@
 /**
- * The in-memory metadata of the local server (SIGNALFX-API.md §3): metrics, dimensions, metric
+ * The in-memory metadata of the local server (docs/protocol.md §3): metrics, dimensions, metric
  * time series and tags. Ingest creates the first three as the service does; the REST handlers
  * read and write all four. Objects are plain JSON objects so that unknown fields a client PUTs
  * are kept and returned, as the service does.
@@ -37,7 +37,7 @@ const metricTypeNames: Readonly<Record<WireMetricType, string>> = {
   enum: "ENUM"
 }
 
-// The service caps paging at 10,000 results (inferred, SIGNALFX-API.md §3).
+// The service caps paging at 10,000 results (inferred, docs/protocol.md §3).
 const MAX_WINDOW = 10_000
 const DEFAULT_LIMIT = 50
 

@@ -1,5 +1,5 @@
 /**
- * The Lucene-like query language of the metadata search endpoints (SIGNALFX-API.md §3):
+ * The Lucene-like query language of the metadata search endpoints (docs/protocol.md §3):
  * `field:value`, `field:*`, wildcards `*` and `?` in values, quoted values, `_exists_:field`,
  * `_missing_:field`, `AND`, `OR`, `NOT` (also `-term`), parentheses and a lone `*` for "all".
  * Two terms side by side are joined by `AND`, which is what a reader of `host:a env:prod` means.

@@ -3,9 +3,9 @@
  * because the faults need the raw socket (a reset is `socket.destroy()`), and a test server
  * should depend on as little as possible of what it tests.
  *
- * Request order: scripted fault, then the token (401), the route (404, 405), the encoding and
- * type (415), the body (400); a request is recorded only once it decoded completely, so bad
- * input never changes what was recorded.
+ * Request order: the control endpoints (`control.ts`, never recorded), a scripted fault, then
+ * the token (401), the route (404, 405), the encoding and type (415), the body (400); a request
+ * is recorded only once it decoded completely, so bad input never changes what was recorded.
  */
 import * as Either from "effect/Either"
 import * as http from "node:http"
@@ -27,6 +27,7 @@ import type { JsonValue } from "../wire/jsonParse.js"
 import { parseJson } from "../wire/jsonParse.js"
 import * as protobuf from "../wire/protobuf.js"
 import type { DecodedEvent, WireDecodeError } from "../wire/records.js"
+import { handleControl, isControlPath } from "./control.js"
 import { FaultScripts } from "./faults.js"
 import type { Kind, RestResult } from "./metadataStore.js"
 import { MetadataStore } from "./metadataStore.js"
@@ -215,12 +216,19 @@ export const start = async (options: Options = {}): Promise<Server> => {
     const queryStart = target.indexOf("?")
     const path = queryStart === -1 ? target : target.slice(0, queryStart)
     const params = new URLSearchParams(queryStart === -1 ? "" : target.slice(queryStart + 1))
+    if (isControlPath(path)) {
+      // Not SignalFx traffic: never recorded, never faulted.
+      const result = await handleControl(api, method, path, req)
+      res.writeHead(result.status, result.body === undefined ? {} : { "content-type": "application/json" })
+      res.end(result.body === undefined ? "" : stringify(result.body))
+      return
+    }
     const headers = redactHeaders(req.headers)
     let bodySize = 0
     const fault: Fault | undefined = faults.next(path)
 
-    const record = (status: number | undefined): void => {
-      requests.push({
+    const record = (status: number | undefined, refusal?: string): void => {
+      const request: RecordedRequest = {
         method,
         path: target,
         headers,
@@ -228,7 +236,14 @@ export const start = async (options: Options = {}): Promise<Server> => {
         bodySize,
         encoding: req.headers["content-encoding"],
         fault: fault?._tag
-      })
+      }
+      requests.push(request)
+      if (refusal === undefined) return
+      try {
+        options.onRefused?.(request, refusal)
+      } catch {
+        // The answer is already sent: a listener's failure cannot change it.
+      }
     }
     const readBody = async (): Promise<Buffer> => {
       const chunks: Array<Buffer> = []
@@ -239,20 +254,26 @@ export const start = async (options: Options = {}): Promise<Server> => {
       bodySize = body.length
       return body
     }
-    const send = (status: number, body: string, extraHeaders: Readonly<Record<string, string>> = {}): void => {
+    const send = (
+      status: number,
+      body: string,
+      extraHeaders: Readonly<Record<string, string>> = {},
+      refusal?: string
+    ): void => {
       const contentType = body === "" ? {} : { "content-type": "application/json" }
       res.writeHead(status, { ...contentType, ...extraHeaders })
       res.end(body)
-      record(status)
+      record(status, refusal)
     }
+    const scripted = `scripted fault: ${fault?._tag}`
 
     switch (fault?._tag) {
       case "Hang":
-        record(undefined)
+        record(undefined, scripted)
         return
       case "Reset":
         if (fault.when === "afterBody") await readBody()
-        record(undefined)
+        record(undefined, `${scripted} ${fault.when}`)
         req.socket.destroy()
         return
       case "Respond": {
@@ -266,12 +287,12 @@ export const start = async (options: Options = {}): Promise<Server> => {
           }
         res.writeHead(fault.status, { ...retryAfter, ...fault.headers })
         res.end(fault.body ?? "")
-        record(fault.status)
+        record(fault.status, scripted)
         return
       }
       case "Redirect": {
         await readBody()
-        send(fault.status ?? 307, "", { location: fault.location })
+        send(fault.status ?? 307, "", { location: fault.location }, `${scripted} to ${fault.location}`)
         return
       }
       case "Delay":
@@ -314,12 +335,12 @@ export const start = async (options: Options = {}): Promise<Server> => {
       send(result.status, result.body === undefined ? "" : stringify(result.body))
     } catch (error) {
       if (error instanceof HttpError) {
-        send(error.status, stringify({ code: error.status, message: error.message }))
+        send(error.status, stringify({ code: error.status, message: error.message }), {}, error.message)
         return
       }
       // A client gone mid-body has nobody left to answer; anything else (a throwing onBatch) is a 500.
       if (req.socket.destroyed || closing.signal.aborted) throw error
-      send(500, stringify({ code: 500, message: String(error) }))
+      send(500, stringify({ code: 500, message: String(error) }), {}, String(error))
     }
   }
 
@@ -343,7 +364,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`
 
   let closed: Promise<void> | undefined
-  return {
+  const api: Server = {
     url,
     port,
     // Replaced, never mutated, on each batch: the caller's array cannot change under it.
@@ -368,4 +389,5 @@ export const start = async (options: Options = {}): Promise<Server> => {
         server.closeAllConnections()
       })
   }
+  return api
 }

@@ -1,5 +1,5 @@
 /**
- * The JSON codec (SIGNALFX-API.md §2.3). The encoder writes the body as one string without
+ * The JSON codec (docs/protocol.md §2.3). The encoder writes the body as one string without
  * building an intermediate object tree, and writes `bigint`s as exact integer literals, which
  * `JSON.stringify` refuses to do. JSON can't tell an int from a double, so decoded numbers are
  * typed by their value: integral is "int", anything else "double".

@@ -1,5 +1,5 @@
 /**
- * The SignalFx ingest protocol (proto2), written from the field table of SIGNALFX-API.md §2.2.
+ * The SignalFx ingest protocol (proto2), written from the field table of docs/protocol.md §2.2.
  * It is kept as text in a module, not a `.proto` file read at run time, so the package works in
  * bundlers and without file-system access.
  */

@@ -1,0 +1,152 @@
+/**
+ * The local server's control endpoints: what `Server` offers in JavaScript (the records, reset,
+ * scripted faults), over HTTP, so that a test suite in any language can drive the standalone
+ * `effect-signalfx-server` as a JavaScript test drives `FakeSignalFx.start()`.
+ *
+ * They live under {@link CONTROL_PREFIX}, a path SignalFx never serves (its APIs are versioned,
+ * `/v1/…`, `/v2/…`), and they are not SignalFx traffic: they need no token, are never recorded
+ * and never meet a scripted fault.
+ *
+ * | request | answer |
+ * |---|---|
+ * | `GET /_fake/datapoints` | the recorded datapoints, as `server.datapoints()` |
+ * | `GET /_fake/events` | the recorded events, as `server.events()` |
+ * | `GET /_fake/requests` | the recorded requests, as `server.requests()` (`undefined` is `null`) |
+ * | `POST /_fake/reset` | `server.reset()`; 204 |
+ * | `POST /_fake/faults` | `server.fault(route, faults)` from `{"route", "faults": [Fault…]}`; 204 |
+ *
+ * A `bigint` value is written as an exact JSON integer.
+ */
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type * as http from "node:http"
+import type { Fault, RecordedDatapoint, RecordedEvent, RecordedRequest, Server } from "../../testing/FakeSignalFx.js"
+import type { JsonValue } from "../wire/jsonParse.js"
+import type { RestResult } from "./metadataStore.js"
+
+/** @internal */
+export const CONTROL_PREFIX = "/_fake"
+
+/** @internal */
+export const isControlPath = (path: string): boolean => path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)
+
+const Headers = Schema.Record({ key: Schema.String, value: Schema.String })
+
+/** The {@link Fault} type as JSON: a `Date` is an HTTP date or ISO string. */
+const FaultJson = Schema.Union(
+  Schema.Struct({
+    _tag: Schema.Literal("Respond"),
+    status: Schema.Int.pipe(Schema.between(100, 599)),
+    headers: Schema.optional(Headers),
+    body: Schema.optional(Schema.String),
+    retryAfter: Schema.optional(Schema.Union(Schema.NonNegativeInt, Schema.Date))
+  }),
+  Schema.Struct({ _tag: Schema.Literal("Delay"), millis: Schema.NonNegative }),
+  Schema.Struct({ _tag: Schema.Literal("Hang") }),
+  Schema.Struct({ _tag: Schema.Literal("Reset"), when: Schema.Literal("beforeBody", "afterBody") }),
+  Schema.Struct({
+    _tag: Schema.Literal("Redirect"),
+    location: Schema.String,
+    status: Schema.optional(Schema.Literal(301, 302, 303, 307, 308))
+  })
+)
+
+const FaultRequest = Schema.Struct({
+  route: Schema.String.pipe(Schema.startsWith("/")),
+  faults: Schema.Array(FaultJson)
+})
+
+const decodeFaultRequest = Schema.decodeUnknownEither(Schema.parseJson(FaultRequest))
+
+const error = (status: number, message: string): RestResult => ({ status, body: { code: status, message } })
+
+const orNull = (value: string | number | undefined): JsonValue => value ?? null
+
+const datapointJson = (point: RecordedDatapoint): JsonValue => ({
+  metric: point.metric,
+  type: point.type,
+  value: point.value,
+  valueType: point.valueType,
+  ...(point.timestamp === undefined ? {} : { timestamp: point.timestamp }),
+  dimensions: point.dimensions
+})
+
+const eventJson = (event: RecordedEvent): JsonValue => ({
+  eventType: event.eventType,
+  category: event.category,
+  ...(event.timestamp === undefined ? {} : { timestamp: event.timestamp }),
+  dimensions: event.dimensions,
+  properties: event.properties,
+  propertyTypes: event.propertyTypes
+})
+
+const requestJson = (request: RecordedRequest): JsonValue => ({
+  method: request.method,
+  path: request.path,
+  headers: request.headers,
+  status: orNull(request.status),
+  bodySize: request.bodySize,
+  encoding: orNull(request.encoding),
+  fault: orNull(request.fault)
+})
+
+const readBody = async (req: http.IncomingMessage): Promise<string> => {
+  const chunks: Array<Buffer> = []
+  for await (const chunk of req) {
+    if (Buffer.isBuffer(chunk)) chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString("utf8")
+}
+
+const scriptFaults = async (server: Server, req: http.IncomingMessage): Promise<RestResult> => {
+  const decoded = decodeFaultRequest(await readBody(req))
+  if (Either.isLeft(decoded)) {
+    const [issue] = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
+    const where = issue === undefined || issue.path.length === 0 ? "" : ` at ${issue.path.join(".")}`
+    return error(
+      400,
+      `expected {"route": "/v2/…", "faults": [{"_tag": "Respond", "status": 429}, …]}: ${
+        issue?.message ?? "invalid body"
+      }${where}`
+    )
+  }
+  const faults: ReadonlyArray<Fault> = decoded.right.faults
+  server.fault(decoded.right.route, faults)
+  return { status: 204 }
+}
+
+/**
+ * Answers a request under {@link CONTROL_PREFIX}.
+ *
+ * @internal
+ */
+export const handleControl = async (
+  server: Server,
+  method: string,
+  path: string,
+  req: http.IncomingMessage
+): Promise<RestResult> => {
+  const route = path.slice(CONTROL_PREFIX.length)
+  const only = (allowed: string, answer: () => RestResult | Promise<RestResult>) =>
+    method === allowed ? answer() : error(405, `${method} is not allowed here; use ${allowed}`)
+  switch (route) {
+    case "/datapoints":
+      return only("GET", () => ({ status: 200, body: server.datapoints().map(datapointJson) }))
+    case "/events":
+      return only("GET", () => ({ status: 200, body: server.events().map(eventJson) }))
+    case "/requests":
+      return only("GET", () => ({ status: 200, body: server.requests().map(requestJson) }))
+    case "/reset":
+      return only("POST", () => {
+        server.reset()
+        return { status: 204 }
+      })
+    case "/faults":
+      return only("POST", () => scriptFaults(server, req))
+  }
+  return error(
+    404,
+    `no such control endpoint; there are GET ${CONTROL_PREFIX}/datapoints, /events, /requests and POST /reset, /faults`
+  )
+}
