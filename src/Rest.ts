@@ -329,8 +329,23 @@ export interface DetectorInput {
   readonly [field: string]: unknown
 }
 
-type NotFound = RestNotFoundError | RestRequestError
-type Refused = RestRejectedError | RestRequestError
+/**
+ * How a call about one object fails: it does not exist (`RestNotFoundError`), or the request
+ * failed (`RestRequestError`).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type NotFound = RestNotFoundError | RestRequestError
+
+/**
+ * How a write fails: the service refused it, with its message (`RestRejectedError`), or the
+ * request failed (`RestRequestError`).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type Refused = RestRejectedError | RestRequestError
 
 /**
  * The operations of a kind of object that can be searched, read and written.

@@ -32,7 +32,7 @@ import { ConfigurationError } from "../SignalFxError.js"
  * @since 0.2.0
  * @category constants
  */
-export const AWS_ID_DIMENSION: typeof dimensionNames.aws = dimensionNames.aws
+export const AWS_ID_DIMENSION: "AWSUniqueId" = dimensionNames.aws
 
 /**
  * The dimension SignalFx's GCP integration joins on: `gcp_id`.
@@ -40,7 +40,7 @@ export const AWS_ID_DIMENSION: typeof dimensionNames.aws = dimensionNames.aws
  * @since 0.2.0
  * @category constants
  */
-export const GCP_ID_DIMENSION: typeof dimensionNames.gcp = dimensionNames.gcp
+export const GCP_ID_DIMENSION: "gcp_id" = dimensionNames.gcp
 
 /**
  * The dimension SignalFx's Azure integration joins on: `azure_resource_id`.
@@ -48,7 +48,7 @@ export const GCP_ID_DIMENSION: typeof dimensionNames.gcp = dimensionNames.gcp
  * @since 0.2.0
  * @category constants
  */
-export const AZURE_ID_DIMENSION: typeof dimensionNames.azure = dimensionNames.azure
+export const AZURE_ID_DIMENSION: "azure_resource_id" = dimensionNames.azure
 
 /**
  * Options of {@link getAwsUniqueId}: those of `HostIdentity.Options` that concern AWS.
