@@ -25,7 +25,6 @@
  *
  * @since 0.1.0
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -53,6 +52,7 @@ import { makeWithInternals } from "../internal/ingest/service.js"
 import { unrefClock } from "../internal/promise/clock.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
 import * as MetricsReporter from "../MetricsReporter.js"
+import * as ProxyHttpClient from "../ProxyHttpClient.js"
 import { ClosedError, ConfigurationError, ValidationError } from "../SignalFxError.js"
 
 /**
@@ -95,6 +95,21 @@ export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {
    * logger. Messages never contain the token.
    */
   readonly logger?: SignalFxLogger | false | undefined
+  /**
+   * The proxy for every request (`http://host:port`, credentials allowed:
+   * `http://user:password@host:port`), overriding `HTTPS_PROXY` and `HTTP_PROXY`, which are
+   * honoured without it, with `NO_PROXY`. Its credentials are never shown.
+   *
+   * @since 0.2.0
+   */
+  readonly proxy?: string | Redacted.Redacted<string> | undefined
+  /**
+   * Certificate authorities (PEM, one or more) to trust beside Node's own and
+   * `NODE_EXTRA_CA_CERTS`: a private CA, or a proxy's that inspects TLS.
+   *
+   * @since 0.2.0
+   */
+  readonly ca?: string | ReadonlyArray<string> | undefined
 }
 
 /**
@@ -190,7 +205,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   constructor(token: string | Redacted.Redacted<string>, options: SignalFxOptions = {}) {
-    const { hostIdentity, logger, ...rest } = options
+    const { ca, hostIdentity, logger, proxy, ...rest } = options
     // The token is wrapped at once; the plain string is never stored on the client.
     const ingestOptions: Ingest.Options = {
       ...rest,
@@ -218,7 +233,7 @@ export class SignalFx {
           )
         ),
         HostIdentity.layer(identityOptions)
-      ).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(loggerLayer(logger)))
+      ).pipe(Layer.provide(ProxyHttpClient.layerConfig({ proxy, ca })), Layer.provide(loggerLayer(logger)))
     )
     const built = this.#runtime.runSyncExit(Effect.all([Ingest.Ingest, IngestInternals]))
     if (Exit.isFailure(built)) {

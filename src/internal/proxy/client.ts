@@ -4,14 +4,18 @@
  * request forwarded as is for plain http, as curl does), or a plain `Agent` for hosts that
  * `NO_PROXY` lists and for cloud metadata lookups. The services' own hooks on `FetchHttpClient`
  * (no redirects followed) work unchanged, since only the `fetch` underneath is replaced.
+ *
+ * Without a proxy or a `ca` it is `FetchHttpClient` as it is, and undici is not even loaded: its
+ * 200 ms of start-up are paid only by a process that needs it.
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Redacted from "effect/Redacted"
+import { createRequire } from "node:module"
 import * as tls from "node:tls"
-import { Agent, type Dispatcher, fetch as undiciFetch, ProxyAgent, type RequestInit as UndiciRequestInit } from "undici"
+import type * as Undici from "undici"
 import { ProxyError } from "../../SignalFxError.js"
 import type { ProxyEndpoint, ResolvedOptions } from "./options.js"
 import { extraCertificates } from "./options.js"
@@ -28,7 +32,7 @@ export const direct = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A
   Effect.locally(effect, directConnection, true)
 
 interface Route {
-  readonly dispatcher: Dispatcher
+  readonly dispatcher: Undici.Dispatcher
   readonly proxy: ProxyEndpoint | undefined
 }
 
@@ -112,7 +116,10 @@ export const explain = (proxy: ProxyEndpoint, target: URL, error: unknown): Prox
  * The RequestInit for undici's fetch. Node's FormData is not undici's class, so a form travels as
  * the multipart body Node encodes it to.
  */
-const undiciInit = async (init: RequestInit | undefined, dispatcher: Dispatcher): Promise<UndiciRequestInit> => {
+const undiciInit = async (
+  init: RequestInit | undefined,
+  dispatcher: Undici.Dispatcher
+): Promise<Undici.RequestInit> => {
   const { body, headers, ...rest } = init ?? {}
   // Node's Headers is not undici's class either; a record is what both take.
   const record: Record<string, string> = headers === undefined ? {} : Object.fromEntries(new Headers(headers))
@@ -125,8 +132,15 @@ const undiciInit = async (init: RequestInit | undefined, dispatcher: Dispatcher)
 }
 
 /** @internal */
+/** undici, loaded on first use: synchronously, since the Promise facade builds its client so. */
+const loadUndici = (): typeof Undici => createRequire(import.meta.url)("undici")
+
+/** @internal */
 export const make = (options: ResolvedOptions): Effect.Effect<HttpClient.HttpClient> =>
   Effect.gen(function*() {
+    const plain = yield* Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer)
+    if (options.httpProxy === undefined && options.httpsProxy === undefined && options.ca === undefined) return plain
+    const { Agent, fetch: undiciFetch, ProxyAgent } = loadUndici()
     // A `ca` replaces Node's trust for a connection: Node's own roots and NODE_EXTRA_CA_CERTS
     // are given again beside it. Verification stays on: no option here turns it off.
     const trust: { readonly ca: Array<string> } | undefined = options.ca === undefined
@@ -135,7 +149,7 @@ export const make = (options: ResolvedOptions): Effect.Effect<HttpClient.HttpCli
     // Not closed with a scope: a service made with `Effect.provide(layer)` outlives the layer's
     // scope, as it does with FetchHttpClient. Idle sockets are unref'd and time out on their own.
     const straight = new Agent(trust === undefined ? {} : { connect: trust })
-    const through = (proxy: ProxyEndpoint): ProxyAgent =>
+    const through = (proxy: ProxyEndpoint): Undici.ProxyAgent =>
       new ProxyAgent({
         uri: proxy.url.href,
         ...(proxy.authorization === undefined ? {} : { token: Redacted.value(proxy.authorization) }),
@@ -172,8 +186,7 @@ export const make = (options: ResolvedOptions): Effect.Effect<HttpClient.HttpCli
     const routed = fetchVia(route)
     const straightOnly = fetchVia(() => straightRoute)
 
-    const client = yield* Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer)
-    return HttpClient.transform(client, (request) =>
+    return HttpClient.transform(plain, (request) =>
       Effect.flatMap(
         FiberRef.get(directConnection),
         (isDirect) => Effect.provideService(request, FetchHttpClient.Fetch, isDirect ? straightOnly : routed)
