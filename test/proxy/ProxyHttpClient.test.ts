@@ -1,7 +1,10 @@
 import { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, ConfigProvider, Effect, Exit, Layer, Redacted } from "effect"
-import { Ingest, ProxyHttpClient, SignalFxError } from "../../src/index.js"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { Ingest, Metadata, ProxyHttpClient, SignalFxError } from "../../src/index.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { captureLogs, startIngest, TOKEN } from "../ingest/support.js"
 import { closedPort, startProxy } from "./support.js"
@@ -207,6 +210,40 @@ describe("ProxyHttpClient", () => {
       const server = yield* FakeSignalFx.make({ tls: true })
       const stats = yield* sendOne(server, ProxyHttpClient.layer({ ca: server.certificate }).pipe(Layer.orDie))
       expect(stats.delivered).toBe(1)
+    }))
+
+  it.scopedLive("Metadata goes through the proxy too", () =>
+    Effect.gen(function*() {
+      const server = yield* FakeSignalFx.make({ tls: true })
+      const proxy = yield* startProxy()
+      const result = yield* Effect.flatMap(Metadata.Metadata, (metadata) => metadata.searchMetrics({ query: "*" }))
+        .pipe(
+          Effect.provide(
+            Metadata.layer({ token: Redacted.make(TOKEN), apiEndpoint: server.url }).pipe(
+              Layer.provide(ProxyHttpClient.layer({ proxy: proxy.url, ca: server.certificate }))
+            )
+          )
+        )
+      expect(result.count).toBe(0)
+      expect(proxy.seen.map((request) => `${request.method} ${request.target}`)).toEqual([
+        `CONNECT 127.0.0.1:${server.port}`
+      ])
+      expect(proxy.everything()).not.toContain(TOKEN)
+    }))
+
+  it.scopedLive("a `ca` keeps NODE_EXTRA_CA_CERTS trusted beside it", () =>
+    Effect.gen(function*() {
+      const server = yield* FakeSignalFx.make({ tls: true })
+      const other = yield* FakeSignalFx.make({ tls: true })
+      const directory = fs.mkdtempSync(path.join(os.tmpdir(), "effect-signalfx-test-"))
+      const extra = path.join(directory, "extra.pem")
+      fs.writeFileSync(extra, server.certificate ?? "")
+      const layer = ProxyHttpClient.layer({ ca: other.certificate })
+      const trusted = yield* get(layer, `${server.url}/v2/metric`).pipe(withEnvironment({ NODE_EXTRA_CA_CERTS: extra }))
+      expect(Exit.isSuccess(trusted)).toBe(true)
+      const refused = yield* get(layer, `${server.url}/v2/metric`).pipe(withEnvironment({}))
+      expect(Exit.isFailure(refused)).toBe(true)
+      expect(server.requests()).toHaveLength(1)
     }))
 
   it.effect("refuses a malformed proxy or ca when the client is made", () =>
