@@ -5,6 +5,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Ingest, Metadata, ProxyHttpClient, SignalFxError } from "../../src/index.js"
+import { generate } from "../../src/internal/testing/tls.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { captureLogs, startIngest, TOKEN } from "../ingest/support.js"
 import { closedPort, startProxy } from "./support.js"
@@ -69,6 +70,19 @@ describe("ProxyHttpClient", () => {
       ])
       // The proxy carried the request, and never saw the token: it travelled inside TLS.
       expect(proxy.tunnelled().length).toBeGreaterThan(100)
+      expect(proxy.everything()).not.toContain(TOKEN)
+    }))
+
+  it.scopedLive("an https:// proxy: TLS to the proxy, and a tunnel inside it", () =>
+    Effect.gen(function*() {
+      const server = yield* FakeSignalFx.make({ tls: true })
+      const credentials = yield* Effect.promise(() => generate("127.0.0.1"))
+      const proxy = yield* startProxy({ tls: credentials })
+      expect(proxy.url).toMatch(/^https:/)
+      const client = ProxyHttpClient.layer({ proxy: proxy.url, ca: [credentials.cert, server.certificate ?? ""] })
+      const stats = yield* sendOne(server, client.pipe(Layer.orDie))
+      expect(stats.delivered).toBe(1)
+      expect(proxy.seen.map((request) => request.method)).toEqual(["CONNECT"])
       expect(proxy.everything()).not.toContain(TOKEN)
     }))
 

@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import type { Scope } from "effect"
 import * as http from "node:http"
+import * as https from "node:https"
 import * as net from "node:net"
 import { createProxy } from "proxy"
 
@@ -13,7 +14,7 @@ export interface Seen {
 }
 
 export interface RunningProxy {
-  /** `http://127.0.0.1:PORT`, without credentials. */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls`), without credentials. */
   readonly url: string
   readonly port: number
   readonly seen: Array<Seen>
@@ -26,10 +27,11 @@ export interface RunningProxy {
 /**
  * A real forwarding proxy (the `proxy` package: plain requests forwarded, CONNECT tunnels) on a
  * loopback port, closed with the scope. With `credentials` it answers 407 to a request without
- * them, as `user:password` in Basic `Proxy-Authorization`.
+ * them, as `user:password` in Basic `Proxy-Authorization`. With `tls` it is itself reached over
+ * TLS (an `https://` proxy).
  */
 export const startProxy = (
-  options: { readonly credentials?: string } = {}
+  options: { readonly credentials?: string; readonly tls?: { readonly cert: string; readonly key: string } } = {}
 ): Effect.Effect<RunningProxy, never, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.async<{ readonly server: http.Server; readonly tunnels: Set<net.Socket>; readonly proxy: RunningProxy }>(
@@ -37,7 +39,7 @@ export const startProxy = (
         const tunnels = new Set<net.Socket>()
         const seen: Array<Seen> = []
         const chunks: Array<Buffer> = []
-        const server = createProxy(http.createServer())
+        const server = createProxy(options.tls === undefined ? http.createServer() : https.createServer(options.tls))
         const expected = options.credentials === undefined
           ? undefined
           : `Basic ${Buffer.from(options.credentials).toString("base64")}`
@@ -61,7 +63,7 @@ export const startProxy = (
             server,
             tunnels,
             proxy: {
-              url: `http://127.0.0.1:${address.port}`,
+              url: `${options.tls === undefined ? "http" : "https"}://127.0.0.1:${address.port}`,
               port: address.port,
               seen,
               tunnelled,

@@ -4,6 +4,7 @@
  * for `localhost`, 127.0.0.1, ::1 and the host the server listens on. The certificate is handed
  * back so that a client can trust it through its `ca` option; nothing ever turns verification off.
  */
+import { randomUUID } from "node:crypto"
 import * as http from "node:http"
 import * as https from "node:https"
 import * as net from "node:net"
@@ -31,7 +32,9 @@ export const generate = async (host: string): Promise<Credentials> => {
     names.set(name, net.isIP(name) === 0 ? { type: 2, value: name } : { type: 7, ip: name })
   }
   const now = Date.now()
-  const pems = await selfsigned([{ name: "commonName", value: "effect-signalfx local server" }], {
+  // A name of its own: a trust store holding two certificates of one name finds only the first.
+  const commonName = `effect-signalfx local server ${randomUUID()}`
+  const pems = await selfsigned([{ name: "commonName", value: commonName }], {
     keyType: "ec",
     curve: "P-256",
     algorithm: "sha256",
