@@ -63,7 +63,8 @@ export interface Options {
   /**
    * The proxy for every request, http and https: `http://host:port`, `https://host:port`, or
    * `host:port`; `http://user:password@host:port` for a proxy that asks for credentials (Basic),
-   * percent-encoded. Overrides `HTTPS_PROXY` and `HTTP_PROXY`.
+   * percent-encoded. Overrides `HTTPS_PROXY` and `HTTP_PROXY`; `""` goes without a proxy
+   * whatever they say.
    */
   readonly proxy?: string | Redacted.Redacted<string> | undefined
   /** The hosts reached directly, in `NO_PROXY`'s syntax. Overrides `NO_PROXY`. */

@@ -117,6 +117,10 @@ describe("ProxyHttpClient", () => {
         `the proxy ${proxy.url} asks for credentials (407 Proxy Authentication Required); ` +
           "give them in the proxy URL: http://user:password@host:port"
       )
+      // A plain http request forwarded to the proxy gets its 407 too.
+      const plain = yield* FakeSignalFx.make()
+      const forwarded = proxyErrorOf(yield* get(ProxyHttpClient.layer({ proxy: proxy.url }), `${plain.url}/v2/metric`))
+      expect(forwarded?.message).toMatch(/asks for credentials \(407 Proxy Authentication Required\)/)
       const withUrl = `http://alice:wrong@127.0.0.1:${proxy.port}`
       const wrong = proxyErrorOf(
         yield* get(ProxyHttpClient.layer({ proxy: withUrl, ca: server.certificate }), `${server.url}/v2/metric`)
@@ -156,6 +160,18 @@ describe("ProxyHttpClient", () => {
       expect(server.requests()).toHaveLength(0)
     }))
 
+  it.scopedLive("a CONNECT the proxy refuses: the proxy named, with its answer", () =>
+    Effect.gen(function*() {
+      const proxy = yield* startProxy()
+      const port = yield* closedPort
+      const error = proxyErrorOf(yield* get(ProxyHttpClient.layer({ proxy: proxy.url }), `https://127.0.0.1:${port}/`))
+      expect(error?.message).toMatch(
+        new RegExp(
+          `^the proxy ${proxy.url} refused to open a tunnel to 127\\.0\\.0\\.1:${port} \\(it answered the CONNECT with 5\\d\\d\\)$`
+        )
+      )
+    }))
+
   describe("the environment", () => {
     it.scopedLive("HTTPS_PROXY carries https, and NO_PROXY sends a listed host straight", () =>
       Effect.gen(function*() {
@@ -180,7 +196,7 @@ describe("ProxyHttpClient", () => {
         expect(server.requests()).toHaveLength(5)
       }))
 
-    it.scopedLive("HTTP_PROXY carries http only; the lower-case name wins; `proxy` overrides both", () =>
+    it.scopedLive("HTTP_PROXY carries http only; the lower-case name wins; `proxy` overrides both, an empty one with none", () =>
       Effect.gen(function*() {
         const server = yield* FakeSignalFx.make()
         const proxy = yield* startProxy()
@@ -197,8 +213,11 @@ describe("ProxyHttpClient", () => {
         const overridden = yield* get(ProxyHttpClient.layerConfig({ proxy: proxy.url }), `${server.url}/v2/metric`)
           .pipe(withEnvironment({ HTTP_PROXY: down }))
         expect(Exit.isSuccess(overridden)).toBe(true)
+        const none = yield* get(ProxyHttpClient.layerConfig({ proxy: "" }), `${server.url}/v2/metric`)
+          .pipe(withEnvironment({ HTTP_PROXY: down }))
+        expect(Exit.isSuccess(none)).toBe(true)
         expect(proxy.seen).toHaveLength(2)
-        expect(server.requests()).toHaveLength(3)
+        expect(server.requests()).toHaveLength(4)
       }))
 
     it.effect("a malformed proxy variable is a ConfigurationError naming it", () =>

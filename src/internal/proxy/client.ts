@@ -85,9 +85,14 @@ const UNTRUSTED = new Set([
 export const explain = (proxy: ProxyEndpoint, target: URL, error: unknown): ProxyError => {
   const errors = chain(error)
   const innermost = errors[errors.length - 1]
-  const statusMatch = errors.map((item) => /Proxy response \((\d{3})\)/.exec(messageOf(item))).find((m) => m !== null)
+  // undici says "Proxy response (403) !== 200 when HTTP Tunneling" for a refused CONNECT, and
+  // "Proxy Authentication Required (407)" for a 407 to a forwarded plain-http request.
+  const tunnelStatus = errors.flatMap((item) => {
+    const match = /Proxy response \((\d{3})\)/.exec(messageOf(item))
+    return match === null ? [] : [Number(match[1])]
+  })[0]
   const authRequired = errors.some((item) => /Proxy Authentication Required/.test(messageOf(item)))
-  const status = statusMatch != null ? Number(statusMatch[1]) : authRequired ? 407 : undefined
+  const status = tunnelStatus ?? (authRequired ? 407 : undefined)
   const fail = (reason: string) => new ProxyError({ proxy: proxy.display, reason })
   if (status === 407) {
     return fail(
