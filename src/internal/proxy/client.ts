@@ -23,9 +23,8 @@ import { extraCertificates } from "./options.js"
 /**
  * Set by a request that must reach its host directly, whatever the proxy settings: a cloud's
  * metadata server answers only on the host's own link-local network.
- * @internal
  */
-export const directConnection: FiberRef.FiberRef<boolean> = FiberRef.unsafeMake(false)
+const directConnection: FiberRef.FiberRef<boolean> = FiberRef.unsafeMake(false)
 
 /** Runs requests straight to their hosts when the client is this module's. @internal */
 export const direct = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
@@ -52,18 +51,15 @@ const codeOf = (error: unknown): string | undefined =>
 
 const messageOf = (error: unknown): string => error instanceof Error ? error.message : String(error)
 
-/** Connection failures: with a proxy, the only host we connect to is the proxy. */
+/** Failures to connect: with a proxy, the only host we connect to is the proxy. */
 const UNREACHABLE = new Set([
   "ECONNREFUSED",
-  "ECONNRESET",
   "ENOTFOUND",
   "EAI_AGAIN",
   "ETIMEDOUT",
   "EHOSTUNREACH",
   "ENETUNREACH",
-  "EPIPE",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_SOCKET"
+  "UND_ERR_CONNECT_TIMEOUT"
 ])
 
 /** Certificate failures inside the tunnel: usually a proxy that inspects TLS with its own CA. */
@@ -107,7 +103,8 @@ export const explain = (proxy: ProxyEndpoint, target: URL, error: unknown): Prox
   const code = errors.map(codeOf).find((found) => found !== undefined)
   if (code !== undefined && UNTRUSTED.has(code)) {
     return fail(
-      `tunnel to ${target.host}: the certificate shown is not trusted (${messageOf(innermost)}); ` +
+      `${proxy.url.protocol === "https:" ? "connection or " : ""}tunnel to ${target.host}: ` +
+        `the certificate shown is not trusted (${messageOf(innermost)}); ` +
         "a proxy that inspects TLS needs its certificate authority in `ca` or NODE_EXTRA_CA_CERTS"
     )
   }
@@ -136,7 +133,6 @@ const undiciInit = async (
   return { ...rest, headers: record, body: new Uint8Array(await encoded.arrayBuffer()), dispatcher }
 }
 
-/** @internal */
 /** undici, loaded on first use: synchronously, since the Promise facade builds its client so. */
 const loadUndici = (): typeof Undici => createRequire(import.meta.url)("undici")
 
