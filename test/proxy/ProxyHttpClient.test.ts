@@ -295,6 +295,13 @@ describe("ProxyHttpClient", () => {
       expect(yield* failure({ ca: "not a certificate" })).toMatch(/^ca: holds no PEM certificate/)
       expect(yield* failure({ ca: "/etc/ssl/corp.pem" })).toMatch(/looks like a file name/)
       expect(yield* failure({ ca: [] })).toBe("ca: must hold at least one certificate")
+      // What plain JavaScript may pass despite the types.
+      const untyped: ReadonlyArray<unknown> = [Buffer.from("pem"), new URL("http://proxy.corp:3128")]
+      const [bytes, url] = untyped
+      expect(yield* failure(Object.fromEntries([["ca", bytes]]))).toMatch(
+        /^ca: must be PEM text, got bytes: read the file/
+      )
+      expect(yield* failure(Object.fromEntries([["proxy", url]]))).toBe("proxy: must be a URL string, got object")
       const broken = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"
       expect(yield* failure({ ca: [broken] })).toMatch(/^ca\[0\]: its certificate is not a valid certificate/)
     }))

@@ -56,7 +56,9 @@ const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
 const proxyEndpoint = (setting: Named<Redacted.Redacted<string>> | undefined): ProxyEndpoint | undefined => {
   if (setting === undefined) return undefined
   const { option } = setting
-  const raw = Redacted.value(setting.value).trim()
+  const value: unknown = Redacted.value(setting.value)
+  if (typeof value !== "string") return invalid(option, `must be a URL string, got ${typeof value}`)
+  const raw = value.trim()
   if (raw === "") return undefined
   // `proxy.corp:3128`, as curl and the Collector take it, is an http proxy.
   const text = HAS_SCHEME.test(raw) ? raw : `http://${raw}`
@@ -99,7 +101,14 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE---
 export const pemCertificates = (text: string): Array<string> => text.match(PEM_CERTIFICATE) ?? []
 
 const certificates = (option: string, text: unknown): Array<string> => {
-  if (typeof text !== "string") return invalid(option, `must be PEM text, got ${typeof text}`)
+  if (typeof text !== "string") {
+    return invalid(
+      option,
+      text instanceof Uint8Array
+        ? "must be PEM text, got bytes: read the file as text, fs.readFileSync(path, \"utf8\")"
+        : `must be PEM text, got ${typeof text}`
+    )
+  }
   const found = pemCertificates(text)
   if (found.length === 0) {
     const hint = /^[^\n]*\.(pem|crt|cer)\s*$/i.test(text.trim()) || /^[./~]/.test(text.trim())
