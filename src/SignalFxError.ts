@@ -287,3 +287,25 @@ export class RestRequestError extends Schema.TaggedError<RestRequestError>("effe
     return `${this.method} ${this.path}: ${this.description}`
   }
 }
+
+/**
+ * A request through an HTTP(S) proxy failed because of the proxy: it could not be reached,
+ * refused the tunnel (a 407 asks for credentials), or the tunnel's far end showed a certificate
+ * that is not trusted (a proxy inspecting TLS with its own certificate authority). It is the
+ * cause of the request's transport failure, so that the warning names the proxy rather than the
+ * endpoint. `proxy` is the proxy's URL without its credentials.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class ProxyError extends Schema.TaggedError<ProxyError>("effect-signalfx/ProxyError")("ProxyError", {
+  proxy: Schema.String,
+  reason: Schema.String
+}) {
+  /**
+   * @since 0.2.0
+   */
+  override get message(): string {
+    return `the proxy ${this.proxy} ${this.reason}`
+  }
+}

@@ -63,3 +63,11 @@ export * as HostIdentity from "./HostIdentity.js"
  * @since 0.2.0
  */
 export * as Rest from "./Rest.js"
+
+/**
+ * An `HttpClient` that honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY, an explicit proxy, and
+ * private certificate authorities, for every service of the library.
+ *
+ * @since 0.2.0
+ */
+export * as ProxyHttpClient from "./ProxyHttpClient.js"

@@ -6,14 +6,20 @@
  *
  * ```sh
  * npx effect-signalfx-server --port 9943 --token secret --verbose
+ * npx effect-signalfx-server --tls                               # HTTPS, a certificate made for the run
+ * npx effect-signalfx-server --tls-cert cert.pem --tls-key key.pem  # HTTPS with yours
  * ```
  *
  * It prints the URL once listening, then one line per accepted batch (with `--verbose`, a line
  * per datapoint or event with its values) and one per refused request with the reason. It never
- * prints a token.
+ * prints a token. With `--tls` it writes the certificate it made to a file (`--tls-cert-out`, a
+ * temporary file by default) and prints its path, for the client's `ca` or `NODE_EXTRA_CA_CERTS`.
  *
  * @since 0.1.0
  */
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import { parseArgs } from "node:util"
 import { FakeSignalFx } from "../testing/index.js"
 
@@ -28,6 +34,10 @@ options:
   --token TOKEN           a token to accept in X-SF-Token; repeat for more (default: any token)
   --max-body-bytes BYTES  answer 413 to a larger request body, as a proxy may (default: no limit)
   --verbose               print each datapoint and event with its values, not only the names
+  --tls                   serve HTTPS with a self-signed certificate made for the run
+  --tls-cert-out FILE     with --tls: where to write that certificate (default: a temporary file)
+  --tls-cert FILE         serve HTTPS with this certificate (PEM), with --tls-key
+  --tls-key FILE          the certificate's private key (PEM)
   --help                  print this help
 
 control endpoints (no token needed; JSON; never recorded):
@@ -96,6 +106,10 @@ const parse = (args: ReadonlyArray<string>) => {
         token: { type: "string", multiple: true },
         "max-body-bytes": { type: "string" },
         verbose: { type: "boolean", default: false },
+        tls: { type: "boolean", default: false },
+        "tls-cert": { type: "string" },
+        "tls-key": { type: "string" },
+        "tls-cert-out": { type: "string" },
         help: { type: "boolean", default: false }
       }
     }).values
@@ -123,12 +137,23 @@ const main = async (): Promise<void> => {
   const maxBodyBytes = values["max-body-bytes"] === undefined
     ? undefined
     : integer("max-body-bytes", values["max-body-bytes"], Number.MAX_SAFE_INTEGER)
+  const certFile = values["tls-cert"]
+  const keyFile = values["tls-key"]
+  if ((certFile === undefined) !== (keyFile === undefined) || (certFile !== undefined && values.tls)) {
+    throw new UsageError(`--tls-cert and --tls-key go together, without --tls\n\n${usage}`)
+  }
+  const tls = values.tls
+    ? true
+    : certFile !== undefined && keyFile !== undefined
+    ? { cert: fs.readFileSync(certFile, "utf8"), key: fs.readFileSync(keyFile, "utf8") }
+    : undefined
   const line = (text: string) => console.log(`${new Date().toISOString()} ${text}`)
   const server = await FakeSignalFx.start({
     port,
     host: values.host,
     tokens: values.token,
     maxBodyBytes,
+    tls,
     onBatch: (batch) => {
       line(describe(batch))
       if (values.verbose) { for (const detail of details(batch)) console.log(detail) }
@@ -142,6 +167,12 @@ const main = async (): Promise<void> => {
   })
   const accepting = values.token === undefined ? "any token" : `${values.token.length} token(s)`
   console.log(`effect-signalfx-server listening on ${server.url} (accepting ${accepting})`)
+  if (values.tls && server.certificate !== undefined) {
+    const certificateFile = values["tls-cert-out"] ??
+      path.join(os.tmpdir(), `effect-signalfx-server-${process.pid}.pem`)
+    fs.writeFileSync(certificateFile, server.certificate)
+    console.log(`certificate (give it as ca, or in NODE_EXTRA_CA_CERTS): ${certificateFile}`)
+  }
   const stop = () => {
     server.close().then(() => process.exit(0), () => process.exit(1))
   }

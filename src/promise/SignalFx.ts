@@ -25,7 +25,6 @@
  *
  * @since 0.1.0
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -56,6 +55,7 @@ import { unrefClock } from "../internal/promise/clock.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
 import type * as Metadata from "../Metadata.js"
 import * as MetricsReporter from "../MetricsReporter.js"
+import * as ProxyHttpClient from "../ProxyHttpClient.js"
 import * as Rest from "../Rest.js"
 import { ClosedError, ConfigurationError, ValidationError } from "../SignalFxError.js"
 import { makeMetadataRunner, SignalFxMetadata } from "./metadata.js"
@@ -116,6 +116,21 @@ export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {
    * @since 0.2.0
    */
   readonly apiToken?: string | Redacted.Redacted<string> | undefined
+  /**
+   * The proxy for every request (`http://host:port`, credentials allowed:
+   * `http://user:password@host:port`), overriding `HTTPS_PROXY` and `HTTP_PROXY`, which are
+   * honoured without it, with `NO_PROXY`. Its credentials are never shown.
+   *
+   * @since 0.2.0
+   */
+  readonly proxy?: string | Redacted.Redacted<string> | undefined
+  /**
+   * Certificate authorities (PEM, one or more) to trust beside Node's own and
+   * `NODE_EXTRA_CA_CERTS`: a private CA, or a proxy's that inspects TLS.
+   *
+   * @since 0.2.0
+   */
+  readonly ca?: string | ReadonlyArray<string> | undefined
 }
 
 /**
@@ -216,7 +231,7 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.1.0
    */
   constructor(token: string | Redacted.Redacted<string>, options: SignalFxOptions = {}) {
-    const { apiEndpoint, apiToken, hostIdentity, logger, ...rest } = options
+    const { apiEndpoint, apiToken, ca, hostIdentity, logger, proxy, ...rest } = options
     // The token is wrapped at once; the plain string is never stored on the client.
     const ingestOptions: Ingest.Options = {
       ...rest,
@@ -224,14 +239,16 @@ export class SignalFx extends SignalFxMetadata {
     }
     const resolved = resolve(ingestOptions)
     if (Either.isLeft(resolved)) throw resolved.left
+    // Every request of the client, ingest and REST alike, goes through the same proxy and CAs.
+    const httpClient = ProxyHttpClient.layerConfig({ proxy, ca })
     // The metadata methods build their service on first use only.
     const api = apiSettings(ingestOptions.token, { ...rest, apiEndpoint, apiToken })
     if (Either.isLeft(api)) throw api.left
-    const metadata = makeMetadataRunner(api.right)
+    const metadata = makeMetadataRunner(api.right, httpClient)
     super(metadata)
     this.#metadata = metadata
     // The Rest service takes the metadata options, checked above; it too is built on first use.
-    this.#restRunner = new ApiRunner(Rest.layer(api.right))
+    this.#restRunner = new ApiRunner(Rest.layer(api.right), httpClient)
     this.#rest = makeRestClient(this.#restRunner)
     const identityOptions = hostIdentityFrom(hostIdentity)
     this.#endpoint = resolved.right.endpoint.href
@@ -253,7 +270,7 @@ export class SignalFx extends SignalFxMetadata {
           )
         ),
         HostIdentity.layer(identityOptions)
-      ).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(loggerLayer(logger)))
+      ).pipe(Layer.provide(httpClient), Layer.provide(loggerLayer(logger)))
     )
     const built = this.#runtime.runSyncExit(Effect.all([Ingest.Ingest, IngestInternals]))
     if (Exit.isFailure(built)) {

@@ -5,24 +5,29 @@
  *
  * @since 0.2.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { resolve } from "../internal/metadata/options.js"
 import type { ApiSettings } from "../internal/promise/api.js"
 import { ApiRunner } from "../internal/promise/api.js"
 import * as Metadata from "../Metadata.js"
-import type { MetadataNotFoundError, MetadataRequestError } from "../SignalFxError.js"
+import type { ConfigurationError, MetadataNotFoundError, MetadataRequestError } from "../SignalFxError.js"
 
 /**
  * The runner of the Metadata service for a facade client, its options checked now so that a bad
  * one throws from the client's constructor.
  * @internal
  */
-export const makeMetadataRunner = (settings: ApiSettings): ApiRunner<Metadata.Metadata> => {
+export const makeMetadataRunner = (
+  settings: ApiSettings,
+  httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>
+): ApiRunner<Metadata.Metadata> => {
   const resolved = resolve(settings)
   if (Either.isLeft(resolved)) throw resolved.left
-  return new ApiRunner(Metadata.layer(settings))
+  return new ApiRunner(Metadata.layer(settings), httpClient)
 }
 
 /**

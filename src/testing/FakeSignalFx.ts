@@ -70,6 +70,14 @@ export interface Options {
    * @since 0.2.0
    */
   readonly users?: ReadonlyArray<{ readonly email: string; readonly password: string }> | undefined
+  /**
+   * Serve HTTPS: with this certificate and key (PEM), or, given `true`, with a self-signed
+   * certificate made for the run, valid for `localhost`, 127.0.0.1, ::1 and `host`. Clients trust
+   * it through their `ca` option, given {@link Server.certificate}. Plain HTTP by default.
+   *
+   * @since 0.2.0
+   */
+  readonly tls?: true | { readonly cert: string; readonly key: string } | undefined
 }
 
 /**
@@ -304,9 +312,15 @@ export const redirect = (location: string, status?: 301 | 302 | 303 | 307 | 308)
  * @category models
  */
 export interface Server {
-  /** `http://127.0.0.1:PORT`: the ingest and the REST base URL alike. */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls`): the ingest and the REST base URL alike. */
   readonly url: string
   readonly port: number
+  /**
+   * With `tls`, the certificate served (PEM), for a client's `ca`; none over plain HTTP.
+   *
+   * @since 0.2.0
+   */
+  readonly certificate: string | undefined
   /** Every datapoint accepted so far, in arrival order. */
   datapoints(): ReadonlyArray<RecordedDatapoint>
   /** Every event accepted so far, in arrival order. */

@@ -16,6 +16,7 @@ import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import { describeCause, harden, readUpTo } from "../http/transport.js"
 import { checkDimensionValue } from "../limits.js"
+import { direct } from "../proxy/client.js"
 
 /**
  * No answer: the connection failed or nothing came back in time. Outside a cloud this is the
@@ -71,7 +72,8 @@ const MAX_BODY_BYTES = 64 * 1024
 export const makeRequest: Effect.Effect<Request, never, HttpClient.HttpClient> = Effect.map(
   harden(AWS_TOKEN_HEADER),
   ({ client, run }) => (method, url, headers, timeout) =>
-    run(
+    // A metadata server answers only on the host's own network: never through a proxy.
+    direct(run(
       client.execute(HttpClientRequest.make(method)(url, { headers })).pipe(
         Effect.flatMap((response) =>
           readUpTo(response.stream, MAX_BODY_BYTES).pipe(
@@ -93,7 +95,7 @@ export const makeRequest: Effect.Effect<Request, never, HttpClient.HttpClient> =
             })
         })
       )
-    )
+    ))
 )
 
 /** @internal */

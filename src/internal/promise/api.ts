@@ -4,7 +4,6 @@
  * realm and endpoint, and a runner that builds the service on first use and turns its effects
  * into promises and its streams into async iterables.
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
@@ -85,8 +84,11 @@ export class ApiRunner<S> {
   readonly #runtime: ManagedRuntime.ManagedRuntime<S, ConfigurationError>
   #closed = false
 
-  constructor(layer: Layer.Layer<S, ConfigurationError, HttpClient.HttpClient>) {
-    this.#runtime = ManagedRuntime.make(Layer.provide(layer, FetchHttpClient.layer))
+  constructor(
+    layer: Layer.Layer<S, ConfigurationError, HttpClient.HttpClient>,
+    httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>
+  ) {
+    this.#runtime = ManagedRuntime.make(Layer.provide(layer, httpClient))
   }
 
   /** The effect's success, or a rejection with the error it failed with (our own classes). */

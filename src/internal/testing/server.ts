@@ -8,7 +8,8 @@
  * is recorded only once it decoded completely, so bad input never changes what was recorded.
  */
 import * as Either from "effect/Either"
-import * as http from "node:http"
+import type * as http from "node:http"
+import type * as net from "node:net"
 import { setTimeout as sleep } from "node:timers/promises"
 import * as zlib from "node:zlib"
 import type {
@@ -32,6 +33,7 @@ import { FaultScripts } from "./faults.js"
 import type { Kind, RestResult } from "./metadataStore.js"
 import { MetadataStore } from "./metadataStore.js"
 import { RestStore } from "./restStore.js"
+import * as tls from "./tls.js"
 
 /** @internal */
 export const REDACTED = "<redacted>"
@@ -344,10 +346,19 @@ export const start = async (options: Options = {}): Promise<Server> => {
     }
   }
 
-  const server = http.createServer((req, res) => {
+  const credentials = options.tls === true ? await tls.generate(host) : options.tls
+  const server = tls.createServer(credentials, (req, res) => {
     // What escapes `handle` is a delay cut short by close or a client gone mid-body: nothing is
     // left to answer, and the connection is no longer in a known state.
     handle(req, res).catch(() => req.socket.destroy())
+  })
+
+  // `closeAllConnections` knows only connections that reached HTTP: not a TLS handshake that
+  // never finished (a client that refused the certificate, behind a proxy that keeps the socket).
+  const sockets = new Set<net.Socket>()
+  server.on("connection", (socket: net.Socket) => {
+    sockets.add(socket)
+    socket.once("close", () => sockets.delete(socket))
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -361,12 +372,13 @@ export const start = async (options: Options = {}): Promise<Server> => {
   // Only a pipe or a closed server has no AddressInfo; this one listens on TCP.
   if (address === null || typeof address === "string") throw new Error(`unexpected server address ${address}`)
   const port = address.port
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`
+  const url = `${credentials === undefined ? "http" : "https"}://${host.includes(":") ? `[${host}]` : host}:${port}`
 
   let closed: Promise<void> | undefined
   const api: Server = {
     url,
     port,
+    certificate: credentials?.cert,
     // Replaced, never mutated, on each batch: the caller's array cannot change under it.
     datapoints: () => datapoints,
     events: () => events,
@@ -387,6 +399,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
         server.close(() => resolve())
         // Hung and kept-alive connections would hold `close` open forever.
         server.closeAllConnections()
+        for (const socket of sockets) socket.destroy()
       })
   }
   return api
