@@ -358,3 +358,93 @@ describe("SignalFlow over WebSocket: refused programs", () => {
     assert.include(String(error.message), "start")
   })
 })
+
+describe("SignalFlow over SSE: POST /v2/signalflow/execute", () => {
+  const execute = (program: string, query: Record<string, string>, token = "test-token") =>
+    fetch(`${server.url}/v2/signalflow/execute?${new URLSearchParams(query)}`, {
+      method: "POST",
+      headers: { "X-SF-Token": token, "Content-Type": "text/plain" },
+      body: program
+    })
+
+  const parseEvents = (text: string): Array<{ event: string; data: Record<string, unknown> }> =>
+    text.split("\n\n").filter((block) => block.trim() !== "").map((block) => {
+      const lines = block.split("\n")
+      const event = lines.find((line) => line.startsWith("event: "))!.slice("event: ".length)
+      const data = lines.filter((line) => line.startsWith("data: ")).map((line) => line.slice("data: ".length)).join(
+        "\n"
+      )
+      return { event, data: JSON.parse(data) }
+    })
+
+  it("streams the computation as server-sent events, with data as JSON, and ends at stop", async () => {
+    const t0 = pastSecond()
+    await sendGauges(server, [
+      { metric: "cpu", value: 1.5, dimensions: { host: "a" }, timestamp: t0 + 1 },
+      { metric: "cpu", value: 2.5, dimensions: { host: "a" }, timestamp: t0 + 1001 }
+    ])
+    const response = await execute("data('cpu').publish('cpu')", { start: String(t0), stop: String(t0 + 2000) })
+    assert.strictEqual(response.status, 200)
+    assert.strictEqual(response.headers.get("content-type"), "text/event-stream")
+    const events = parseEvents(await response.text())
+    assert.deepStrictEqual(events.map((event) => event.event), [
+      "control-message",
+      "control-message",
+      "metadata",
+      "data",
+      "message",
+      "message",
+      "data",
+      "control-message"
+    ])
+    const metadata = events.find((event) => event.event === "metadata")!.data
+    assert.deepStrictEqual(
+      events.filter((event) => event.event === "data").map((event) => event.data),
+      [
+        { logicalTimestampMs: t0, data: [{ tsId: metadata.tsId, value: 1.5 }] },
+        { logicalTimestampMs: t0 + 1000, data: [{ tsId: metadata.tsId, value: 2.5 }] }
+      ]
+    )
+    assert.strictEqual(events.at(-1)!.data.event, "END_OF_CHANNEL")
+  })
+
+  it("answers a refused program with 400 and the service's error body", async () => {
+    const response = await execute("data('cpu').publish(", {})
+    assert.strictEqual(response.status, 400)
+    const body = await response.json() as { errorType: string; error: number }
+    assert.strictEqual(body.errorType, "ANALYTICS_PROGRAM_SYNTAX_ERROR")
+    assert.strictEqual(body.error, 400)
+  })
+
+  it("answers a refused token with 401", async () => {
+    const response = await execute("data('cpu').publish()", {}, "wrong")
+    assert.strictEqual(response.status, 401)
+  })
+
+  it("stops the computation when the client goes away", async () => {
+    const controller = new AbortController()
+    const response = await fetch(`${server.url}/v2/signalflow/execute?resolution=100&maxDelay=0`, {
+      method: "POST",
+      headers: { "X-SF-Token": "test-token" },
+      body: "data('cpu').publish()",
+      signal: controller.signal
+    })
+    const reader = response.body!.getReader()
+    let text = ""
+    while (!text.includes("JOB_START")) text += new TextDecoder().decode((await reader.read()).value)
+    const handle = /"handle":"([^"]+)"/.exec(text)![1]
+    controller.abort()
+    // Once the server saw the client go, the handle names no running computation.
+    const client = await connect()
+    for (let attempt = 0;; attempt++) {
+      client.received.length = 0
+      client.send({ type: "keepalive", handle })
+      const answer = await Promise.race([
+        client.waitFor((message) => message.type === "error"),
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 200))
+      ])
+      if (answer?.error === 404) break
+      assert.isBelow(attempt, 100, "the computation kept running after its client went away")
+    }
+  })
+})

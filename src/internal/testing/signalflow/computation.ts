@@ -139,7 +139,7 @@ export class Computation {
   }
 
   start(): void {
-    this.sink.send(control("STREAM_START"))
+    this.sink.send(control("STREAM_START", { traceId: randomBytes(8).toString("hex") }))
     this.sink.send(control("JOB_START", { handle: this.handle }))
     this.pump()
   }
@@ -246,6 +246,7 @@ export class Computation {
       properties.sf_metric = output.metric
       properties.sf_originatingMetric = output.metric
       properties.sf_key = [...dimensionNames, "sf_metric"]
+      properties.jobId = this.handle
       properties.sf_isPreQuantized = false
     } else {
       properties.sf_metric = `_SF_COMP_${this.handle}_${String(index + 1).padStart(2, "0")}-PUBLISH_METRIC`

@@ -103,8 +103,13 @@ export class Connection {
         job.abort({ state: "STOPPED", reason: optionalString(request, "reason") ?? "Stopped by request." })
         return
       }
-      case "keepalive":
+      case "keepalive": {
+        const handle = optionalString(request, "handle")
+        if (handle === undefined || !this.shared.handles.has(handle)) {
+          this.error(404, `no running computation has the handle ${JSON.stringify(handle ?? null)}`, undefined)
+        }
         return
+      }
       default: {
         this.error(
           400,
