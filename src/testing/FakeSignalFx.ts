@@ -304,6 +304,27 @@ export interface Server {
    * ```
    */
   fault(route: string, faults: ReadonlyArray<Fault>): void
+  /**
+   * Drops every SignalFlow WebSocket connection at once, without a close handshake, as a
+   * network failure would; their computations stop. Returns how many were dropped. To refuse
+   * the reconnections that follow, script faults for `/v2/signalflow/connect` with
+   * {@link Server.fault}: `respond`, `resetConnection`, `hang` and `delay` apply to the upgrade.
+   *
+   * @example
+   * ```ts
+   * import { FakeSignalFx } from "effect-signalfx/testing"
+   *
+   * const server = await FakeSignalFx.start()
+   * // ... a SignalFlow client is streaming from server.url ...
+   * server.fault("/v2/signalflow/connect", [FakeSignalFx.respond(503)])
+   * server.disconnectSignalFlow()
+   * // the client's first reconnection is refused with 503, the next one succeeds
+   * await server.close()
+   * ```
+   *
+   * @since 0.2.0
+   */
+  disconnectSignalFlow(): number
   /** Forgets the records, the metadata, the fault scripts and the datapoints SignalFlow reads. */
   reset(): void
   /**

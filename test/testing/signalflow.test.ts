@@ -63,6 +63,41 @@ describe("SignalFlow over WebSocket: the handshake", () => {
   })
 })
 
+describe("SignalFlow over WebSocket: failures for clients to survive", () => {
+  const upgradeStatus = async (): Promise<number | undefined> => {
+    const { WebSocket } = await import("ws")
+    const socket = new WebSocket(`${server.url.replace("http", "ws")}/v2/signalflow/connect`)
+    return new Promise((resolve) => {
+      socket.on("open", () => {
+        socket.close()
+        resolve(101)
+      })
+      socket.on("unexpected-response", (_request, response) => resolve(response.statusCode))
+      socket.on("error", () => resolve(undefined))
+    })
+  }
+
+  it("drops every connection on disconnectSignalFlow, and accepts new ones", async () => {
+    const client = await connect()
+    client.send({ type: "execute", channel: "R0", program: "data('x').publish()" })
+    await client.waitFor((message) => message.event === "JOB_START")
+    assert.strictEqual(server.disconnectSignalFlow(), 1)
+    // No close handshake: the client sees an abnormal closure.
+    assert.strictEqual(await client.waitForClose(), 1006)
+    const again = await connect()
+    again.send({ type: "keepalive", handle: client.received.find((message) => message.event === "JOB_START")!.handle })
+    // The dropped connection's computation is gone.
+    assert.strictEqual((await again.waitFor((message) => message.type === "error")).error, 404)
+  })
+
+  it("applies the faults scripted for /v2/signalflow/connect to the upgrade", async () => {
+    server.fault("/v2/signalflow/connect", [FakeSignalFx.respond(503), FakeSignalFx.resetConnection("beforeBody")])
+    assert.strictEqual(await upgradeStatus(), 503)
+    assert.strictEqual(await upgradeStatus(), undefined)
+    assert.strictEqual(await upgradeStatus(), 101)
+  })
+})
+
 describe("SignalFlow over WebSocket: a past range", () => {
   it("streams the control messages, metadata and binary data of data(...).publish() in order", async () => {
     const t0 = pastSecond()

@@ -326,7 +326,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
     // left to answer, and the connection is no longer in a known state.
     handle(req, res).catch(() => req.socket.destroy())
   })
-  server.on("upgrade", (req, socket, head) => signalflow.upgrade(req, socket, head))
+  server.on("upgrade", (req, socket, head) => signalflow.upgrade(req, socket, head, faults))
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)
@@ -350,6 +350,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
     events: () => events,
     requests: () => requests.slice(),
     fault: (route, script) => faults.add(route, script),
+    disconnectSignalFlow: () => signalflow.disconnect(),
     reset: () => {
       datapoints = []
       events = []

@@ -160,6 +160,15 @@ export class Computation {
   }
 
   private pump(): void {
+    try {
+      this.step()
+    } catch (error) {
+      // A bug here must end this computation visibly, never crash the server or hang the client.
+      this.abort({ state: "FAILED", reason: `the local SignalFlow server failed: ${String(error)}` })
+    }
+  }
+
+  private step(): void {
     if (this.finished) return
     const { maxDelay, resolution, stop } = this.timing
     const now = Date.now()
@@ -177,7 +186,8 @@ export class Computation {
       this.sink.end()
       return
     }
-    const wait = this.nextWindow + resolution + maxDelay - now
+    // At most a minute at a time: Node fires longer timeouts at once.
+    const wait = Math.min(this.nextWindow + resolution + maxDelay - now, 60_000)
     this.timer = setTimeout(() => this.pump(), wait)
     // A live computation alone does not keep the process alive; its connection does.
     this.timer.unref()

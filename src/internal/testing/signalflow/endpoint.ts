@@ -2,10 +2,11 @@
  * The local server's SignalFlow: the WebSocket endpoint (`/v2/signalflow/connect`) and the SSE
  * one (`POST /v2/signalflow/execute`), computing over the datapoints the server ingested.
  */
-import type * as http from "node:http"
+import * as http from "node:http"
 import type * as stream from "node:stream"
 import { WebSocketServer } from "ws"
 import type { RecordedDatapoint } from "../../../testing/FakeSignalFx.js"
+import type { FaultScripts } from "../faults.js"
 import { compile } from "./compile.js"
 import type { Outbound } from "./computation.js"
 import { Computation, programErrorMessage, RequestError, resolveTiming } from "./computation.js"
@@ -16,6 +17,16 @@ import { Connection, MAX_PROGRAM_CHARS } from "./websocket.js"
 import { encodeDataJson } from "./wire.js"
 
 export const CONNECT_PATH = "/v2/signalflow/connect"
+
+/** An HTTP answer written on a socket that asked for an upgrade. */
+const statusLine = (status: number, headers: Readonly<Record<string, string>>, body: string): string =>
+  [
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ""}`,
+    ...Object.entries({ ...headers, connection: "close", "content-length": String(Buffer.byteLength(body)) })
+      .map(([name, value]) => `${name}: ${value}`),
+    "",
+    body
+  ].join("\r\n")
 
 /** An SSE request refused before the stream starts, answered as JSON with this status. */
 export interface Refusal {
@@ -38,6 +49,7 @@ export class SignalFlowEndpoint {
   private readonly shared: Shared
   // Large enough for a program of 50,000 characters written as escaped JSON.
   private readonly webSockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+  private readonly sockets = new Set<stream.Duplex>()
 
   constructor(acceptsToken: (token: string) => boolean) {
     this.shared = { store: this.store, acceptsToken, handles: this.handles }
@@ -47,17 +59,61 @@ export class SignalFlowEndpoint {
     this.store.ingest(datapoints, receivedAt)
   }
 
-  /** Takes over an HTTP upgrade; anything but the connect path is answered 404. */
-  upgrade(request: http.IncomingMessage, socket: stream.Duplex, head: Buffer): void {
-    const target = request.url ?? "/"
-    const path = target.split("?")[0]
+  /**
+   * Takes over an HTTP upgrade, after the fault scripted for its path, if any (a refused, reset,
+   * hung or delayed connection); anything but the connect path is answered 404.
+   */
+  upgrade(request: http.IncomingMessage, socket: stream.Duplex, head: Buffer, faults: FaultScripts): void {
+    const path = (request.url ?? "/").split("?")[0]
     if (path !== CONNECT_PATH) {
-      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+      socket.end(statusLine(404, {}, ""))
       return
     }
-    this.webSockets.handleUpgrade(request, socket, head, (webSocket) => {
-      new Connection(webSocket, this.shared)
-    })
+    const fault = faults.next(CONNECT_PATH)
+    // Upgraded sockets are no longer the HTTP server's to close.
+    this.sockets.add(socket)
+    socket.once("close", () => this.sockets.delete(socket))
+    const accept = () => {
+      if (socket.destroyed) return
+      this.webSockets.handleUpgrade(request, socket, head, (webSocket) => {
+        new Connection(webSocket, this.shared)
+      })
+    }
+    switch (fault?._tag) {
+      case undefined:
+        return accept()
+      case "Respond": {
+        const retryAfter = fault.retryAfter === undefined
+          ? {}
+          : {
+            "retry-after": typeof fault.retryAfter === "number"
+              ? String(fault.retryAfter)
+              : fault.retryAfter.toUTCString()
+          }
+        socket.end(statusLine(fault.status, { ...retryAfter, ...fault.headers }, fault.body ?? ""))
+        return
+      }
+      case "Redirect":
+        socket.end(statusLine(fault.status ?? 307, { location: fault.location }, ""))
+        return
+      case "Reset":
+        socket.destroy()
+        return
+      case "Hang":
+        return
+      case "Delay": {
+        const timer = setTimeout(accept, fault.millis)
+        socket.once("close", () => clearTimeout(timer))
+        return
+      }
+    }
+  }
+
+  /** Drops every SignalFlow connection at once, as a network failure would; returns how many. */
+  disconnect(): number {
+    const count = this.webSockets.clients.size
+    for (const client of this.webSockets.clients) client.terminate()
+    return count
   }
 
   /**
@@ -110,6 +166,7 @@ export class SignalFlowEndpoint {
   close(): void {
     for (const computation of [...this.handles.values()]) computation.abort()
     for (const client of this.webSockets.clients) client.terminate()
+    for (const socket of this.sockets) socket.destroy()
     this.webSockets.close()
   }
 }

@@ -172,7 +172,8 @@ export class Connection {
         this.sendJson({ _tag: "Json", message: programErrorMessage(error, program) }, channel)
         this.sendJson(control("END_OF_CHANNEL"), channel)
       } else {
-        throw error
+        // A bug in the emulation: the client hears of it instead of the server crashing.
+        this.error(500, `the local SignalFlow server failed: ${String(error)}`, channel)
       }
     }
   }
