@@ -345,6 +345,29 @@ describe("SignalFlow over WebSocket: live", () => {
       (message.message as { messageCode: string }).messageCode
     )
     assert.include(codes, "FIND_MATCHED_NO_TIMESERIES")
+    const noMatch = messages.find((message) =>
+      message.type === "message" &&
+      (message.message as { messageCode: string }).messageCode === "FIND_MATCHED_NO_TIMESERIES"
+    )!
+    assert.deepStrictEqual((noMatch.message as { contents: unknown }).contents, { query: "sf_metric:cpu" })
+  })
+})
+
+describe("SignalFlow over WebSocket: info messages", () => {
+  it("names the query that matched nothing in the service's syntax", async () => {
+    const client = await connect()
+    const t0 = pastSecond()
+    client.send({
+      type: "execute",
+      channel: "q",
+      program: "data('cpu', filter=filter('env', 'a', 'b') and not filter('host', 'x')).publish()",
+      start: t0,
+      stop: t0 + 1000
+    })
+    const contents = (await client.channel("q"))
+      .map((message) => message.message as { messageCode?: string; contents?: unknown } | undefined)
+      .find((message) => message?.messageCode === "FIND_MATCHED_NO_TIMESERIES")?.contents
+    assert.deepStrictEqual(contents, { query: "sf_metric:cpu AND ((env:a OR env:b) AND NOT host:x)" })
   })
 })
 

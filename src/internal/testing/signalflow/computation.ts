@@ -13,7 +13,7 @@
  */
 import { randomBytes } from "node:crypto"
 import { setEntry } from "../../record.js"
-import type { Plan, Publish } from "./compile.js"
+import type { Filter, Plan, Publish } from "./compile.js"
 import type { OutputSeries } from "./evaluate.js"
 import { evaluateWindow, matchingSeries } from "./evaluate.js"
 import type { ProgramError } from "./parser.js"
@@ -97,7 +97,7 @@ export const resolveTiming = (
 }
 
 /** A computation's handle, in the shape of the service's ids. */
-export const newHandle = (): string => randomBytes(8).toString("base64url")
+const newHandle = (): string => randomBytes(8).toString("base64url")
 
 export const control = (event: string, fields: Readonly<Record<string, unknown>> = {}): Outbound => ({
   _tag: "Json",
@@ -118,8 +118,26 @@ export const programErrorMessage = (error: ProgramError, program: string): JsonM
   }
 })
 
-const describeFilterQuery = (publish: Publish): string =>
-  `sf_metric:${publish.stream.metric}${publish.stream.filter === undefined ? "" : " AND <filter>"}`
+const filterQuery = (filter: Filter): string => {
+  switch (filter._tag) {
+    case "Match": {
+      const terms = filter.patterns.map((pattern) => `${filter.key}:${pattern}`)
+      return terms.length === 1 ? terms[0]! : `(${terms.join(" OR ")})`
+    }
+    case "And":
+      return `(${filterQuery(filter.left)} AND ${filterQuery(filter.right)})`
+    case "Or":
+      return `(${filterQuery(filter.left)} OR ${filterQuery(filter.right)})`
+    case "Not":
+      return `NOT ${filterQuery(filter.operand)}`
+  }
+}
+
+/** What a `data()` block looked for, in the service's query syntax, for FIND_MATCHED_NO_TIMESERIES. */
+const describeQuery = (publish: Publish): string =>
+  `sf_metric:${publish.stream.metric}${
+    publish.stream.filter === undefined ? "" : ` AND ${filterQuery(publish.stream.filter)}`
+  }`
 
 export class Computation {
   readonly handle = newHandle()
@@ -242,7 +260,7 @@ export class Computation {
       const count = inputs[index]!.length
       this.sink.send(info(index, "FETCH_NUM_TIMESERIES", count, {}))
       if (count === 0) {
-        this.sink.send(info(index, "FIND_MATCHED_NO_TIMESERIES", 0, { query: describeFilterQuery(publish) }))
+        this.sink.send(info(index, "FIND_MATCHED_NO_TIMESERIES", 0, { query: describeQuery(publish) }))
       }
     })
   }
