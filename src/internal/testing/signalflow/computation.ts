@@ -145,7 +145,8 @@ export class Computation {
   private timer: ReturnType<typeof setTimeout> | undefined
   private finished = false
   private infoSent = false
-  private readonly announced = new Set<string>()
+  /** Per publish block, the output series whose metadata was sent, by identity. */
+  private readonly announced: ReadonlyArray<Map<string, TsId>>
 
   constructor(
     private readonly plan: Plan,
@@ -154,6 +155,7 @@ export class Computation {
     private readonly sink: Sink
   ) {
     this.nextWindow = Math.floor(timing.start / timing.resolution) * timing.resolution
+    this.announced = plan.publishes.map(() => new Map())
   }
 
   start(): void {
@@ -215,10 +217,13 @@ export class Computation {
     this.plan.publishes.forEach((publish, index) => {
       const outputs = evaluateWindow(publish.stream, inputs[index]!, window, window + this.timing.resolution)
       const points: Array<DataPoint> = []
+      const announced = this.announced[index]!
       for (const output of outputs) {
-        const tsId = TsId.of(JSON.stringify([index, publish.label ?? null, output.identity]))
-        if (!this.announced.has(tsId.text)) {
-          this.announced.add(tsId.text)
+        let tsId = announced.get(output.identity)
+        if (tsId === undefined) {
+          // Derived from what the series is, so a re-executed program names its series alike.
+          tsId = TsId.of(JSON.stringify([index, publish.label ?? null, output.identity]))
+          announced.set(output.identity, tsId)
           this.sink.send({
             _tag: "Json",
             message: { type: "metadata", tsId: tsId.text, properties: this.properties(publish, index, output) }
