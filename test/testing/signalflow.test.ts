@@ -408,6 +408,20 @@ describe("SignalFlow over WebSocket: refused programs", () => {
     assert.include(String(error.message), "over")
   })
 
+  it("enforces the service's limits: program length and computations per connection", async () => {
+    const client = await connect()
+    client.send({ type: "execute", channel: "long", program: `data('x').publish()#${"x".repeat(50_000)}` })
+    const tooLong = await client.waitFor((message) => message.type === "error" && message.channel === "long")
+    assert.include(String(tooLong.message), "50000")
+    for (let index = 0; index < 300; index++) {
+      client.send({ type: "execute", channel: `c${index}`, program: "data('x').publish()" })
+    }
+    await client.waitFor((message) => message.channel === "c299" && message.event === "JOB_START")
+    client.send({ type: "execute", channel: "c300", program: "data('x').publish()" })
+    const tooMany = await client.waitFor((message) => message.type === "error" && message.channel === "c300")
+    assert.include(String(tooMany.message), "300")
+  })
+
   it("answers a bad parameter with an error on the channel", async () => {
     const client = await connect()
     client.send({ type: "execute", channel: "p", program: "data('x').publish()", start: "yesterday" })
