@@ -26,7 +26,10 @@ import { FakeSignalFx } from "../testing/index.js"
 const usage = `usage: effect-signalfx-server [options]
 
 A local SignalFx-compatible server: ingest (POST /v2/datapoint, /v2/event; protobuf or JSON,
-gzip or not) and the metadata REST API (/v2/metric, /v2/dimension, /v2/metrictimeseries, /v2/tag).
+gzip or not), the metadata REST API (/v2/metric, /v2/dimension, /v2/metrictimeseries, /v2/tag),
+the rest of the REST API (/v2/organization, /v2/chart, /v2/dashboard, /v2/dashboardgroup,
+/v2/detector, /v2/incident, /v2/crosslink, /v2/session) and SignalFlow over what it ingested
+(WebSocket /v2/signalflow/connect, SSE POST /v2/signalflow/execute).
 
 options:
   --port PORT             the port to listen on (default 9943; 0 picks a free one)
@@ -173,6 +176,9 @@ const main = async (): Promise<void> => {
     fs.writeFileSync(certificateFile, server.certificate)
     console.log(`certificate (give it as ca, or in NODE_EXTRA_CA_CERTS): ${certificateFile}`)
   }
+  console.log(
+    `SignalFlow on ${server.url.replace(/^http/, "ws")}/v2/signalflow/connect and POST /v2/signalflow/execute`
+  )
   const stop = () => {
     server.close().then(() => process.exit(0), () => process.exit(1))
   }

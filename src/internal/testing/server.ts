@@ -33,6 +33,7 @@ import { FaultScripts } from "./faults.js"
 import type { Kind, RestResult } from "./metadataStore.js"
 import { MetadataStore } from "./metadataStore.js"
 import { RestStore } from "./restStore.js"
+import { SignalFlowEndpoint } from "./signalflow/endpoint.js"
 import * as tls from "./tls.js"
 
 /** @internal */
@@ -130,6 +131,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
   const metadata = new MetadataStore()
   const restStore = new RestStore(options.users)
   const faults = new FaultScripts()
+  const signalflow = new SignalFlowEndpoint((token) => tokens === undefined || tokens.has(token))
   let datapoints: Array<RecordedDatapoint> = []
   let events: Array<RecordedEvent> = []
   let requests: Array<RecordedRequest> = []
@@ -146,6 +148,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
         type === "application/json" ? json.decodeDatapoints(decodeText(body)) : protobuf.decodeDatapoints(body)
       )
       metadata.ingest(decoded)
+      signalflow.ingest(decoded, Date.now())
       datapoints = datapoints.concat(decoded)
       return { _tag: "Datapoints", datapoints: decoded }
     }
@@ -322,6 +325,14 @@ export const start = async (options: Options = {}): Promise<Server> => {
       const segments = decodeSegments(path)
       if (segments[0] !== "v2") throw new HttpError(404, "no such endpoint")
       const route = segments[1]
+      if (route === "signalflow" && segments[2] === "execute" && segments.length === 3) {
+        if (method !== "POST") throw new HttpError(405, `${method} is not allowed here`)
+        const program = decodeText(decompress(body, req.headers["content-encoding"]))
+        const refusal = signalflow.executeSse(params, program, res)
+        if (refusal === undefined) record(200)
+        else send(refusal.status, JSON.stringify(refusal.body))
+        return
+      }
       if (segments.length === 2 && (route === "datapoint" || route === "event")) {
         if (method !== "POST") throw new HttpError(405, `${method} is not allowed here`)
         const batch = ingest(route, req.headers["content-type"], decompress(body, req.headers["content-encoding"]))
@@ -352,6 +363,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
     // left to answer, and the connection is no longer in a known state.
     handle(req, res).catch(() => req.socket.destroy())
   })
+  server.on("upgrade", (req, socket, head) => signalflow.upgrade(req, socket, head, faults))
 
   // `closeAllConnections` knows only connections that reached HTTP: not a TLS handshake that
   // never finished (a client that refused the certificate, behind a proxy that keeps the socket).
@@ -385,6 +397,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
     requests: () => requests.slice(),
     fault: (route, script) => faults.add(route, script),
     raiseIncident: (incident) => restStore.raiseIncident(incident),
+    disconnectSignalFlow: () => signalflow.disconnect(),
     reset: () => {
       datapoints = []
       events = []
@@ -392,10 +405,12 @@ export const start = async (options: Options = {}): Promise<Server> => {
       metadata.clear()
       restStore.clear()
       faults.clear()
+      signalflow.reset()
     },
     close: () =>
       closed ??= new Promise<void>((resolve) => {
         closing.abort()
+        signalflow.close()
         server.close(() => resolve())
         // Hung and kept-alive connections would hold `close` open forever.
         server.closeAllConnections()
