@@ -190,7 +190,12 @@ const main = async (): Promise<void> => {
     const rss = median(samples.map((s) => s.peakRss))
     const counted = files.get(client)!
     const total = [...counted.values()].reduce((a, b) => a + b, 0)
-    const by = [...counted].sort((a, b) => b[1] - a[1]).map(([group, n]) => `${group} ${n}`).join(", ")
+    const groups = [...counted].sort((a, b) => b[1] - a[1])
+    const others = groups.slice(4).reduce((sum, [, n]) => sum + n, 0)
+    const by = [
+      ...groups.slice(0, 4).map(([group, n]) => `${group} ${n}`),
+      ...(others > 0 ? [`${groups.length - 4} more packages ${others}`] : [])
+    ].join(", ")
     return `| ${label} | ${fmt(wall)} | ${ratio(wall, official((s) => s.wallMs))} | ${fmt(cpu / 1000)} | ${
       ratio(cpu, official((s) => s.cpuMicros))
     } | ${mib(rss)} | ${ratio(rss, official((s) => s.peakRss))} | ${total}${total > 0 ? ` (${by})` : ""} |`

@@ -16,7 +16,7 @@ let dir: string
 let bundle: string
 
 beforeAll(async () => {
-  server = await FakeSignalFx.start()
+  server = await FakeSignalFx.start({ tokens: ["TOKEN"] })
   // Under the project's node_modules, so that the bundle finds protobufjs as an installed package would.
   const cache = path.join(root, "node_modules", ".cache")
   fs.mkdirSync(cache, { recursive: true })
@@ -62,9 +62,11 @@ describe("the bundled facade", () => {
   })
 
   it("sends datapoints and an event, rejects bad input with its own error class, and stops", async () => {
+    // The token is a Redacted of the application's own effect, not of the copy inside the bundle.
     const result = await runBesideBundle(`
+      import { Redacted } from "effect"
       import { SignalFx, ValidationError } from "./promise.js"
-      const sfx = new SignalFx("TOKEN", { ingestEndpoint: process.env.FAKE_SIGNALFX_URL, dimensions: { app: "bundle" } })
+      const sfx = new SignalFx(Redacted.make("TOKEN"), { ingestEndpoint: process.env.FAKE_SIGNALFX_URL, dimensions: { app: "bundle" } })
       await sfx.send({ gauges: [{ metric: "bundle.gauge", value: 1.5, dimensions: { host: "a" } }],
         cumulative_counters: [{ metric: "bundle.total", value: 7 }] })
       await sfx.sendEvent({ eventType: "bundle.deployed", properties: { version: "1" } })
