@@ -5,8 +5,8 @@
 // loads. Unbundled, the facade opens some 300 module files of effect and @effect/platform; Node
 // resolves, reads and links each one, and that was three times the official client's start-up
 // (`npm run bench:startup`). The bundle holds the part of effect and @effect/platform the facade
-// uses, in one file. protobufjs stays an ordinary dependency, imported by name (its minimal
-// runtime only), so that it can share a copy with the application's.
+// uses, in one file. The package's own `dependencies` (protobufjs, of which the facade needs only
+// the minimal runtime) stay imports by name, so that they share a copy with the application's.
 //
 // The Effect API (`effect-signalfx`, `effect-signalfx/testing`) is not bundled: Effect users share
 // their own copy of effect with it. See the README ("Start-up and the bundled facade") for what a
@@ -17,6 +17,9 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
+/** Imported by name from the bundle: the runtime dependencies, and anything under them. */
+const external = Object.keys(manifest.dependencies ?? {}).flatMap((name) => [name, `${name}/*`])
 
 const licence = (pkg) => {
   const { version } = JSON.parse(fs.readFileSync(path.join(root, "node_modules", pkg, "package.json"), "utf8"))
@@ -39,7 +42,7 @@ export const bundleFacade = async (outfile) => {
     platform: "node",
     format: "esm",
     target: "node20",
-    external: ["protobufjs", "protobufjs/*"],
+    external,
     // Whitespace and syntax only: names stay readable in a stack trace.
     minifyWhitespace: true,
     minifySyntax: true,
