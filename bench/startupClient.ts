@@ -22,6 +22,15 @@ const [mode, clientArg, portArg] = process.argv.slice(2)
 // Nothing listens there for a start-up run: the clients are stopped before they send.
 const endpoint = `http://127.0.0.1:${portArg ?? "9"}`
 
+/** Nanoseconds the main thread has run on a CPU (Linux `schedstat`). */
+const mainThreadNanos = (): number => {
+  try {
+    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0])
+  } catch {
+    return NaN
+  }
+}
+
 const cpuNow = (): number => {
   const { system, user } = process.cpuUsage()
   return system + user
@@ -94,6 +103,7 @@ const burst = async (client: BurstClient): Promise<BurstReport> => {
     }
   }
   const cpu0 = cpuNow()
+  const main0 = mainThreadNanos()
   const t0 = performance.now()
   const pending: Array<Promise<unknown>> = []
   for (let s = 0; s < BURST_SENDS; s++) {
@@ -105,6 +115,7 @@ const burst = async (client: BurstClient): Promise<BurstReport> => {
   return {
     elapsedMs: performance.now() - t0,
     cpuMicros: cpuNow() - cpu0,
+    mainThreadMicros: (mainThreadNanos() - main0) / 1000,
     processCpuMicros: cpuNow(),
     peakRss: process.resourceUsage().maxRSS * 1024,
     dropped

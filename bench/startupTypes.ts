@@ -16,6 +16,11 @@ export interface BurstReport {
   readonly elapsedMs: number
   /** CPU of the whole process over the same span, microseconds. */
   readonly cpuMicros: number
+  /**
+   * CPU of the main (JavaScript) thread alone over the same span, microseconds; the rest is V8's
+   * compiler and GC helper threads and libuv's pool. NaN where `/proc` has no `schedstat`.
+   */
+  readonly mainThreadMicros: number
   /** CPU of the whole process from its start (loading, constructing, the burst), microseconds. */
   readonly processCpuMicros: number
   readonly peakRss: number
