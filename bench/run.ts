@@ -16,6 +16,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import type { ClientName, FromDriver, PassResult, RunResult, ToDriver } from "./client.js"
+import { ensureOfficial } from "./official.js"
 import type { SinkReply, SinkRequest } from "./sink.js"
 import type { Workload } from "./workloads.js"
 import { workloads as allWorkloads } from "./workloads.js"
@@ -37,6 +38,7 @@ const write = !args.includes("--no-write") && !quick && flag("--clients") === un
   flag("--workloads") === undefined && flag("--node-flags") === undefined
 const clientNames: ReadonlyArray<ClientName> = (flag("--clients")?.split(",") ??
   ["official", "promise", "effect", "floor"]) as Array<ClientName>
+if (clientNames.includes("official")) ensureOfficial()
 const selectedWorkloads = allWorkloads(quick).filter((w) =>
   flag("--workloads") === undefined || flag("--workloads")!.split(",").includes(w.name)
 )

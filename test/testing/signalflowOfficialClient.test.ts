@@ -4,17 +4,53 @@
  */
 import { afterEach, assert, beforeEach, describe, it } from "@effect/vitest"
 import { createRequire } from "node:module"
-import type * as OfficialClient from "signalfx"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { pastSecond, sendGauges } from "./signalflowSupport.js"
 
-const require = createRequire(import.meta.url)
-const signalfx = require("signalfx") as typeof OfficialClient
+/**
+ * What this test drives of the official client. It is installed apart from the project's
+ * dependencies, in bench/official, by `npm run official-client` (which `npm test` runs first):
+ * its `engines` would make `npm ci` of the project warn every contributor.
+ */
+interface OfficialModule {
+  readonly SignalFlow: (token: string, options: { readonly signalflowEndpoint: string }) => OfficialClient
+}
 
-type Message = NonNullable<Parameters<Parameters<OfficialClient.Stream["stream"]>[0]>[1]>
+interface OfficialClient {
+  readonly execute: (options: ExecuteOptions) => OfficialStream
+  readonly disconnect: () => void
+}
+
+interface ExecuteOptions {
+  readonly program: string
+  readonly start?: number
+  readonly stop?: number
+  readonly resolution?: number
+  readonly maxDelay?: number
+}
+
+interface OfficialStream {
+  readonly stream: (callback: (error: unknown, message: Message | null | undefined) => void) => void
+  readonly get_metadata: (tsId: string) => { readonly properties: Readonly<Record<string, unknown>> }
+}
+
+/** The messages the test reads; the others pass through as their type alone. */
+type Message =
+  | { readonly type: "control-message"; readonly event: string }
+  | {
+    readonly type: "data"
+    readonly logicalTimestampMs: number
+    readonly data: ReadonlyArray<{ readonly tsId: string; readonly value: number }>
+  }
+  | { readonly type: "message"; readonly message: { readonly messageCode: string } }
+  | { readonly type: "metadata" | "event" | "error" | "expired-tsid" }
+
+const signalfx: OfficialModule = createRequire(new URL("../../bench/official/package.json", import.meta.url))(
+  "signalfx"
+)
 
 let server: FakeSignalFx.Server
-let client: OfficialClient.SignalFlowClient | undefined
+let client: OfficialClient | undefined
 
 beforeEach(async () => {
   server = await FakeSignalFx.start({ tokens: ["test-token"] })
@@ -28,9 +64,9 @@ afterEach(async () => {
 
 /** Runs a program through the official client, collecting messages until `done` says so. */
 const collect = (
-  options: OfficialClient.ExecuteOptions,
+  options: ExecuteOptions,
   done: (messages: ReadonlyArray<Message>) => boolean
-): Promise<{ readonly messages: Array<Message>; readonly stream: OfficialClient.Stream }> => {
+): Promise<{ readonly messages: Array<Message>; readonly stream: OfficialStream }> => {
   client = signalfx.SignalFlow("test-token", { signalflowEndpoint: server.url.replace("http", "ws") })
   const stream = client.execute(options)
   const messages: Array<Message> = []

@@ -15,6 +15,7 @@ import * as json from "../../src/internal/wire/json.js"
 import type { JsonValue } from "../../src/internal/wire/jsonParse.js"
 import { parseJson } from "../../src/internal/wire/jsonParse.js"
 import * as protobuf from "../../src/internal/wire/protobuf.js"
+import * as protobufDecode from "../../src/internal/wire/protobufDecode.js"
 import type { DecodedDatapoint, DecodedEvent, DecodedProperty } from "../../src/internal/wire/records.js"
 
 const directory = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "interop")
@@ -100,10 +101,10 @@ const decodeBody = (kind: Kind, encoding: Encoding, body: Uint8Array | string): 
   const text = () => typeof body === "string" ? body : Buffer.from(body).toString("utf8")
   const bytes = () => typeof body === "string" ? Buffer.from(body, "utf8") : body
   if (kind === "datapoint") {
-    const decoded = encoding === "protobuf" ? protobuf.decodeDatapoints(bytes()) : json.decodeDatapoints(text())
+    const decoded = encoding === "protobuf" ? protobufDecode.decodeDatapoints(bytes()) : json.decodeDatapoints(text())
     return Either.getOrThrow(decoded).map((datapoint) => canonicalDatapoint(datapoint, encoding))
   }
-  const decoded = encoding === "protobuf" ? protobuf.decodeEvents(bytes()) : json.decodeEvents(text())
+  const decoded = encoding === "protobuf" ? protobufDecode.decodeEvents(bytes()) : json.decodeEvents(text())
   return Either.getOrThrow(decoded).map((event) => canonicalEvent(event, encoding))
 }
 

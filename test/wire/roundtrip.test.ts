@@ -13,6 +13,7 @@ import type * as Event from "../../src/Event.js"
 import * as EventModule from "../../src/Event.js"
 import * as json from "../../src/internal/wire/json.js"
 import * as protobuf from "../../src/internal/wire/protobuf.js"
+import * as protobufDecode from "../../src/internal/wire/protobufDecode.js"
 import type { DecodedDatapoint, DecodedEvent, DecodedProperty } from "../../src/internal/wire/records.js"
 import * as arb from "../arbitraries.js"
 
@@ -135,9 +136,9 @@ const jsonOrder = (points: ReadonlyArray<Datapoint.Validated>): ReadonlyArray<Da
 const codecs = {
   protobuf: {
     datapoints: (points: ReadonlyArray<Datapoint.Validated>, globals?: Datapoint.Dimensions) =>
-      protobuf.decodeDatapoints(protobuf.encodeDatapoints(points, globals)),
+      protobufDecode.decodeDatapoints(protobuf.encodeDatapoints(points, globals)),
     events: (events: ReadonlyArray<Event.Validated>, globals?: Datapoint.Dimensions) =>
-      protobuf.decodeEvents(protobuf.encodeEvents(events, globals))
+      protobufDecode.decodeEvents(protobuf.encodeEvents(events, globals))
   },
   json: {
     datapoints: (points: ReadonlyArray<Datapoint.Validated>, globals?: Datapoint.Dimensions) =>
@@ -381,9 +382,9 @@ describe("round trips of generated input", () => {
       )
     },
     ({ segments }) => {
-      const decoded = Either.getOrThrow(protobuf.decodeDatapoints(protobuf.encodeDatapointSegments(segments)))
+      const decoded = Either.getOrThrow(protobufDecode.decodeDatapoints(protobuf.encodeDatapointSegments(segments)))
       const each = segments.flatMap(({ globals, items }) =>
-        Either.getOrThrow(protobuf.decodeDatapoints(protobuf.encodeDatapoints(items, globals)))
+        Either.getOrThrow(protobufDecode.decodeDatapoints(protobuf.encodeDatapoints(items, globals)))
       )
       expect(decoded).toEqual(each)
     },
@@ -393,24 +394,24 @@ describe("round trips of generated input", () => {
 
 describe("decoders reject what the service would answer 400 to", () => {
   it("protobuf: bytes that are not a message", () => {
-    const result = protobuf.decodeDatapoints(new Uint8Array([0x0a, 0xff, 0xff, 0xff]))
+    const result = protobufDecode.decodeDatapoints(new Uint8Array([0x0a, 0xff, 0xff, 0xff]))
     expect(Either.isLeft(result)).toBe(true)
     expect(Either.flip(result).pipe(Either.getOrThrow)._tag).toBe("WireDecodeError")
-    expect(Either.isLeft(protobuf.decodeEvents(new Uint8Array([0x0a, 0x05, 0x01])))).toBe(true)
+    expect(Either.isLeft(protobufDecode.decodeEvents(new Uint8Array([0x0a, 0x05, 0x01])))).toBe(true)
   })
 
   it("protobuf: a datapoint without a metric or value, an event without an eventType", () => {
     // DataPointUploadMessage { datapoints: [ { timestamp: 1 } ] }
-    expect(Either.isLeft(protobuf.decodeDatapoints(new Uint8Array([0x0a, 0x02, 0x18, 0x01])))).toBe(true)
+    expect(Either.isLeft(protobufDecode.decodeDatapoints(new Uint8Array([0x0a, 0x02, 0x18, 0x01])))).toBe(true)
     // DataPointUploadMessage { datapoints: [ { metric: "m" } ] }: no value
-    expect(Either.isLeft(protobuf.decodeDatapoints(new Uint8Array([0x0a, 0x03, 0x12, 0x01, 0x6d])))).toBe(true)
+    expect(Either.isLeft(protobufDecode.decodeDatapoints(new Uint8Array([0x0a, 0x03, 0x12, 0x01, 0x6d])))).toBe(true)
     // EventUploadMessage { events: [ { category: 1000000 } ] }
-    expect(Either.isLeft(protobuf.decodeEvents(new Uint8Array([0x0a, 0x04, 0x20, 0xc0, 0x84, 0x3d])))).toBe(true)
+    expect(Either.isLeft(protobufDecode.decodeEvents(new Uint8Array([0x0a, 0x04, 0x20, 0xc0, 0x84, 0x3d])))).toBe(true)
   })
 
   it("protobuf: an empty body is an empty message", () => {
-    expect(protobuf.decodeDatapoints(new Uint8Array())).toEqual(Either.right([]))
-    expect(protobuf.decodeEvents(new Uint8Array())).toEqual(Either.right([]))
+    expect(protobufDecode.decodeDatapoints(new Uint8Array())).toEqual(Either.right([]))
+    expect(protobufDecode.decodeEvents(new Uint8Array())).toEqual(Either.right([]))
   })
 
   it.each([

@@ -1,25 +1,13 @@
 /**
- * The protobuf codec. Encoding is hand-written on protobufjs' `Writer` because it is the hot path:
- * it walks the validated datapoints once and writes fields straight into the buffer, with no
- * intermediate message objects. Decoding (the local server's side, and the tests') goes through
- * protobufjs reflection of the `.proto` text, an implementation independent of the encoder.
+ * The protobuf encoder, hand-written on protobufjs' `Writer` because it is the hot path: it walks
+ * the validated datapoints once and writes fields straight into the buffer, with no intermediate
+ * message objects. It needs only protobufjs' minimal runtime (the `Writer`); the decoder, on
+ * protobufjs reflection, is `protobufDecode.ts`, so that sending never loads it.
  */
-import * as Either from "effect/Either"
-import protobuf from "protobufjs"
+import protobuf from "protobufjs/minimal.js"
 import type * as Datapoint from "../../Datapoint.js"
 import type * as Event from "../../Event.js"
-import { setEntry } from "../record.js"
-import type { DecodedDatapoint, DecodedEvent, DecodedProperty } from "./records.js"
-import {
-  eventCategoryByNumber,
-  eventCategoryNumbers,
-  int64FromDecimal,
-  isInt64Number,
-  metricTypeByNumber,
-  metricTypeNumbers,
-  WireDecodeError
-} from "./records.js"
-import { PROTO_PACKAGE, SIGNALFX_PROTO } from "./signalfx.proto.js"
+import { eventCategoryNumbers, isInt64Number, metricTypeNumbers } from "./records.js"
 
 // Field tags: (field number << 3) | wire type, where 0 is varint, 1 is 64-bit, 2 is length-delimited.
 const TAG_UPLOAD_DATAPOINT = (1 << 3) | 2
@@ -473,140 +461,3 @@ export const encodeEvents = (
   events: ReadonlyArray<Event.Validated>,
   globalDimensions?: Datapoint.Dimensions
 ): Uint8Array => encodeSegments([{ items: events, globals: globalDimensions }], writeEvent)
-
-const root = protobuf.parse(SIGNALFX_PROTO, { keepCase: true }).root
-const DataPointUploadMessage = root.lookupType(`${PROTO_PACKAGE}.DataPointUploadMessage`)
-const EventUploadMessage = root.lookupType(`${PROTO_PACKAGE}.EventUploadMessage`)
-
-// `longs: String` keeps int64 exact; enums stay numbers so that unknown values can be named in errors.
-const toObjectOptions: protobuf.IConversionOptions = { longs: String, defaults: false, arrays: true }
-
-interface PlainDimension {
-  readonly key?: string
-  readonly value?: string
-}
-interface PlainScalar {
-  readonly strValue?: string
-  readonly doubleValue?: number
-  readonly intValue?: string
-  readonly boolValue?: boolean
-}
-interface PlainDatapoint {
-  readonly metric?: string
-  readonly timestamp?: string
-  readonly value?: PlainScalar
-  readonly metricType?: number
-  readonly dimensions?: ReadonlyArray<PlainDimension>
-}
-interface PlainProperty {
-  readonly key?: string
-  readonly value?: PlainScalar
-}
-interface PlainEvent {
-  // Required in the schema, yet protobufjs' reflection decoder does not enforce it.
-  readonly eventType?: string
-  readonly dimensions?: ReadonlyArray<PlainDimension>
-  readonly properties?: ReadonlyArray<PlainProperty>
-  readonly category?: number
-  readonly timestamp?: string
-}
-
-const decodeDimensions = (dimensions: ReadonlyArray<PlainDimension> | undefined, where: string) => {
-  const record: Record<string, string> = {}
-  for (const dimension of dimensions ?? []) {
-    if (dimension.key === undefined) throw new WireDecodeError({ message: `${where}: a dimension without a key` })
-    setEntry(record, dimension.key, dimension.value ?? "")
-  }
-  return record
-}
-
-/** A timestamp of 0 is how the Go client says "none". */
-const decodeTimestamp = (timestamp: string | undefined): { timestamp?: number } => {
-  if (timestamp === undefined) return {}
-  const value = Number(timestamp)
-  return value === 0 ? {} : { timestamp: value }
-}
-
-const decodeScalar = (scalar: PlainScalar | undefined, where: string): DecodedProperty => {
-  if (scalar?.intValue !== undefined) return { valueType: "int", value: int64FromDecimal(scalar.intValue) }
-  if (scalar?.doubleValue !== undefined) return { valueType: "double", value: scalar.doubleValue }
-  if (scalar?.strValue !== undefined) return { valueType: "string", value: scalar.strValue }
-  if (scalar?.boolValue !== undefined) return { valueType: "bool", value: scalar.boolValue }
-  throw new WireDecodeError({ message: `${where}: no value` })
-}
-
-const decodeWith = <A>(decode: () => A): Either.Either<A, WireDecodeError> => {
-  try {
-    return Either.right(decode())
-  } catch (error) {
-    if (error instanceof WireDecodeError) return Either.left(error)
-    return Either.left(new WireDecodeError({ message: `undecodable protobuf: ${String(error)}` }))
-  }
-}
-
-/**
- * @internal
- */
-export const decodeDatapoints = (bytes: Uint8Array): Either.Either<Array<DecodedDatapoint>, WireDecodeError> =>
-  decodeWith(() => {
-    // toObject is typed `any`: this annotation is where the shape of the .proto is stated.
-    const datapoints: ReadonlyArray<PlainDatapoint> = DataPointUploadMessage.toObject(
-      DataPointUploadMessage.decode(bytes),
-      toObjectOptions
-    ).datapoints
-    return datapoints.map((datapoint, index): DecodedDatapoint => {
-      const where = `datapoints[${index}]`
-      if (datapoint.metric === undefined || datapoint.metric === "") {
-        throw new WireDecodeError({ message: `${where}: no metric name` })
-      }
-      const type = metricTypeByNumber[datapoint.metricType ?? 0]
-      if (type === undefined) {
-        throw new WireDecodeError({ message: `${where}: unknown metricType ${datapoint.metricType}` })
-      }
-      const scalar = decodeScalar(datapoint.value, where)
-      if (scalar.valueType === "bool" || typeof scalar.value === "boolean") {
-        throw new WireDecodeError({ message: `${where}: a datapoint value can't be a bool` })
-      }
-      return {
-        metric: datapoint.metric,
-        type,
-        value: scalar.value,
-        valueType: scalar.valueType,
-        ...decodeTimestamp(datapoint.timestamp),
-        dimensions: decodeDimensions(datapoint.dimensions, where)
-      }
-    })
-  })
-
-/**
- * @internal
- */
-export const decodeEvents = (bytes: Uint8Array): Either.Either<Array<DecodedEvent>, WireDecodeError> =>
-  decodeWith(() => {
-    const events: ReadonlyArray<PlainEvent> = EventUploadMessage.toObject(
-      EventUploadMessage.decode(bytes),
-      toObjectOptions
-    ).events
-    return events.map((event, index): DecodedEvent => {
-      const where = `events[${index}]`
-      if (event.eventType === undefined || event.eventType === "") {
-        throw new WireDecodeError({ message: `${where}: no eventType` })
-      }
-      const category = eventCategoryByNumber.get(event.category ?? eventCategoryNumbers.USER_DEFINED)
-      if (category === undefined) {
-        throw new WireDecodeError({ message: `${where}: unknown category ${event.category}` })
-      }
-      const properties: Record<string, DecodedProperty> = {}
-      for (const property of event.properties ?? []) {
-        if (property.key === undefined) throw new WireDecodeError({ message: `${where}: a property without a key` })
-        setEntry(properties, property.key, decodeScalar(property.value, `${where}.properties["${property.key}"]`))
-      }
-      return {
-        eventType: event.eventType,
-        category,
-        ...decodeTimestamp(event.timestamp),
-        dimensions: decodeDimensions(event.dimensions, where),
-        properties
-      }
-    })
-  })
