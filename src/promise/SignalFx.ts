@@ -51,6 +51,7 @@ import { offeredDone } from "../internal/ingest/pipeline.js"
 import type { Internals } from "../internal/ingest/service.js"
 import { makeWithInternals } from "../internal/ingest/service.js"
 import { unrefClock } from "../internal/promise/clock.js"
+import { unrefFetch } from "../internal/promise/fetch.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
 import * as MetricsReporter from "../MetricsReporter.js"
 import { ClosedError, ConfigurationError, ValidationError } from "../SignalFxError.js"
@@ -218,7 +219,13 @@ export class SignalFx {
           )
         ),
         HostIdentity.layer(identityOptions)
-      ).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(loggerLayer(logger)))
+      ).pipe(
+        Layer.provide(FetchHttpClient.layer),
+        // Sockets that never hold the process open: the exit deadline then counts from the
+        // program's end, whatever the server does with an open request.
+        Layer.provide(Layer.succeed(FetchHttpClient.Fetch, unrefFetch)),
+        Layer.provide(loggerLayer(logger))
+      )
     )
     const built = this.#runtime.runSyncExit(Effect.all([Ingest.Ingest, IngestInternals]))
     if (Exit.isFailure(built)) {
