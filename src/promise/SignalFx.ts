@@ -33,8 +33,6 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -44,6 +42,7 @@ import type * as Datapoint from "../Datapoint.js"
 import type * as Event from "../Event.js"
 import * as HostIdentity from "../HostIdentity.js"
 import * as Ingest from "../Ingest.js"
+import { countOf } from "../internal/english.js"
 import * as hostIdentityOptions from "../internal/hostIdentity/options.js"
 import { resolve } from "../internal/ingest/options.js"
 import type { Offered } from "../internal/ingest/pipeline.js"
@@ -53,8 +52,9 @@ import { makeWithInternals } from "../internal/ingest/service.js"
 import { unrefClock } from "../internal/promise/clock.js"
 import { unrefFetch } from "../internal/promise/fetch.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
+import { loggerLayer } from "../internal/promise/logger.js"
 import * as MetricsReporter from "../MetricsReporter.js"
-import { ClosedError, ConfigurationError, ValidationError } from "../SignalFxError.js"
+import { ClosedError, ConfigurationError, ValidationError, ValidationIssue } from "../SignalFxError.js"
 
 /**
  * Every option of the Ingest service except the token, which is the constructor's first
@@ -92,8 +92,9 @@ export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {
   /**
    * Where the client's own warnings and errors go (a full queue, a refused batch, retries given
    * up, the shutdown deadline): any object with `warn` and `error`, such as `console` or a pino
-   * or winston logger; `false` silences them. Without it they are printed by Effect's default
-   * logger. Messages never contain the token.
+   * or winston logger; `false` silences them. Without it they are plain lines on stderr
+   * (`effect-signalfx: …`). A logger that throws never breaks the client: that line goes to
+   * stderr instead. Messages never contain the token.
    */
   readonly logger?: SignalFxLogger | false | undefined
 }
@@ -308,13 +309,33 @@ export class SignalFx {
   }
 
   /**
-   * Resolves once everything sent so far was delivered or dropped (see {@link stats}). Never
-   * rejects. The process stays alive while it waits.
+   * Resolves once everything sent so far was delivered or dropped (see {@link stats}): sent
+   * at once rather than after the linger, and retried as the `retry` option says, so against an
+   * unreachable server it waits up to `retry.maxElapsed` (5 minutes by default). With a
+   * `timeout` it waits at most that long. It resolves `true` when everything was settled, `false`
+   * when the timeout came first (what is left stays queued and is still delivered or dropped as
+   * usual); it rejects only with a `ValidationError` for a timeout that is not a duration. The
+   * process stays alive while it waits.
+   *
+   * @example
+   * ```ts
+   * import { SignalFx } from "effect-signalfx/promise"
+   *
+   * const sfx = new SignalFx("MY_TOKEN")
+   * await sfx.send({ gauges: [{ metric: "jobs.done", value: 1 }] })
+   * if (!(await sfx.flush({ timeout: "2 seconds" }))) console.error(sfx.stats().datapoints.lastError)
+   * ```
    *
    * @since 0.1.0
    */
-  flush(): Promise<void> {
-    return hold(this.#run(this.#service.flush))
+  flush(options: { readonly timeout?: Duration.DurationInput | undefined } = {}): Promise<boolean> {
+    const settled = Effect.as(this.#service.flush, true)
+    if (options.timeout === undefined) return hold(this.#run(settled))
+    const timeout = flushTimeout(options.timeout)
+    if (timeout instanceof ValidationError) return Promise.reject(timeout)
+    return hold(
+      this.#run(Effect.timeoutTo(settled, { duration: timeout, onSuccess: () => true, onTimeout: () => false }))
+    )
   }
 
   /**
@@ -552,7 +573,9 @@ export class SignalFx {
     const { datapoints, events } = this.stats()
     this.#runtime.runSync(
       Effect.logWarning(
-        `The process is exiting with ${datapoints.pending} datapoints and ${events.pending} events undelivered ` +
+        `The process is exiting with ${countOf(datapoints.pending, "datapoints")} and ${
+          countOf(events.pending, "events")
+        } undelivered ` +
           `after the shutdown deadline of ${Duration.format(this.#shutdownTimeoutMillis)}`
       ).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "SignalFx" }))
     )
@@ -578,25 +601,15 @@ const hostIdentityFrom = (option: SignalFxOptions["hostIdentity"]): HostIdentity
   return options
 }
 
-/**
- * The `logger` option as a layer: provided under the services, so their background fibers, forked
- * while the layer is built, log through it too.
- */
-const loggerLayer = (logger: SignalFxOptions["logger"]): Layer.Layer<never> => {
-  if (logger === undefined) return Layer.empty
-  if (logger === false) return Logger.replace(Logger.defaultLogger, Logger.none)
-  return Logger.replace(
-    Logger.defaultLogger,
-    Logger.make(({ cause, logLevel, message }) => {
-      if (LogLevel.lessThan(logLevel, LogLevel.Warning)) return
-      const parts = Array.isArray(message) ? message : [message]
-      const text = `effect-signalfx: ${parts.map(String).join(" ")}${
-        Cause.isEmpty(cause) ? "" : `\n${Cause.pretty(cause)}`
-      }`
-      if (LogLevel.greaterThanEqual(logLevel, LogLevel.Error)) logger.error(text)
-      else logger.warn(text)
-    })
-  )
+/** The `timeout` of `flush`: a finite duration, zero or more. */
+const flushTimeout = (timeout: unknown): Duration.Duration | ValidationError => {
+  const decoded = typeof timeout === "number" && !(timeout >= 0) ? Option.none() : Duration.decodeUnknown(timeout)
+  if (Option.isSome(decoded) && Duration.isFinite(decoded.value)) return decoded.value
+  return new ValidationError({
+    issues: [
+      new ValidationIssue({ path: "timeout", message: "must be a finite duration such as 2000 or \"2 seconds\"" })
+    ]
+  })
 }
 
 /** The Ingest service's internals, beside it in the client's runtime. */

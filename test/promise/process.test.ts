@@ -51,7 +51,7 @@ describe("a short-lived script", () => {
     assert.strictEqual(result.code, 0, result.stderr)
     assert.strictEqual(server.datapoints().length, 0)
     assert.isAbove(server.requests().length, 1, "it retried")
-    assert.include(result.stdout + result.stderr, "exiting with 1 datapoints and 0 events undelivered")
+    assert.include(result.stdout + result.stderr, "exiting with 1 datapoint and 0 events undelivered")
     // shutdownTimeout is 1.5 s; the retry policy alone would go on for 5 minutes.
     assert.isBelow(mainToExit(result), 1_500 + SLACK_MILLIS)
   })
@@ -65,7 +65,7 @@ describe("a short-lived script against a server that never answers", () => {
     const result = await run("unreachable.ts")
     assert.strictEqual(result.code, 0, result.stderr)
     assert.strictEqual(warnings(result.stdout + result.stderr), 1)
-    assert.include(result.stdout + result.stderr, "exiting with 1 datapoints and 0 events undelivered")
+    assert.include(result.stdout + result.stderr, "exiting with 1 datapoint and 0 events undelivered")
     // shutdownTimeout is 1.5 s; the open request alone would hold the process for its 10 s timeout.
     assert.isBelow(mainToExit(result), 1_500 + SLACK_MILLIS)
   })

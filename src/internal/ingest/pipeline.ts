@@ -21,6 +21,7 @@ import type * as Scope from "effect/Scope"
 import * as zlib from "node:zlib"
 import type * as Datapoint from "../../Datapoint.js"
 import { ClosedError } from "../../SignalFxError.js"
+import { countOf, plural } from "../english.js"
 import type { Segment } from "./buffer.js"
 import { countItems, SegmentBuffer, splitSegments } from "./buffer.js"
 import type { ResolvedOptions } from "./options.js"
@@ -210,25 +211,62 @@ export const makePipeline = <A>(
         const total = droppedWhileFull
         droppedWhileFull = 0
         warning = annotate(
-          Effect.logWarning(`The ${kind} queue recovered; ${total} ${kind} were dropped while it was full`)
+          Effect.logWarning(`The ${kind} queue recovered; ${countOf(total, kind)} dropped while it was full`)
         )
       }
       if (warning !== undefined) return { closed: undefined, warning, yieldTurn }
       return yieldTurn ? offeredYieldTurn : offeredDone
     }
 
+    /**
+     * One incident, told twice: the first request that fails says why at once (refused, DNS, TLS,
+     * a timeout, the status and the service's message), and the first that succeeds afterwards
+     * says that delivery recovered. The retries in between stay quiet.
+     */
+    let failedSince: number | undefined
+    let failedAttempts = 0
+
+    const failed = (failure: AttemptFailure, bytes: number): Effect.Effect<void> => {
+      if (failure._tag === "Retryable" && failure.throttled) throttled = true
+      const now = clock.unsafeCurrentTimeMillis()
+      stats.fail(failure.reason, now)
+      if (failure._tag !== "Retryable" || failure.answered) stats.sent(bytes)
+      // A refusal or a body too large is reported with what it drops, batch by batch.
+      if (failure._tag !== "Retryable") return Effect.void
+      failedAttempts++
+      if (failedSince !== undefined) return Effect.void
+      failedSince = now
+      return Effect.logWarning(
+        `Cannot deliver ${kind} to ${options.endpoint.host}: ${failure.reason}. Retrying for up to ${
+          Duration.format(options.retry.maxElapsed)
+        }; the next line comes when delivery recovers or ${kind} are dropped`
+      )
+    }
+
+    const succeeded = (bytes: number): Effect.Effect<void> => {
+      throttled = false
+      stats.sent(bytes)
+      if (failedSince === undefined) return Effect.void
+      const attempts = failedAttempts
+      const since = clock.unsafeCurrentTimeMillis() - failedSince
+      failedSince = undefined
+      failedAttempts = 0
+      return Effect.logWarning(
+        `Delivery of ${kind} to ${options.endpoint.host} recovered after ${plural(attempts, "failed attempt")} in ${
+          Duration.format(Duration.millis(since))
+        }`
+      )
+    }
+
     const attempt = (body: Uint8Array, gzipped: boolean, isRetry: () => boolean) =>
       Effect.suspend(() => {
-        stats.request(body.length, isRetry())
+        stats.request(isRetry())
         const post = transport.post(config.path, body, config.contentType, gzipped)
         return throttled ? throttleGate.withPermits(1)(post) : post
       }).pipe(
         Effect.tapBoth({
-          onSuccess: () => Effect.sync(() => (throttled = false)),
-          onFailure: (failure: AttemptFailure) =>
-            Effect.sync(() => {
-              if (failure._tag === "Retryable" && failure.throttled) throttled = true
-            })
+          onSuccess: () => Effect.suspend(() => succeeded(body.length)),
+          onFailure: (failure: AttemptFailure) => Effect.suspend(() => failed(failure, body.length))
         })
       )
 
@@ -250,7 +288,7 @@ export const makePipeline = <A>(
           case "TooLarge": {
             if (count === 1) {
               settle(batch, "tooLarge", 1)
-              return yield* Effect.logWarning(`Dropped one ${kind.slice(0, -1)} too large to send: ${failure.reason}`)
+              return yield* Effect.logWarning(`Dropped 1 ${kind.slice(0, -1)} too large to send: ${failure.reason}`)
             }
             const [first, second] = splitSegments(segments, Math.ceil(count / 2))
             yield* send(batch, first)
@@ -258,11 +296,11 @@ export const makePipeline = <A>(
           }
           case "Rejected":
             settle(batch, "rejected", count)
-            return yield* Effect.logWarning(`SignalFx rejected ${count} ${kind}, which are dropped: ${failure.reason}`)
+            return yield* Effect.logWarning(`SignalFx rejected ${countOf(count, kind)}, dropped: ${failure.reason}`)
           case "Retryable":
             settle(batch, "retriesExhausted", count)
             return yield* Effect.logWarning(
-              `Gave up on ${count} ${kind} after ${attempts} attempts within ${
+              `Gave up on ${countOf(count, kind)} after ${plural(attempts, "attempt")} within ${
                 Duration.format(options.retry.maxElapsed)
               }: ${failure.reason}`
             )
@@ -282,7 +320,7 @@ export const makePipeline = <A>(
               return Effect.void
             }
             settle(batch, "rejected", remaining)
-            return Effect.logError(`Dropped ${remaining} ${kind} after an unexpected failure`, exit.cause)
+            return Effect.logError(`Dropped ${countOf(remaining, kind)} after an unexpected failure`, exit.cause)
           })
         ),
         Effect.ensuring(Effect.sync(() => {
@@ -354,9 +392,9 @@ export const makePipeline = <A>(
       if (Option.isSome(drained)) return
       yield* abandon
       yield* Effect.logWarning(
-        `Shutdown deadline of ${
-          Duration.format(options.shutdownTimeout)
-        } reached: ${stats.dropped.shutdownDeadline} ${kind} were not delivered`
+        `Shutdown deadline of ${Duration.format(options.shutdownTimeout)} reached: ${
+          countOf(stats.dropped.shutdownDeadline, kind)
+        } not delivered`
       )
     }).pipe(annotate)
 

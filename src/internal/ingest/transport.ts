@@ -24,6 +24,8 @@ export class Retryable extends Data.TaggedError("Retryable")<{
   readonly retryAfter: Option.Option<Duration.Duration>
   /** 429 or 503: the service asks us to slow down. */
   readonly throttled: boolean
+  /** The server answered (a status), so the body surely left; not for a network error or timeout. */
+  readonly answered: boolean
 }> {}
 
 /** A 3xx or a 4xx other than 408, 413 and 429: sending the same body again can't succeed. */
@@ -85,7 +87,8 @@ export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport
             new Retryable({
               reason: scrub(`network error: ${error.message}${describeCause(error.cause)}`),
               retryAfter: Option.none(),
-              throttled: false
+              throttled: false,
+              answered: false
             })
           ),
           Effect.timeoutFail({
@@ -94,7 +97,8 @@ export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport
               new Retryable({
                 reason: `no answer within ${Duration.format(options.requestTimeout)}`,
                 retryAfter: Option.none(),
-                throttled: false
+                throttled: false,
+                answered: false
               })
           }),
           Effect.flatMap(({ response, text }): Effect.Effect<void, AttemptFailure> => {
@@ -106,7 +110,8 @@ export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport
                 new Retryable({
                   reason,
                   retryAfter: parseRetryAfter(response.headers["retry-after"], clock.unsafeCurrentTimeMillis()),
-                  throttled: status === 429 || status === 503
+                  throttled: status === 429 || status === 503,
+                  answered: true
                 })
               )
             }
