@@ -18,3 +18,16 @@ export const countOf = (count: number, kind: "datapoints" | "events"): string =>
 
 /** The word with its indefinite article: `an object`, `a string`. @internal */
 export const withArticle = (word: string): string => `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`
+
+/**
+ * What a value is, for "must be X, got Y": `null`, `an array`, `a symbol`, `a string`, never
+ * the value itself (it may be a secret, or throw when turned into text).
+ * @internal
+ */
+export const describeType = (value: unknown): string => {
+  if (value === null) return "null"
+  if (value === undefined) return "undefined"
+  if (Array.isArray(value)) return "an array"
+  if (typeof value === "number" && Number.isNaN(value)) return "NaN"
+  return withArticle(typeof value)
+}

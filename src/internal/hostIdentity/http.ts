@@ -14,7 +14,7 @@ import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
-import { describeCause, harden, readUpTo } from "../http/transport.js"
+import { describeCause, harden, originOf, readUpTo } from "../http/transport.js"
 import { checkDimensionValue } from "../limits.js"
 
 /**
@@ -72,6 +72,7 @@ export const makeRequest: Effect.Effect<Request, never, HttpClient.HttpClient> =
   harden(AWS_TOKEN_HEADER),
   ({ client, run }) => (method, url, headers, timeout) =>
     run(
+      originOf(url),
       client.execute(HttpClientRequest.make(method)(url, { headers })).pipe(
         Effect.flatMap((response) =>
           readUpTo(response.stream, MAX_BODY_BYTES).pipe(

@@ -7,6 +7,7 @@
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import { ConfigurationError } from "../../SignalFxError.js"
+import { describeType } from "../english.js"
 import type { RetrySettings } from "./retry.js"
 
 /** @internal */
@@ -75,9 +76,30 @@ export const oneOf = <const A extends string>(
   return value
 }
 
+/**
+ * Why the text cannot be an HTTP header value, or `undefined` when it can: a control character
+ * other than tab (a line break would end the header, or inject another), or anything beyond
+ * Latin-1.
+ */
+const headerProblem = (value: string): string | undefined => {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    const control = (code < 0x20 && code !== 0x09) || code === 0x7f
+    if (!control && code <= 0xff) continue
+    const character = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`
+    return control
+      ? `cannot be sent in an HTTP header: it contains the control character ${character}`
+      : `cannot be sent in an HTTP header: it contains ${character}, beyond Latin-1`
+  }
+  return undefined
+}
+
 /** @internal */
 export const token = (value: unknown): void => {
-  if (typeof value !== "string" || value.trim() === "") invalid("token", "must be a non-empty string")
+  if (typeof value !== "string" || value.trim() === "") return invalid("token", "must be a non-empty string")
+  // The problem is named, never the token itself.
+  const problem = headerProblem(value)
+  if (problem !== undefined) invalid("token", problem)
 }
 
 /** @internal */
@@ -122,8 +144,13 @@ export const endpoint = (options: {
 }
 
 /** `effect-signalfx/<version>`, followed by the user's own products if any. @internal */
-export const userAgent = (extra: string | undefined): string =>
-  extra === undefined || extra === "" ? `effect-signalfx/${VERSION}` : `effect-signalfx/${VERSION} ${extra}`
+export const userAgent = (extra: string | undefined): string => {
+  if (extra === undefined || extra === "") return `effect-signalfx/${VERSION}`
+  if (typeof extra !== "string") return invalid("userAgent", `must be a string, got ${describeType(extra)}`)
+  const problem = headerProblem(extra)
+  if (problem !== undefined) invalid("userAgent", problem)
+  return `effect-signalfx/${VERSION} ${extra}`
+}
 
 /**
  * The `retry` option of a service, each delay checked and named (`retry.maxDelay`, …).

@@ -14,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
 import { backoff, parseRetryAfter } from "../http/retry.js"
-import { describeBody, describeCause, readCapped, secure } from "../http/transport.js"
+import { crossOriginRefusal, describeBody, describeCause, readCapped, secure } from "../http/transport.js"
 import type { ResolvedOptions } from "./options.js"
 
 /** A failure worth trying again: the network, a timeout, 408, 429 or 5xx. */
@@ -70,7 +70,11 @@ const MAX_SMALL_ANSWER_BYTES = 16 * 1024
 /** @internal */
 export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const { client, headers: baseHeaders, run, scrub } = yield* secure(options.token, options.userAgent)
+    const { client, headers: baseHeaders, run, scrub } = yield* secure(
+      options.token,
+      options.userAgent,
+      options.endpoint
+    )
     const clock = yield* Effect.clock
 
     // Appended, not resolved: an endpoint behind a path prefix (a proxy's /signalfx) keeps it.
@@ -83,14 +87,16 @@ export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport
       return run(
         client.execute(request).pipe(
           Effect.flatMap((response) => readAnswer(response).pipe(Effect.map((text) => ({ response, text })))),
-          Effect.mapError((error) =>
-            new Retryable({
+          Effect.mapError((error): AttemptFailure => {
+            const refused = crossOriginRefusal(error)
+            if (refused !== undefined) return new Rejected({ reason: refused.message })
+            return new Retryable({
               reason: scrub(`network error: ${error.message}${describeCause(error.cause)}`),
               retryAfter: Option.none(),
               throttled: false,
               answered: false
             })
-          ),
+          }),
           Effect.timeoutFail({
             duration: options.requestTimeout,
             onTimeout: () =>
@@ -104,7 +110,8 @@ export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport
           Effect.flatMap(({ response, text }): Effect.Effect<void, AttemptFailure> => {
             const status = response.status
             if (status >= 200 && status < 300) return Effect.void
-            const reason = scrub(`HTTP ${status}${describeBody(text)}`)
+            // Scrubbed before the cut: a token straddling it would leave its prefix behind.
+            const reason = `HTTP ${status}${describeBody(scrub(text))}`
             if (status === 408 || status === 429 || status >= 500) {
               return Effect.fail(
                 new Retryable({
