@@ -150,6 +150,8 @@ export class MetadataNotFoundError extends Schema.TaggedError<MetadataNotFoundEr
  * - `"Decode"`: the answer is not the JSON object expected.
  * - `"InvalidRequest"`: the call could not be sent at all (an empty name, or a name of `.` or
  *   `..` that no URL can carry; a body that is not JSON).
+ * - `"TooLarge"`: the answer was longer than the `maxResponseBytes` option; it was not read
+ *   further.
  *
  * The message names the method and the path, never the token.
  *
@@ -159,7 +161,7 @@ export class MetadataNotFoundError extends Schema.TaggedError<MetadataNotFoundEr
 export class MetadataRequestError extends Schema.TaggedError<MetadataRequestError>(
   "effect-signalfx/MetadataRequestError"
 )("MetadataRequestError", {
-  reason: Schema.Literal("StatusCode", "Transport", "Timeout", "Decode", "InvalidRequest"),
+  reason: Schema.Literal("StatusCode", "Transport", "Timeout", "Decode", "InvalidRequest", "TooLarge"),
   method: Schema.String,
   /** The path and query string as sent. */
   path: Schema.String,

@@ -47,6 +47,27 @@ export const readUpTo = <E>(stream: Stream.Stream<Uint8Array, E>, maxBytes: numb
   )
 
 /**
+ * The whole body as text when it is at most `maxBytes` long, `undefined` when it is longer: then
+ * it is read no further than `maxBytes` and a little, and the connection is dropped.
+ * @internal
+ */
+export const readBounded = <E>(
+  stream: Stream.Stream<Uint8Array, E>,
+  maxBytes: number
+): Effect.Effect<string | undefined, E> =>
+  stream.pipe(
+    Stream.runFoldWhile(
+      { chunks: new Array<Uint8Array>(), size: 0 },
+      (state) => state.size <= maxBytes,
+      (state, chunk) => {
+        state.chunks.push(chunk)
+        return { chunks: state.chunks, size: state.size + chunk.length }
+      }
+    ),
+    Effect.map(({ chunks, size }) => size > maxBytes ? undefined : Buffer.concat(chunks).toString("utf8"))
+  )
+
+/**
  * At most the first 16 KiB of a body, as text; an unreadable body is empty. Enough for any
  * error message.
  * @internal

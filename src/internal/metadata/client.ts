@@ -15,8 +15,17 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { MetadataRequestError } from "../../SignalFxError.js"
+import { formatCount } from "../english.js"
 import { backoff, parseRetryAfter } from "../http/retry.js"
-import { crossOriginRefusal, describeBody, describeCause, readCapped, secure, truncate } from "../http/transport.js"
+import {
+  crossOriginRefusal,
+  describeBody,
+  describeCause,
+  readBounded,
+  readCapped,
+  secure,
+  truncate
+} from "../http/transport.js"
 import type { ResolvedOptions } from "./options.js"
 import { ErrorBody } from "./schema.js"
 
@@ -87,7 +96,7 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, neve
       call: Call,
       onSuccess: (
         response: HttpClientResponse.HttpClientResponse,
-        fail: (reason: "Decode" | "Transport", description: string) => MetadataRequestError
+        fail: (reason: "Decode" | "Transport" | "TooLarge", description: string) => MetadataRequestError
       ) => Effect.Effect<A, AttemptFailure>
     ): Effect.Effect<A, MetadataRequestError> => {
       const query = new URLSearchParams(call.params ?? {}).toString()
@@ -166,7 +175,7 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, neve
 
     const json: Client["json"] = (call, schema) =>
       execute(call, (response, fail) =>
-        response.text.pipe(
+        readBounded(response.stream, options.maxResponseBytes).pipe(
           // The body broke off: the connection failed mid-answer, which a retry may cure.
           Effect.mapError((error) =>
             new Retry({
@@ -175,6 +184,15 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, neve
             })
           ),
           Effect.flatMap((text) => {
+            if (text === undefined) {
+              return Effect.fail(
+                fail(
+                  "TooLarge",
+                  `the answer is longer than maxResponseBytes (${formatCount(options.maxResponseBytes)} bytes); ` +
+                    "it was not read further"
+                )
+              )
+            }
             let body: unknown
             try {
               body = JSON.parse(text)
