@@ -51,15 +51,24 @@ export class ValidationIssue extends Schema.Class<ValidationIssue>("effect-signa
  */
 export class ValidationError extends Schema.TaggedError<ValidationError>("effect-signalfx/ValidationError")(
   "ValidationError",
-  { issues: Schema.Array(ValidationIssue) }
+  {
+    issues: Schema.Array(ValidationIssue),
+    /**
+     * Problems found beyond the first `issues`, counted but not listed: validation stops
+     * describing them so that a huge bad input costs a bounded amount of work.
+     */
+    omitted: Schema.optional(Schema.Number)
+  }
 ) {
   /**
    * @since 0.1.0
    */
   override get message(): string {
-    const count = this.issues.length
-    const heading = count === 1 ? "1 problem in the input" : `${count} problems in the input`
-    return `${heading}:\n${this.issues.map((issue) => `  ${issue.toString()}`).join("\n")}`
+    const omitted = this.omitted ?? 0
+    const count = this.issues.length + omitted
+    const heading = count === 1 ? "1 problem in the input" : `${count.toLocaleString("en-US")} problems in the input`
+    const more = omitted === 0 ? "" : `\n  … and ${omitted.toLocaleString("en-US")} more`
+    return `${heading}:\n${this.issues.map((issue) => `  ${issue.toString()}`).join("\n")}${more}`
   }
 }
 
