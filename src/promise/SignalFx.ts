@@ -49,6 +49,12 @@ import type { Offered } from "../internal/ingest/pipeline.js"
 import { offeredDone } from "../internal/ingest/pipeline.js"
 import type { Internals } from "../internal/ingest/service.js"
 import { makeWithInternals } from "../internal/ingest/service.js"
+import {
+  checkConstructorArguments,
+  checkDimensionKeys,
+  checkOptions,
+  methodOptions
+} from "../internal/promise/arguments.js"
 import { unrefClock } from "../internal/promise/clock.js"
 import { unrefFetch } from "../internal/promise/fetch.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
@@ -158,6 +164,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   static fromEnv(options: Omit<SignalFxOptions, "realm" | "ingestEndpoint"> = {}): SignalFx {
+    checkOptions(options, fromEnvRefuses)
     const config = Effect.runSyncExit(Ingest.config)
     if (Exit.isFailure(config)) {
       throw new ConfigurationError({
@@ -192,7 +199,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   constructor(token: string | Redacted.Redacted<string>, options: SignalFxOptions = {}) {
-    const { hostIdentity, logger, ...rest } = options
+    const { hostIdentity, logger, ...rest } = checkConstructorArguments(token, options)
     // The token is wrapped at once; the plain string is never stored on the client.
     const ingestOptions: Ingest.Options = {
       ...rest,
@@ -329,9 +336,11 @@ export class SignalFx {
    * @since 0.1.0
    */
   flush(options: { readonly timeout?: Duration.DurationInput | undefined } = {}): Promise<boolean> {
+    const checked = methodOptions("options", options)
+    if (checked instanceof ValidationError) return Promise.reject(checked)
     const settled = Effect.as(this.#service.flush, true)
-    if (options.timeout === undefined) return hold(this.#run(settled))
-    const timeout = flushTimeout(options.timeout)
+    if (checked.timeout === undefined) return hold(this.#run(settled))
+    const timeout = flushTimeout(checked.timeout)
     if (timeout instanceof ValidationError) return Promise.reject(timeout)
     return hold(
       this.#run(Effect.timeoutTo(settled, { duration: timeout, onSuccess: () => true, onTimeout: () => false }))
@@ -385,7 +394,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   removeDimensions(keys: ReadonlyArray<string>): void {
-    runSync(this.#service.removeDimensions(keys))
+    runSync(this.#service.removeDimensions(checkDimensionKeys(keys)))
   }
 
   /**
@@ -600,6 +609,18 @@ const hostIdentityFrom = (option: SignalFxOptions["hostIdentity"]): HostIdentity
   }
   return options
 }
+
+/** What `fromEnv` reads from the environment, and so refuses as an option. */
+const fromEnvRefuses: ReadonlyArray<readonly [string, string]> = [
+  [
+    "realm",
+    "fromEnv reads the realm from SPLUNK_REALM (or SIGNALFX_REALM); to set it in code, use new SignalFx(token, { realm })"
+  ],
+  [
+    "ingestEndpoint",
+    "fromEnv reads the endpoint from SPLUNK_INGEST_URL (or SIGNALFX_INGEST_URL); to set it in code, use new SignalFx(token, { ingestEndpoint })"
+  ]
+]
 
 /** The `timeout` of `flush`: a finite duration, zero or more. */
 const flushTimeout = (timeout: unknown): Duration.Duration | ValidationError => {
