@@ -67,7 +67,10 @@ export interface RecordedDatapoint {
   readonly metric: string
   readonly type: "gauge" | "counter" | "cumulative_counter" | "enum"
   readonly value: number | bigint | string
-  /** How the value travelled: protobuf says it exactly; for JSON, integral numbers are `"int"`. */
+  /**
+   * How the value travelled: protobuf says it exactly; for JSON, an integer literal within int64
+   * is `"int"`, any other number (`2.0`, `1e21`, an integer beyond int64) `"double"`.
+   */
   readonly valueType: "int" | "double" | "string"
   readonly timestamp?: number
   readonly dimensions: Readonly<Record<string, string>>
