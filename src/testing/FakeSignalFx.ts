@@ -153,6 +153,9 @@ export type Batch =
  *   closes.
  * - `Reset`: destroy the connection, before reading the body or after reading all of it.
  * - `Redirect`: answer `307` (or the given status) with `Location`.
+ * - `LoseAnswer`: store the batch as usual, then lose the answer: reset the connection, never
+ *   answer, or answer only after `millis`. The sender cannot know the batch arrived, and a retry
+ *   stores it again: how an at-least-once sender makes duplicates.
  *
  * @since 0.1.0
  * @category faults
@@ -169,6 +172,7 @@ export type Fault =
   | { readonly _tag: "Hang" }
   | { readonly _tag: "Reset"; readonly when: "beforeBody" | "afterBody" }
   | { readonly _tag: "Redirect"; readonly location: string; readonly status?: 301 | 302 | 303 | 307 | 308 | undefined }
+  | { readonly _tag: "LoseAnswer"; readonly how: "reset" | "hang" | "late"; readonly millis?: number | undefined }
 
 /**
  * A `Respond` fault.
@@ -265,6 +269,28 @@ export const redirect = (location: string, status?: 301 | 302 | 303 | 307 | 308)
   _tag: "Redirect",
   location,
   status
+})
+
+/**
+ * A `LoseAnswer` fault: the batch is stored, then the answer is lost: the connection is reset,
+ * left hanging, or answered only after `millis` (1 second by default), past a client's timeout.
+ *
+ * @example
+ * ```ts
+ * import { FakeSignalFx } from "effect-signalfx/testing"
+ *
+ * const server = await FakeSignalFx.start()
+ * server.fault("/v2/event", [FakeSignalFx.loseAnswer("reset"), FakeSignalFx.loseAnswer("late", 2_000)])
+ * await server.close()
+ * ```
+ *
+ * @since 0.2.0
+ * @category faults
+ */
+export const loseAnswer = (how: "reset" | "hang" | "late", millis?: number): Fault => ({
+  _tag: "LoseAnswer",
+  how,
+  millis
 })
 
 /**
