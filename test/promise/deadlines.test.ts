@@ -26,8 +26,12 @@ const run = (url: string, env: Record<string, string> = {}) =>
 
 const assertEndedAtDeadline = (result: Awaited<ReturnType<typeof run>>) => {
   assert.strictEqual(result.code, 0, result.stderr)
-  assert.strictEqual(result.stdout.split("\n")[0], "sent")
-  assert.include(result.stdout + result.stderr, "undelivered after the shutdown deadline")
+  // The client's lines are plain lines on stderr, never mixed into the program's stdout.
+  assert.strictEqual(result.stdout, "sent\n")
+  assert.match(
+    result.stderr,
+    /^effect-signalfx: The process is exiting with [\d,]+ datapoints? and 0 events undelivered after the shutdown deadline/m
+  )
   assert.isBelow(mainToExit(result), SHUTDOWN_MILLIS + SLACK_MILLIS, "exited within the shutdown deadline")
 }
 
@@ -50,6 +54,16 @@ describe("a script that sends and simply ends, with requestTimeout (30 s) longer
       assertEndedAtDeadline(await run(server.url, { ...env, REPORTER: "1" }))
     }, 60_000)
   }
+
+  it("exits within shutdownTimeout with a logger that throws, without an unhandled rejection", async () => {
+    server = await startStalling("neverAnswers")
+    const result = await run(server.url, { THROWING_LOGGER: "1" })
+    assert.strictEqual(result.code, 0, result.stderr)
+    assert.notInclude(result.stderr, "the logger is broken")
+    // The line the logger failed to take goes to stderr instead.
+    assert.include(result.stderr, "undelivered after the shutdown deadline")
+    assert.isBelow(mainToExit(result), SHUTDOWN_MILLIS + SLACK_MILLIS)
+  }, 60_000)
 
   it("and against a healthy server delivers, then exits at once", async () => {
     const healthy = await FakeSignalFx.start()
