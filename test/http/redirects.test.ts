@@ -5,9 +5,10 @@
  */
 import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
-import { Effect, Layer, Redacted } from "effect"
-import { Metadata } from "../../src/index.js"
+import { Effect, Layer, Option, Redacted } from "effect"
+import { HostIdentity, Metadata } from "../../src/index.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
+import { closedPort, fakeMetadataServer, identityDocument, json, loopbackOptions } from "../hostIdentity/support.js"
 import { startIngest, TOKEN } from "../ingest/support.js"
 
 let home: FakeSignalFx.Server
@@ -72,5 +73,25 @@ describe("a redirect to another origin, through a client that follows redirects"
       yield* close
       assert.strictEqual(datapoints.delivered, 1)
       assert.strictEqual(home.datapoints().length, 1)
+    }))
+})
+
+describe("host identity, through a client that follows redirects", () => {
+  it.scopedLive("never sends the IMDSv2 token to another origin", () =>
+    Effect.gen(function*() {
+      const elsewhereImds = yield* fakeMetadataServer(() => json(identityDocument))
+      const imds = yield* fakeMetadataServer((request) =>
+        request.method === "PUT"
+          ? { status: 200, body: "imds-session-token" }
+          : { status: 302, headers: { location: `${elsewhereImds.url}/latest/dynamic/instance-identity/document` } }
+      )
+      const unreachable = yield* closedPort
+      const identity = yield* HostIdentity.make(loopbackOptions(unreachable, { awsEndpoint: imds.url })).pipe(
+        Effect.provide(following)
+      )
+      const id = yield* identity.awsUniqueId
+      assert.isTrue(Option.isNone(id))
+      assert.deepStrictEqual(elsewhereImds.received, [])
+      assert.isAbove(imds.received.length, 1)
     }))
 })
