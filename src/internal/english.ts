@@ -31,3 +31,22 @@ export const describeType = (value: unknown): string => {
   if (typeof value === "number" && Number.isNaN(value)) return "NaN"
   return withArticle(typeof value)
 }
+
+/**
+ * A value for "got Y" in an option's error: a number, bigint or boolean as itself, a string
+ * quoted, anything else by its type. Never `String(value)`, which throws for a symbol or an
+ * object without a prototype.
+ * @internal
+ */
+export const shown = (value: unknown): string => {
+  switch (typeof value) {
+    case "number":
+    case "bigint":
+    case "boolean":
+      return String(value)
+    case "string":
+      return JSON.stringify(value)
+    default:
+      return describeType(value)
+  }
+}

@@ -7,7 +7,7 @@
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import { ConfigurationError } from "../../SignalFxError.js"
-import { describeType } from "../english.js"
+import { describeType, shown } from "../english.js"
 import type { RetrySettings } from "./retry.js"
 
 /** @internal */
@@ -43,7 +43,7 @@ export const resolving = <A>(resolve: () => A): Either.Either<A, ConfigurationEr
 /** @internal */
 export const positiveInteger = (option: string, value: number | undefined, fallback: number): number => {
   if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || value <= 0) invalid(option, `must be a positive integer, got ${value}`)
+  if (!Number.isSafeInteger(value) || value <= 0) invalid(option, `must be a positive integer, got ${shown(value)}`)
   return value
 }
 
@@ -58,7 +58,7 @@ export const duration = (
   // Duration.decode turns a negative number into zero; a negative setting is a mistake to report.
   if (typeof value === "number" && value < 0) return invalid(option, `must not be negative, got ${value}`)
   const decoded = Duration.decodeUnknown(value)
-  if (decoded._tag === "None") return invalid(option, `is not a duration: ${String(value)}`)
+  if (decoded._tag === "None") return invalid(option, `is not a duration: ${shown(value)}`)
   if (!Duration.isFinite(decoded.value)) return invalid(option, "must be finite")
   if (positive && Duration.isZero(decoded.value)) return invalid(option, "must be longer than zero")
   return decoded.value
@@ -72,7 +72,7 @@ export const oneOf = <const A extends string>(
   fallback: A
 ): A => {
   if (value === undefined) return fallback
-  if (!allowed.includes(value)) invalid(option, `must be one of ${allowed.join(", ")}, got ${String(value)}`)
+  if (!allowed.includes(value)) invalid(option, `must be one of ${allowed.join(", ")}, got ${shown(value)}`)
   return value
 }
 
@@ -120,6 +120,7 @@ export const endpoint = (options: {
 }): URL => {
   const { option } = options
   if (options.url !== undefined) {
+    if (typeof options.url !== "string") return invalid(option, `must be a URL string, got ${shown(options.url)}`)
     let url: URL
     try {
       url = new URL(options.url)
@@ -139,6 +140,7 @@ export const endpoint = (options: {
     return url
   }
   const realm = options.realm ?? DEFAULT_REALM
+  if (typeof realm !== "string") return invalid("realm", `must be a string such as us0 or eu0, got ${shown(realm)}`)
   if (!REALM_PATTERN.test(realm)) invalid("realm", `is not a realm name like us0 or eu0: ${realm}`)
   return new URL(`https://${options.host(realm)}`)
 }
