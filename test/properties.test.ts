@@ -8,10 +8,11 @@
  * what it threw, as a rejection from the facade and a defect from the Effect API.
  */
 import { FetchHttpClient } from "@effect/platform"
+import type { HttpClient } from "@effect/platform"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Logger, Redacted, Scope } from "effect"
 import * as fc from "fast-check"
-import { Ingest } from "../src/index.js"
+import { Ingest, Metadata } from "../src/index.js"
 import { ClosedError, ConfigurationError, SignalFx, ValidationError } from "../src/promise/index.js"
 import { FakeSignalFx } from "../src/testing/index.js"
 
@@ -232,6 +233,44 @@ describe("the Promise facade, given malformed input", () => {
 })
 
 describe("the Effect API, given malformed input", () => {
+  it.live("Ingest.make and Metadata.make fail with a ConfigurationError for malformed options", () =>
+    Effect.promise(() =>
+      fc.assert(
+        fc.asyncProperty(
+          fc.dictionary(
+            fc.constantFrom(
+              "token",
+              "realm",
+              "maxBatchSize",
+              "retry",
+              "requestTimeout",
+              "dimensions",
+              "format",
+              "userAgent"
+            ),
+            hostile
+          ),
+          async (options) => {
+            for (const make of [Ingest.make, Metadata.make]) {
+              const exit = await Effect.runPromiseExit(
+                Effect.suspend((): Effect.Effect<unknown, unknown, HttpClient.HttpClient | Scope.Scope> =>
+                  Reflect.apply(make, undefined, [{ token: Redacted.make("token"), ...options }])
+                ).pipe(
+                  Effect.scoped,
+                  Effect.provide(FetchHttpClient.layer)
+                )
+              )
+              if (Exit.isFailure(exit)) {
+                const failure = Cause.squash(exit.cause)
+                assert.isTrue(isAllowed(failure), String(failure))
+              }
+            }
+          }
+        ),
+        { numRuns: 300 }
+      )
+    ))
+
   it.live(
     "fails every call with a ValidationError (or dies with what reading it threw), then delivers exactly",
     () =>

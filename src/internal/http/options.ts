@@ -6,6 +6,7 @@
  */
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "../../SignalFxError.js"
 import { describeType, shown } from "../english.js"
 import type { RetrySettings } from "./retry.js"
@@ -92,6 +93,18 @@ const headerProblem = (value: string): string | undefined => {
       : `cannot be sent in an HTTP header: it contains ${character}, beyond Latin-1`
   }
   return undefined
+}
+
+/**
+ * The token option of the Effect API: a `Redacted` (a JavaScript caller may pass anything),
+ * holding a usable token.
+ * @internal
+ */
+export const redactedToken = (value: unknown): void => {
+  if (!Redacted.isRedacted(value)) {
+    return invalid("token", `must be a Redacted (Redacted.make("…")), got ${describeType(value)}`)
+  }
+  token(Redacted.value(value))
 }
 
 /** @internal */

@@ -4,10 +4,18 @@
  */
 import * as Duration from "effect/Duration"
 import type * as Either from "effect/Either"
-import * as Redacted from "effect/Redacted"
+import type * as Redacted from "effect/Redacted"
 import type * as Metadata from "../../Metadata.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
-import { duration, endpoint, positiveInteger, resolving, retrySettings, token, userAgent } from "../http/options.js"
+import {
+  duration,
+  endpoint,
+  positiveInteger,
+  redactedToken,
+  resolving,
+  retrySettings,
+  userAgent
+} from "../http/options.js"
 import type { RetrySettings } from "../http/retry.js"
 
 /** @internal */
@@ -40,7 +48,7 @@ export const defaults = {
 /** @internal */
 export const resolve = (options: Metadata.Options): Either.Either<ResolvedOptions, ConfigurationError> =>
   resolving(() => {
-    token(Redacted.value(options.token))
+    redactedToken(options.token)
     return {
       token: options.token,
       endpoint: endpoint({
