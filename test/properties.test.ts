@@ -164,6 +164,11 @@ describe("the Promise facade, given malformed input", () => {
       ["addDimensions", hostile, (input) => Reflect.apply(sfx.addDimensions, sfx, [input])],
       ["removeDimensions", hostile, (input) => Reflect.apply(sfx.removeDimensions, sfx, [input])],
       [
+        "reportMeasured",
+        fc.tuple(hostile, fc.oneof(hostile, fc.record({ interval: hostile, dimensions: hostile }))),
+        (input) => Reflect.apply(sfx.reportMeasured, sfx, Array.isArray(input) ? input : [])
+      ],
+      [
         "flush",
         fc.oneof(hostile, fc.record({ timeout: hostile })),
         (input) =>

@@ -53,6 +53,7 @@ import {
   checkConstructorArguments,
   checkDimensionKeys,
   checkOptions,
+  checkReporterArguments,
   methodOptions
 } from "../internal/promise/arguments.js"
 import { unrefClock } from "../internal/promise/clock.js"
@@ -450,6 +451,7 @@ export class SignalFx {
    */
   reportMeasured(registry: MetricsReporter.MeasuredRegistry, options: MetricsReporter.Options = {}): void {
     if (this.#stopping !== undefined) throw new ClosedError({ what: "datapoints", count: 0 })
+    checkReporterArguments(registry, options)
     const scope = Effect.runSync(Scope.make())
     // On the unref'd clock, like the service: a reporter alone never holds the process open.
     const built = this.#runtime.runSyncExit(

@@ -146,6 +146,43 @@ describe("methods", () => {
     return sfx.stop()
   })
 
+  it("reportMeasured refuses a registry that is not an object and an interval that would spin", async () => {
+    const sfx = client()
+    const cases: ReadonlyArray<[unknown, unknown, string]> = [
+      [null, {}, "registry"],
+      ["jobs", {}, "registry"],
+      [{}, { interval: 0 }, "options.interval"],
+      [{}, { interval: -5 }, "options.interval"],
+      [{}, { interval: "soon" }, "options.interval"],
+      [{}, { prefix: 5 }, "options.prefix"],
+      [{}, { include: "jobs.*" }, "options.include"],
+      [{}, null, "options"]
+    ]
+    for (const [registry, options, path] of cases) {
+      let error: unknown
+      try {
+        Reflect.apply(sfx.reportMeasured, sfx, [registry, options])
+      } catch (thrown) {
+        error = thrown
+      }
+      assert.instanceOf(error, ValidationError, path)
+      assert.strictEqual(error.issues[0]!.path, path)
+    }
+    await sfx.stop()
+  })
+
+  it("a registry whose reading throws costs its report, never stop()", async () => {
+    const sfx = client()
+    const broken = {
+      get _metrics(): never {
+        throw new Error("a broken registry")
+      }
+    }
+    sfx.reportMeasured(broken, { interval: 60_000 })
+    await sfx.stop()
+    assert.strictEqual(sfx.stats().datapoints.accepted, 0)
+  })
+
   it("flush rejects options that are not an object with a ValidationError", async () => {
     const sfx = client()
     const error = await Reflect.apply(sfx.flush, sfx, [null]).then(() => undefined, (thrown: unknown) => thrown)

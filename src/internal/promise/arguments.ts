@@ -3,6 +3,8 @@
  * library's own typed error naming what is wrong, never a `TypeError` from deep inside, and an
  * option the client does not know is refused rather than silently ignored.
  */
+import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type { SignalFxOptions } from "../../promise/SignalFx.js"
 import { ConfigurationError, ValidationError, ValidationIssue } from "../../SignalFxError.js"
@@ -181,3 +183,39 @@ export const methodOptions = (name: string, options: unknown): Readonly<Record<s
 
 const invalidArgument = (path: string, message: string): ValidationError =>
   new ValidationError({ issues: [new ValidationIssue({ path, message })] })
+
+/**
+ * `reportMeasured`'s arguments: a registry object, and options whose `interval` is a finite
+ * duration of 1 ms or more (zero would report in a busy loop), `prefix` a string and `include` a
+ * function. Throws a `ValidationError`.
+ * @internal
+ */
+export const checkReporterArguments = (registry: unknown, options: unknown): void => {
+  if (typeof registry !== "object" || registry === null || Array.isArray(registry)) {
+    throw invalidArgument(
+      "registry",
+      `must be a measured-core Collection or an object of metrics, got ${describeType(registry)}`
+    )
+  }
+  const checked = methodOptions("options", options)
+  if (checked instanceof ValidationError) throw checked
+  const { include, interval, prefix } = checked
+  if (interval !== undefined) {
+    const decoded = typeof interval === "number" && !(interval > 0) ? Option.none() : Duration.decodeUnknown(interval)
+    if (
+      Option.isNone(decoded) || !Duration.isFinite(decoded.value) ||
+      Duration.lessThan(decoded.value, Duration.millis(1))
+    ) {
+      throw invalidArgument(
+        "options.interval",
+        "must be a finite duration of 1 ms or more, such as 10000 or \"10 seconds\""
+      )
+    }
+  }
+  if (prefix !== undefined && typeof prefix !== "string") {
+    throw invalidArgument("options.prefix", `must be a string, got ${describeType(prefix)}`)
+  }
+  if (include !== undefined && typeof include !== "function") {
+    throw invalidArgument("options.include", `must be a function of the metric name, got ${describeType(include)}`)
+  }
+}
