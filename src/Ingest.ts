@@ -88,9 +88,13 @@ export interface Service {
  * - `dropped.queueFull`: the queue was full (see `overflow`);
  * - `dropped.rejected`: the service refused them (a 4xx other than 408, 413, 429, or a redirect);
  * - `dropped.retriesExhausted`: still failing after `retry.maxElapsed`;
- * - `dropped.tooLarge`: a single datapoint or event answered with 413;
+ * - `dropped.tooLarge`: a single datapoint or event answered with 413 (or not sent, being no
+ *   smaller than a body of its batch already answered with 413);
  * - `dropped.shutdownDeadline`: not delivered when `shutdownTimeout` ran out at stop;
  * - `dropped.closed`: sent after the service was stopped.
+ *
+ * `bytesSent` counts the bodies of the requests the server answered (what surely left);
+ * `lastError` is the last failed request, `{ message, at }`, for a health check to show.
  *
  * @since 0.1.0
  * @category models

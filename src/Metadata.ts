@@ -332,6 +332,11 @@ export interface Options {
   readonly userAgent?: string | undefined
   /** Allow a plain `http://` endpoint on a host other than loopback (the token then travels unencrypted). */
   readonly allowInsecureHttp?: boolean | undefined
+  /**
+   * The longest answer read, in bytes; default 16 MiB. A longer one fails with a
+   * `MetadataRequestError` of reason `"TooLarge"` instead of growing the process without bound.
+   */
+  readonly maxResponseBytes?: number | undefined
 }
 
 /**

@@ -51,15 +51,24 @@ export class ValidationIssue extends Schema.Class<ValidationIssue>("effect-signa
  */
 export class ValidationError extends Schema.TaggedError<ValidationError>("effect-signalfx/ValidationError")(
   "ValidationError",
-  { issues: Schema.Array(ValidationIssue) }
+  {
+    issues: Schema.Array(ValidationIssue),
+    /**
+     * Problems found beyond the first `issues`, counted but not listed: validation stops
+     * describing them so that a huge bad input costs a bounded amount of work.
+     */
+    omitted: Schema.optional(Schema.Number)
+  }
 ) {
   /**
    * @since 0.1.0
    */
   override get message(): string {
-    const count = this.issues.length
-    const heading = count === 1 ? "1 problem in the input" : `${count} problems in the input`
-    return `${heading}:\n${this.issues.map((issue) => `  ${issue.toString()}`).join("\n")}`
+    const omitted = this.omitted ?? 0
+    const count = this.issues.length + omitted
+    const heading = count === 1 ? "1 problem in the input" : `${count.toLocaleString("en-US")} problems in the input`
+    const more = omitted === 0 ? "" : `\n  … and ${omitted.toLocaleString("en-US")} more`
+    return `${heading}:\n${this.issues.map((issue) => `  ${issue.toString()}`).join("\n")}${more}`
   }
 }
 
@@ -141,6 +150,17 @@ export class MetadataNotFoundError extends Schema.TaggedError<MetadataNotFoundEr
   }
 }
 
+/** What a failed REST call carries, for metadata and the other REST resources alike. */
+const requestFailure = {
+  reason: Schema.Literal("StatusCode", "Transport", "Timeout", "Decode", "InvalidRequest", "TooLarge"),
+  method: Schema.String,
+  /** The path and query string as sent. */
+  path: Schema.String,
+  status: Schema.optional(Schema.Number),
+  serviceMessage: Schema.optional(Schema.String),
+  description: Schema.String
+}
+
 /**
  * A metadata REST call failed for a reason other than a missing object. `reason` says how:
  *
@@ -152,6 +172,8 @@ export class MetadataNotFoundError extends Schema.TaggedError<MetadataNotFoundEr
  * - `"Decode"`: the answer is not the JSON object expected.
  * - `"InvalidRequest"`: the call could not be sent at all (an empty name, or a name of `.` or
  *   `..` that no URL can carry; a body that is not JSON).
+ * - `"TooLarge"`: the answer was longer than the `maxResponseBytes` option; it was not read
+ *   further.
  *
  * The message names the method and the path, never the token.
  *
@@ -160,15 +182,7 @@ export class MetadataNotFoundError extends Schema.TaggedError<MetadataNotFoundEr
  */
 export class MetadataRequestError extends Schema.TaggedError<MetadataRequestError>(
   "effect-signalfx/MetadataRequestError"
-)("MetadataRequestError", {
-  reason: Schema.Literal("StatusCode", "Transport", "Timeout", "Decode", "InvalidRequest"),
-  method: Schema.String,
-  /** The path and query string as sent. */
-  path: Schema.String,
-  status: Schema.optional(Schema.Number),
-  serviceMessage: Schema.optional(Schema.String),
-  description: Schema.String
-}) {
+)("MetadataRequestError", requestFailure) {
   /**
    * @since 0.1.0
    */
@@ -262,23 +276,16 @@ export class RestRejectedError extends Schema.TaggedError<RestRejectedError>("ef
  * A REST API call (charts, dashboards, detectors, incidents, data links, the organization, a
  * login) failed for a reason other than a missing object or a refusal. `reason` says how, as for
  * {@link MetadataRequestError}: `"StatusCode"` (with `status` and the service's `serviceMessage`),
- * `"Transport"`, `"Timeout"`, `"Decode"`, or `"InvalidRequest"` (nothing was sent: an empty id,
- * an id of `.` or `..`, a bad page size). The message never contains the token or a password.
+ * `"Transport"`, `"Timeout"`, `"Decode"`, `"InvalidRequest"` (nothing was sent: an empty id,
+ * an id of `.` or `..`, a bad page size), or `"TooLarge"` (an answer longer than
+ * `maxResponseBytes`). The message never contains the token or a password.
  *
  * @since 0.2.0
  * @category errors
  */
 export class RestRequestError extends Schema.TaggedError<RestRequestError>("effect-signalfx/RestRequestError")(
   "RestRequestError",
-  {
-    reason: Schema.Literal("StatusCode", "Transport", "Timeout", "Decode", "InvalidRequest"),
-    method: Schema.String,
-    /** The path and query string as sent. */
-    path: Schema.String,
-    status: Schema.optional(Schema.Number),
-    serviceMessage: Schema.optional(Schema.String),
-    description: Schema.String
-  }
+  requestFailure
 ) {
   /**
    * @since 0.2.0

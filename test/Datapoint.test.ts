@@ -73,7 +73,7 @@ describe("Datapoint.validate", () => {
 
   it("rejects a list that is not an array, and an item that is not an object", () => {
     expect(issuesOf(Datapoint.validate({ gauges: { metric: "a", value: 1 }, counters: [null, "x"] }))).toEqual([
-      "gauges: gauges must be an array of datapoints, got a object",
+      "gauges: gauges must be an array of datapoints, got an object",
       "counters[0]: a datapoint must be an object with metric and value, got null",
       "counters[1]: a datapoint must be an object with metric and value, got a string"
     ])
@@ -194,7 +194,7 @@ describe("Datapoint.validate", () => {
       [true, "a value must be a number, a bigint or a string, got a boolean"],
       [null, "a value must be a number, a bigint or a string, got null"],
       [undefined, "a value must be a number, a bigint or a string, got undefined"],
-      [{}, "a value must be a number, a bigint or a string, got a object"]
+      [{}, "a value must be a number, a bigint or a string, got an object"]
     ])("rejects %s", (value, message) => {
       expect(issuesOf(validGauge({ metric: "m", value }))).toEqual([`gauges[0].value: ${message}`])
     })

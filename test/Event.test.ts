@@ -131,7 +131,7 @@ describe("Event.validate", () => {
         "properties[\"inf\"]: -Infinity is not a finite number",
         "properties[\"huge\"]: 9223372036854775808n is outside the int64 range",
         "properties[\"nothing\"]: a property value must be a string, a number, a bigint or a boolean, got null",
-        "properties[\"nested\"]: a property value must be a string, a number, a bigint or a boolean, got a object",
+        "properties[\"nested\"]: a property value must be a string, a number, a bigint or a boolean, got an object",
         "properties[\"list\"]: a property value must be a string, a number, a bigint or a boolean, got an array"
       ])
     })
@@ -228,7 +228,7 @@ describe("Event.validateAll", () => {
   })
 
   it("rejects input that is not an array", () => {
-    expect(issuesOf(Event.validateAll({ eventType: "e" }))).toEqual(["expected an array of events, got a object"])
+    expect(issuesOf(Event.validateAll({ eventType: "e" }))).toEqual(["expected an array of events, got an object"])
   })
 })
 

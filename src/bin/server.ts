@@ -48,7 +48,8 @@ control endpoints (no token needed; JSON; never recorded):
   GET  /_fake/requests    every request received      POST /_fake/reset     forget everything
   POST /_fake/faults      script the next answers to a route, e.g.
        {"route": "/v2/datapoint", "faults": [{"_tag": "Respond", "status": 429, "retryAfter": 1}]}
-       (_tag: Respond, Delay {millis}, Hang, Reset {when: beforeBody|afterBody}, Redirect {location})`
+       (_tag: Respond, Delay {millis}, Hang, Reset {when: beforeBody|afterBody}, Redirect {location},
+        LoseAnswer {how: reset|hang|late, millis})`
 
 /** At most this many names per line, so a batch of thousands stays one readable line. */
 const MAX_NAMES = 10

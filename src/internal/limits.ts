@@ -3,6 +3,7 @@
  * `undefined` when the value is acceptable and a human sentence naming the problem
  * otherwise, so the fast validator and the Schemas share one definition of "valid".
  */
+import { withArticle } from "./english.js"
 
 /** @internal */
 export const MAX_NAME_LENGTH = 256
@@ -73,7 +74,7 @@ const describe = (value: unknown): string => {
     case "undefined":
       return "undefined"
     default:
-      return `a ${typeof value}`
+      return withArticle(typeof value)
   }
 }
 

@@ -29,14 +29,51 @@ const isCategory = (category: unknown): category is Event.Category => eventCateg
 /** @internal */
 export const formatKey = (key: string): string => `[${JSON.stringify(key)}]`
 
+/**
+ * How many problems an error lists; the rest are counted. Describing each of a million bad
+ * datapoints cost seconds and built a message of megabytes.
+ * @internal
+ */
+export const MAX_LISTED_ISSUES = 100
+
 class Issues {
   list: Array<ValidationIssue> | undefined = undefined
+  /** Every problem found, listed or not. */
+  count = 0
   add(path: string, message: string): void {
-    ;(this.list ??= []).push(new ValidationIssue({ path, message }))
+    this.addRepeated(1, () => path, message)
   }
-  get count(): number {
-    return this.list === undefined ? 0 : this.list.length
+  /** `count` problems with the same message; only those still listed get their path built. */
+  addRepeated(count: number, pathOf: (k: number) => string, message: string): void {
+    const listed = Math.min(count, MAX_LISTED_ISSUES - (this.list?.length ?? 0))
+    for (let k = 0; k < listed; k++) (this.list ??= []).push(new ValidationIssue({ path: pathOf(k), message }))
+    this.count += count
   }
+  error(): ValidationError {
+    const issues = this.list ?? []
+    const omitted = this.count - issues.length
+    return new ValidationError(omitted === 0 ? { issues } : { issues, omitted })
+  }
+}
+
+/**
+ * Visits the elements present in `list`, in order, and reports each run of holes in one call:
+ * a sparse array of ten million slots costs no work per hole.
+ */
+const forEachSlot = (
+  list: ReadonlyArray<unknown>,
+  visit: (index: number) => void,
+  holes: (from: number, count: number) => void
+): void => {
+  let next = 0
+  for (const key of Object.keys(list)) {
+    const index = Number(key)
+    if (!Number.isInteger(index) || index < next || index >= list.length) continue
+    if (index > next) holes(next, index - next)
+    visit(index)
+    next = index + 1
+  }
+  if (list.length > next) holes(next, list.length - next)
 }
 
 const join = (path: string, field: string): string => path === "" ? field : `${path}.${field}`
@@ -133,7 +170,7 @@ export const validateDimensionsRecord = (
 ): Either.Either<Datapoint.Dimensions, ValidationError> => {
   const issues = new Issues()
   const copy = validateDimensions(input, "", issues, undefined)
-  return issues.list === undefined ? Either.right(copy) : Either.left(new ValidationError({ issues: issues.list }))
+  return issues.count === 0 ? Either.right(copy) : Either.left(issues.error())
 }
 
 const validateTimestamp = (timestamp: unknown, path: string, issues: Issues): number | undefined => {
@@ -210,7 +247,7 @@ const walkDatapoints = (
       "",
       `expected an object with gauges, counters or cumulativeCounters, got ${limits.describeValue(input)}`
     )
-    return Either.left(new ValidationError({ issues: issues.list! }))
+    return Either.left(issues.error())
   }
   for (const field in input) {
     if (!knownDatapointFields.has(field)) {
@@ -230,13 +267,29 @@ const walkDatapoints = (
       issues.add(field, `${field} must be an array of datapoints, got ${limits.describeValue(list)}`)
       continue
     }
-    for (let i = 0; i < list.length; i++) {
-      const datapoint = validateDatapoint(type, list[i], withPaths ? `${field}[${i}]` : "", issues, globals)
-      if (datapoint !== undefined) valid.push(datapoint)
+    if (!withPaths) {
+      // The hot path: a plain loop, given up at the first problem (a hole is one), since the
+      // walk with paths describes them all.
+      for (let i = 0; i < list.length; i++) {
+        const datapoint = validateDatapoint(type, list[i], "", issues, globals)
+        if (datapoint === undefined) return Either.left(issues.error())
+        valid.push(datapoint)
+      }
+      continue
     }
+    forEachSlot(
+      list,
+      (i) => {
+        const datapoint = validateDatapoint(type, list[i], `${field}[${i}]`, issues, globals)
+        if (datapoint !== undefined) valid.push(datapoint)
+      },
+      (from, count) => issues.addRepeated(count, (k) => `${field}[${from + k}]`, missingDatapoint)
+    )
   }
-  return issues.list === undefined ? Either.right(valid) : Either.left(new ValidationError({ issues: issues.list }))
+  return issues.count === 0 ? Either.right(valid) : Either.left(issues.error())
 }
+
+const missingDatapoint = "a datapoint must be an object with metric and value, got undefined"
 
 const validateProperties = (properties: unknown, path: string, issues: Issues): Event.Properties => {
   const copy: Record<string, Event.PropertyValue> = {}
@@ -313,7 +366,7 @@ export const validateEvent = (
 ): Either.Either<Event.Validated, ValidationError> => {
   const issues = new Issues()
   const event = validateEventAt(input, "", issues, globals)
-  return issues.list === undefined ? Either.right(event!) : Either.left(new ValidationError({ issues: issues.list }))
+  return event !== undefined && issues.count === 0 ? Either.right(event) : Either.left(issues.error())
 }
 
 /** @internal */
@@ -324,12 +377,17 @@ export const validateEvents = (
   const issues = new Issues()
   if (!Array.isArray(input)) {
     issues.add("", `expected an array of events, got ${limits.describeValue(input)}`)
-    return Either.left(new ValidationError({ issues: issues.list! }))
+    return Either.left(issues.error())
   }
   const valid: Array<Event.Validated> = []
-  for (let i = 0; i < input.length; i++) {
-    const event = validateEventAt(input[i], `[${i}]`, issues, globals)
-    if (event !== undefined) valid.push(event)
-  }
-  return issues.list === undefined ? Either.right(valid) : Either.left(new ValidationError({ issues: issues.list }))
+  forEachSlot(
+    input,
+    (i) => {
+      const event = validateEventAt(input[i], `[${i}]`, issues, globals)
+      if (event !== undefined) valid.push(event)
+    },
+    (from, count) =>
+      issues.addRepeated(count, (k) => `[${from + k}]`, "an event must be an object with an eventType, got undefined")
+  )
+  return issues.count === 0 ? Either.right(valid) : Either.left(issues.error())
 }

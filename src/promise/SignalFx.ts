@@ -32,8 +32,6 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -44,6 +42,7 @@ import type * as Event from "../Event.js"
 import * as HostIdentity from "../HostIdentity.js"
 import * as Ingest from "../Ingest.js"
 import { apiUrl } from "../internal/config.js"
+import { countOf } from "../internal/english.js"
 import * as hostIdentityOptions from "../internal/hostIdentity/options.js"
 import { resolve } from "../internal/ingest/options.js"
 import type { Offered } from "../internal/ingest/pipeline.js"
@@ -51,13 +50,22 @@ import { offeredDone } from "../internal/ingest/pipeline.js"
 import type { Internals } from "../internal/ingest/service.js"
 import { makeWithInternals } from "../internal/ingest/service.js"
 import { ApiRunner, apiSettings } from "../internal/promise/api.js"
+import {
+  checkConstructorArguments,
+  checkDimensionKeys,
+  checkOptions,
+  checkReporterArguments,
+  methodOptions
+} from "../internal/promise/arguments.js"
 import { unrefClock } from "../internal/promise/clock.js"
+import { unrefFetch } from "../internal/promise/fetch.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
+import { loggerLayer } from "../internal/promise/logger.js"
 import type * as Metadata from "../Metadata.js"
 import * as MetricsReporter from "../MetricsReporter.js"
 import * as ProxyHttpClient from "../ProxyHttpClient.js"
 import * as Rest from "../Rest.js"
-import { ClosedError, ConfigurationError, ValidationError } from "../SignalFxError.js"
+import { ClosedError, ConfigurationError, ValidationError, ValidationIssue } from "../SignalFxError.js"
 import { makeMetadataRunner, SignalFxMetadata } from "./metadata.js"
 import type { RestClient } from "./rest.js"
 import { makeRestClient } from "./rest.js"
@@ -98,8 +106,9 @@ export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {
   /**
    * Where the client's own warnings and errors go (a full queue, a refused batch, retries given
    * up, the shutdown deadline): any object with `warn` and `error`, such as `console` or a pino
-   * or winston logger; `false` silences them. Without it they are printed by Effect's default
-   * logger. Messages never contain the token.
+   * or winston logger; `false` silences them. Without it they are plain lines on stderr
+   * (`effect-signalfx: …`). A logger that throws never breaks the client: that line goes to
+   * stderr instead. Messages never contain the token.
    */
   readonly logger?: SignalFxLogger | false | undefined
   /**
@@ -193,6 +202,7 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.1.0
    */
   static fromEnv(options: Omit<SignalFxOptions, "realm" | "ingestEndpoint" | "apiEndpoint"> = {}): SignalFx {
+    checkOptions(options, fromEnvRefuses)
     const config = Effect.runSyncExit(Ingest.config)
     if (Exit.isFailure(config)) {
       throw new ConfigurationError({
@@ -231,7 +241,10 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.1.0
    */
   constructor(token: string | Redacted.Redacted<string>, options: SignalFxOptions = {}) {
-    const { apiEndpoint, apiToken, ca, hostIdentity, logger, proxy, ...rest } = options
+    const { apiEndpoint, apiToken, ca, hostIdentity, logger, proxy, ...rest } = checkConstructorArguments(
+      token,
+      options
+    )
     // The token is wrapped at once; the plain string is never stored on the client.
     const ingestOptions: Ingest.Options = {
       ...rest,
@@ -240,7 +253,9 @@ export class SignalFx extends SignalFxMetadata {
     const resolved = resolve(ingestOptions)
     if (Either.isLeft(resolved)) throw resolved.left
     // Every request of the client, ingest and REST alike, goes through the same proxy and CAs.
-    const httpClient = ProxyHttpClient.layerConfig({ proxy, ca })
+    // Directly, without a proxy or a `ca`, on sockets that never hold the process open: the exit
+    // deadline then counts from the program's end, whatever the server does with an open request.
+    const httpClient = ProxyHttpClient.layerConfigWith({ proxy, ca }, unrefFetch)
     // The metadata methods build their service on first use only.
     const api = apiSettings(ingestOptions.token, { ...rest, apiEndpoint, apiToken })
     if (Either.isLeft(api)) throw api.left
@@ -353,13 +368,35 @@ export class SignalFx extends SignalFxMetadata {
   }
 
   /**
-   * Resolves once everything sent so far was delivered or dropped (see {@link stats}). Never
-   * rejects. The process stays alive while it waits.
+   * Resolves once everything sent so far was delivered or dropped (see {@link stats}): sent
+   * at once rather than after the linger, and retried as the `retry` option says, so against an
+   * unreachable server it waits up to `retry.maxElapsed` (5 minutes by default). With a
+   * `timeout` it waits at most that long. It resolves `true` when everything was settled, `false`
+   * when the timeout came first (what is left stays queued and is still delivered or dropped as
+   * usual); it rejects only with a `ValidationError` for a timeout that is not a duration. The
+   * process stays alive while it waits.
+   *
+   * @example
+   * ```ts
+   * import { SignalFx } from "effect-signalfx/promise"
+   *
+   * const sfx = new SignalFx("MY_TOKEN")
+   * await sfx.send({ gauges: [{ metric: "jobs.done", value: 1 }] })
+   * if (!(await sfx.flush({ timeout: "2 seconds" }))) console.error(sfx.stats().datapoints.lastError)
+   * ```
    *
    * @since 0.1.0
    */
-  flush(): Promise<void> {
-    return hold(this.#run(this.#service.flush))
+  flush(options: { readonly timeout?: Duration.DurationInput | undefined } = {}): Promise<boolean> {
+    const checked = methodOptions("options", options)
+    if (checked instanceof ValidationError) return Promise.reject(checked)
+    const settled = Effect.as(this.#service.flush, true)
+    if (checked.timeout === undefined) return hold(this.#run(settled))
+    const timeout = flushTimeout(checked.timeout)
+    if (timeout instanceof ValidationError) return Promise.reject(timeout)
+    return hold(
+      this.#run(Effect.timeoutTo(settled, { duration: timeout, onSuccess: () => true, onTimeout: () => false }))
+    )
   }
 
   /**
@@ -411,7 +448,7 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.1.0
    */
   removeDimensions(keys: ReadonlyArray<string>): void {
-    runSync(this.#service.removeDimensions(keys))
+    runSync(this.#service.removeDimensions(checkDimensionKeys(keys)))
   }
 
   /**
@@ -467,6 +504,7 @@ export class SignalFx extends SignalFxMetadata {
    */
   reportMeasured(registry: MetricsReporter.MeasuredRegistry, options: MetricsReporter.Options = {}): void {
     if (this.#stopping !== undefined) throw new ClosedError({ what: "datapoints", count: 0 })
+    checkReporterArguments(registry, options)
     const scope = Effect.runSync(Scope.make())
     // On the unref'd clock, like the service: a reporter alone never holds the process open.
     const built = this.#runtime.runSyncExit(
@@ -630,7 +668,9 @@ export class SignalFx extends SignalFxMetadata {
     const { datapoints, events } = this.stats()
     this.#runtime.runSync(
       Effect.logWarning(
-        `The process is exiting with ${datapoints.pending} datapoints and ${events.pending} events undelivered ` +
+        `The process is exiting with ${countOf(datapoints.pending, "datapoints")} and ${
+          countOf(events.pending, "events")
+        } undelivered ` +
           `after the shutdown deadline of ${Duration.format(this.#shutdownTimeoutMillis)}`
       ).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "SignalFx" }))
     )
@@ -656,25 +696,31 @@ const hostIdentityFrom = (option: SignalFxOptions["hostIdentity"]): HostIdentity
   return options
 }
 
-/**
- * The `logger` option as a layer: provided under the services, so their background fibers, forked
- * while the layer is built, log through it too.
- */
-const loggerLayer = (logger: SignalFxOptions["logger"]): Layer.Layer<never> => {
-  if (logger === undefined) return Layer.empty
-  if (logger === false) return Logger.replace(Logger.defaultLogger, Logger.none)
-  return Logger.replace(
-    Logger.defaultLogger,
-    Logger.make(({ cause, logLevel, message }) => {
-      if (LogLevel.lessThan(logLevel, LogLevel.Warning)) return
-      const parts = Array.isArray(message) ? message : [message]
-      const text = `effect-signalfx: ${parts.map(String).join(" ")}${
-        Cause.isEmpty(cause) ? "" : `\n${Cause.pretty(cause)}`
-      }`
-      if (LogLevel.greaterThanEqual(logLevel, LogLevel.Error)) logger.error(text)
-      else logger.warn(text)
-    })
-  )
+/** What `fromEnv` reads from the environment, and so refuses as an option. */
+const fromEnvRefuses: ReadonlyArray<readonly [string, string]> = [
+  [
+    "realm",
+    "fromEnv reads the realm from SPLUNK_REALM (or SIGNALFX_REALM); to set it in code, use new SignalFx(token, { realm })"
+  ],
+  [
+    "ingestEndpoint",
+    "fromEnv reads the endpoint from SPLUNK_INGEST_URL (or SIGNALFX_INGEST_URL); to set it in code, use new SignalFx(token, { ingestEndpoint })"
+  ],
+  [
+    "apiEndpoint",
+    "fromEnv reads the API endpoint from SPLUNK_API_URL (or SIGNALFX_API_URL); to set it in code, use new SignalFx(token, { apiEndpoint })"
+  ]
+]
+
+/** The `timeout` of `flush`: a finite duration, zero or more. */
+const flushTimeout = (timeout: unknown): Duration.Duration | ValidationError => {
+  const decoded = typeof timeout === "number" && !(timeout >= 0) ? Option.none() : Duration.decodeUnknown(timeout)
+  if (Option.isSome(decoded) && Duration.isFinite(decoded.value)) return decoded.value
+  return new ValidationError({
+    issues: [
+      new ValidationIssue({ path: "timeout", message: "must be a finite duration such as 2000 or \"2 seconds\"" })
+    ]
+  })
 }
 
 /** The Ingest service's internals, beside it in the client's runtime. */
@@ -684,9 +730,18 @@ const resolved: Promise<void> = Promise.resolve()
 
 /** The dimensions whose value is defined: an id that was not found adds no dimension. */
 const withoutUndefined = (dimensions: { readonly [key: string]: string | undefined }): Datapoint.Dimensions => {
-  const defined: Record<string, string> = {}
-  for (const [key, value] of Object.entries(dimensions)) if (value !== undefined) defined[key] = value
-  return defined
+  // Not an object at all: the service's validation names what it is.
+  if (typeof dimensions !== "object" || dimensions === null) return dimensions
+  let entries: Array<[string, string | undefined]>
+  try {
+    entries = Object.entries(dimensions)
+  } catch (error) {
+    throw new ValidationError({
+      issues: [new ValidationIssue({ path: "dimensions", message: `could not be read: ${String(error)}` })]
+    })
+  }
+  // fromEntries defines each key as its own property, "__proto__" included.
+  return Object.fromEntries(entries.filter((entry): entry is [string, string] => entry[1] !== undefined))
 }
 
 /** The service's synchronous effects need no runtime; a failure is thrown as our own error. */

@@ -109,7 +109,10 @@ export interface RecordedDatapoint {
   readonly metric: string
   readonly type: "gauge" | "counter" | "cumulative_counter" | "enum"
   readonly value: number | bigint | string
-  /** How the value travelled: protobuf says it exactly; for JSON, integral numbers are `"int"`. */
+  /**
+   * How the value travelled: protobuf says it exactly; for JSON, an integer literal within int64
+   * is `"int"`, any other number (`2.0`, `1e21`, an integer beyond int64) `"double"`.
+   */
   readonly valueType: "int" | "double" | "string"
   readonly timestamp?: number
   readonly dimensions: Readonly<Record<string, string>>
@@ -192,6 +195,9 @@ export type Batch =
  *   closes.
  * - `Reset`: destroy the connection, before reading the body or after reading all of it.
  * - `Redirect`: answer `307` (or the given status) with `Location`.
+ * - `LoseAnswer`: store the batch as usual, then lose the answer: reset the connection, never
+ *   answer, or answer only after `millis`. The sender cannot know the batch arrived, and a retry
+ *   stores it again: how an at-least-once sender makes duplicates.
  *
  * @since 0.1.0
  * @category faults
@@ -208,6 +214,7 @@ export type Fault =
   | { readonly _tag: "Hang" }
   | { readonly _tag: "Reset"; readonly when: "beforeBody" | "afterBody" }
   | { readonly _tag: "Redirect"; readonly location: string; readonly status?: 301 | 302 | 303 | 307 | 308 | undefined }
+  | { readonly _tag: "LoseAnswer"; readonly how: "reset" | "hang" | "late"; readonly millis?: number | undefined }
 
 /**
  * A `Respond` fault.
@@ -304,6 +311,28 @@ export const redirect = (location: string, status?: 301 | 302 | 303 | 307 | 308)
   _tag: "Redirect",
   location,
   status
+})
+
+/**
+ * A `LoseAnswer` fault: the batch is stored, then the answer is lost: the connection is reset,
+ * left hanging, or answered only after `millis` (1 second by default), past a client's timeout.
+ *
+ * @example
+ * ```ts
+ * import { FakeSignalFx } from "effect-signalfx/testing"
+ *
+ * const server = await FakeSignalFx.start()
+ * server.fault("/v2/event", [FakeSignalFx.loseAnswer("reset"), FakeSignalFx.loseAnswer("late", 2_000)])
+ * await server.close()
+ * ```
+ *
+ * @since 0.2.0
+ * @category faults
+ */
+export const loseAnswer = (how: "reset" | "hang" | "late", millis?: number): Fault => ({
+  _tag: "LoseAnswer",
+  how,
+  millis
 })
 
 /**

@@ -588,7 +588,7 @@ describe("Ingest", () => {
         expect(logs.lines.filter((line) => line.includes("queue is full"))).toHaveLength(1)
         const recovered = logs.lines.filter((line) => line.includes("recovered"))
         expect(recovered).toHaveLength(1)
-        expect(recovered[0]).toContain("100 datapoints were dropped")
+        expect(recovered[0]).toContain("100 datapoints dropped")
       }).pipe(Effect.provide(logs.layer))
     })
 

@@ -41,16 +41,24 @@ const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
   return assert.fail("expected the promise to reject")
 }
 
-/** Runs `body` with console.log captured, as Effect's default logger writes there. */
+/**
+ * Runs `body` with what the client could print captured: stderr, where its default logger writes
+ * plain lines, and console.log, where Effect's default logger would.
+ */
 const capturingConsole = async (body: () => Promise<void>): Promise<Array<string>> => {
   const printed: Array<string> = []
   const log = vi.spyOn(console, "log").mockImplementation((...args: Array<unknown>) => {
     printed.push(args.map(String).join(" "))
   })
+  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    printed.push(String(chunk))
+    return true
+  })
   try {
     await body()
   } finally {
     log.mockRestore()
+    stderr.mockRestore()
   }
   return printed
 }
@@ -168,14 +176,54 @@ describe("the logger option", () => {
     assert.deepStrictEqual(printed, [])
   })
 
-  it("is Effect's default logger when not given", async () => {
-    const printed = await capturingConsole(async () => {
+  it("is plain lines on stderr when not given, not Effect's logfmt on stdout", async () => {
+    const printed: Array<string> = []
+    const log = vi.spyOn(console, "log")
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk))
+      return true
+    })
+    try {
       const sfx = new SignalFx("wrong-token-value", { ingestEndpoint: server.url })
       clients.push(sfx)
       await sfx.send({ gauges: [{ metric: "printed", value: 1 }] })
       await sfx.flush()
+      assert.strictEqual(log.mock.calls.length, 0)
+    } finally {
+      log.mockRestore()
+      stderr.mockRestore()
+    }
+    assert.deepStrictEqual(printed, [
+      "effect-signalfx: SignalFx rejected 1 datapoint, dropped: HTTP 401: {\"code\":401,\"message\":\"invalid X-SF-Token\"}: the access token was refused\n"
+    ])
+  })
+
+  it("that throws never breaks the client: its lines go to stderr, stop() resolves, sends still work", async () => {
+    const printed = await capturingConsole(async () => {
+      const sfx = new SignalFx(TOKEN, {
+        ingestEndpoint: server.url,
+        shutdownTimeout: 100,
+        retry: { initialDelay: 10, maxDelay: 10 },
+        logger: {
+          warn: () => {
+            throw new Error("the logger is broken")
+          },
+          error: () => {
+            throw new Error("the logger is broken")
+          }
+        }
+      })
+      server.fault("/v2/datapoint", [FakeSignalFx.respond(503)])
+      await sfx.send({ gauges: [{ metric: "through.a.broken.logger", value: 1 }] })
+      assert.isTrue(await sfx.flush())
+      await sfx.send({ gauges: [{ metric: "through.a.broken.logger", value: 2 }] })
+      server.fault("/v2/datapoint", [FakeSignalFx.hang])
+      await sfx.stop()
+      assert.instanceOf(await rejection(sfx.send({ gauges: [{ metric: "late", value: 1 }] })), ClosedError)
     })
-    assert.isTrue(printed.some((line) => line.includes("the access token was refused")), printed.join("\n"))
+    assert.deepStrictEqual(server.datapoints().map((point) => point.value), [1])
+    assert.isTrue(printed.some((line) => line.includes("Cannot deliver datapoints")), printed.join("\n"))
+    assert.isTrue(printed.some((line) => line.includes("Shutdown deadline of 100ms reached")), printed.join("\n"))
   })
 })
 

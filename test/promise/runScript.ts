@@ -10,6 +10,16 @@ export interface ScriptResult {
   readonly stdout: string
   readonly stderr: string
   readonly elapsedMillis: number
+  /**
+   * From the end of the script's main code to its exit, measured inside the script (see
+   * `test/fixtures/scripts/mainEnded.ts`); `undefined` when it did not say.
+   */
+  readonly mainToExitMillis: number | undefined
+}
+
+const parseMainToExit = (stderr: string): number | undefined => {
+  const match = /main-to-exit-ms (\d+)/.exec(stderr)
+  return match === null ? undefined : Number(match[1])
 }
 
 /**
@@ -36,10 +46,12 @@ export const runScript = (
     child.on("error", reject)
     child.on("close", (code) => {
       clearTimeout(killer)
-      resolve({ code, stdout, stderr, elapsedMillis: Date.now() - started })
+      resolve({ code, stdout, stderr, elapsedMillis: Date.now() - started, mainToExitMillis: parseMainToExit(stderr) })
     })
   })
 
-/** How long `node --import tsx` takes to start and end an empty script here, for comparison. */
-export const baseline = (): Promise<number> =>
-  runScript("test/fixtures/scripts/empty.ts", {}).then((result) => result.elapsedMillis)
+/** The script's own measure of its end to its exit; a script that did not say fails the test. */
+export const mainToExit = (result: ScriptResult): number => {
+  if (result.mainToExitMillis === undefined) throw new Error(`the script did not measure its exit:\n${result.stderr}`)
+  return result.mainToExitMillis
+}

@@ -14,7 +14,7 @@ import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
-import { describeCause, harden, readUpTo } from "../http/transport.js"
+import { describeCause, harden, originOf, readUpTo } from "../http/transport.js"
 import { checkDimensionValue } from "../limits.js"
 import { direct } from "../proxy/client.js"
 
@@ -74,6 +74,7 @@ export const makeRequest: Effect.Effect<Request, never, HttpClient.HttpClient> =
   ({ client, run }) => (method, url, headers, timeout) =>
     // A metadata server answers only on the host's own network: never through a proxy.
     direct(run(
+      originOf(url),
       client.execute(HttpClientRequest.make(method)(url, { headers })).pipe(
         Effect.flatMap((response) =>
           readUpTo(response.stream, MAX_BODY_BYTES).pipe(

@@ -6,7 +6,9 @@
  */
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "../../SignalFxError.js"
+import { describeType, shown } from "../english.js"
 import type { RetrySettings } from "./retry.js"
 
 /** @internal */
@@ -42,7 +44,7 @@ export const resolving = <A>(resolve: () => A): Either.Either<A, ConfigurationEr
 /** @internal */
 export const positiveInteger = (option: string, value: number | undefined, fallback: number): number => {
   if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || value <= 0) invalid(option, `must be a positive integer, got ${value}`)
+  if (!Number.isSafeInteger(value) || value <= 0) invalid(option, `must be a positive integer, got ${shown(value)}`)
   return value
 }
 
@@ -57,7 +59,7 @@ export const duration = (
   // Duration.decode turns a negative number into zero; a negative setting is a mistake to report.
   if (typeof value === "number" && value < 0) return invalid(option, `must not be negative, got ${value}`)
   const decoded = Duration.decodeUnknown(value)
-  if (decoded._tag === "None") return invalid(option, `is not a duration: ${String(value)}`)
+  if (decoded._tag === "None") return invalid(option, `is not a duration: ${shown(value)}`)
   if (!Duration.isFinite(decoded.value)) return invalid(option, "must be finite")
   if (positive && Duration.isZero(decoded.value)) return invalid(option, "must be longer than zero")
   return decoded.value
@@ -71,13 +73,46 @@ export const oneOf = <const A extends string>(
   fallback: A
 ): A => {
   if (value === undefined) return fallback
-  if (!allowed.includes(value)) invalid(option, `must be one of ${allowed.join(", ")}, got ${String(value)}`)
+  if (!allowed.includes(value)) invalid(option, `must be one of ${allowed.join(", ")}, got ${shown(value)}`)
   return value
+}
+
+/**
+ * Why the text cannot be an HTTP header value, or `undefined` when it can: a control character
+ * other than tab (a line break would end the header, or inject another), or anything beyond
+ * Latin-1.
+ */
+const headerProblem = (value: string): string | undefined => {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    const control = (code < 0x20 && code !== 0x09) || code === 0x7f
+    if (!control && code <= 0xff) continue
+    const character = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`
+    return control
+      ? `cannot be sent in an HTTP header: it contains the control character ${character}`
+      : `cannot be sent in an HTTP header: it contains ${character}, beyond Latin-1`
+  }
+  return undefined
+}
+
+/**
+ * The token option of the Effect API: a `Redacted` (a JavaScript caller may pass anything),
+ * holding a usable token.
+ * @internal
+ */
+export const redactedToken = (value: unknown): void => {
+  if (!Redacted.isRedacted(value)) {
+    return invalid("token", `must be a Redacted (Redacted.make("…")), got ${describeType(value)}`)
+  }
+  token(Redacted.value(value))
 }
 
 /** @internal */
 export const token = (value: unknown): void => {
-  if (typeof value !== "string" || value.trim() === "") invalid("token", "must be a non-empty string")
+  if (typeof value !== "string" || value.trim() === "") return invalid("token", "must be a non-empty string")
+  // The problem is named, never the token itself.
+  const problem = headerProblem(value)
+  if (problem !== undefined) invalid("token", problem)
 }
 
 /** @internal */
@@ -98,6 +133,7 @@ export const endpoint = (options: {
 }): URL => {
   const { option } = options
   if (options.url !== undefined) {
+    if (typeof options.url !== "string") return invalid(option, `must be a URL string, got ${shown(options.url)}`)
     let url: URL
     try {
       url = new URL(options.url)
@@ -117,13 +153,19 @@ export const endpoint = (options: {
     return url
   }
   const realm = options.realm ?? DEFAULT_REALM
+  if (typeof realm !== "string") return invalid("realm", `must be a string such as us0 or eu0, got ${shown(realm)}`)
   if (!REALM_PATTERN.test(realm)) invalid("realm", `is not a realm name like us0 or eu0: ${realm}`)
   return new URL(`https://${options.host(realm)}`)
 }
 
 /** `effect-signalfx/<version>`, followed by the user's own products if any. @internal */
-export const userAgent = (extra: string | undefined): string =>
-  extra === undefined || extra === "" ? `effect-signalfx/${VERSION}` : `effect-signalfx/${VERSION} ${extra}`
+export const userAgent = (extra: string | undefined): string => {
+  if (extra === undefined || extra === "") return `effect-signalfx/${VERSION}`
+  if (typeof extra !== "string") return invalid("userAgent", `must be a string, got ${describeType(extra)}`)
+  const problem = headerProblem(extra)
+  if (problem !== undefined) invalid("userAgent", problem)
+  return `effect-signalfx/${VERSION} ${extra}`
+}
 
 /**
  * The `retry` option of a service, each delay checked and named (`retry.maxDelay`, …).

@@ -2,11 +2,22 @@
  * What every request to SignalFx shares: redirects are never followed (the token must not travel
  * to another host), `X-SF-Token` is a redacted header name, Effect's tracing is off, error bodies
  * are read with a size cap, and failures are described without the token.
+ *
+ * Not following redirects ourselves is not enough: the application's own `HttpClient` may follow
+ * them (`HttpClient.followRedirects`), copying every header, the token included, to wherever the
+ * `Location` points. So every request leaving through our `run` is checked where it is sent:
+ * the base client of `@effect/platform` asks `currentTracerDisabledWhen` about each request it is
+ * about to send, redirected ones included, and ours refuses one bound for another origin before a
+ * byte of it leaves. An answer that still comes from elsewhere (a client not built on the
+ * platform's base) is refused too, so it is never counted as delivered.
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
@@ -36,12 +47,100 @@ export const readUpTo = <E>(stream: Stream.Stream<Uint8Array, E>, maxBytes: numb
   )
 
 /**
+ * The whole body as text when it is at most `maxBytes` long, `undefined` when it is longer: then
+ * it is read no further than `maxBytes` and a little, and the connection is dropped.
+ * @internal
+ */
+export const readBounded = <E>(
+  stream: Stream.Stream<Uint8Array, E>,
+  maxBytes: number
+): Effect.Effect<string | undefined, E> =>
+  stream.pipe(
+    Stream.runFoldWhile(
+      { chunks: new Array<Uint8Array>(), size: 0 },
+      (state) => state.size <= maxBytes,
+      (state, chunk) => {
+        state.chunks.push(chunk)
+        return { chunks: state.chunks, size: state.size + chunk.length }
+      }
+    ),
+    Effect.map(({ chunks, size }) => size > maxBytes ? undefined : Buffer.concat(chunks).toString("utf8"))
+  )
+
+/**
  * At most the first 16 KiB of a body, as text; an unreadable body is empty. Enough for any
  * error message.
  * @internal
  */
 export const readCapped = (stream: Stream.Stream<Uint8Array, unknown>): Effect.Effect<string> =>
   readUpTo(stream, MAX_RESPONSE_BYTES).pipe(Effect.orElseSucceed(() => ""))
+
+/**
+ * A request bound for another origin than the one its secret is for: a redirect, followed by the
+ * application's `HttpClient`, that we refuse to let leave.
+ * @internal
+ */
+export class CrossOriginRequest extends Error {
+  constructor(readonly allowed: string, readonly refused: string) {
+    super(`a redirect to ${refused}, not followed: the token goes only to ${allowed}`)
+  }
+}
+
+/**
+ * The refusal behind a failed request, if it was one: a redirect to another origin is not worth
+ * retrying.
+ * @internal
+ */
+export const crossOriginRefusal = (error: HttpClientError.HttpClientError): CrossOriginRequest | undefined =>
+  error._tag === "RequestError" && error.cause instanceof CrossOriginRequest ? error.cause : undefined
+
+/** The origin our requests may go to, set by `run` around them. */
+const allowedOrigin = FiberRef.unsafeMake<string | undefined>(undefined)
+
+/** The origin of a URL, or the text itself when it is not one. @internal */
+export const originOf = (url: string): string => {
+  try {
+    return new URL(url).origin
+  } catch {
+    return url
+  }
+}
+
+/** The guard's throw: the request it stopped, and why. */
+class Stopped {
+  constructor(readonly request: HttpClientRequest.HttpClientRequest, readonly refused: CrossOriginRequest) {}
+}
+
+/**
+ * Called by the platform's base client for every request it is about to send; returning `true`
+ * also keeps the request out of traces. Throwing is the only way to stop the request there: the
+ * base client turns it into a defect, which `refuseCrossOrigin` turns back into a failure.
+ */
+const guard = (origin: string) => (request: HttpClientRequest.HttpClientRequest): boolean => {
+  const target = originOf(request.url)
+  if (target !== origin) throw new Stopped(request, new CrossOriginRequest(origin, target))
+  return true
+}
+
+const refusal = (request: HttpClientRequest.HttpClientRequest, refused: CrossOriginRequest) =>
+  new HttpClientError.RequestError({ request, reason: "Transport", cause: refused, description: refused.message })
+
+/** The client's answers, with the guard's defect back as a failure, and answers from elsewhere refused. */
+const refuseCrossOrigin = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+  HttpClient.transformResponse(client, (response) =>
+    response.pipe(
+      Effect.catchSomeDefect((defect) =>
+        defect instanceof Stopped ? Option.some(Effect.fail(refusal(defect.request, defect.refused))) : Option.none()
+      ),
+      Effect.flatMap((answer) =>
+        Effect.flatMap(FiberRef.get(allowedOrigin), (origin) => {
+          const from = originOf(answer.request.url)
+          return origin === undefined || from === origin
+            ? Effect.succeed(answer)
+            : Effect.fail(refusal(answer.request, new CrossOriginRequest(origin, from)))
+        })
+      )
+    ))
 
 /** Cuts a text for an error message. @internal */
 export const truncate = (text: string): string =>
@@ -62,11 +161,11 @@ export const describeCause = (cause: unknown): string => {
 
 /** @internal */
 export interface Secured {
-  /** The `HttpClient` without trace-header propagation. */
+  /** The `HttpClient` without trace-header propagation, refusing other origins. */
   readonly client: HttpClient.HttpClient
   /** The token and the User-Agent, to set on every request. */
   readonly headers: Headers.Headers
-  /** Runs a request: no redirects followed, the token header redacted, no tracing. */
+  /** Runs a request to the endpoint's origin: no redirects followed, the token header redacted, no tracing. */
   readonly run: <A, E, R>(request: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /** Removes the token from a text that is about to be shown. */
   readonly scrub: (text: string) => string
@@ -74,10 +173,13 @@ export interface Secured {
 
 /** @internal */
 export interface Hardened {
-  /** The `HttpClient` without trace-header propagation. */
+  /** The `HttpClient` without trace-header propagation, refusing other origins. */
   readonly client: HttpClient.HttpClient
-  /** Runs a request: no redirects followed, `secretHeader` redacted, no tracing. */
-  readonly run: <A, E, R>(request: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /**
+   * Runs requests to `origin`: no redirects followed, nor any request sent elsewhere,
+   * `secretHeader` redacted, no tracing.
+   */
+  readonly run: <A, E, R>(origin: string, request: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }
 
 /**
@@ -89,16 +191,20 @@ export interface Hardened {
  */
 export const harden = (secretHeader: string): Effect.Effect<Hardened, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const client = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerPropagation(false))
+    const client = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerPropagation(false), refuseCrossOrigin)
     const requestInit = yield* Effect.serviceOption(FetchHttpClient.RequestInit)
     const noRedirects: RequestInit = { ...Option.getOrElse(requestInit, () => ({})), redirect: "manual" }
     return {
       client,
-      run: (request) =>
+      run: (origin, request) =>
         request.pipe(
           Effect.provideService(FetchHttpClient.RequestInit, noRedirects),
           Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, secretHeader]),
-          Effect.withTracerEnabled(false)
+          // The guard answers `true` ("no span") for every request it lets through; the tracer
+          // must be on for the base client to ask it at all.
+          Effect.locally(HttpClient.currentTracerDisabledWhen, guard(origin)),
+          Effect.locally(allowedOrigin, origin),
+          Effect.withTracerEnabled(true)
         )
     }
   })
@@ -106,14 +212,15 @@ export const harden = (secretHeader: string): Effect.Effect<Hardened, never, Htt
 /** @internal */
 export const secure = (
   token: Redacted.Redacted<string>,
-  userAgent: string
+  userAgent: string,
+  endpoint: URL
 ): Effect.Effect<Secured, never, HttpClient.HttpClient> =>
   Effect.map(harden(TOKEN_HEADER), ({ client, run }) => {
     const secret = Redacted.value(token)
     return {
       client,
       headers: Headers.fromInput({ [TOKEN_HEADER]: secret, "user-agent": userAgent }),
-      run,
+      run: (request) => run(endpoint.origin, request),
       scrub: (text) => text.split(secret).join("<redacted>")
     }
   })

@@ -5,7 +5,7 @@
  */
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
-import * as Redacted from "effect/Redacted"
+import type * as Redacted from "effect/Redacted"
 import type * as Datapoint from "../../Datapoint.js"
 import type * as Ingest from "../../Ingest.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
@@ -15,9 +15,9 @@ import {
   invalid,
   oneOf,
   positiveInteger,
+  redactedToken,
   resolving,
   retrySettings,
-  token,
   userAgent
 } from "../http/options.js"
 import type { RetrySettings } from "../http/retry.js"
@@ -82,7 +82,7 @@ export const GZIP_LEVEL = 1
 /** @internal */
 export const resolve = (options: Ingest.Options): Either.Either<ResolvedOptions, ConfigurationError> =>
   resolving(() => {
-    token(Redacted.value(options.token))
+    redactedToken(options.token)
     const dimensions = validateDimensionsRecord(options.dimensions ?? {})
     if (Either.isLeft(dimensions)) invalid("dimensions", dimensions.left.message)
     return {

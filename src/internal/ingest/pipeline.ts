@@ -12,6 +12,7 @@
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
@@ -21,6 +22,7 @@ import type * as Scope from "effect/Scope"
 import * as zlib from "node:zlib"
 import type * as Datapoint from "../../Datapoint.js"
 import { ClosedError } from "../../SignalFxError.js"
+import { countOf, formatCount, plural } from "../english.js"
 import type { Segment } from "./buffer.js"
 import { countItems, SegmentBuffer, splitSegments } from "./buffer.js"
 import type { ResolvedOptions } from "./options.js"
@@ -28,7 +30,7 @@ import { AUTO_GZIP_THRESHOLD, GZIP_LEVEL } from "./options.js"
 import type { DropReason } from "./stats.js"
 import { StatsRecorder } from "./stats.js"
 import type { AttemptFailure, Transport } from "./transport.js"
-import { retrySchedule } from "./transport.js"
+import { retrySchedule, TooLarge } from "./transport.js"
 
 /** @internal */
 export interface PipelineConfig<A> {
@@ -87,6 +89,14 @@ export interface Pipeline<A> {
    */
   readonly abandon: Effect.Effect<void>
   readonly stats: StatsRecorder
+}
+
+/** What a batch dropped as too large, for its one warning, and the smallest body refused with 413. */
+interface TooLargeTally {
+  dropped: number
+  unsent: number
+  smallestRefused: number
+  reason: string
 }
 
 /** The items of one batch that are still in flight; its `firstSeq` holds back `flush`. */
@@ -210,59 +220,125 @@ export const makePipeline = <A>(
         const total = droppedWhileFull
         droppedWhileFull = 0
         warning = annotate(
-          Effect.logWarning(`The ${kind} queue recovered; ${total} ${kind} were dropped while it was full`)
+          Effect.logWarning(`The ${kind} queue recovered; ${countOf(total, kind)} dropped while it was full`)
         )
       }
       if (warning !== undefined) return { closed: undefined, warning, yieldTurn }
       return yieldTurn ? offeredYieldTurn : offeredDone
     }
 
+    /**
+     * One incident, told twice: the first request that fails says why at once (refused, DNS, TLS,
+     * a timeout, the status and the service's message), and the first that succeeds afterwards
+     * says that delivery recovered. The retries in between stay quiet.
+     */
+    let failedSince: number | undefined
+    let failedAttempts = 0
+
+    const failed = (failure: AttemptFailure, bytes: number): Effect.Effect<void> => {
+      if (failure._tag === "Retryable" && failure.throttled) throttled = true
+      const now = clock.unsafeCurrentTimeMillis()
+      stats.fail(failure.reason, now)
+      if (failure._tag !== "Retryable" || failure.answered) stats.sent(bytes)
+      // A refusal or a body too large is reported with what it drops, batch by batch.
+      if (failure._tag !== "Retryable") return Effect.void
+      failedAttempts++
+      if (failedSince !== undefined) return Effect.void
+      failedSince = now
+      return Effect.logWarning(
+        `Cannot deliver ${kind} to ${options.endpoint.host}: ${failure.reason}. Retrying for up to ${
+          Duration.format(options.retry.maxElapsed)
+        }; the next line comes when delivery recovers or ${kind} are dropped`
+      )
+    }
+
+    const succeeded = (bytes: number): Effect.Effect<void> => {
+      throttled = false
+      stats.sent(bytes)
+      if (failedSince === undefined) return Effect.void
+      const attempts = failedAttempts
+      const since = clock.unsafeCurrentTimeMillis() - failedSince
+      failedSince = undefined
+      failedAttempts = 0
+      return Effect.logWarning(
+        `Delivery of ${kind} to ${options.endpoint.host} recovered after ${plural(attempts, "failed attempt")} in ${
+          Duration.format(Duration.millis(since))
+        }`
+      )
+    }
+
     const attempt = (body: Uint8Array, gzipped: boolean, isRetry: () => boolean) =>
       Effect.suspend(() => {
-        stats.request(body.length, isRetry())
+        stats.request(isRetry())
         const post = transport.post(config.path, body, config.contentType, gzipped)
         return throttled ? throttleGate.withPermits(1)(post) : post
       }).pipe(
         Effect.tapBoth({
-          onSuccess: () => Effect.sync(() => (throttled = false)),
-          onFailure: (failure: AttemptFailure) =>
-            Effect.sync(() => {
-              if (failure._tag === "Retryable" && failure.throttled) throttled = true
-            })
+          onSuccess: () => Effect.suspend(() => succeeded(body.length)),
+          onFailure: (failure: AttemptFailure) => Effect.suspend(() => failed(failure, body.length))
         })
       )
 
+    /**
+     * One batch, split in halves while the service answers 413. A body at least as large as one
+     * already refused would be refused too, so it is split, or dropped, without being sent: a
+     * proxy that answers 413 to everything costs about log2(N) requests rather than 2N-1. The
+     * datapoints dropped as too large are told in one warning per batch.
+     */
     const send = (batch: Batch, segments: ReadonlyArray<Segment<A>>): Effect.Effect<void> =>
+      Effect.gen(function*() {
+        const tooLarge: TooLargeTally = { dropped: 0, unsent: 0, smallestRefused: Infinity, reason: "" }
+        yield* sendPart(batch, segments, tooLarge)
+        if (tooLarge.dropped === 0) return
+        const unsent = tooLarge.unsent === 0
+          ? ""
+          : ` (${formatCount(tooLarge.unsent)} of them not sent, being no smaller than a body already refused)`
+        yield* Effect.logWarning(
+          `Dropped ${countOf(tooLarge.dropped, kind)} too large to send${unsent}: ${tooLarge.reason}`
+        )
+      })
+
+    const sendPart = (
+      batch: Batch,
+      segments: ReadonlyArray<Segment<A>>,
+      tooLarge: TooLargeTally
+    ): Effect.Effect<void> =>
       Effect.gen(function*() {
         const count = countItems(segments)
         const encoded = config.encode(segments)
         const gzipped = options.compression === "gzip" ||
           (options.compression === "auto" && encoded.length > AUTO_GZIP_THRESHOLD)
         const body = gzipped ? yield* gzip(encoded) : encoded
+        const refusedUnsent = body.length >= tooLarge.smallestRefused
         let attempts = 0
-        const outcome = yield* attempt(body, gzipped, () => attempts++ > 0).pipe(
-          Effect.retry(schedule),
-          Effect.either
-        )
-        if (outcome._tag === "Right") return settle(batch, "delivered", count)
+        const outcome = refusedUnsent
+          ? Either.left(new TooLarge({ reason: tooLarge.reason }))
+          : yield* attempt(body, gzipped, () => attempts++ > 0).pipe(Effect.retry(schedule), Effect.either)
+        if (Either.isRight(outcome)) return settle(batch, "delivered", count)
         const failure = outcome.left
         switch (failure._tag) {
           case "TooLarge": {
+            if (!refusedUnsent) {
+              tooLarge.smallestRefused = body.length
+              tooLarge.reason = failure.reason
+            }
             if (count === 1) {
               settle(batch, "tooLarge", 1)
-              return yield* Effect.logWarning(`Dropped one ${kind.slice(0, -1)} too large to send: ${failure.reason}`)
+              tooLarge.dropped++
+              if (refusedUnsent) tooLarge.unsent++
+              return
             }
             const [first, second] = splitSegments(segments, Math.ceil(count / 2))
-            yield* send(batch, first)
-            return yield* send(batch, second)
+            yield* sendPart(batch, first, tooLarge)
+            return yield* sendPart(batch, second, tooLarge)
           }
           case "Rejected":
             settle(batch, "rejected", count)
-            return yield* Effect.logWarning(`SignalFx rejected ${count} ${kind}, which are dropped: ${failure.reason}`)
+            return yield* Effect.logWarning(`SignalFx rejected ${countOf(count, kind)}, dropped: ${failure.reason}`)
           case "Retryable":
             settle(batch, "retriesExhausted", count)
             return yield* Effect.logWarning(
-              `Gave up on ${count} ${kind} after ${attempts} attempts within ${
+              `Gave up on ${countOf(count, kind)} after ${plural(attempts, "attempt")} within ${
                 Duration.format(options.retry.maxElapsed)
               }: ${failure.reason}`
             )
@@ -282,7 +358,7 @@ export const makePipeline = <A>(
               return Effect.void
             }
             settle(batch, "rejected", remaining)
-            return Effect.logError(`Dropped ${remaining} ${kind} after an unexpected failure`, exit.cause)
+            return Effect.logError(`Dropped ${countOf(remaining, kind)} after an unexpected failure`, exit.cause)
           })
         ),
         Effect.ensuring(Effect.sync(() => {
@@ -354,9 +430,9 @@ export const makePipeline = <A>(
       if (Option.isSome(drained)) return
       yield* abandon
       yield* Effect.logWarning(
-        `Shutdown deadline of ${
-          Duration.format(options.shutdownTimeout)
-        } reached: ${stats.dropped.shutdownDeadline} ${kind} were not delivered`
+        `Shutdown deadline of ${Duration.format(options.shutdownTimeout)} reached: ${
+          countOf(stats.dropped.shutdownDeadline, kind)
+        } not delivered`
       )
     }).pipe(annotate)
 

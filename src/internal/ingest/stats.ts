@@ -10,6 +10,16 @@ import * as MetricLabel from "effect/MetricLabel"
 /** @internal */
 export type DropReason = "queueFull" | "rejected" | "retriesExhausted" | "tooLarge" | "shutdownDeadline" | "closed"
 
+/**
+ * The last time a request failed: what went wrong, and when.
+ * @internal
+ */
+export interface DeliveryError {
+  /** As logged: the network error, the timeout, or the status and the service's message. */
+  readonly message: string
+  readonly at: Date
+}
+
 /** @internal */
 export interface PipelineStats {
   readonly accepted: number
@@ -18,7 +28,10 @@ export interface PipelineStats {
   readonly dropped: { readonly [reason in DropReason]: number }
   readonly retries: number
   readonly requests: number
+  /** Body bytes of the requests the server answered (after compression): what surely left. */
   readonly bytesSent: number
+  /** The last failed request (a network error, a timeout, a refusal), or `undefined`. */
+  readonly lastError: DeliveryError | undefined
 }
 
 /** @internal */
@@ -45,7 +58,7 @@ export const requests = Metric.counter("signalfx_ingest_requests", {
 })
 /** @internal */
 export const bytesSent = Metric.counter("signalfx_ingest_bytes_sent", {
-  description: "Request body bytes sent, after compression"
+  description: "Body bytes of the requests the server answered, after compression"
 })
 
 /** @internal */
@@ -63,6 +76,7 @@ export class StatsRecorder {
   retries = 0
   requests = 0
   bytesSent = 0
+  lastError: DeliveryError | undefined = undefined
   private readonly tags: ReadonlyArray<MetricLabel.MetricLabel>
   private readonly dropTags: { readonly [reason in DropReason]: ReadonlyArray<MetricLabel.MetricLabel> }
 
@@ -107,15 +121,23 @@ export class StatsRecorder {
     pending.unsafeUpdate(this.pending, this.tags)
   }
 
-  request(bytes: number, isRetry: boolean): void {
+  request(isRetry: boolean): void {
     this.requests++
-    this.bytesSent += bytes
     requests.unsafeUpdate(1, this.tags)
-    bytesSent.unsafeUpdate(bytes, this.tags)
     if (isRetry) {
       this.retries++
       retries.unsafeUpdate(1, this.tags)
     }
+  }
+
+  /** The server answered a request with this many body bytes: they surely left. */
+  sent(bytes: number): void {
+    this.bytesSent += bytes
+    bytesSent.unsafeUpdate(bytes, this.tags)
+  }
+
+  fail(message: string, at: number): void {
+    this.lastError = { message, at: new Date(at) }
   }
 
   snapshot(): PipelineStats {
@@ -126,7 +148,8 @@ export class StatsRecorder {
       dropped: { ...this.dropped },
       retries: this.retries,
       requests: this.requests,
-      bytesSent: this.bytesSent
+      bytesSent: this.bytesSent,
+      lastError: this.lastError
     }
   }
 }

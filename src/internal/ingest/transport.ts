@@ -14,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
 import { backoff, parseRetryAfter } from "../http/retry.js"
-import { describeBody, describeCause, readCapped, secure } from "../http/transport.js"
+import { crossOriginRefusal, describeBody, describeCause, readCapped, secure } from "../http/transport.js"
 import type { ResolvedOptions } from "./options.js"
 
 /** A failure worth trying again: the network, a timeout, 408, 429 or 5xx. */
@@ -24,6 +24,8 @@ export class Retryable extends Data.TaggedError("Retryable")<{
   readonly retryAfter: Option.Option<Duration.Duration>
   /** 429 or 503: the service asks us to slow down. */
   readonly throttled: boolean
+  /** The server answered (a status), so the body surely left; not for a network error or timeout. */
+  readonly answered: boolean
 }> {}
 
 /** A 3xx or a 4xx other than 408, 413 and 429: sending the same body again can't succeed. */
@@ -68,7 +70,11 @@ const MAX_SMALL_ANSWER_BYTES = 16 * 1024
 /** @internal */
 export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const { client, headers: baseHeaders, run, scrub } = yield* secure(options.token, options.userAgent)
+    const { client, headers: baseHeaders, run, scrub } = yield* secure(
+      options.token,
+      options.userAgent,
+      options.endpoint
+    )
     const clock = yield* Effect.clock
 
     // Appended, not resolved: an endpoint behind a path prefix (a proxy's /signalfx) keeps it.
@@ -81,32 +87,38 @@ export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport
       return run(
         client.execute(request).pipe(
           Effect.flatMap((response) => readAnswer(response).pipe(Effect.map((text) => ({ response, text })))),
-          Effect.mapError((error) =>
-            new Retryable({
+          Effect.mapError((error): AttemptFailure => {
+            const refused = crossOriginRefusal(error)
+            if (refused !== undefined) return new Rejected({ reason: refused.message })
+            return new Retryable({
               reason: scrub(`network error: ${error.message}${describeCause(error.cause)}`),
               retryAfter: Option.none(),
-              throttled: false
+              throttled: false,
+              answered: false
             })
-          ),
+          }),
           Effect.timeoutFail({
             duration: options.requestTimeout,
             onTimeout: () =>
               new Retryable({
                 reason: `no answer within ${Duration.format(options.requestTimeout)}`,
                 retryAfter: Option.none(),
-                throttled: false
+                throttled: false,
+                answered: false
               })
           }),
           Effect.flatMap(({ response, text }): Effect.Effect<void, AttemptFailure> => {
             const status = response.status
             if (status >= 200 && status < 300) return Effect.void
-            const reason = scrub(`HTTP ${status}${describeBody(text)}`)
+            // Scrubbed before the cut: a token straddling it would leave its prefix behind.
+            const reason = `HTTP ${status}${describeBody(scrub(text))}`
             if (status === 408 || status === 429 || status >= 500) {
               return Effect.fail(
                 new Retryable({
                   reason,
                   retryAfter: parseRetryAfter(response.headers["retry-after"], clock.unsafeCurrentTimeMillis()),
-                  throttled: status === 429 || status === 503
+                  throttled: status === 429 || status === 503,
+                  answered: true
                 })
               )
             }

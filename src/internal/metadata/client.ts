@@ -15,8 +15,18 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { MetadataRequestError } from "../../SignalFxError.js"
+import { formatCount } from "../english.js"
 import { backoff, parseRetryAfter } from "../http/retry.js"
-import { describeBody, describeCause, readCapped, secure, TOKEN_HEADER, truncate } from "../http/transport.js"
+import {
+  crossOriginRefusal,
+  describeBody,
+  describeCause,
+  readBounded,
+  readCapped,
+  secure,
+  TOKEN_HEADER,
+  truncate
+} from "../http/transport.js"
 import type { ResolvedOptions } from "./options.js"
 import { ErrorBody } from "./schema.js"
 
@@ -81,7 +91,7 @@ const unsendable = (segment: string): string | undefined =>
 /** @internal */
 export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const { client, headers, run, scrub } = yield* secure(options.token, options.userAgent)
+    const { client, headers, run, scrub } = yield* secure(options.token, options.userAgent, options.endpoint)
     const clock = yield* Effect.clock
     const requestHeaders = Headers.set(headers, "accept", "application/json")
     // A base URL with a path (a proxy's prefix) keeps it: `/v2/...` goes below it.
@@ -95,7 +105,7 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, neve
       call: Call,
       onSuccess: (
         response: HttpClientResponse.HttpClientResponse,
-        fail: (reason: "Decode" | "Transport", description: string) => MetadataRequestError
+        fail: (reason: "Decode" | "Transport" | "TooLarge", description: string) => MetadataRequestError
       ) => Effect.Effect<A, AttemptFailure>
     ): Effect.Effect<A, MetadataRequestError> => {
       const searchParams = new URLSearchParams()
@@ -125,33 +135,39 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, neve
       const classify = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<A, AttemptFailure> => {
         const status = response.status
         if (status >= 200 && status < 300) return onSuccess(response, failure)
-        return readCapped(response.stream).pipe(Effect.flatMap((text): Effect.Effect<never, AttemptFailure> => {
-          const serviceMessage = parseErrorMessage(text)
-          const detail = serviceMessage === undefined ? describeBody(text) : `: ${truncate(serviceMessage)}`
-          const error = (note = "") =>
-            failure("StatusCode", `HTTP ${status}${detail}${note}`, { status, serviceMessage })
-          if (status === 408 || status === 429 || status >= 500) {
-            const retryAfter = parseRetryAfter(response.headers["retry-after"], clock.unsafeCurrentTimeMillis())
-            return Effect.fail(
-              status === 429 ? new Retry({ error: error(), retryAfter }) : retryable(error(), retryAfter)
-            )
-          }
-          if (status >= 300 && status < 400) {
-            return Effect.fail(error(": a redirect, not followed so that the token stays with its host"))
-          }
-          if (status === 401 || status === 403) return Effect.fail(error(": the access token was refused"))
-          return Effect.fail(error())
-        }))
+        // Scrubbed before any cut: a token straddling it would leave its prefix behind.
+        return readCapped(response.stream).pipe(
+          Effect.map(scrub),
+          Effect.flatMap((text): Effect.Effect<never, AttemptFailure> => {
+            const serviceMessage = parseErrorMessage(text)
+            const detail = serviceMessage === undefined ? describeBody(text) : `: ${truncate(serviceMessage)}`
+            const error = (note = "") =>
+              failure("StatusCode", `HTTP ${status}${detail}${note}`, { status, serviceMessage })
+            if (status === 408 || status === 429 || status >= 500) {
+              const retryAfter = parseRetryAfter(response.headers["retry-after"], clock.unsafeCurrentTimeMillis())
+              return Effect.fail(
+                status === 429 ? new Retry({ error: error(), retryAfter }) : retryable(error(), retryAfter)
+              )
+            }
+            if (status >= 300 && status < 400) {
+              return Effect.fail(error(": a redirect, not followed so that the token stays with its host"))
+            }
+            if (status === 401 || status === 403) return Effect.fail(error(": the access token was refused"))
+            return Effect.fail(error())
+          })
+        )
       }
 
       const attempt = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<A, AttemptFailure> =>
         client.execute(request).pipe(
-          Effect.mapError((error) =>
-            retryable(
+          Effect.mapError((error): AttemptFailure => {
+            const refused = crossOriginRefusal(error)
+            if (refused !== undefined) return failure("Transport", refused.message)
+            return retryable(
               failure("Transport", `network error: ${error.message}${describeCause(error.cause)}`),
               Option.none()
             )
-          ),
+          }),
           Effect.flatMap(classify),
           Effect.timeoutFail({
             duration: options.requestTimeout,
@@ -178,7 +194,7 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, neve
 
     const json: Client["json"] = (call, schema) =>
       execute(call, (response, fail) =>
-        response.text.pipe(
+        readBounded(response.stream, options.maxResponseBytes).pipe(
           // The body broke off: the connection failed mid-answer, which a retry may cure (unless
           // the call did something that a second one would do again).
           Effect.mapError((error) => {
@@ -186,14 +202,23 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, neve
             return call.idempotent === false ? broken : new Retry({ error: broken, retryAfter: Option.none() })
           }),
           Effect.flatMap((text) => {
+            if (text === undefined) {
+              return Effect.fail(
+                fail(
+                  "TooLarge",
+                  `the answer is longer than maxResponseBytes (${formatCount(options.maxResponseBytes)} bytes); ` +
+                    "it was not read further"
+                )
+              )
+            }
             let body: unknown
             try {
               body = JSON.parse(text)
             } catch {
-              return Effect.fail(fail("Decode", `the answer is not JSON${describeBody(text)}`))
+              return Effect.fail(fail("Decode", `the answer is not JSON${describeBody(scrub(text))}`))
             }
             return Either.match(Schema.decodeUnknownEither(schema)(body), {
-              onLeft: (error) => Effect.fail(fail("Decode", `unexpected answer: ${truncate(error.message)}`)),
+              onLeft: (error) => Effect.fail(fail("Decode", `unexpected answer: ${truncate(scrub(error.message))}`)),
               onRight: Effect.succeed
             })
           })

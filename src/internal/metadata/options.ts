@@ -4,10 +4,18 @@
  */
 import * as Duration from "effect/Duration"
 import type * as Either from "effect/Either"
-import * as Redacted from "effect/Redacted"
+import type * as Redacted from "effect/Redacted"
 import type * as Metadata from "../../Metadata.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
-import { duration, endpoint, resolving, retrySettings, token, userAgent } from "../http/options.js"
+import {
+  duration,
+  endpoint,
+  positiveInteger,
+  redactedToken,
+  resolving,
+  retrySettings,
+  userAgent
+} from "../http/options.js"
 import type { RetrySettings } from "../http/retry.js"
 
 /** @internal */
@@ -17,6 +25,7 @@ export interface ResolvedOptions {
   readonly requestTimeout: Duration.Duration
   readonly retry: RetrySettings
   readonly userAgent: string
+  readonly maxResponseBytes: number
 }
 
 /**
@@ -26,6 +35,8 @@ export interface ResolvedOptions {
  */
 export const defaults = {
   requestTimeout: Duration.seconds(10),
+  /** Far above any single answer of the API (a search page of 10,000 results included). */
+  maxResponseBytes: 16 * 1024 * 1024,
   retry: {
     initialDelay: Duration.millis(500),
     maxDelay: Duration.seconds(10),
@@ -37,7 +48,7 @@ export const defaults = {
 /** @internal */
 export const resolve = (options: Metadata.Options): Either.Either<ResolvedOptions, ConfigurationError> =>
   resolving(() => {
-    token(Redacted.value(options.token))
+    redactedToken(options.token)
     return {
       token: options.token,
       endpoint: endpoint({
@@ -49,6 +60,7 @@ export const resolve = (options: Metadata.Options): Either.Either<ResolvedOption
       }),
       requestTimeout: duration("requestTimeout", options.requestTimeout, defaults.requestTimeout, { positive: true }),
       retry: retrySettings(options.retry, defaults.retry),
-      userAgent: userAgent(options.userAgent)
+      userAgent: userAgent(options.userAgent),
+      maxResponseBytes: positiveInteger("maxResponseBytes", options.maxResponseBytes, defaults.maxResponseBytes)
     }
   })

@@ -35,7 +35,12 @@ export const hold = <A>(promise: Promise<A>): Promise<A> => {
 
 const hooks = new Set<() => void>()
 
-const runHooks = (): void => {
+/**
+ * Runs every client's exit hook: on `beforeExit`, and when the only work left in the process is
+ * the clients' own stalled writes (see `fetch.ts`), which keep `beforeExit` from coming.
+ * @internal
+ */
+export const runExitHooks = (): void => {
   for (const hook of hooks) hook()
 }
 
@@ -44,9 +49,9 @@ const runHooks = (): void => {
  * @internal
  */
 export const onBeforeExit = (hook: () => void): () => void => {
-  if (hooks.size === 0) process.on("beforeExit", runHooks)
+  if (hooks.size === 0) process.on("beforeExit", runExitHooks)
   hooks.add(hook)
   return () => {
-    if (hooks.delete(hook) && hooks.size === 0) process.off("beforeExit", runHooks)
+    if (hooks.delete(hook) && hooks.size === 0) process.off("beforeExit", runExitHooks)
   }
 }

@@ -136,11 +136,23 @@ const undiciInit = async (
 /** undici, loaded on first use: synchronously, since the Promise facade builds its client so. */
 const loadUndici = (): typeof Undici => createRequire(import.meta.url)("undici")
 
-/** @internal */
-export const make = (options: ResolvedOptions): Effect.Effect<HttpClient.HttpClient> =>
+/**
+ * The client. `directFetch`, when given, runs the requests when there is neither a proxy nor a
+ * `ca` (the Promise facade's, whose sockets never hold the process open); Node's `fetch` does
+ * otherwise.
+ * @internal
+ */
+export const make = (
+  options: ResolvedOptions,
+  directFetch?: typeof globalThis.fetch
+): Effect.Effect<HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const plain = yield* Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer)
-    if (options.httpProxy === undefined && options.httpsProxy === undefined && options.ca === undefined) return plain
+    if (options.httpProxy === undefined && options.httpsProxy === undefined && options.ca === undefined) {
+      return directFetch === undefined
+        ? plain
+        : HttpClient.transform(plain, (request) => Effect.provideService(request, FetchHttpClient.Fetch, directFetch))
+    }
     const { Agent, fetch: undiciFetch, ProxyAgent } = loadUndici()
     // A `ca` replaces Node's trust for a connection: Node's own roots and NODE_EXTRA_CA_CERTS
     // are given again beside it. Verification stays on: no option here turns it off.

@@ -3,6 +3,7 @@
  * (warning once per metric, so one bad tag never costs the rest of the report), and send through
  * the Ingest service — which batches, retries and accounts for it like any other datapoint.
  */
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -63,6 +64,11 @@ const makeReport = (
       yield* ingest.send(batch).pipe(Effect.catchTag("ClosedError", () => Effect.void))
     }).pipe(
       Effect.catchTag("ValidationError", (error) => Effect.logError("A metrics report was refused", error)),
+      // A registry whose reading throws (a broken gauge callback, a getter) costs this report,
+      // never the reporter or the stop that makes the last one.
+      Effect.catchAllDefect((defect) =>
+        Effect.logError("A metrics report was skipped: reading the registry threw", Cause.die(defect))
+      ),
       Effect.annotateLogs({ package: "effect-signalfx", module: "MetricsReporter" })
     )
   })

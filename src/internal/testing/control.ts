@@ -49,6 +49,11 @@ const FaultJson = Schema.Union(
     _tag: Schema.Literal("Redirect"),
     location: Schema.String,
     status: Schema.optional(Schema.Literal(301, 302, 303, 307, 308))
+  }),
+  Schema.Struct({
+    _tag: Schema.Literal("LoseAnswer"),
+    how: Schema.Literal("reset", "hang", "late"),
+    millis: Schema.optional(Schema.NonNegative)
   })
 )
 

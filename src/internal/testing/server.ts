@@ -272,6 +272,23 @@ export const start = async (options: Options = {}): Promise<Server> => {
     }
     const scripted = `scripted fault: ${fault?._tag}`
 
+    /** Stored, and then the answer is lost. */
+    const loseAnswer = async (lost: Extract<Fault, { readonly _tag: "LoseAnswer" }>): Promise<void> => {
+      switch (lost.how) {
+        case "reset":
+          record(undefined)
+          req.socket.destroy()
+          return
+        case "hang":
+          record(undefined)
+          return
+        case "late":
+          await sleep(lost.millis ?? 1_000, undefined, { signal: closing.signal })
+          send(200, "\"OK\"")
+          return
+      }
+    }
+
     switch (fault?._tag) {
       case "Hang":
         record(undefined, scripted)
@@ -338,6 +355,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
         const batch = ingest(route, req.headers["content-type"], decompress(body, req.headers["content-encoding"]))
         // Before answering, so that a listener that throws shows up as a 500 at the sender.
         options.onBatch?.(batch)
+        if (fault?._tag === "LoseAnswer") return loseAnswer(fault)
         send(200, "\"OK\"")
         return
       }

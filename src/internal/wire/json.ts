@@ -12,13 +12,25 @@ import type { JsonValue } from "./jsonParse.js"
 import { parseJson } from "./jsonParse.js"
 import type { EncodeSegment } from "./protobuf.js"
 import type { DecodedDatapoint, DecodedEvent, DecodedProperty, ValueType, WireMetricType } from "./records.js"
-import { eventCategoryNumbers, WireDecodeError } from "./records.js"
+import { eventCategoryNumbers, isInt64Number, WireDecodeError } from "./records.js"
 
 const hasOwn = Object.prototype.hasOwnProperty
 const quote = JSON.stringify
 
+/**
+ * A number as the protobuf path sends it: an integral number within int64 as its exact integer
+ * (`String(2 ** 60)` is 24 off, `BigInt` is exact), any other number as a double, with an
+ * exponent when it is integral so that it is not read as an integer outside int64.
+ */
+const numberJson = (value: number): string =>
+  Number.isSafeInteger(value) || !Number.isInteger(value)
+    ? String(value)
+    : isInt64Number(value)
+    ? BigInt(value).toString()
+    : value.toExponential()
+
 const scalarJson = (value: number | bigint | string | boolean): string =>
-  typeof value === "string" ? quote(value) : String(value)
+  typeof value === "string" ? quote(value) : typeof value === "number" ? numberJson(value) : String(value)
 
 const dimensionsJson = (own: Datapoint.Dimensions, global: Datapoint.Dimensions | undefined): string => {
   let json = "{"
@@ -121,8 +133,20 @@ const fail = (message: string): never => {
   throw new WireDecodeError({ message })
 }
 
-const numberType = (value: number | bigint): ValueType =>
-  typeof value === "bigint" || Number.isInteger(value) ? "int" : "double"
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
+
+/**
+ * A number as parsed with every integer literal a `bigint`: an int only for an integer literal
+ * within int64 (a `number` when safe), a double for anything else (`2.0`, `1e21`, `-1.5e300`, an
+ * integer literal beyond int64).
+ */
+const decodeNumber = (value: number | bigint): { readonly valueType: ValueType; readonly value: number | bigint } => {
+  if (typeof value === "number") return { valueType: "double", value }
+  if (value < INT64_MIN || value > INT64_MAX) return { valueType: "double", value: Number(value) }
+  const asNumber = Number(value)
+  return { valueType: "int", value: Number.isSafeInteger(asNumber) ? asNumber : value }
+}
 
 const decodeStringRecord = (value: JsonValue | undefined, where: string): Record<string, string> => {
   const record: Record<string, string> = {}
@@ -137,9 +161,10 @@ const decodeStringRecord = (value: JsonValue | undefined, where: string): Record
 }
 
 const decodeTimestamp = (value: JsonValue | undefined, where: string): { timestamp?: number } => {
-  if (value === undefined || value === null || value === 0) return {}
-  if (typeof value !== "number" || !Number.isInteger(value)) return fail(`${where}: the timestamp is not an integer`)
-  return { timestamp: value }
+  if (value === undefined || value === null || value === 0n) return {}
+  const timestamp = typeof value === "bigint" ? Number(value) : Number.NaN
+  if (!Number.isSafeInteger(timestamp)) return fail(`${where}: the timestamp is not an integer`)
+  return { timestamp }
 }
 
 const datapointTypes: ReadonlyArray<readonly [string, WireMetricType]> = [
@@ -149,7 +174,7 @@ const datapointTypes: ReadonlyArray<readonly [string, WireMetricType]> = [
 ]
 
 const decodeWith = <A>(text: string, decode: (json: JsonValue) => A): Either.Either<A, WireDecodeError> =>
-  Either.flatMap(parseJson(text), (json) => {
+  Either.flatMap(parseJson(text, "bigint"), (json) => {
     try {
       return Either.right(decode(json))
     } catch (error) {
@@ -185,8 +210,7 @@ export const decodeDatapoints = (text: string): Either.Either<Array<DecodedDatap
         records.push({
           metric,
           type,
-          value,
-          valueType: typeof value === "string" ? "string" : numberType(value),
+          ...(typeof value === "string" ? { value, valueType: "string" as const } : decodeNumber(value)),
           ...decodeTimestamp(item.timestamp, where),
           dimensions: decodeStringRecord(item.dimensions, where)
         })
@@ -220,7 +244,7 @@ export const decodeEvents = (text: string): Either.Either<Array<DecodedEvent>, W
           : typeof value === "boolean"
           ? { valueType: "bool", value }
           : typeof value === "number" || typeof value === "bigint"
-          ? { valueType: numberType(value), value }
+          ? decodeNumber(value)
           : fail(`${where}: property ${quote(key)} must be a string, number or boolean`)
         setEntry(properties, key, property)
       }

@@ -22,9 +22,18 @@ const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y
 const WHITESPACE = /[ \t\n\r]*/y
 
+/**
+ * How integer literals come back: `"exact"` (the default) as a `number` when it is a safe
+ * integer and a `bigint` otherwise; `"bigint"` always as a `bigint`, so that a reader can tell an
+ * integer literal (`5`) from a literal with a fraction or an exponent (`5.0`, `1e21`), which
+ * always comes back as a `number`.
+ * @internal
+ */
+export type Integers = "exact" | "bigint"
+
 class Parser {
   position = 0
-  constructor(readonly text: string) {}
+  constructor(readonly text: string, readonly integers: Integers) {}
 
   fail(what: string): never {
     throw new WireDecodeError({ message: `invalid JSON at offset ${this.position}: ${what}` })
@@ -73,7 +82,8 @@ class Parser {
     this.position = NUMBER.lastIndex
     const literal = match[0]
     const value = Number(literal)
-    if (match[1] === undefined && match[2] === undefined && !Number.isSafeInteger(value)) return BigInt(literal)
+    const integer = match[1] === undefined && match[2] === undefined
+    if (integer && (this.integers === "bigint" || !Number.isSafeInteger(value))) return BigInt(literal)
     return value
   }
 
@@ -127,9 +137,9 @@ class Parser {
 }
 
 /** @internal */
-export const parseJson = (text: string): Either.Either<JsonValue, WireDecodeError> => {
+export const parseJson = (text: string, integers: Integers = "exact"): Either.Either<JsonValue, WireDecodeError> => {
   try {
-    const parser = new Parser(text)
+    const parser = new Parser(text, integers)
     const value = parser.value(0)
     parser.skipWhitespace()
     if (parser.position !== text.length) parser.fail("trailing characters")
