@@ -49,7 +49,8 @@ control endpoints (no token needed; JSON; never recorded):
   POST /_fake/faults      script the next answers to a route, e.g.
        {"route": "/v2/datapoint", "faults": [{"_tag": "Respond", "status": 429, "retryAfter": 1}]}
        (_tag: Respond, Delay {millis}, Hang, Reset {when: beforeBody|afterBody}, Redirect {location},
-        LoseAnswer {how: reset|hang|late, millis})`
+        LoseAnswer {how: reset|hang|late, millis})
+  POST /_fake/incidents   raise an incident on a detector: {"detectorId": "…"}; answers {"id": "…"}`
 
 /** At most this many names per line, so a batch of thousands stays one readable line. */
 const MAX_NAMES = 10

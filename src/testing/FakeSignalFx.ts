@@ -338,7 +338,7 @@ export const loseAnswer = (how: "reset" | "hang" | "late", millis?: number): Fau
 /**
  * A running server. The records, `reset` and `fault` are also served over HTTP, under
  * `/_fake/` (`GET /_fake/datapoints`, `/_fake/events`, `/_fake/requests`; `POST /_fake/reset`,
- * `/_fake/faults`), for test suites in other languages: see the README.
+ * `/_fake/faults`, `/_fake/incidents`), for test suites in other languages: see the README.
  *
  * @since 0.1.0
  * @category models

@@ -38,6 +38,29 @@ describe("SignalFx proxy and ca options", () => {
       }
     }))
 
+  it.scopedLive("the metadata methods and sfx.rest go through the same tunnel; the proxy never sees the token", () =>
+    Effect.gen(function*() {
+      const server = yield* FakeSignalFx.make({ tls: true })
+      const proxy = yield* startProxy({})
+      const sfx = client(server.url, {
+        apiEndpoint: server.url,
+        proxy: `http://127.0.0.1:${proxy.port}`,
+        ca: server.certificate
+      })
+      const tag = yield* Effect.promise(() => sfx.updateTag("via-proxy", { description: "through the tunnel" }))
+      expect(tag.description).toBe("through the tunnel")
+      const organization = yield* Effect.promise(() => sfx.rest.organization.get())
+      expect(organization).toBeDefined()
+      expect(server.requests().map((request) => `${request.method} ${request.path}`)).toEqual([
+        "PUT /v2/tag/via-proxy",
+        "GET /v2/organization"
+      ])
+      // Every request went through a tunnel (one per service, or one shared: the pool decides).
+      expect(proxy.seen.length).toBeGreaterThan(0)
+      expect(proxy.seen.every((request) => request.method === "CONNECT")).toBe(true)
+      expect(proxy.everything()).not.toContain(TOKEN)
+    }))
+
   it("a malformed proxy or ca throws a ConfigurationError from the constructor, without the password", () => {
     const failure = (options: SignalFxOptions): ConfigurationError => {
       try {

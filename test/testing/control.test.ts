@@ -85,6 +85,32 @@ describe("the control endpoints (/_fake/…)", () => {
     assert.deepStrictEqual(server.requests().map((request) => request.fault), ["Respond", "Redirect", undefined])
   })
 
+  it("raise an incident on a detector, cleared through the API; an unknown detector is a 404", async () => {
+    const headers = { "X-SF-Token": "test-token", "Content-Type": "application/json" }
+    const created = await fetch(`${server.url}/v2/detector`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        name: "cpu",
+        programText: "detect(when(data('cpu') > 90)).publish('cpu high')",
+        rules: [{ detectLabel: "cpu high", severity: "Critical" }]
+      })
+    })
+    assert.strictEqual(created.status, 200)
+    const { id: detectorId } = (await created.json()) as { id: string }
+    const raised = await control("POST", "/incidents", { detectorId })
+    assert.strictEqual(raised.status, 200)
+    const { id } = (await raised.json()) as { id: string }
+    const incidents = await fetch(`${server.url}/v2/detector/${detectorId}/incidents`, { headers })
+    assert.deepStrictEqual(((await incidents.json()) as Array<{ incidentId: string }>).map((i) => i.incidentId), [id])
+    assert.strictEqual((await fetch(`${server.url}/v2/incident/${id}/clear`, { method: "PUT", headers })).status, 204)
+
+    const unknown = await control("POST", "/incidents", { detectorId: "nope" })
+    assert.strictEqual(unknown.status, 404)
+    assert.include(((await unknown.json()) as { message: string }).message, "nope")
+    assert.strictEqual((await control("POST", "/incidents", { detector: "x" })).status, 400)
+  })
+
   it("take an HTTP date for Retry-After", async () => {
     const date = new Date("2030-01-02T03:04:05Z")
     await control("POST", "/faults", {

@@ -14,6 +14,7 @@
  * | `GET /_fake/requests` | the recorded requests, as `server.requests()` (`undefined` is `null`) |
  * | `POST /_fake/reset` | `server.reset()`; 204 |
  * | `POST /_fake/faults` | `server.fault(route, faults)` from `{"route", "faults": [Fault…]}`; 204 |
+ * | `POST /_fake/incidents` | `server.raiseIncident(incident)` from `{"detectorId", "detectLabel"?, "severity"?, "inputs"?}`; `{"id"}`, or 404 for an unknown detector |
  *
  * A `bigint` value is written as an exact JSON integer.
  */
@@ -64,6 +65,22 @@ const FaultRequest = Schema.Struct({
 
 const decodeFaultRequest = Schema.decodeUnknownEither(Schema.parseJson(FaultRequest))
 
+const IncidentRequest = Schema.Struct({
+  detectorId: Schema.String,
+  detectLabel: Schema.optional(Schema.String),
+  severity: Schema.optional(Schema.String),
+  inputs: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+})
+
+const decodeIncidentRequest = Schema.decodeUnknownEither(Schema.parseJson(IncidentRequest))
+
+/** The first problem of a decoding, for a 400 that says what to send. */
+const badBody = (expected: string, parseError: ParseResult.ParseError): RestResult => {
+  const [issue] = ParseResult.ArrayFormatter.formatErrorSync(parseError)
+  const where = issue === undefined || issue.path.length === 0 ? "" : ` at ${issue.path.join(".")}`
+  return error(400, `expected ${expected}: ${issue?.message ?? "invalid body"}${where}`)
+}
+
 const error = (status: number, message: string): RestResult => ({ status, body: { code: status, message } })
 
 const orNull = (value: string | number | undefined): JsonValue => value ?? null
@@ -107,18 +124,21 @@ const readBody = async (req: http.IncomingMessage): Promise<string> => {
 const scriptFaults = async (server: Server, req: http.IncomingMessage): Promise<RestResult> => {
   const decoded = decodeFaultRequest(await readBody(req))
   if (Either.isLeft(decoded)) {
-    const [issue] = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
-    const where = issue === undefined || issue.path.length === 0 ? "" : ` at ${issue.path.join(".")}`
-    return error(
-      400,
-      `expected {"route": "/v2/…", "faults": [{"_tag": "Respond", "status": 429}, …]}: ${
-        issue?.message ?? "invalid body"
-      }${where}`
-    )
+    return badBody(`{"route": "/v2/…", "faults": [{"_tag": "Respond", "status": 429}, …]}`, decoded.left)
   }
   const faults: ReadonlyArray<Fault> = decoded.right.faults
   server.fault(decoded.right.route, faults)
   return { status: 204 }
+}
+
+const raiseIncident = async (server: Server, req: http.IncomingMessage): Promise<RestResult> => {
+  const decoded = decodeIncidentRequest(await readBody(req))
+  if (Either.isLeft(decoded)) return badBody(`{"detectorId": "…"}`, decoded.left)
+  try {
+    return { status: 200, body: { id: server.raiseIncident(decoded.right) } }
+  } catch (unknownDetector) {
+    return error(404, String(unknownDetector instanceof Error ? unknownDetector.message : unknownDetector))
+  }
 }
 
 /**
@@ -149,9 +169,11 @@ export const handleControl = async (
       })
     case "/faults":
       return only("POST", () => scriptFaults(server, req))
+    case "/incidents":
+      return only("POST", () => raiseIncident(server, req))
   }
   return error(
     404,
-    `no such control endpoint; there are GET ${CONTROL_PREFIX}/datapoints, /events, /requests and POST /reset, /faults`
+    `no such control endpoint; there are GET ${CONTROL_PREFIX}/datapoints, /events, /requests and POST /reset, /faults, /incidents`
   )
 }
