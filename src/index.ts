@@ -54,3 +54,11 @@ export * as Metadata from "./Metadata.js"
  * @since 0.1.0
  */
 export * as HostIdentity from "./HostIdentity.js"
+
+/**
+ * The SignalFlow service: SignalFlow programs' output as Effect Streams of typed messages, over
+ * one shared, resuming WebSocket (or server-sent events).
+ *
+ * @since 0.2.0
+ */
+export * as SignalFlow from "./SignalFlow.js"
