@@ -27,7 +27,9 @@ export interface Snapshot {
 class Gatherer {
   readonly metadata = new Map<string, Readonly<Record<string, unknown>>>()
   timestamp: number | undefined = undefined
-  batches: Array<DataMessage> = []
+  batches = 0
+  /** The values of the timestamp under way, with the metadata known when they came. */
+  values: Array<SnapshotValue> = []
   expectedBatches = 0
   lastGiven: number | undefined = undefined
 
@@ -50,33 +52,31 @@ class Gatherer {
     const out: Array<Snapshot> = []
     const ts = message.logicalTimestampMs
     if (this.timestamp !== undefined && ts !== this.timestamp) {
-      this.expectedBatches = Math.max(this.expectedBatches, this.batches.length)
-      out.push(this.take())
+      this.expectedBatches = Math.max(this.expectedBatches, this.batches)
+      out.push(this.take(this.timestamp))
     }
     this.timestamp = ts
-    this.batches.push(message)
-    if (this.lastGiven === ts || (this.expectedBatches > 0 && this.batches.length >= this.expectedBatches)) {
-      out.push(this.take())
+    this.batches++
+    for (const point of message.data) {
+      this.values.push({ tsId: point.tsId, value: point.value, metadata: this.metadata.get(point.tsId) })
+    }
+    if (this.lastGiven === ts || (this.expectedBatches > 0 && this.batches >= this.expectedBatches)) {
+      out.push(this.take(ts))
     }
     return out
   }
 
-  take(): Snapshot {
-    const logicalTimestampMs = this.timestamp!
-    const values: Array<SnapshotValue> = []
-    for (const batch of this.batches) {
-      for (const point of batch.data) {
-        values.push({ tsId: point.tsId, value: point.value, metadata: this.metadata.get(point.tsId) })
-      }
-    }
+  take(logicalTimestampMs: number): Snapshot {
+    const values = this.values
     this.timestamp = undefined
-    this.batches = []
+    this.batches = 0
+    this.values = []
     this.lastGiven = logicalTimestampMs
     return { logicalTimestampMs, values }
   }
 
   flush(): ReadonlyArray<Snapshot> {
-    return this.timestamp === undefined ? [] : [this.take()]
+    return this.timestamp === undefined ? [] : [this.take(this.timestamp)]
   }
 }
 
