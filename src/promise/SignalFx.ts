@@ -54,6 +54,7 @@ import { unrefClock } from "../internal/promise/clock.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
 import * as MetricsReporter from "../MetricsReporter.js"
 import { ClosedError, ConfigurationError, ValidationError } from "../SignalFxError.js"
+import { SignalFlowClient, type SignalFlowClientOptions } from "./signalflow.js"
 
 /**
  * Every option of the Ingest service except the token, which is the constructor's first
@@ -95,6 +96,11 @@ export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {
    * logger. Messages never contain the token.
    */
   readonly logger?: SignalFxLogger | false | undefined
+  /**
+   * Options of `sfx.signalflow`; the client's token and realm unless given here. SignalFlow needs
+   * a token with the API scope: give `signalflow: { token }` when the ingest token lacks it.
+   */
+  readonly signalflow?: SignalFlowClientOptions | undefined
 }
 
 /**
@@ -182,6 +188,8 @@ export class SignalFx {
   readonly #reporters: Array<Scope.CloseableScope> = []
   #exitFlush: Promise<void> | undefined
   #exitDeadline: number | undefined
+  readonly #makeSignalflow: () => SignalFlowClient
+  #signalflow: SignalFlowClient | undefined
 
   /**
    * Checks the options and starts the client. Throws a `ConfigurationError` right away for an
@@ -190,7 +198,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   constructor(token: string | Redacted.Redacted<string>, options: SignalFxOptions = {}) {
-    const { hostIdentity, logger, ...rest } = options
+    const { hostIdentity, logger, signalflow, ...rest } = options
     // The token is wrapped at once; the plain string is never stored on the client.
     const ingestOptions: Ingest.Options = {
       ...rest,
@@ -198,6 +206,9 @@ export class SignalFx {
     }
     const resolved = resolve(ingestOptions)
     if (Either.isLeft(resolved)) throw resolved.left
+    const { token: signalflowToken, ...signalflowOptions } = signalflow ?? {}
+    this.#makeSignalflow = () =>
+      new SignalFlowClient(signalflowToken ?? ingestOptions.token, { realm: options.realm, ...signalflowOptions })
     const identityOptions = hostIdentityFrom(hostIdentity)
     this.#endpoint = resolved.right.endpoint.href
     this.#shutdownTimeoutMillis = Duration.toMillis(resolved.right.shutdownTimeout)
@@ -243,6 +254,16 @@ export class SignalFx {
    */
   get endpoint(): string {
     return this.#endpoint
+  }
+
+  /**
+   * SignalFlow: run programs and read their output as async iterables (see `SignalFlowClient`).
+   * Created on first use; `stop()` closes it.
+   *
+   * @since 0.2.0
+   */
+  get signalflow(): SignalFlowClient {
+    return this.#signalflow ??= this.#makeSignalflow()
   }
 
   /**
@@ -433,7 +454,11 @@ export class SignalFx {
     if (this.#stopping === undefined) {
       this.#removeExitHook()
       // The reporters report a last time first, while the service still takes their datapoints.
-      this.#stopping = hold(this.#runtime.runPromise(this.#closeReporters).then(() => this.#runtime.dispose()))
+      this.#stopping = hold(
+        this.#runtime.runPromise(this.#closeReporters).then(() =>
+          Promise.all([this.#runtime.dispose(), this.#signalflow?.close()])
+        ).then(() => undefined)
+      )
     }
     return this.#stopping
   }

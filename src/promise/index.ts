@@ -22,6 +22,40 @@ export {
 
 export {
   /**
+   * @since 0.2.0
+   */
+  SignalFlowClient,
+  /**
+   * @since 0.2.0
+   */
+  type SignalFlowClientOptions,
+  /**
+   * @since 0.2.0
+   */
+  type SignalFlowIterable
+} from "./signalflow.js"
+
+export {
+  /**
+   * @since 0.2.0
+   */
+  ComputationAbortedError,
+  /**
+   * @since 0.2.0
+   */
+  ComputationFailedError,
+  /**
+   * @since 0.2.0
+   */
+  SignalFlowAuthenticationError,
+  /**
+   * @since 0.2.0
+   */
+  SignalFlowConnectionError
+} from "../internal/signalflow/errors.js"
+
+export {
+  /**
    * @since 0.1.0
    */
   ClosedError,

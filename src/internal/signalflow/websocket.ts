@@ -73,7 +73,12 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
       if (!live.open || live.routes.size > 0 || live.idleTimer !== undefined) return
       live.idleTimer = setTimeout(() => {
         live.idleTimer = undefined
-        if (live.open && live.routes.size === 0) live.socket.close(1000, "idle")
+        if (live.open && live.routes.size === 0) {
+          // Forgotten at once: a computation that starts while the close handshake runs opens a
+          // new socket rather than try this one.
+          lost(live, "idle")
+          live.socket.close(1000, "idle")
+        }
       }, Duration.toMillis(options.idleTimeout))
       live.idleTimer.unref()
     }
@@ -258,7 +263,11 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
     })
 
     const send = (live: Live, message: object): boolean => {
-      if (!live.open || live.socket.readyState !== WebSocket.OPEN) return false
+      if (!live.open) return false
+      if (live.socket.readyState !== WebSocket.OPEN) {
+        lost(live, "the socket is closing")
+        return false
+      }
       live.socket.send(JSON.stringify(message))
       return true
     }
