@@ -3,7 +3,7 @@ import { Chunk, Deferred, Effect, Exit, Fiber, Redacted, Schedule, Scope, Stream
 import { SignalFlow } from "../../src/index.js"
 import { dataFrame, id, tsIdString } from "./frames.js"
 import type { Peer, PeerConnection } from "./peer.js"
-import { makePeer } from "./peer.js"
+import { makePeer, makePeerWith } from "./peer.js"
 
 const TOKEN = "sf-secret-token"
 
@@ -280,6 +280,58 @@ describe("SignalFlow over WebSocket", () => {
       expect(messages.filter((m) => m.type === "control-message" && m.event === "STREAM_START")).toHaveLength(1)
       expect(messages.flatMap((m) => m.type === "control-message" && m.event === "JOB_START" ? [m.handle] : []))
         .toEqual(["H1", "H2"])
+    }))
+
+  it.scopedLive("fails with a connection error once the reconnect schedule gives up on a service that is gone", () =>
+    Effect.gen(function*() {
+      const peer = yield* makePeer
+      const signalflow = yield* serviceFor(peer, {
+        reconnect: Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(3)))
+      })
+      const fiber = yield* signalflow.execute("data('cpu').publish()").pipe(Stream.runCollect, Effect.flip, Effect.fork)
+      const { channel, connection } = yield* acceptRequest(peer)
+      sendData(connection, channel, 1000, [point(1, 1)])
+      yield* Effect.sleep("50 millis")
+      yield* peer.shutdown
+      const error = yield* Fiber.join(fiber)
+      expect(error).toMatchObject({ _tag: "SignalFlowConnectionError", reason: "Transport" })
+      expect(error.message).toContain("ECONNREFUSED")
+    }))
+
+  it.scopedLive("gives up on a connection that drops again and again before delivering anything", () =>
+    Effect.gen(function*() {
+      const peer = yield* makePeer
+      const signalflow = yield* serviceFor(peer, {
+        reconnect: Schedule.spaced("10 millis").pipe(Schedule.intersect(Schedule.recurs(2)))
+      })
+      yield* acceptRequest(peer).pipe(
+        Effect.tap(({ connection }) => connection.terminate()),
+        Effect.forever,
+        Effect.fork
+      )
+      const error = yield* signalflow.execute("data('cpu').publish()").pipe(Stream.runCollect, Effect.flip)
+      expect(error).toMatchObject({ _tag: "SignalFlowConnectionError", reason: "Closed" })
+      expect(error.message).toContain("dropped 3 times in a row")
+      expect(peer.connectionCount()).toBe(3)
+    }))
+
+  it.scopedLive("re-opens a socket that leaves a heartbeat ping unanswered, and resumes on it", () =>
+    Effect.gen(function*() {
+      const peer = yield* makePeerWith({ answersPings: (connection) => connection > 1 })
+      const signalflow = yield* serviceFor(peer, { heartbeatInterval: "100 millis" })
+      const fiber = yield* signalflow.execute("data('cpu').publish()", { start: 0 }).pipe(
+        Stream.runCollect,
+        Effect.fork
+      )
+      const first = yield* acceptRequest(peer)
+      sendData(first.connection, first.channel, 1000, [point(1, 1)])
+      // No pong: the client gives the socket up and executes again on a new one.
+      expect(yield* first.connection.closed).toBe(1006)
+      const second = yield* acceptRequest(peer)
+      expect(second.request.start).toBe(1000)
+      sendData(second.connection, second.channel, 2000, [point(1, 2)])
+      second.connection.send(control(second.channel, "END_OF_CHANNEL"))
+      expect(values(yield* Fiber.join(fiber))).toEqual([`1000:${tsIdString(id(1))}=1`, `2000:${tsIdString(id(1))}=2`])
     }))
 
   it.scopedLive("bounds a slow consumer's buffer: detaches when full, resumes once drained, loses nothing", () =>

@@ -22,11 +22,19 @@ import * as Runtime from "effect/Runtime"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import type { SignalFlowError } from "./errors.js"
-import { ComputationAbortedError, ComputationFailedError, toServiceError } from "./errors.js"
+import { ComputationAbortedError, ComputationFailedError, SignalFlowConnectionError, toServiceError } from "./errors.js"
 import type { DataMessage, Message } from "./messages.js"
 import { classify } from "./messages.js"
 import type { AttemptEnd, Incoming, Request, Transport } from "./transport.js"
 import { ended, overflow } from "./transport.js"
+
+/** What every computation of a service shares. @internal */
+export interface Settings {
+  readonly bufferSize: number
+  /** Paces attempts that drop without delivering anything, and gives up with it. */
+  readonly reconnect: Schedule.Schedule<unknown, unknown>
+  readonly endpoint: string
+}
 
 /** What a computation resumes from, and how its request is rebuilt for a new attempt. @internal */
 export interface Plan {
@@ -46,6 +54,8 @@ class Progress {
   readonly announced = new Set<string>()
   resolutionMs: number | undefined = undefined
   attempts = 0
+  /** Messages buffered so far: an attempt that dropped without adding one made no progress. */
+  buffered = 0
   /** For the attempt under way: what it must not deliver again. */
   skipBefore: number | undefined = undefined
   skipAt: Set<string> | undefined = undefined
@@ -59,7 +69,7 @@ class Progress {
 export const stream = (
   transport: Transport,
   plan: Plan,
-  bufferSize: number
+  { bufferSize, endpoint, reconnect }: Settings
 ): Stream.Stream<Message, SignalFlowError> =>
   Stream.unwrapScoped(Effect.gen(function*() {
     const mailbox = yield* Mailbox.make<Message, SignalFlowError>({ capacity: bufferSize, strategy: "dropping" })
@@ -67,7 +77,11 @@ export const stream = (
     const log = (effect: Effect.Effect<void>) => Runtime.runFork(runtime)(annotate(effect))
     const progress = new Progress()
 
-    const offer = (message: Message): AttemptEnd | undefined => (mailbox.unsafeOffer(message) ? undefined : overflow)
+    const offer = (message: Message): AttemptEnd | undefined => {
+      if (!mailbox.unsafeOffer(message)) return overflow
+      progress.buffered++
+      return undefined
+    }
 
     const sinkData = (message: DataMessage): AttemptEnd | undefined => {
       let delivered = message
@@ -85,6 +99,7 @@ export const stream = (
         }
       }
       if (!mailbox.unsafeOffer(delivered)) return overflow
+      progress.buffered++
       if (progress.lastTimestamp === ts) {
         progress.lastBatches.push(delivered)
       } else if (progress.lastTimestamp === undefined || ts > progress.lastTimestamp) {
@@ -166,8 +181,14 @@ export const stream = (
       schedule: Schedule.spaced("10 millis")
     })
 
-    const run: Effect.Effect<void> = Effect.gen(function*() {
+    // A connection that is accepted and then drops at once, again and again, would otherwise be
+    // retried in a tight loop, and never be "lost for good".
+    const barren = yield* Schedule.driver(reconnect)
+    let barrenDrops = 0
+
+    const run: Effect.Effect<void, SignalFlowError> = Effect.gen(function*() {
       while (true) {
+        const before = progress.buffered
         const end = yield* transport.attempt(nextRequest(), sink)
         switch (end._tag) {
           case "Ended":
@@ -183,11 +204,27 @@ export const stream = (
             yield* drained
             break
           case "Dropped":
+            if (progress.buffered > before) {
+              barrenDrops = 0
+              yield* barren.reset
+              break
+            }
+            barrenDrops++
+            yield* barren.next(undefined).pipe(
+              Effect.catchAll(() =>
+                new SignalFlowConnectionError({
+                  endpoint,
+                  reason: "Closed",
+                  description:
+                    `the connection dropped ${barrenDrops} times in a row before the computation delivered anything`
+                })
+              )
+            )
             break
         }
       }
-    }).pipe(Effect.catchAll((error) => mailbox.fail(error)))
+    })
 
-    yield* Effect.forkScoped(run)
+    yield* Effect.forkScoped(Effect.catchAll(run, (error) => mailbox.fail(error)))
     return Mailbox.toStream(mailbox)
   }))

@@ -47,9 +47,9 @@ const checkProgram = (program: string): ComputationFailedError | undefined => {
 }
 
 /** @internal */
-export const fromTransport = (transport: Transport, options: ResolvedOptions): SignalFlow.Service => {
-  const computation = (request: Request, resumable: boolean) =>
-    stream(transport, { request, resumable }, options.bufferSize)
+export const fromTransport = (transport: Transport, options: ResolvedOptions, endpoint: string): SignalFlow.Service => {
+  const settings = { bufferSize: options.bufferSize, reconnect: options.reconnect, endpoint }
+  const computation = (request: Request, resumable: boolean) => stream(transport, { request, resumable }, settings)
   const program = (type: "execute" | "preflight", text: string, params: object) => {
     const invalid = checkProgram(text)
     return invalid === undefined
@@ -79,7 +79,7 @@ export const make = (
   Effect.gen(function*() {
     const resolved = resolve(options)
     if (Either.isLeft(resolved)) return yield* resolved.left
-    return fromTransport(yield* websocket.make(resolved.right), resolved.right)
+    return fromTransport(yield* websocket.make(resolved.right), resolved.right, resolved.right.connectUrl)
   })
 
 /** @internal */
@@ -89,5 +89,5 @@ export const makeSse = (
   Effect.gen(function*() {
     const resolved = resolve(options)
     if (Either.isLeft(resolved)) return yield* resolved.left
-    return fromTransport(yield* sse.make(resolved.right), resolved.right)
+    return fromTransport(yield* sse.make(resolved.right), resolved.right, resolved.right.httpBase.href)
   })
