@@ -77,6 +77,10 @@ describe("SignalFlow over server-sent events", () => {
         } else {
           response.write(event("data", { logicalTimestampMs: 2000, data: [{ tsId: "AAAAAAAAAAE", value: 2 }] }))
           response.write(event("data", { logicalTimestampMs: 3000, data: [{ tsId: "AAAAAAAAAAE", value: 3 }] }))
+          // An int64 beyond 2^53, written exactly, as the service does.
+          response.write(
+            `event: data\ndata: {"logicalTimestampMs":4000,"data":[{"tsId":"AAAAAAAAAAE","value":9007199254740993}]}\n\n`
+          )
           response.end(event("control-message", { event: "END_OF_CHANNEL", timestampMs: 5 }))
         }
       })
@@ -92,8 +96,11 @@ describe("SignalFlow over server-sent events", () => {
         "metadata",
         1000,
         2000,
-        3000
+        3000,
+        4000
       ])
+      const last = messages.at(-1)
+      expect(last?.type === "data" && last.data[0]!.value).toBe(9007199254740993n)
       const [first, second] = server.seen
       expect(first).toMatchObject({
         method: "POST",

@@ -7,8 +7,10 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import { describeBody, describeCause, readCapped, secure } from "../http/transport.js"
+import { parseJson } from "../wire/jsonParse.js"
 import type { SignalFlowError } from "./errors.js"
 import {
   ComputationFailedError,
@@ -147,12 +149,10 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
         Effect.gen(function*() {
           const response = yield* retried(open(request))
           const end = yield* readEvents(response.stream, (event, data) => {
-            let value: unknown
-            try {
-              value = JSON.parse(data)
-            } catch {
-              return undefined
-            }
+            // Integers beyond 2^53 stay exact, as bigints, as they do in binary frames.
+            const parsed = parseJson(data)
+            if (Either.isLeft(parsed)) return undefined
+            const value = parsed.right
             if (typeof value !== "object" || value === null) return undefined
             return sink({ _tag: "Json", value: "type" in value ? value : { type: event, ...value } })
           }).pipe(Effect.orElseSucceed(() => undefined))
