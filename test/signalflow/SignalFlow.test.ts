@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Deferred, Effect, Exit, Fiber, Redacted, Schedule, Scope, Stream } from "effect"
 import { SignalFlow } from "../../src/index.js"
-import { dataFrame, id, tsIdString } from "./frames.js"
+import { dataFrame, id, jsonFrame, tsIdString } from "./frames.js"
 import type { Peer, PeerConnection } from "./peer.js"
 import { makePeer, makePeerWith } from "./peer.js"
 
@@ -125,6 +125,25 @@ describe("SignalFlow over WebSocket", () => {
       })
       expect(values(messages)).toEqual([`1000:${tsIdString(id(1))}=0.5`, `2000:${tsIdString(id(1))}=7`])
       expect(peer.connectionCount()).toBe(1)
+    }))
+
+  it.scopedLive("takes JSON messages in binary frames too, the authentication's answer included", () =>
+    Effect.gen(function*() {
+      const peer = yield* makePeer
+      const signalflow = yield* serviceFor(peer)
+      const fiber = yield* signalflow.execute("data('cpu').publish()").pipe(Stream.runCollect, Effect.fork)
+      const connection = yield* peer.accept
+      yield* connection.receiveType("authenticate")
+      connection.sendBinary(jsonFrame(7, "", { orgId: "org" }))
+      const request = yield* connection.receiveType("execute")
+      const channel = String(request.channel)
+      connection.sendBinary(jsonFrame(1, channel, { event: "JOB_START", handle: "H", timestampMs: 1 }, { gzip: true }))
+      connection.sendBinary(jsonFrame(4, channel, { tsId: "AAAAAAAAAAE", properties: { host: "a" } }))
+      connection.sendBinary(jsonFrame(1, channel, { event: "END_OF_CHANNEL", timestampMs: 2 }))
+      expect(Chunk.toArray(yield* Fiber.join(fiber))).toEqual([
+        { type: "control-message", event: "JOB_START", handle: "H", timestampMs: 1 },
+        { type: "metadata", tsId: "AAAAAAAAAAE", properties: { host: "a" } }
+      ])
     }))
 
   it.scopedLive("fails with an authentication error when the token is refused, without retrying", () =>

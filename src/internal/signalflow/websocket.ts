@@ -150,13 +150,7 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
       socket.on("message", (data, isBinary) => {
         answered = true
         if (live.open) return route(live, data, isBinary)
-        if (isBinary) return
-        let message: unknown
-        try {
-          message = JSON.parse(toBytes(data).toString("utf8"))
-        } catch {
-          return
-        }
+        const message = isBinary ? jsonOfFrame(toBytes(data)) : parseText(toBytes(data))
         if (typeof message !== "object" || message === null || !("type" in message)) return
         if (message.type === "authenticated") {
           live.open = true
@@ -323,6 +317,21 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
 
     return { attempt, command } satisfies Transport
   })
+
+/** The JSON value of a text message, or undefined. */
+const parseText = (bytes: Buffer): unknown => {
+  try {
+    return JSON.parse(bytes.toString("utf8"))
+  } catch {
+    return undefined
+  }
+}
+
+/** The JSON value of a binary frame with a JSON body (the answer to `authenticate` may be one). */
+const jsonOfFrame = (bytes: Buffer): unknown => {
+  const frame = decodeFrame(bytes)
+  return frame._tag === "Json" ? frame.value : undefined
+}
 
 const toBytes = (data: WebSocket.RawData): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)
