@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Deferred, Effect, Exit, Fiber, Redacted, Schedule, Scope, Stream } from "effect"
+import { Chunk, Deferred, Effect, Exit, Fiber, Logger, LogLevel, Redacted, Schedule, Scope, Stream } from "effect"
 import { SignalFlow } from "../../src/index.js"
 import { dataFrame, id, jsonFrame, tsIdString } from "./frames.js"
 import type { Peer, PeerConnection } from "./peer.js"
@@ -125,6 +125,30 @@ describe("SignalFlow over WebSocket", () => {
       })
       expect(values(messages)).toEqual([`1000:${tsIdString(id(1))}=0.5`, `2000:${tsIdString(id(1))}=7`])
       expect(peer.connectionCount()).toBe(1)
+    }))
+
+  it.scopedLive("skips an unknown message type with a debug log, a malformed one with a warning, and goes on", () =>
+    Effect.gen(function*() {
+      const peer = yield* makePeer
+      const signalflow = yield* serviceFor(peer)
+      const logs: Array<string> = []
+      const capture = Logger.make(({ logLevel, message }) => {
+        logs.push(`${logLevel.label} ${Array.isArray(message) ? message.join(" ") : String(message)}`)
+      })
+      const fiber = yield* signalflow.execute("data('cpu').publish()").pipe(
+        Stream.runCollect,
+        Effect.provide(Logger.replace(Logger.defaultLogger, capture)),
+        Logger.withMinimumLogLevel(LogLevel.Debug),
+        Effect.fork
+      )
+      const { channel, connection } = yield* acceptRequest(peer)
+      connection.send({ type: "livetail-started", channel })
+      connection.send({ type: "metadata", channel, tsId: 42 })
+      connection.send({ type: "expired-tsid", channel, tsId: "AAAAAAAAAAE" })
+      connection.send(control(channel, "END_OF_CHANNEL"))
+      expect(Chunk.toArray(yield* Fiber.join(fiber))).toEqual([{ type: "expired-tsid", tsId: "AAAAAAAAAAE" }])
+      expect(logs).toContainEqual("DEBUG skipped a SignalFlow message type livetail-started")
+      expect(logs.some((line) => line.startsWith("WARN skipped a malformed SignalFlow metadata message"))).toBe(true)
     }))
 
   it.scopedLive("takes JSON messages in binary frames too, the authentication's answer included", () =>
