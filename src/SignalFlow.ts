@@ -356,7 +356,8 @@ export interface Options {
    */
   readonly reconnect?: Schedule.Schedule<unknown, unknown> | undefined
   /**
-   * Messages buffered per computation, at most; default 1000. When the consumer lets it fill up,
+   * Messages buffered per computation, at most; default 1000 (the stream hands them over in
+   * chunks, so its consumer may hold as many more). When the consumer lets the buffer fill up,
    * the computation is detached, and resumed from its last timestamp once half the buffer is
    * drained: memory stays bounded and nothing is lost or repeated; a consumer that is slower than
    * the computation for good receives the data later.
