@@ -4,6 +4,7 @@ import { ComputationFailedError, SignalFlowClient, SignalFx } from "../../src/pr
 import { dataFrame, id, tsIdString } from "../signalflow/frames.js"
 import type { Peer } from "../signalflow/peer.js"
 import { makePeer } from "../signalflow/peer.js"
+import { runScript } from "./runScript.js"
 
 const acceptExecute = (peer: Peer) =>
   Effect.gen(function*() {
@@ -80,4 +81,23 @@ describe("Promise facade: sfx.signalflow", () => {
       const error = yield* Fiber.join(failing)
       expect(error).toBeInstanceOf(ComputationFailedError)
     }))
+
+  it.scopedLive(
+    "a script that read a computation to its end ends by itself, without close()",
+    () =>
+      Effect.gen(function*() {
+        const peer = yield* makePeer
+        const script = yield* Effect.fork(
+          Effect.promise(() => runScript("test/fixtures/scripts/signalflow-ends.ts", { SIGNALFLOW_URL: peer.url }))
+        )
+        const { channel, connection } = yield* acceptExecute(peer)
+        connection.send({ type: "control-message", channel, event: "JOB_START", handle: "H", timestampMs: 1 })
+        connection.send({ type: "control-message", channel, event: "END_OF_CHANNEL", timestampMs: 2 })
+        const result = yield* Fiber.join(script)
+        // Killed (code null) if the socket had held the process open.
+        expect(result.code, result.stderr).toBe(0)
+        expect(result.stdout).toBe("JOB_START\ndone\n")
+      }),
+    { timeout: 30_000 }
+  )
 })
