@@ -236,7 +236,7 @@ export const byTimestamp: <E, R>(self: Stream.Stream<Message, E, R>) => Stream.S
 
 /**
  * The parameters of `execute` and `preflight`, as the protocol names them. Times are
- * milliseconds since the epoch (or `Date`s); a negative `start` is relative to now. Durations are
+ * milliseconds since the epoch (or `Date`s). Durations are
  * milliseconds.
  *
  * @since 0.2.0
