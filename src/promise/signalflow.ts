@@ -50,7 +50,7 @@ export interface SignalFlowIterable<A> extends AsyncIterable<A> {}
  * import { SignalFlowClient } from "effect-signalfx/promise"
  *
  * const signalflow = new SignalFlowClient("API_TOKEN", { realm: "us1" })
- * for await (const message of signalflow.execute("data('cpu.utilization').publish()", { start: Date.now() - 60_000 })) {
+ * for await (const message of signalflow.execute("data('cpu.utilization').publish()", { start: Date.now() - 60_000, stop: Date.now() })) {
  *   if (message.type === "data") console.log(message.logicalTimestampMs, message.data.length)
  * }
  * // Each timestamp's values with their time series' metadata:
