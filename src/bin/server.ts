@@ -61,6 +61,7 @@ const main = async (): Promise<void> => {
   })
   const accepting = values.token === undefined ? "any token" : `${values.token.length} token(s)`
   console.log(`effect-signalfx-server listening on ${server.url} (accepting ${accepting})`)
+  console.log(`SignalFlow on ${server.url.replace("http", "ws")}/v2/signalflow/connect and POST /v2/signalflow/execute`)
   const stop = () => {
     server.close().then(() => process.exit(0), () => process.exit(1))
   }

@@ -2,7 +2,9 @@
  * A local, SignalFx-compatible server for tests: it speaks the ingest API (`POST /v2/datapoint`,
  * `POST /v2/event`, protobuf or JSON, gzip or not) and the metadata REST API over real loopback
  * HTTP, records what it receives, and can be scripted to fail the way the real service and the
- * networks in front of it do. Point any SignalFx client at `server.url`.
+ * networks in front of it do. It also runs SignalFlow programs (a documented subset of the
+ * language) over what it ingested, on `/v2/signalflow/connect` (WebSocket) and
+ * `POST /v2/signalflow/execute` (server-sent events). Point any SignalFx client at `server.url`.
  *
  * @example
  * ```ts
@@ -43,8 +45,9 @@ export interface Options {
   /** The address to listen on, `127.0.0.1` by default. */
   readonly host?: string | undefined
   /**
-   * The tokens the server accepts in `X-SF-Token`. Without a list any non-empty token is
-   * accepted; a request without a token is always answered with 401.
+   * The tokens the server accepts in `X-SF-Token` (and in SignalFlow's `authenticate`
+   * message). Without a list any non-empty token is accepted; a request without a token is
+   * always answered with 401.
    */
   readonly tokens?: ReadonlyArray<string> | undefined
   /** Called with every ingest batch the server accepted, after it was recorded. */
@@ -301,9 +304,33 @@ export interface Server {
    * ```
    */
   fault(route: string, faults: ReadonlyArray<Fault>): void
-  /** Forgets the records, the metadata and the fault scripts. */
+  /**
+   * Drops every SignalFlow WebSocket connection at once, without a close handshake, as a
+   * network failure would; their computations stop. Returns how many were dropped. To refuse
+   * the reconnections that follow, script faults for `/v2/signalflow/connect` with
+   * {@link Server.fault}: `respond`, `resetConnection`, `hang` and `delay` apply to the upgrade.
+   *
+   * @example
+   * ```ts
+   * import { FakeSignalFx } from "effect-signalfx/testing"
+   *
+   * const server = await FakeSignalFx.start()
+   * // ... a SignalFlow client is streaming from server.url ...
+   * server.fault("/v2/signalflow/connect", [FakeSignalFx.respond(503)])
+   * server.disconnectSignalFlow()
+   * // the client's first reconnection is refused with 503, the next one succeeds
+   * await server.close()
+   * ```
+   *
+   * @since 0.2.0
+   */
+  disconnectSignalFlow(): number
+  /** Forgets the records, the metadata, the fault scripts and the datapoints SignalFlow reads. */
   reset(): void
-  /** Stops listening and destroys open connections, hung ones included. Safe to call twice. */
+  /**
+   * Stops listening and destroys open connections, hung ones and SignalFlow's included. Safe to
+   * call twice.
+   */
   close(): Promise<void>
 }
 

@@ -30,6 +30,7 @@ import type { DecodedEvent, WireDecodeError } from "../wire/records.js"
 import { FaultScripts } from "./faults.js"
 import type { Kind, RestResult } from "./metadataStore.js"
 import { MetadataStore } from "./metadataStore.js"
+import { SignalFlowEndpoint } from "./signalflow/endpoint.js"
 
 /** @internal */
 export const REDACTED = "<redacted>"
@@ -125,6 +126,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
   const tokens = options.tokens === undefined ? undefined : new Set(options.tokens)
   const metadata = new MetadataStore()
   const faults = new FaultScripts()
+  const signalflow = new SignalFlowEndpoint((token) => tokens === undefined || tokens.has(token))
   let datapoints: Array<RecordedDatapoint> = []
   let events: Array<RecordedEvent> = []
   let requests: Array<RecordedRequest> = []
@@ -141,6 +143,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
         type === "application/json" ? json.decodeDatapoints(decodeText(body)) : protobuf.decodeDatapoints(body)
       )
       metadata.ingest(decoded)
+      signalflow.ingest(decoded, Date.now())
       datapoints = datapoints.concat(decoded)
       return { _tag: "Datapoints", datapoints: decoded }
     }
@@ -289,6 +292,14 @@ export const start = async (options: Options = {}): Promise<Server> => {
       const segments = decodeSegments(path)
       if (segments[0] !== "v2") throw new HttpError(404, "no such endpoint")
       const route = segments[1]
+      if (route === "signalflow" && segments[2] === "execute" && segments.length === 3) {
+        if (method !== "POST") throw new HttpError(405, `${method} is not allowed here`)
+        const program = decodeText(decompress(body, req.headers["content-encoding"]))
+        const refusal = signalflow.executeSse(params, program, res)
+        if (refusal === undefined) record(200)
+        else send(refusal.status, JSON.stringify(refusal.body))
+        return
+      }
       if (segments.length === 2 && (route === "datapoint" || route === "event")) {
         if (method !== "POST") throw new HttpError(405, `${method} is not allowed here`)
         const batch = ingest(route, req.headers["content-type"], decompress(body, req.headers["content-encoding"]))
@@ -315,6 +326,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
     // left to answer, and the connection is no longer in a known state.
     handle(req, res).catch(() => req.socket.destroy())
   })
+  server.on("upgrade", (req, socket, head) => signalflow.upgrade(req, socket, head, faults))
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)
@@ -338,16 +350,19 @@ export const start = async (options: Options = {}): Promise<Server> => {
     events: () => events,
     requests: () => requests.slice(),
     fault: (route, script) => faults.add(route, script),
+    disconnectSignalFlow: () => signalflow.disconnect(),
     reset: () => {
       datapoints = []
       events = []
       requests = []
       metadata.clear()
       faults.clear()
+      signalflow.reset()
     },
     close: () =>
       closed ??= new Promise<void>((resolve) => {
         closing.abort()
+        signalflow.close()
         server.close(() => resolve())
         // Hung and kept-alive connections would hold `close` open forever.
         server.closeAllConnections()

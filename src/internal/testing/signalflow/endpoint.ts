@@ -1,0 +1,172 @@
+/**
+ * The local server's SignalFlow: the WebSocket endpoint (`/v2/signalflow/connect`) and the SSE
+ * one (`POST /v2/signalflow/execute`), computing over the datapoints the server ingested.
+ */
+import * as http from "node:http"
+import type * as stream from "node:stream"
+import { WebSocketServer } from "ws"
+import type { RecordedDatapoint } from "../../../testing/FakeSignalFx.js"
+import type { FaultScripts } from "../faults.js"
+import { compile } from "./compile.js"
+import type { Outbound } from "./computation.js"
+import { Computation, programErrorMessage, RequestError, resolveTiming } from "./computation.js"
+import { ProgramError } from "./parser.js"
+import { SeriesStore } from "./store.js"
+import type { Shared } from "./websocket.js"
+import { Connection, MAX_PROGRAM_CHARS } from "./websocket.js"
+import { encodeDataJson } from "./wire.js"
+
+export const CONNECT_PATH = "/v2/signalflow/connect"
+
+/** An HTTP answer written on a socket that asked for an upgrade. */
+const statusLine = (status: number, headers: Readonly<Record<string, string>>, body: string): string =>
+  [
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ""}`,
+    ...Object.entries({ ...headers, connection: "close", "content-length": String(Buffer.byteLength(body)) })
+      .map(([name, value]) => `${name}: ${value}`),
+    "",
+    body
+  ].join("\r\n")
+
+/** An SSE request refused before the stream starts, answered as JSON with this status. */
+export interface Refusal {
+  readonly status: number
+  readonly body: Readonly<Record<string, unknown>>
+}
+
+const sseEvent = (message: Outbound): string => {
+  if (message._tag === "Data") {
+    return `event: data\ndata: ${encodeDataJson(message.logicalTimestampMs, message.points)}\n\n`
+  }
+  // The event name carries the type, as on the service's SSE streams.
+  const { type, ...payload } = message.message
+  return `event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`
+}
+
+export class SignalFlowEndpoint {
+  private readonly store = new SeriesStore()
+  private readonly handles = new Map<string, Computation>()
+  private readonly shared: Shared
+  // Large enough for a program of 50,000 characters written as escaped JSON.
+  private readonly webSockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+  private readonly sockets = new Set<stream.Duplex>()
+
+  constructor(acceptsToken: (token: string) => boolean) {
+    this.shared = { store: this.store, acceptsToken, handles: this.handles }
+  }
+
+  ingest(datapoints: ReadonlyArray<RecordedDatapoint>, receivedAt: number): void {
+    this.store.ingest(datapoints, receivedAt)
+  }
+
+  /**
+   * Takes over an HTTP upgrade, after the fault scripted for its path, if any (a refused, reset,
+   * hung or delayed connection); anything but the connect path is answered 404.
+   */
+  upgrade(request: http.IncomingMessage, socket: stream.Duplex, head: Buffer, faults: FaultScripts): void {
+    const path = (request.url ?? "/").split("?")[0]
+    if (path !== CONNECT_PATH) {
+      socket.end(statusLine(404, {}, ""))
+      return
+    }
+    const fault = faults.next(CONNECT_PATH)
+    // Upgraded sockets are no longer the HTTP server's to close.
+    this.sockets.add(socket)
+    socket.once("close", () => this.sockets.delete(socket))
+    const accept = () => {
+      if (socket.destroyed) return
+      this.webSockets.handleUpgrade(request, socket, head, (webSocket) => {
+        new Connection(webSocket, this.shared)
+      })
+    }
+    switch (fault?._tag) {
+      case undefined:
+        return accept()
+      case "Respond": {
+        const retryAfter = fault.retryAfter === undefined
+          ? {}
+          : {
+            "retry-after": typeof fault.retryAfter === "number"
+              ? String(fault.retryAfter)
+              : fault.retryAfter.toUTCString()
+          }
+        socket.end(statusLine(fault.status, { ...retryAfter, ...fault.headers }, fault.body ?? ""))
+        return
+      }
+      case "Redirect":
+        socket.end(statusLine(fault.status ?? 307, { location: fault.location }, ""))
+        return
+      case "Reset":
+        socket.destroy()
+        return
+      case "Hang":
+        return
+      case "Delay": {
+        const timer = setTimeout(accept, fault.millis)
+        socket.once("close", () => clearTimeout(timer))
+        return
+      }
+    }
+  }
+
+  /** Drops every SignalFlow connection at once, as a network failure would; returns how many. */
+  disconnect(): number {
+    const count = this.webSockets.clients.size
+    for (const client of this.webSockets.clients) client.terminate()
+    return count
+  }
+
+  /**
+   * `POST /v2/signalflow/execute`: the body is the program, the query string holds `start`,
+   * `stop`, `resolution` and `maxDelay`. Returns a refusal to answer as JSON, or streams the
+   * computation as server-sent events until it ends or the client goes away.
+   */
+  executeSse(params: URLSearchParams, program: string, response: http.ServerResponse): Refusal | undefined {
+    if (program.trim() === "" || program.length > MAX_PROGRAM_CHARS) {
+      return {
+        status: 400,
+        body: { error: 400, message: `the body must be the program text, at most ${MAX_PROGRAM_CHARS} characters` }
+      }
+    }
+    let computation: Computation
+    try {
+      const timing = resolveTiming({
+        start: params.get("start") ?? undefined,
+        stop: params.get("stop") ?? undefined,
+        resolution: params.get("resolution") ?? undefined,
+        maxDelay: params.get("maxDelay") ?? undefined
+      }, Date.now())
+      computation = new Computation(compile(program), timing, this.store, {
+        send: (message) => response.write(sseEvent(message)),
+        end: () => {
+          this.handles.delete(computation.handle)
+          response.end()
+        }
+      })
+    } catch (error) {
+      if (error instanceof RequestError) return { status: 400, body: { error: 400, message: error.message } }
+      if (error instanceof ProgramError) {
+        const { type: _type, ...body } = programErrorMessage(error, program)
+        return { status: 400, body }
+      }
+      throw error
+    }
+    response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" })
+    response.on("close", () => computation.abort())
+    this.handles.set(computation.handle, computation)
+    computation.start()
+    return undefined
+  }
+
+  /** Forgets the ingested datapoints; running computations keep running over what comes next. */
+  reset(): void {
+    this.store.clear()
+  }
+
+  close(): void {
+    for (const computation of [...this.handles.values()]) computation.abort()
+    for (const client of this.webSockets.clients) client.terminate()
+    for (const socket of this.sockets) socket.destroy()
+    this.webSockets.close()
+  }
+}
