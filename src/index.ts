@@ -71,3 +71,11 @@ export * as Rest from "./Rest.js"
  * @since 0.2.0
  */
 export * as ProxyHttpClient from "./ProxyHttpClient.js"
+
+/**
+ * The SignalFlow service: SignalFlow programs' output as Effect Streams of typed messages, over
+ * one shared, resuming WebSocket (or server-sent events).
+ *
+ * @since 0.2.0
+ */
+export * as SignalFlow from "./SignalFlow.js"

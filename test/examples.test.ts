@@ -202,3 +202,26 @@ describe("the Python client's README as examples", () => {
     assert.deepStrictEqual(sent(), [["gauge", "script.ran", 1, {}]])
   })
 })
+
+describe("examples/signalflow.ts", () => {
+  const lines = /^\S+Z a=10 b=20 c=30\n\S+Z a=11 b=21 c=31\n\S+Z a=12 b=22 c=32$/m
+
+  it("without a token, sends to a local server and reads the values back with SignalFlow", async () => {
+    const result = await runScript("examples/signalflow.ts", noAccount)
+    assert.strictEqual(result.code, 0, result.stderr)
+    assert.include(result.stdout, "No SPLUNK_ACCESS_TOKEN: using a local server")
+    assert.match(result.stdout, lines)
+    assert.strictEqual(result.stderr, "")
+  })
+
+  it("with a token, sends and reads where the environment says", async () => {
+    const result = await runScript("examples/signalflow.ts", {
+      ...noAccount,
+      SPLUNK_ACCESS_TOKEN: "example-token",
+      SPLUNK_INGEST_URL: server.url,
+      SPLUNK_STREAM_URL: server.url
+    })
+    assert.strictEqual(result.code, 0, result.stderr)
+    assert.match(result.stdout, lines)
+  })
+})

@@ -69,6 +69,7 @@ import { ClosedError, ConfigurationError, ValidationError, ValidationIssue } fro
 import { makeMetadataRunner, SignalFxMetadata } from "./metadata.js"
 import type { RestClient } from "./rest.js"
 import { makeRestClient } from "./rest.js"
+import { SignalFlowClient, type SignalFlowClientOptions } from "./signalflow.js"
 
 /**
  * Every option of the Ingest service except the token, which is the constructor's first
@@ -140,6 +141,13 @@ export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {
    * @since 0.2.0
    */
   readonly ca?: string | ReadonlyArray<string> | undefined
+  /**
+   * Options of `sfx.signalflow`; the client's realm, and `apiToken` (or the client's token),
+   * unless given here. SignalFlow needs a token with the API scope.
+   *
+   * @since 0.2.0
+   */
+  readonly signalflow?: SignalFlowClientOptions | undefined
 }
 
 /**
@@ -233,6 +241,8 @@ export class SignalFx extends SignalFxMetadata {
   readonly #reporters: Array<Scope.CloseableScope> = []
   #exitFlush: Promise<void> | undefined
   #exitDeadline: number | undefined
+  readonly #makeSignalflow: () => SignalFlowClient
+  #signalflow: SignalFlowClient | undefined
 
   /**
    * Checks the options and starts the client. Throws a `ConfigurationError` right away for an
@@ -241,7 +251,7 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.1.0
    */
   constructor(token: string | Redacted.Redacted<string>, options: SignalFxOptions = {}) {
-    const { apiEndpoint, apiToken, ca, hostIdentity, logger, proxy, ...rest } = checkConstructorArguments(
+    const { apiEndpoint, apiToken, ca, hostIdentity, logger, proxy, signalflow, ...rest } = checkConstructorArguments(
       token,
       options
     )
@@ -265,6 +275,9 @@ export class SignalFx extends SignalFxMetadata {
     // The Rest service takes the metadata options, checked above; it too is built on first use.
     this.#restRunner = new ApiRunner(Rest.layer(api.right), httpClient)
     this.#rest = makeRestClient(this.#restRunner)
+    const { token: signalflowToken, ...signalflowOptions } = signalflow ?? {}
+    this.#makeSignalflow = () =>
+      new SignalFlowClient(signalflowToken ?? api.right.token, { realm: options.realm, logger, ...signalflowOptions })
     const identityOptions = hostIdentityFrom(hostIdentity)
     this.#endpoint = resolved.right.endpoint.href
     this.#shutdownTimeoutMillis = Duration.toMillis(resolved.right.shutdownTimeout)
@@ -542,6 +555,17 @@ export class SignalFx extends SignalFxMetadata {
   }
 
   /**
+   * SignalFlow: run programs and read their output as async iterables (see `SignalFlowClient`).
+   * Created on first use, with the `signalflow` option's token, or `apiToken`, or the client's;
+   * `stop()` closes it.
+   *
+   * @since 0.2.0
+   */
+  get signalflow(): SignalFlowClient {
+    return this.#signalflow ??= this.#makeSignalflow()
+  }
+
+  /**
    * Stops accepting data and delivers what is queued, giving up at `shutdownTimeout` (what is
    * left then is counted as `dropped.shutdownDeadline`). Calling it again returns the same
    * promise. Afterwards `send`, the metadata methods and `rest` reject with a `ClosedError` (a
@@ -555,7 +579,9 @@ export class SignalFx extends SignalFxMetadata {
       const apiClosed = Promise.all([this.#metadata.close(), this.#restRunner.close()])
       // The reporters report a last time first, while the service still takes their datapoints.
       this.#stopping = hold(
-        this.#runtime.runPromise(this.#closeReporters).then(() => Promise.all([this.#runtime.dispose(), apiClosed]))
+        this.#runtime.runPromise(this.#closeReporters).then(() =>
+          Promise.all([this.#runtime.dispose(), apiClosed, this.#signalflow?.close()])
+        )
       ).then(() => undefined)
     }
     return this.#stopping

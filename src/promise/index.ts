@@ -33,6 +33,21 @@ export {
   /**
    * @since 0.2.0
    */
+  SignalFlowClient,
+  /**
+   * @since 0.2.0
+   */
+  type SignalFlowClientOptions,
+  /**
+   * @since 0.2.0
+   */
+  type SignalFlowIterable
+} from "./signalflow.js"
+
+export {
+  /**
+   * @since 0.2.0
+   */
   AWS_ID_DIMENSION,
   /**
    * @since 0.2.0
@@ -67,6 +82,25 @@ export {
    */
   getGcpId
 } from "./hostIdentity.js"
+
+export {
+  /**
+   * @since 0.2.0
+   */
+  ComputationAbortedError,
+  /**
+   * @since 0.2.0
+   */
+  ComputationFailedError,
+  /**
+   * @since 0.2.0
+   */
+  SignalFlowAuthenticationError,
+  /**
+   * @since 0.2.0
+   */
+  SignalFlowConnectionError
+} from "../SignalFlow.js"
 
 export {
   /**

@@ -36,7 +36,8 @@ const knownOptions = {
   apiEndpoint: true,
   apiToken: true,
   proxy: true,
-  ca: true
+  ca: true,
+  signalflow: true
 } as const satisfies { readonly [name in keyof Required<SignalFxOptions>]: true }
 
 const knownNames: ReadonlyArray<string> = Object.keys(knownOptions)
@@ -51,6 +52,8 @@ const replacements: Readonly<Record<string, string>> = {
   ingest_endpoint: "ingestEndpoint",
   ingestUrl: "ingestEndpoint",
   apiUrl: "apiEndpoint",
+  signalflowEndpoint: "signalflow: { streamEndpoint }",
+  streamEndpoint: "signalflow: { streamEndpoint }",
   api_endpoint: "apiEndpoint",
   httpsProxy: "proxy",
   https_proxy: "proxy",

@@ -1,0 +1,230 @@
+/**
+ * One computation as a stream: attempts on the transport, each resumed from where the last one
+ * left off, feeding a bounded buffer that the consumer drains.
+ *
+ * Resuming: the stream remembers the last logical timestamp it buffered and which time series'
+ * values of that timestamp it has. A new attempt re-executes the program from that timestamp and
+ * drops what was already buffered: older timestamps, and at that timestamp the time series it
+ * has, so no value is delivered twice and none is skipped. Metadata already announced and the
+ * second `STREAM_START` are dropped likewise. The resolution the service chose is pinned for the
+ * new attempt, so the timestamps line up.
+ *
+ * The buffer: `bufferSize` messages per computation. When it is full, the channel is detached
+ * (the other computations on the socket are not slowed), and once the consumer has drained half
+ * of it the computation resumes from its last timestamp, as after a dropped connection. Memory
+ * stays bounded and nothing is lost; a consumer slower than the computation for good sees its
+ * data later, never wrong.
+ */
+import * as Effect from "effect/Effect"
+import * as Mailbox from "effect/Mailbox"
+import * as Option from "effect/Option"
+import * as Runtime from "effect/Runtime"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
+import type { SignalFlowError } from "./errors.js"
+import { ComputationAbortedError, ComputationFailedError, SignalFlowConnectionError, toServiceError } from "./errors.js"
+import type { DataMessage, Message } from "./messages.js"
+import { classify } from "./messages.js"
+import type { AttemptEnd, Incoming, Request, Transport } from "./transport.js"
+import { ended, overflow } from "./transport.js"
+
+/** What every computation of a service shares. @internal */
+export interface Settings {
+  readonly bufferSize: number
+  /** Paces attempts that drop without delivering anything, and gives up with it. */
+  readonly reconnect: Schedule.Schedule<unknown, unknown>
+  readonly endpoint: string
+}
+
+/** What a computation resumes from, and how its request is rebuilt for a new attempt. @internal */
+export interface Plan {
+  /** The request of the first attempt. */
+  readonly request: Request
+  /** Whether a new attempt re-executes from the last timestamp (`execute`, `preflight`) or not (`attach`). */
+  readonly resumable: boolean
+}
+
+const annotate = Effect.annotateLogs({ package: "effect-signalfx", module: "SignalFlow" })
+
+class Progress {
+  /** The last logical timestamp buffered, and its data messages. */
+  lastTimestamp: number | undefined = undefined
+  lastBatches: Array<DataMessage> = []
+  /** Time series whose metadata was buffered. */
+  readonly announced = new Set<string>()
+  resolutionMs: number | undefined = undefined
+  attempts = 0
+  /** Messages buffered so far: an attempt that dropped without adding one made no progress. */
+  buffered = 0
+  /** For the attempt under way: what it must not deliver again. */
+  skipBefore: number | undefined = undefined
+  skipAt: Set<string> | undefined = undefined
+}
+
+/**
+ * The stream of a computation. Closing the stream's scope interrupts the attempt under way, which
+ * detaches its channel.
+ * @internal
+ */
+export const stream = (
+  transport: Transport,
+  plan: Plan,
+  { bufferSize, endpoint, reconnect }: Settings
+): Stream.Stream<Message, SignalFlowError> =>
+  Stream.unwrapScoped(Effect.gen(function*() {
+    const mailbox = yield* Mailbox.make<Message, SignalFlowError>({ capacity: bufferSize, strategy: "dropping" })
+    const runtime = yield* Effect.runtime<never>()
+    const log = (effect: Effect.Effect<void>) => Runtime.runFork(runtime)(annotate(effect))
+    const progress = new Progress()
+
+    const offer = (message: Message): AttemptEnd | undefined => {
+      if (!mailbox.unsafeOffer(message)) return overflow
+      progress.buffered++
+      return undefined
+    }
+
+    const sinkData = (message: DataMessage): AttemptEnd | undefined => {
+      let delivered = message
+      const ts = message.logicalTimestampMs
+      if (progress.skipBefore !== undefined) {
+        if (ts < progress.skipBefore) return undefined
+        if (ts === progress.skipBefore && progress.skipAt !== undefined) {
+          const skip = progress.skipAt
+          const fresh = message.data.filter((point) => !skip.has(point.tsId))
+          if (fresh.length === 0) return undefined
+          if (fresh.length < message.data.length) delivered = { ...message, data: fresh }
+        } else if (ts > progress.skipBefore) {
+          progress.skipBefore = undefined
+          progress.skipAt = undefined
+        }
+      }
+      if (!mailbox.unsafeOffer(delivered)) return overflow
+      progress.buffered++
+      if (progress.lastTimestamp === ts) {
+        progress.lastBatches.push(delivered)
+      } else if (progress.lastTimestamp === undefined || ts > progress.lastTimestamp) {
+        progress.lastTimestamp = ts
+        progress.lastBatches = [delivered]
+      }
+      return undefined
+    }
+
+    const sink = (incoming: Incoming): AttemptEnd | undefined => {
+      if (incoming._tag === "Data") return sinkData(incoming.message)
+      const classified = classify(incoming.value)
+      switch (classified._tag) {
+        case "End":
+          return ended
+        case "Abort":
+          return {
+            _tag: "Failed",
+            error: new ComputationAbortedError({ state: classified.state, reason: classified.reason })
+          }
+        case "Error":
+          return {
+            _tag: "Failed",
+            error: new ComputationFailedError({ errors: classified.errors.map(toServiceError) })
+          }
+        case "Unknown":
+          log(Effect.logDebug(`skipped a SignalFlow ${classified.what}`))
+          return undefined
+        case "Malformed":
+          log(Effect.logWarning(`skipped a malformed SignalFlow ${classified.what} message: ${classified.problem}`))
+          return undefined
+        case "Message":
+          break
+      }
+      const message = classified.message
+      switch (message.type) {
+        case "data":
+          return sinkData(message)
+        case "metadata": {
+          if (progress.attempts > 1 && progress.announced.has(message.tsId)) return undefined
+          const end = offer(message)
+          if (end === undefined) progress.announced.add(message.tsId)
+          return end
+        }
+        case "expired-tsid":
+          progress.announced.delete(message.tsId)
+          return offer(message)
+        case "control-message":
+          if (message.event === "STREAM_START" && progress.attempts > 1) return undefined
+          return offer(message)
+        case "message": {
+          const resolution = message.message.contents?.resolutionMs
+          if (message.message.messageCode === "JOB_RUNNING_RESOLUTION" && typeof resolution === "number") {
+            progress.resolutionMs = resolution
+          }
+          return offer(message)
+        }
+        case "event":
+          return offer(message)
+      }
+    }
+
+    const nextRequest = (): Request => {
+      progress.attempts++
+      if (!plan.resumable || progress.lastTimestamp === undefined) return plan.request
+      progress.skipBefore = progress.lastTimestamp
+      progress.skipAt = new Set(progress.lastBatches.flatMap((batch) => batch.data.map((point) => point.tsId)))
+      return {
+        ...plan.request,
+        start: progress.lastTimestamp,
+        ...(plan.request.resolution === undefined && progress.resolutionMs !== undefined
+          ? { resolution: progress.resolutionMs }
+          : {})
+      }
+    }
+
+    const drained = Effect.repeat(Effect.sync(() => Option.getOrElse(mailbox.unsafeSize(), () => 0)), {
+      until: (size) => size <= Math.floor(bufferSize / 2),
+      schedule: Schedule.spaced("10 millis")
+    })
+
+    // A connection that is accepted and then drops at once, again and again, would otherwise be
+    // retried in a tight loop, and never be "lost for good".
+    const barren = yield* Schedule.driver(reconnect)
+    let barrenDrops = 0
+
+    const run: Effect.Effect<void, SignalFlowError> = Effect.gen(function*() {
+      while (true) {
+        const before = progress.buffered
+        const end = yield* transport.attempt(nextRequest(), sink)
+        switch (end._tag) {
+          case "Ended":
+            yield* mailbox.end
+            return
+          case "Failed":
+            yield* mailbox.fail(end.error)
+            return
+          case "Overflow":
+            yield* annotate(
+              Effect.logDebug(`a SignalFlow buffer of ${bufferSize} messages is full; resuming when drained`)
+            )
+            yield* drained
+            break
+          case "Dropped":
+            if (progress.buffered > before) {
+              barrenDrops = 0
+              yield* barren.reset
+              break
+            }
+            barrenDrops++
+            yield* barren.next(undefined).pipe(
+              Effect.catchAll(() =>
+                new SignalFlowConnectionError({
+                  endpoint,
+                  reason: "Closed",
+                  description:
+                    `the connection dropped ${barrenDrops} times in a row before the computation delivered anything`
+                })
+              )
+            )
+            break
+        }
+      }
+    })
+
+    yield* Effect.forkScoped(Effect.catchAll(run, (error) => mailbox.fail(error)))
+    return Mailbox.toStream(mailbox)
+  }))

@@ -1,0 +1,93 @@
+/**
+ * The SignalFlow service's operations over a transport: requests spelled as the protocol spells
+ * them, each stream a resumable computation.
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type * as SignalFlow from "../../SignalFlow.js"
+import type { ConfigurationError } from "../../SignalFxError.js"
+import { stream } from "./computation.js"
+import { ComputationFailedError } from "./errors.js"
+import type { ResolvedOptions } from "./options.js"
+import { resolve } from "./options.js"
+import * as sse from "./sse.js"
+import type { Request, Transport } from "./transport.js"
+import * as websocket from "./websocket.js"
+
+/** The service's limit on program text. @internal */
+export const MAX_PROGRAM_LENGTH = 50_000
+
+const millis = (value: number | Date | undefined): number | undefined => value instanceof Date ? value.getTime() : value
+
+/** The defined parameters, times as milliseconds since the epoch. */
+const parameters = (options: object): Record<string, unknown> => {
+  const params: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) params[key] = value instanceof Date ? millis(value) : value
+  }
+  return params
+}
+
+const checkProgram = (program: string): ComputationFailedError | undefined => {
+  if (typeof program !== "string" || program.trim() === "") {
+    return new ComputationFailedError({ errors: [{ errorType: "INVALID_PROGRAM", message: "the program is empty" }] })
+  }
+  if (program.length > MAX_PROGRAM_LENGTH) {
+    return new ComputationFailedError({
+      errors: [{
+        errorType: "INVALID_PROGRAM",
+        message: `the program has ${program.length} characters, more than the ${MAX_PROGRAM_LENGTH} the service accepts`
+      }]
+    })
+  }
+  return undefined
+}
+
+/** @internal */
+export const fromTransport = (transport: Transport, options: ResolvedOptions, endpoint: string): SignalFlow.Service => {
+  const settings = { bufferSize: options.bufferSize, reconnect: options.reconnect, endpoint }
+  const computation = (request: Request, resumable: boolean) => stream(transport, { request, resumable }, settings)
+  const program = (type: "execute" | "preflight", text: string, params: object) => {
+    const invalid = checkProgram(text)
+    return invalid === undefined
+      ? computation({ type, program: text, compress: options.compress, ...parameters(params) }, true)
+      : Stream.fail(invalid)
+  }
+  return {
+    execute: (text, params = {}) => program("execute", text, params),
+    preflight: (text, params = {}) => program("preflight", text, params),
+    attach: (handle, params = {}) =>
+      computation({ type: "attach", handle, compress: options.compress, ...parameters(params) }, false),
+    start: (text, params = {}) => {
+      const invalid = checkProgram(text)
+      return invalid === undefined
+        ? transport.command({ type: "start", program: text, ...parameters(params) })
+        : Effect.fail(invalid)
+    },
+    stop: (handle, params = {}) => transport.command({ type: "stop", handle, ...parameters(params) }),
+    keepalive: (handle) => transport.command({ type: "keepalive", handle })
+  }
+}
+
+/** @internal */
+export const make = (
+  options: SignalFlow.Options
+): Effect.Effect<SignalFlow.Service, ConfigurationError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const resolved = resolve(options)
+    if (Either.isLeft(resolved)) return yield* resolved.left
+    return fromTransport(yield* websocket.make(resolved.right), resolved.right, resolved.right.connectUrl)
+  })
+
+/** @internal */
+export const makeSse = (
+  options: SignalFlow.Options
+): Effect.Effect<SignalFlow.Service, ConfigurationError, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const resolved = resolve(options)
+    if (Either.isLeft(resolved)) return yield* resolved.left
+    return fromTransport(yield* sse.make(resolved.right), resolved.right, resolved.right.httpBase.href)
+  })

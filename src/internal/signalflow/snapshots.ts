@@ -1,0 +1,91 @@
+/**
+ * Gathers a computation's messages into one snapshot per logical timestamp: each time series'
+ * value with the metadata announced for it.
+ *
+ * A timestamp's values may come in several data batches. A timestamp is complete when a later
+ * one begins, when the stream ends, or (to avoid waiting a whole resolution on a live stream)
+ * when it has as many batches as the previous complete timestamp had. A batch that still comes
+ * for a timestamp already given out is given out as a snapshot of its own, for the same timestamp.
+ */
+import type * as Stream_ from "effect/Stream"
+import * as Stream from "effect/Stream"
+import type { DataMessage, Message } from "./messages.js"
+
+/** @internal */
+export interface SnapshotValue {
+  readonly tsId: string
+  readonly value: number | bigint | null
+  readonly metadata: Readonly<Record<string, unknown>> | undefined
+}
+
+/** @internal */
+export interface Snapshot {
+  readonly logicalTimestampMs: number
+  readonly values: ReadonlyArray<SnapshotValue>
+}
+
+class Gatherer {
+  readonly metadata = new Map<string, Readonly<Record<string, unknown>>>()
+  timestamp: number | undefined = undefined
+  batches = 0
+  /** The values of the timestamp under way, with the metadata known when they came. */
+  values: Array<SnapshotValue> = []
+  expectedBatches = 0
+  lastGiven: number | undefined = undefined
+
+  push(message: Message): ReadonlyArray<Snapshot> {
+    switch (message.type) {
+      case "metadata":
+        this.metadata.set(message.tsId, message.properties)
+        return []
+      case "expired-tsid":
+        this.metadata.delete(message.tsId)
+        return []
+      case "data":
+        return this.data(message)
+      default:
+        return []
+    }
+  }
+
+  data(message: DataMessage): ReadonlyArray<Snapshot> {
+    const out: Array<Snapshot> = []
+    const ts = message.logicalTimestampMs
+    if (this.timestamp !== undefined && ts !== this.timestamp) {
+      this.expectedBatches = Math.max(this.expectedBatches, this.batches)
+      out.push(this.take(this.timestamp))
+    }
+    this.timestamp = ts
+    this.batches++
+    for (const point of message.data) {
+      this.values.push({ tsId: point.tsId, value: point.value, metadata: this.metadata.get(point.tsId) })
+    }
+    if (this.lastGiven === ts || (this.expectedBatches > 0 && this.batches >= this.expectedBatches)) {
+      out.push(this.take(ts))
+    }
+    return out
+  }
+
+  take(logicalTimestampMs: number): Snapshot {
+    const values = this.values
+    this.timestamp = undefined
+    this.batches = 0
+    this.values = []
+    this.lastGiven = logicalTimestampMs
+    return { logicalTimestampMs, values }
+  }
+
+  flush(): ReadonlyArray<Snapshot> {
+    return this.timestamp === undefined ? [] : [this.take(this.timestamp)]
+  }
+}
+
+/** @internal */
+export const byTimestamp = <E, R>(self: Stream_.Stream<Message, E, R>): Stream_.Stream<Snapshot, E, R> =>
+  Stream.suspend(() => {
+    const gatherer = new Gatherer()
+    return self.pipe(
+      Stream.mapConcat((message) => gatherer.push(message)),
+      Stream.concat(Stream.suspend(() => Stream.fromIterable(gatherer.flush())))
+    )
+  })

@@ -1,0 +1,343 @@
+/**
+ * The WebSocket transport: one socket per service, opened on first use, authenticated with the
+ * protocol's `authenticate` message under a timeout, shared by the computations as channels.
+ *
+ * The socket's handlers run synchronously in ws's callbacks: a message is routed to its channel's
+ * sink at once, without a fiber per message. When the socket drops, every running attempt ends as
+ * `Dropped`, and the next `ready` opens a new socket, retried on the reconnect schedule.
+ */
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberId from "effect/FiberId"
+import * as Redacted from "effect/Redacted"
+import * as Runtime from "effect/Runtime"
+import type * as Scope from "effect/Scope"
+import WebSocket from "ws"
+import { decodeFrame } from "./binary.js"
+import { SignalFlowAuthenticationError, SignalFlowConnectionError } from "./errors.js"
+import type { ResolvedOptions } from "./options.js"
+import type { AttemptEnd, Request, Sink, Transport } from "./transport.js"
+import { dropped } from "./transport.js"
+
+type ConnectError = SignalFlowAuthenticationError | SignalFlowConnectionError
+
+interface Route {
+  readonly sink: Sink
+  readonly done: Deferred.Deferred<AttemptEnd>
+  end: AttemptEnd | undefined
+}
+
+/** One authenticated socket and the channels open on it. */
+interface Live {
+  readonly socket: WebSocket
+  readonly routes: Map<string, Route>
+  open: boolean
+  idleTimer: ReturnType<typeof setTimeout> | undefined
+}
+
+type State =
+  | { readonly _tag: "Idle" }
+  | { readonly _tag: "Connecting"; readonly ready: Deferred.Deferred<Live, ConnectError> }
+  | { readonly _tag: "Connected"; readonly live: Live }
+
+/** Close codes by which the service refuses a token (4401 and 4403 mirror HTTP, 1008 is "policy"). */
+const refusalCodes = new Set([1008, 4401, 4403])
+
+const annotate = Effect.annotateLogs({ package: "effect-signalfx", module: "SignalFlow" })
+
+/** @internal */
+export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const scope = yield* Effect.scope
+    const runtime = yield* Effect.runtime<never>()
+    const log = (effect: Effect.Effect<void>) => Runtime.runFork(runtime)(annotate(effect))
+    const endpoint = options.connectUrl
+    let state: State = { _tag: "Idle" }
+    let closed = false
+    let channelCount = 0
+
+    const connectionError = (reason: SignalFlowConnectionError["reason"], description: string) =>
+      new SignalFlowConnectionError({ endpoint, reason, description })
+
+    const finish = (live: Live, channel: string, route: Route, end: AttemptEnd) => {
+      if (route.end !== undefined) return
+      route.end = end
+      live.routes.delete(channel)
+      Deferred.unsafeDone(route.done, Exit.succeed(end))
+      scheduleIdleClose(live)
+    }
+
+    const scheduleIdleClose = (live: Live) => {
+      if (!live.open || live.routes.size > 0 || live.idleTimer !== undefined) return
+      live.idleTimer = setTimeout(() => {
+        live.idleTimer = undefined
+        if (live.open && live.routes.size === 0) {
+          // Forgotten at once: a computation that starts while the close handshake runs opens a
+          // new socket rather than try this one.
+          lost(live, "idle")
+          live.socket.close(1000, "idle")
+        }
+      }, Duration.toMillis(options.idleTimeout))
+      live.idleTimer.unref()
+    }
+
+    const lost = (live: Live, why: string) => {
+      if (!live.open) return
+      live.open = false
+      if (live.idleTimer !== undefined) clearTimeout(live.idleTimer)
+      if (state._tag === "Connected" && state.live === live) state = { _tag: "Idle" }
+      const routes = [...live.routes]
+      if (routes.length > 0) {
+        log(Effect.logInfo(`SignalFlow connection lost (${why}); ${routes.length} computations resume`))
+      }
+      for (const [channel, route] of routes) finish(live, channel, route, dropped)
+    }
+
+    const route = (live: Live, data: WebSocket.RawData, isBinary: boolean) => {
+      if (isBinary) {
+        const frame = decodeFrame(toBytes(data))
+        const target = live.routes.get(frame.channel)
+        if (frame._tag === "Invalid") {
+          log(Effect.logWarning(`skipped a binary SignalFlow frame of channel ${frame.channel}: ${frame.problem}`))
+          return
+        }
+        if (target === undefined) return
+        const end = target.sink(frame._tag === "Data" ? frame : { _tag: "Json", value: frame.value })
+        if (end !== undefined) finish(live, frame.channel, target, end)
+        return
+      }
+      let value: unknown
+      try {
+        value = JSON.parse(toBytes(data).toString("utf8"))
+      } catch {
+        log(Effect.logWarning("skipped a SignalFlow text message that is not JSON"))
+        return
+      }
+      if (typeof value !== "object" || value === null) return
+      const channel = "channel" in value ? value.channel : undefined
+      // KEEP_ALIVE and other messages without a channel concern the connection, not a computation.
+      if (typeof channel !== "string") return
+      const target = live.routes.get(channel)
+      if (target === undefined) return
+      const end = target.sink({ _tag: "Json", value })
+      if (end !== undefined) finish(live, channel, target, end)
+    }
+
+    /** Opens a socket and authenticates; resolves with the socket once `authenticated` came. */
+    const connectOnce: Effect.Effect<Live, ConnectError> = Effect.async<Live, ConnectError>((resume) => {
+      const socket = new WebSocket(endpoint, {
+        handshakeTimeout: Duration.toMillis(options.authenticationTimeout),
+        headers: { "User-Agent": options.userAgent },
+        perMessageDeflate: false
+      })
+      const live: Live = { socket, routes: new Map(), open: false, idleTimer: undefined }
+      let settled = false
+      const settle = (exit: Exit.Exit<Live, ConnectError>) => {
+        if (settled) return
+        settled = true
+        if (Exit.isFailure(exit)) socket.terminate()
+        resume(exit)
+      }
+      let heartbeat: ReturnType<typeof setInterval> | undefined
+      let answered = true
+      socket.on("open", () => {
+        socket.send(
+          JSON.stringify({ type: "authenticate", token: Redacted.value(options.token), userAgent: options.userAgent })
+        )
+      })
+      socket.on("message", (data, isBinary) => {
+        answered = true
+        if (live.open) return route(live, data, isBinary)
+        const message = isBinary ? jsonOfFrame(toBytes(data)) : parseText(toBytes(data))
+        if (typeof message !== "object" || message === null || !("type" in message)) return
+        if (message.type === "authenticated") {
+          live.open = true
+          state = { _tag: "Connected", live }
+          const interval = Duration.toMillis(options.heartbeatInterval)
+          if (interval > 0) {
+            // A half-open connection never closes by itself: a ping unanswered for a whole
+            // interval ends it, and the computations resume on a new one.
+            heartbeat = setInterval(() => {
+              if (!answered) return socket.terminate()
+              answered = false
+              socket.ping()
+            }, interval)
+            heartbeat.unref()
+          }
+          settle(Exit.succeed(live))
+        } else if (message.type === "error") {
+          settle(Exit.fail(new SignalFlowAuthenticationError({ endpoint, description: describe(message) })))
+        }
+      })
+      socket.on("pong", () => {
+        answered = true
+      })
+      socket.on("unexpected-response", (request, response) => {
+        const status = response.statusCode ?? 0
+        response.resume()
+        request.destroy()
+        settle(Exit.fail(
+          status === 401 || status === 403
+            ? new SignalFlowAuthenticationError({ endpoint, description: `HTTP ${status}` })
+            : new SignalFlowConnectionError({
+              endpoint,
+              reason: "StatusCode",
+              status,
+              description: `the WebSocket upgrade was answered HTTP ${status}`
+            })
+        ))
+      })
+      socket.on("error", (error) => {
+        settle(Exit.fail(connectionError("Transport", error.message)))
+      })
+      socket.on("close", (code, reason) => {
+        if (heartbeat !== undefined) clearInterval(heartbeat)
+        const why = `close code ${code}${reason.length > 0 ? ` ${reason.toString("utf8")}` : ""}`
+        if (live.open) return lost(live, why)
+        settle(Exit.fail(
+          refusalCodes.has(code)
+            ? new SignalFlowAuthenticationError({ endpoint, description: why })
+            : connectionError("Closed", `closed before authentication (${why})`)
+        ))
+      })
+      return Effect.sync(() => {
+        if (!settled) {
+          settled = true
+          socket.terminate()
+        }
+      })
+    }).pipe(
+      Effect.timeoutFail({
+        duration: options.authenticationTimeout,
+        onTimeout: () =>
+          connectionError(
+            "Timeout",
+            `no authenticated answer within ${Duration.format(options.authenticationTimeout)}`
+          )
+      })
+    )
+
+    const connect = (ready: Deferred.Deferred<Live, ConnectError>) =>
+      connectOnce.pipe(
+        Effect.tapError((error) =>
+          error._tag === "SignalFlowConnectionError"
+            ? annotate(Effect.logDebug(`SignalFlow connection attempt failed: ${error.description}`))
+            : Effect.void
+        ),
+        Effect.retry({
+          schedule: options.reconnect,
+          while: (error) => error._tag === "SignalFlowConnectionError" && !closed
+        }),
+        Effect.exit,
+        Effect.flatMap((exit) =>
+          Effect.sync(() => {
+            if (Exit.isFailure(exit) && state._tag === "Connecting" && state.ready === ready) state = { _tag: "Idle" }
+            if (Exit.isSuccess(exit) && closed) exit.value.socket.close(1000)
+            Deferred.unsafeDone(ready, exit)
+          })
+        )
+      )
+
+    /** The authenticated socket, opened (or re-opened) if need be. */
+    const ready: Effect.Effect<Live, ConnectError> = Effect.suspend(() => {
+      if (closed) return Effect.fail(connectionError("Closed", "the SignalFlow service was closed"))
+      switch (state._tag) {
+        case "Connected":
+          return Effect.succeed(state.live)
+        case "Connecting":
+          return Deferred.await(state.ready)
+        case "Idle": {
+          const ready = Deferred.unsafeMake<Live, ConnectError>(FiberId.none)
+          state = { _tag: "Connecting", ready }
+          return Effect.zipRight(Effect.forkIn(connect(ready), scope), Deferred.await(ready))
+        }
+      }
+    })
+
+    const send = (live: Live, message: object): boolean => {
+      if (!live.open) return false
+      if (live.socket.readyState !== WebSocket.OPEN) {
+        lost(live, "the socket is closing")
+        return false
+      }
+      live.socket.send(JSON.stringify(message))
+      return true
+    }
+
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        closed = true
+        if (state._tag === "Connected") {
+          const live = state.live
+          lost(live, "the service was closed")
+          live.socket.close(1000)
+        }
+        state = { _tag: "Idle" }
+      })
+    )
+
+    const attempt = (request: Request, sink: Sink): Effect.Effect<AttemptEnd, ConnectError> =>
+      Effect.flatMap(ready, (live) => {
+        const channel = `ch-${++channelCount}`
+        const route: Route = { sink, done: Deferred.unsafeMake(FiberId.none), end: undefined }
+        return Effect.acquireUseRelease(
+          Effect.sync(() => {
+            if (live.idleTimer !== undefined) {
+              clearTimeout(live.idleTimer)
+              live.idleTimer = undefined
+            }
+            live.routes.set(channel, route)
+            return send(live, { ...request, channel })
+          }),
+          (sent) =>
+            sent ? Deferred.await(route.done) : Effect.sync(() => {
+              finish(live, channel, route, dropped)
+              return dropped
+            }),
+          () =>
+            Effect.sync(() => {
+              const end = route.end
+              if (end === undefined) finish(live, channel, route, dropped)
+              // The service forgets a channel that ended or a socket that dropped; otherwise (an
+              // error, a full buffer, the consumer gone) it is told to stop sending.
+              if (end === undefined || end._tag === "Failed" || end._tag === "Overflow") {
+                send(live, { type: "detach", channel })
+              }
+            })
+        )
+      })
+
+    const command = (request: Request): Effect.Effect<void, ConnectError> =>
+      Effect.flatMap(ready, (live) =>
+        send(live, request)
+          ? Effect.void
+          : Effect.fail(connectionError("Closed", `the connection closed before the ${request.type} request was sent`)))
+
+    return { attempt, command } satisfies Transport
+  })
+
+/** The JSON value of a text message, or undefined. */
+const parseText = (bytes: Buffer): unknown => {
+  try {
+    return JSON.parse(bytes.toString("utf8"))
+  } catch {
+    return undefined
+  }
+}
+
+/** The JSON value of a binary frame with a JSON body (the answer to `authenticate` may be one). */
+const jsonOfFrame = (bytes: Buffer): unknown => {
+  const frame = decodeFrame(bytes)
+  return frame._tag === "Json" ? frame.value : undefined
+}
+
+const toBytes = (data: WebSocket.RawData): Buffer =>
+  Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)
+
+const describe = (message: object): string => {
+  const text = "message" in message && typeof message.message === "string" ? message.message : undefined
+  const code = "error" in message ? String(message.error) : undefined
+  return [code, text].filter((part) => part !== undefined).join(" ") || "an error before authentication"
+}
