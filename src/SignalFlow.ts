@@ -56,67 +56,49 @@ import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import { accessToken, firstOf, realm } from "./internal/config.js"
-import * as errors from "./internal/signalflow/errors.js"
 import * as messages from "./internal/signalflow/messages.js"
 import * as internal from "./internal/signalflow/service.js"
 import * as snapshots from "./internal/signalflow/snapshots.js"
-import type { ConfigurationError } from "./SignalFxError.js"
+import type {
+  ComputationFailedError,
+  ConfigurationError,
+  SignalFlowAuthenticationError,
+  SignalFlowConnectionError,
+  SignalFlowError
+} from "./SignalFxError.js"
 
-/**
- * @since 0.2.0
- * @category errors
- */
-export const SignalFlowAuthenticationError = errors.SignalFlowAuthenticationError
-/**
- * @since 0.2.0
- * @category errors
- */
-export type SignalFlowAuthenticationError = errors.SignalFlowAuthenticationError
-/**
- * @since 0.2.0
- * @category errors
- */
-export const SignalFlowConnectionError = errors.SignalFlowConnectionError
-/**
- * @since 0.2.0
- * @category errors
- */
-export type SignalFlowConnectionError = errors.SignalFlowConnectionError
-/**
- * @since 0.2.0
- * @category errors
- */
-export const ComputationFailedError = errors.ComputationFailedError
-/**
- * @since 0.2.0
- * @category errors
- */
-export type ComputationFailedError = errors.ComputationFailedError
-/**
- * @since 0.2.0
- * @category errors
- */
-export const ComputationAbortedError = errors.ComputationAbortedError
-/**
- * @since 0.2.0
- * @category errors
- */
-export type ComputationAbortedError = errors.ComputationAbortedError
-/**
- * @since 0.2.0
- * @category errors
- */
-export type SignalFlowError = errors.SignalFlowError
-/**
- * @since 0.2.0
- * @category models
- */
-export const ServiceError = errors.ServiceError
-/**
- * @since 0.2.0
- * @category models
- */
-export type ServiceError = errors.ServiceError
+export {
+  /**
+   * @since 0.2.0
+   * @category errors
+   */
+  ComputationAbortedError,
+  /**
+   * @since 0.2.0
+   * @category errors
+   */
+  ComputationFailedError,
+  /**
+   * @since 0.2.0
+   * @category models
+   */
+  ServiceError,
+  /**
+   * @since 0.2.0
+   * @category errors
+   */
+  SignalFlowAuthenticationError,
+  /**
+   * @since 0.2.0
+   * @category errors
+   */
+  SignalFlowConnectionError,
+  /**
+   * @since 0.2.0
+   * @category errors
+   */
+  type SignalFlowError
+} from "./SignalFxError.js"
 
 /**
  * Every message a computation's stream carries, decoded with Schema from what the service sends,
@@ -125,7 +107,7 @@ export type ServiceError = errors.ServiceError
  * @since 0.2.0
  * @category schemas
  */
-export const Message = messages.Message
+export const Message: Schema.Schema<Message, Schema.Schema.Encoded<typeof messages.Message>> = messages.Message
 
 /**
  * `STREAM_START`, `JOB_START` (with the computation's `handle`), `JOB_PROGRESS`, an information
@@ -199,7 +181,11 @@ export interface EventMessage extends Schema.Schema.Type<typeof messages.EventMe
  * @since 0.2.0
  * @category models
  */
-export interface SnapshotValue extends snapshots.SnapshotValue {}
+export interface SnapshotValue {
+  readonly tsId: string
+  readonly value: number | bigint | null
+  readonly metadata: Readonly<Record<string, unknown>> | undefined
+}
 
 /**
  * Every time series' value at one logical timestamp.
@@ -207,7 +193,10 @@ export interface SnapshotValue extends snapshots.SnapshotValue {}
  * @since 0.2.0
  * @category models
  */
-export interface Snapshot extends snapshots.Snapshot {}
+export interface Snapshot {
+  readonly logicalTimestampMs: number
+  readonly values: ReadonlyArray<SnapshotValue>
+}
 
 /**
  * Gathers a computation's stream into one {@link Snapshot} per logical timestamp: each time

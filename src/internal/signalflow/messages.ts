@@ -5,6 +5,7 @@
  */
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
+import type * as SignalFlow from "../../SignalFlow.js"
 
 const Properties = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
@@ -158,8 +159,6 @@ export const Message = Schema.Union(
 )
 
 /** @internal */
-export type Message = Schema.Schema.Type<typeof Message>
-/** @internal */
 export type DataMessage = Schema.Schema.Type<typeof DataMessage>
 /** @internal */
 export type DataPoint = Schema.Schema.Type<typeof DataPoint>
@@ -173,7 +172,7 @@ const decodeMessage = Schema.decodeUnknownEither(Message)
  * @internal
  */
 export type Classified =
-  | { readonly _tag: "Message"; readonly message: Message }
+  | { readonly _tag: "Message"; readonly message: SignalFlow.Message }
   | { readonly _tag: "End" }
   | { readonly _tag: "Abort"; readonly state: string; readonly reason: string }
   | { readonly _tag: "Error"; readonly errors: ReadonlyArray<Record<string, unknown>> }

@@ -9,20 +9,8 @@
  */
 import type * as Stream_ from "effect/Stream"
 import * as Stream from "effect/Stream"
-import type { DataMessage, Message } from "./messages.js"
-
-/** @internal */
-export interface SnapshotValue {
-  readonly tsId: string
-  readonly value: number | bigint | null
-  readonly metadata: Readonly<Record<string, unknown>> | undefined
-}
-
-/** @internal */
-export interface Snapshot {
-  readonly logicalTimestampMs: number
-  readonly values: ReadonlyArray<SnapshotValue>
-}
+import type { Message, Snapshot, SnapshotValue } from "../../SignalFlow.js"
+import type { DataMessage } from "./messages.js"
 
 class Gatherer {
   readonly metadata = new Map<string, Readonly<Record<string, unknown>>>()
