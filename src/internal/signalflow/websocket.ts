@@ -14,7 +14,8 @@ import * as FiberId from "effect/FiberId"
 import * as Redacted from "effect/Redacted"
 import * as Runtime from "effect/Runtime"
 import type * as Scope from "effect/Scope"
-import WebSocket from "ws"
+import { createRequire } from "node:module"
+import type WebSocket from "ws"
 import { decodeFrame } from "./binary.js"
 import { SignalFlowAuthenticationError, SignalFlowConnectionError } from "./errors.js"
 import type { ResolvedOptions } from "./options.js"
@@ -127,7 +128,7 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
 
     /** Opens a socket and authenticates; resolves with the socket once `authenticated` came. */
     const connectOnce: Effect.Effect<Live, ConnectError> = Effect.async<Live, ConnectError>((resume) => {
-      const socket = new WebSocket(endpoint, {
+      const socket = new (loadWs())(endpoint, {
         handshakeTimeout: Duration.toMillis(options.authenticationTimeout),
         headers: { "User-Agent": options.userAgent },
         perMessageDeflate: false
@@ -258,7 +259,7 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
 
     const send = (live: Live, message: object): boolean => {
       if (!live.open) return false
-      if (live.socket.readyState !== WebSocket.OPEN) {
+      if (live.socket.readyState !== live.socket.OPEN) {
         lost(live, "the socket is closing")
         return false
       }
@@ -332,6 +333,12 @@ const jsonOfFrame = (bytes: Buffer): unknown => {
   const frame = decodeFrame(bytes)
   return frame._tag === "Json" ? frame.value : undefined
 }
+
+/**
+ * `ws`, loaded when the first socket opens: a program that never runs a computation (most users
+ * of the Promise facade) does not pay for loading it.
+ */
+const loadWs = (): typeof WebSocket => createRequire(import.meta.url)("ws")
 
 const toBytes = (data: WebSocket.RawData): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)
