@@ -710,6 +710,14 @@ export class SignalFx extends SignalFxMetadata {
  */
 const hostIdentityFrom = (option: SignalFxOptions["hostIdentity"]): HostIdentity.Options => {
   if (option === undefined || option === false) return { clouds: [] }
+  if (option !== true && (typeof option !== "object" || option === null)) {
+    throw new ConfigurationError({
+      option: "hostIdentity",
+      reason: `must be true, false or HostIdentity options such as { clouds: ["aws"] }, got ${
+        option === null ? "null" : typeof option
+      }`
+    })
+  }
   const fromEnv = Effect.runSyncExit(HostIdentity.config)
   if (Exit.isFailure(fromEnv)) {
     throw new ConfigurationError({ option: "hostIdentity", reason: Cause.pretty(fromEnv.cause) })

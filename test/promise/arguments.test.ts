@@ -45,6 +45,14 @@ describe("the constructor", () => {
     }
   })
 
+  it("throws a ConfigurationError naming hostIdentity when it is neither a boolean nor options", () => {
+    for (const bad of [null, 1, "aws"]) {
+      const error = constructing("token", options({ hostIdentity: bad }))
+      assert.instanceOf(error, ConfigurationError, String(bad))
+      assert.strictEqual(error.option, "hostIdentity")
+    }
+  })
+
   it("names a symbol-valued option instead of failing to print it", () => {
     const cases: ReadonlyArray<[Record<string, unknown>, string]> = [
       [{ realm: Symbol("us1") }, "realm"],
