@@ -17,6 +17,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import type { ClientName, FromDriver, PassResult, RunResult, ToDriver } from "./client.js"
 import { ensureOfficial } from "./official.js"
+import { writeSection } from "./results.js"
 import type { SinkReply, SinkRequest } from "./sink.js"
 import type { Workload } from "./workloads.js"
 import { workloads as allWorkloads } from "./workloads.js"
@@ -288,19 +289,7 @@ const main = async (): Promise<void> => {
     sections.join("\n\n")
   ].join("\n")
   console.log(`\n${output}`)
-  if (write) {
-    const file = path.join(benchDir, "RESULTS.md")
-    const begin = "<!-- bench:begin -->"
-    const end = "<!-- bench:end -->"
-    const previous = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : `# Benchmark results\n\n${begin}\n${end}\n`
-    const from = previous.indexOf(begin)
-    const to = previous.indexOf(end)
-    const next = from === -1 || to === -1
-      ? `${previous}\n${begin}\n${output}\n${end}\n`
-      : `${previous.slice(0, from + begin.length)}\n${output}\n${previous.slice(to)}`
-    fs.writeFileSync(file, next)
-    console.log(`\nWritten to ${path.relative(process.cwd(), file)}`)
-  }
+  if (write) writeSection(benchDir, "bench", output)
 }
 
 main().catch((error) => {

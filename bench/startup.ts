@@ -22,6 +22,7 @@ import * as path from "node:path"
 import { performance } from "node:perf_hooks"
 import { fileURLToPath } from "node:url"
 import { ensureOfficial } from "./official.js"
+import { writeSection } from "./results.js"
 import type { SinkReply, SinkRequest } from "./sink.js"
 import type { BurstClient, BurstReport, BurstToDriver, StartReport, StartupClient } from "./startupTypes.js"
 import { BURST_PER_SEND, BURST_SENDS } from "./startupTypes.js"
@@ -240,19 +241,7 @@ const main = async (): Promise<void> => {
     ...burstRows
   ].join("\n")
   console.log(`\n${output}`)
-  if (write) {
-    const file = path.join(benchDir, "RESULTS.md")
-    const begin = "<!-- startup:begin -->"
-    const end = "<!-- startup:end -->"
-    const previous = fs.readFileSync(file, "utf8")
-    const from = previous.indexOf(begin)
-    const to = previous.indexOf(end)
-    const next = from === -1 || to === -1
-      ? `${previous}\n${begin}\n${output}\n${end}\n`
-      : `${previous.slice(0, from + begin.length)}\n${output}\n${previous.slice(to)}`
-    fs.writeFileSync(file, next)
-    console.log(`\nWritten to ${path.relative(process.cwd(), file)}`)
-  }
+  if (write) writeSection(benchDir, "startup", output)
 }
 
 main().catch((error) => {
