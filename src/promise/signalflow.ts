@@ -14,6 +14,7 @@ import * as Redacted from "effect/Redacted"
 import type * as Runtime from "effect/Runtime"
 import * as Stream from "effect/Stream"
 import { loggerLayer } from "../internal/promise/logger.js"
+import { makeWithEnvironment } from "../internal/signalflow/service.js"
 import * as SignalFlow from "../SignalFlow.js"
 import type { ConfigurationError } from "../SignalFxError.js"
 
@@ -85,11 +86,15 @@ export class SignalFlowClient {
   constructor(token: string | Redacted.Redacted<string>, options: Omit<SignalFlowClientOptions, "token"> = {}) {
     const { logger, ...serviceOptions } = options
     this.#runtime = ManagedRuntime.make(
-      SignalFlow.layer({
-        idleTimeout: 0,
-        ...serviceOptions,
-        token: Redacted.isRedacted(token) ? token : Redacted.make(token)
-      }).pipe(Layer.provide(loggerLayer(logger)))
+      // The environment's proxy variables are honoured, as by the rest of the Promise facade.
+      Layer.scoped(
+        SignalFlow.SignalFlow,
+        makeWithEnvironment({
+          idleTimeout: 0,
+          ...serviceOptions,
+          token: Redacted.isRedacted(token) ? token : Redacted.make(token)
+        })
+      ).pipe(Layer.provide(loggerLayer(logger)))
     )
     const built = this.#runtime.runSyncExit(Effect.runtime<SignalFlow.SignalFlow>())
     if (Exit.isFailure(built)) {
