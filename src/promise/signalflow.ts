@@ -22,7 +22,8 @@ import type { ConfigurationError } from "../SignalFxError.js"
  * The options of the SignalFlow service, less the Effect-only ones. The token may be given here
  * (on `SignalFx`'s `signalflow` option: SignalFlow needs a token with the API scope, which an
  * ingest token often lacks). `idleTimeout` defaults to 0 here: the socket closes when the last
- * computation ends, so a script that is done can end.
+ * computation ends, so a script that is done can end. `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`
+ * are honoured as by `SignalFx`; `proxy`, `noProxy` and `ca` win over them.
  *
  * @since 0.2.0
  * @category models

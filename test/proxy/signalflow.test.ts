@@ -103,11 +103,17 @@ describe("SignalFlow's WebSocket through a proxy", () => {
     Effect.gen(function*() {
       const { options, t0 } = yield* setUp
       const proxy = yield* startProxy({ credentials: `alice:${PASSWORD}` })
-      const without = yield* SignalFlow.make({ ...options, proxy: proxy.url })
+      const without = yield* SignalFlow.make({
+        ...options,
+        proxy: proxy.url,
+        reconnect: Schedule.spaced("10 millis").pipe(Schedule.intersect(Schedule.recurs(3)))
+      })
       const refused = yield* failureOf(compute(without, t0))
       expect(refused).toBeInstanceOf(SignalFxError.SignalFlowConnectionError)
       expect(refused).toMatchObject({ reason: "StatusCode", status: 407 })
       expect(String(refused)).toContain(`the proxy ${proxy.url} asks for credentials (407`)
+      // Not retried: the proxy will not change its mind.
+      expect(proxy.seen.map((request) => request.method)).toEqual(["CONNECT"])
 
       const withCredentials = yield* SignalFlow.make({
         ...options,

@@ -276,7 +276,8 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
         ),
         Effect.retry({
           schedule: options.reconnect,
-          while: (error) => error._tag === "SignalFlowConnectionError" && !closed
+          // A proxy that wants other credentials (407) will not change its mind: not retried.
+          while: (error) => error._tag === "SignalFlowConnectionError" && error.status !== 407 && !closed
         }),
         Effect.exit,
         Effect.flatMap((exit) =>
