@@ -33,9 +33,8 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
-import type * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
+import type * as Redacted from "effect/Redacted"
 import * as client from "./internal/proxy/client.js"
 import * as options_ from "./internal/proxy/options.js"
 import type { ConfigurationError } from "./SignalFxError.js"
@@ -77,21 +76,6 @@ export interface Options {
   readonly ca?: string | ReadonlyArray<string> | undefined
 }
 
-const fromOptions = (
-  options: Options,
-  environment: Omit<options_.Settings, "ca">
-): Either.Either<options_.ResolvedOptions, ConfigurationError> => {
-  const proxy = options.proxy === undefined
-    ? undefined
-    : { option: "proxy", value: Redacted.isRedacted(options.proxy) ? options.proxy : Redacted.make(options.proxy) }
-  return options_.resolve({
-    httpProxy: proxy ?? environment.httpProxy,
-    httpsProxy: proxy ?? environment.httpsProxy,
-    noProxy: options.noProxy ?? environment.noProxy,
-    ca: options.ca === undefined ? undefined : { option: "ca", value: options.ca }
-  })
-}
-
 /**
  * The client, configured by the options alone: the environment's proxy variables are not read
  * (see {@link layerConfig}). Fails with a `ConfigurationError` for a malformed `proxy` or `ca`.
@@ -115,7 +99,7 @@ export const make = (
   options: Options = {}
 ): Effect.Effect<HttpClient.HttpClient, ConfigurationError> =>
   Effect.flatMap(
-    fromOptions(options, { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined }),
+    options_.fromOptions(options, options_.noEnvironment),
     client.make
   )
 
@@ -176,6 +160,6 @@ export const layerConfigWith = (
     Effect.flatMap(
       options_.fromEnvironment,
       (environment) =>
-        Effect.flatMap(fromOptions(options, environment), (resolved) => client.make(resolved, directFetch))
+        Effect.flatMap(options_.fromOptions(options, environment), (resolved) => client.make(resolved, directFetch))
     )
   )

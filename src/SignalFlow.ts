@@ -360,6 +360,21 @@ export interface Options {
   readonly idleTimeout?: Duration.DurationInput | undefined
   /** Appended to the `effect-signalfx/<version>` User-Agent. */
   readonly userAgent?: string | undefined
+  /**
+   * The proxy of the WebSocket, as `ProxyHttpClient.Options`' `proxy`: `http://host:port`,
+   * `https://host:port` or `http://user:password@host:port`; the socket goes through a CONNECT
+   * tunnel, so the proxy never sees the token. Overrides `HTTPS_PROXY` / `HTTP_PROXY`, which
+   * {@link layerConfig} honours; `""` goes without a proxy. Its credentials are never shown. The
+   * server-sent events transport goes through its `HttpClient` instead (`ProxyHttpClient`).
+   */
+  readonly proxy?: string | Redacted.Redacted<string> | undefined
+  /** The hosts reached directly, in `NO_PROXY`'s syntax. Overrides `NO_PROXY`. */
+  readonly noProxy?: string | undefined
+  /**
+   * Certificate authorities to trust beside Node's own (and `NODE_EXTRA_CA_CERTS`): PEM text,
+   * each string holding one or more certificates. Certificates are always verified.
+   */
+  readonly ca?: string | ReadonlyArray<string> | undefined
 }
 
 /**
@@ -462,7 +477,9 @@ export const config: Config.Config<Pick<Options, "token" | "realm" | "streamEndp
 
 /**
  * The WebSocket service as a layer whose token, realm and endpoint come from {@link config}
- * (environment variables by default, or any `ConfigProvider`). Other options are given directly.
+ * (environment variables by default, or any `ConfigProvider`), which honours the proxy variables
+ * as `ProxyHttpClient.layerConfig` does: `HTTPS_PROXY` / `HTTP_PROXY` and `NO_PROXY` (either
+ * case). Other options are given directly, and win over the environment.
  *
  * @example
  * ```ts
@@ -478,4 +495,7 @@ export const config: Config.Config<Pick<Options, "token" | "realm" | "streamEndp
 export const layerConfig = (
   options: Omit<Options, "token" | "realm" | "streamEndpoint"> = {}
 ): Layer.Layer<SignalFlow, ConfigurationError | ConfigError.ConfigError> =>
-  Layer.scoped(SignalFlow, Effect.flatMap(config, (fromConfig) => make({ ...options, ...fromConfig })))
+  Layer.scoped(
+    SignalFlow,
+    Effect.flatMap(config, (fromConfig) => internal.makeWithEnvironment({ ...options, ...fromConfig }))
+  )

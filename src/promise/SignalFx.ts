@@ -277,7 +277,13 @@ export class SignalFx extends SignalFxMetadata {
     this.#rest = makeRestClient(this.#restRunner)
     const { token: signalflowToken, ...signalflowOptions } = signalflow ?? {}
     this.#makeSignalflow = () =>
-      new SignalFlowClient(signalflowToken ?? api.right.token, { realm: options.realm, logger, ...signalflowOptions })
+      new SignalFlowClient(signalflowToken ?? api.right.token, {
+        realm: options.realm,
+        logger,
+        proxy,
+        ca,
+        ...signalflowOptions
+      })
     const identityOptions = hostIdentityFrom(hostIdentity)
     this.#endpoint = resolved.right.endpoint.href
     this.#shutdownTimeoutMillis = Duration.toMillis(resolved.right.shutdownTimeout)

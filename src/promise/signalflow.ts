@@ -14,6 +14,7 @@ import * as Redacted from "effect/Redacted"
 import type * as Runtime from "effect/Runtime"
 import * as Stream from "effect/Stream"
 import { loggerLayer } from "../internal/promise/logger.js"
+import { makeWithEnvironment } from "../internal/signalflow/service.js"
 import * as SignalFlow from "../SignalFlow.js"
 import type { ConfigurationError } from "../SignalFxError.js"
 
@@ -21,7 +22,8 @@ import type { ConfigurationError } from "../SignalFxError.js"
  * The options of the SignalFlow service, less the Effect-only ones. The token may be given here
  * (on `SignalFx`'s `signalflow` option: SignalFlow needs a token with the API scope, which an
  * ingest token often lacks). `idleTimeout` defaults to 0 here: the socket closes when the last
- * computation ends, so a script that is done can end.
+ * computation ends, so a script that is done can end. `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`
+ * are honoured as by `SignalFx`; `proxy`, `noProxy` and `ca` win over them.
  *
  * @since 0.2.0
  * @category models
@@ -85,11 +87,15 @@ export class SignalFlowClient {
   constructor(token: string | Redacted.Redacted<string>, options: Omit<SignalFlowClientOptions, "token"> = {}) {
     const { logger, ...serviceOptions } = options
     this.#runtime = ManagedRuntime.make(
-      SignalFlow.layer({
-        idleTimeout: 0,
-        ...serviceOptions,
-        token: Redacted.isRedacted(token) ? token : Redacted.make(token)
-      }).pipe(Layer.provide(loggerLayer(logger)))
+      // The environment's proxy variables are honoured, as by the rest of the Promise facade.
+      Layer.scoped(
+        SignalFlow.SignalFlow,
+        makeWithEnvironment({
+          idleTimeout: 0,
+          ...serviceOptions,
+          token: Redacted.isRedacted(token) ? token : Redacted.make(token)
+        })
+      ).pipe(Layer.provide(loggerLayer(logger)))
     )
     const built = this.#runtime.runSyncExit(Effect.runtime<SignalFlow.SignalFlow>())
     if (Exit.isFailure(built)) {

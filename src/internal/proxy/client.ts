@@ -73,6 +73,20 @@ const UNTRUSTED = new Set([
 ])
 
 /**
+ * A tunnel the proxy refused with `status`: 407 without or with wrong credentials, or another.
+ * @internal
+ */
+export const refused = (proxy: ProxyEndpoint, target: URL, status: number): ProxyError =>
+  new ProxyError({
+    proxy: proxy.display,
+    reason: status !== 407
+      ? `refused to open a tunnel to ${target.host} (it answered the CONNECT with ${status})`
+      : proxy.authorization === undefined
+      ? "asks for credentials (407 Proxy Authentication Required); give them in the proxy URL: http://user:password@host:port"
+      : "refused the credentials in the proxy URL (407 Proxy Authentication Required)"
+  })
+
+/**
  * Why a request through `proxy` failed, said of the proxy: refused or unreachable, a tunnel
  * refused (407 without or with wrong credentials, another status), or a certificate the tunnel's
  * far end showed that is not trusted.
@@ -89,17 +103,8 @@ export const explain = (proxy: ProxyEndpoint, target: URL, error: unknown): Prox
   })[0]
   const authRequired = errors.some((item) => /Proxy Authentication Required/.test(messageOf(item)))
   const status = tunnelStatus ?? (authRequired ? 407 : undefined)
+  if (status !== undefined) return refused(proxy, target, status)
   const fail = (reason: string) => new ProxyError({ proxy: proxy.display, reason })
-  if (status === 407) {
-    return fail(
-      proxy.authorization === undefined
-        ? "asks for credentials (407 Proxy Authentication Required); give them in the proxy URL: http://user:password@host:port"
-        : "refused the credentials in the proxy URL (407 Proxy Authentication Required)"
-    )
-  }
-  if (status !== undefined) {
-    return fail(`refused to open a tunnel to ${target.host} (it answered the CONNECT with ${status})`)
-  }
   const code = errors.map(codeOf).find((found) => found !== undefined)
   if (code !== undefined && UNTRUSTED.has(code)) {
     return fail(
@@ -133,6 +138,19 @@ const undiciInit = async (
   return { ...rest, headers: record, body: new Uint8Array(await encoded.arrayBuffer()), dispatcher }
 }
 
+/**
+ * The TLS trust for a `ca`: it replaces Node's trust for a connection, so Node's own roots and
+ * NODE_EXTRA_CA_CERTS are given again beside it; without a `ca`, Node's trust as it is.
+ * Verification stays on: no option here turns it off.
+ * @internal
+ */
+export const trustOf = (
+  ca: ReadonlyArray<string> | undefined
+): Effect.Effect<{ readonly ca: Array<string> } | undefined> =>
+  ca === undefined
+    ? Effect.succeed(undefined)
+    : Effect.map(extraCertificates, (extra) => ({ ca: [...tls.rootCertificates, ...extra, ...ca] }))
+
 /** undici, loaded on first use: synchronously, since the Promise facade builds its client so. */
 const loadUndici = (): typeof Undici => createRequire(import.meta.url)("undici")
 
@@ -154,11 +172,7 @@ export const make = (
         : HttpClient.transform(plain, (request) => Effect.provideService(request, FetchHttpClient.Fetch, directFetch))
     }
     const { Agent, fetch: undiciFetch, ProxyAgent } = loadUndici()
-    // A `ca` replaces Node's trust for a connection: Node's own roots and NODE_EXTRA_CA_CERTS
-    // are given again beside it. Verification stays on: no option here turns it off.
-    const trust: { readonly ca: Array<string> } | undefined = options.ca === undefined
-      ? undefined
-      : { ca: [...tls.rootCertificates, ...(yield* extraCertificates), ...options.ca] }
+    const trust = yield* trustOf(options.ca)
     // Not closed with a scope: a service made with `Effect.provide(layer)` outlives the layer's
     // scope, as it does with FetchHttpClient. Idle sockets are unref'd and time out on their own.
     const straight = new Agent(trust === undefined ? {} : { connect: trust })

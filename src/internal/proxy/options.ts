@@ -144,6 +144,32 @@ export const resolve = (settings: Settings): Either.Either<ResolvedOptions, Conf
     ca: certificateAuthorities(settings.ca)
   }))
 
+/** The proxy settings given in code: `ProxyHttpClient.Options`, and the same on `SignalFlow.Options`. @internal */
+export interface Given {
+  readonly proxy?: string | Redacted.Redacted<string> | undefined
+  readonly noProxy?: string | undefined
+  readonly ca?: string | ReadonlyArray<string> | undefined
+}
+
+/** The settings given in code, over the environment's: `proxy` overrides both proxy variables. @internal */
+export const fromOptions = (
+  options: Given,
+  environment: Omit<Settings, "ca">
+): Either.Either<ResolvedOptions, ConfigurationError> => {
+  const proxy = options.proxy === undefined
+    ? undefined
+    : { option: "proxy", value: Redacted.isRedacted(options.proxy) ? options.proxy : Redacted.make(options.proxy) }
+  return resolve({
+    httpProxy: proxy ?? environment.httpProxy,
+    httpsProxy: proxy ?? environment.httpsProxy,
+    noProxy: options.noProxy ?? environment.noProxy,
+    ca: options.ca === undefined ? undefined : { option: "ca", value: options.ca }
+  })
+}
+
+/** No proxy variables: what `make` and `layer` go by. @internal */
+export const noEnvironment: Omit<Settings, "ca"> = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined }
+
 const named = (name: string): Config.Config<Named<Redacted.Redacted<string>>> =>
   Config.redacted(name).pipe(
     Config.validate({ message: "empty", validation: (value) => Redacted.value(value).trim() !== "" }),

@@ -3,12 +3,13 @@
  * `ConfigurationError` that names the option.
  */
 import * as Duration from "effect/Duration"
-import type * as Either from "effect/Either"
+import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import type * as SignalFlow from "../../SignalFlow.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import { duration, endpoint, invalid, positiveInteger, resolving, token, userAgent } from "../http/options.js"
+import * as proxy from "../proxy/options.js"
 
 /** @internal */
 export interface ResolvedOptions {
@@ -24,6 +25,8 @@ export interface ResolvedOptions {
   readonly heartbeatInterval: Duration.Duration
   readonly idleTimeout: Duration.Duration
   readonly userAgent: string
+  /** The proxies, `NO_PROXY` and certificate authorities of the WebSocket. */
+  readonly network: proxy.ResolvedOptions
 }
 
 /**
@@ -57,8 +60,21 @@ const withPath = (base: URL, suffix: string): URL => {
 /** @internal */
 export const signalflowUrl = (base: URL, suffix: string): URL => withPath(base, `/v2/signalflow${suffix}`)
 
-/** @internal */
-export const resolve = (options: SignalFlow.Options): Either.Either<ResolvedOptions, ConfigurationError> =>
+/**
+ * The options checked; `environment` holds the proxy variables when they are honoured (the
+ * options win over them).
+ * @internal
+ */
+export const resolve = (
+  options: SignalFlow.Options,
+  environment: Omit<proxy.Settings, "ca"> = proxy.noEnvironment
+): Either.Either<ResolvedOptions, ConfigurationError> =>
+  Either.flatMap(proxy.fromOptions(options, environment), (network) => resolveOthers(options, network))
+
+const resolveOthers = (
+  options: SignalFlow.Options,
+  network: proxy.ResolvedOptions
+): Either.Either<ResolvedOptions, ConfigurationError> =>
   resolving(() => {
     token(Redacted.value(options.token))
     // ws(s):// is the WebSocket spelling of http(s)://; both are accepted and checked alike.
@@ -91,6 +107,7 @@ export const resolve = (options: SignalFlow.Options): Either.Either<ResolvedOpti
       compress: options.compress ?? true,
       heartbeatInterval,
       idleTimeout: duration("idleTimeout", options.idleTimeout, defaults.idleTimeout),
-      userAgent: userAgent(options.userAgent)
+      userAgent: userAgent(options.userAgent),
+      network
     }
   })

@@ -9,6 +9,7 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as SignalFlow from "../../SignalFlow.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
+import * as proxy from "../proxy/options.js"
 import { stream } from "./computation.js"
 import { ComputationFailedError } from "./errors.js"
 import type { ResolvedOptions } from "./options.js"
@@ -72,15 +73,28 @@ export const fromTransport = (transport: Transport, options: ResolvedOptions, en
   }
 }
 
-/** @internal */
+/**
+ * The service over WebSocket; `environment` holds the proxy variables when they are honoured.
+ * @internal
+ */
 export const make = (
-  options: SignalFlow.Options
+  options: SignalFlow.Options,
+  environment?: Omit<proxy.Settings, "ca">
 ): Effect.Effect<SignalFlow.Service, ConfigurationError, Scope.Scope> =>
   Effect.gen(function*() {
-    const resolved = resolve(options)
+    const resolved = resolve(options, environment)
     if (Either.isLeft(resolved)) return yield* resolved.left
     return fromTransport(yield* websocket.make(resolved.right), resolved.right, resolved.right.connectUrl)
   })
+
+/**
+ * The service over WebSocket, honouring the environment's proxy variables (the options win).
+ * @internal
+ */
+export const makeWithEnvironment = (
+  options: SignalFlow.Options
+): Effect.Effect<SignalFlow.Service, ConfigurationError, Scope.Scope> =>
+  Effect.flatMap(proxy.fromEnvironment, (environment) => make(options, environment))
 
 /** @internal */
 export const makeSse = (

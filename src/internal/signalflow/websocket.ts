@@ -14,8 +14,11 @@ import * as FiberId from "effect/FiberId"
 import * as Redacted from "effect/Redacted"
 import * as Runtime from "effect/Runtime"
 import type * as Scope from "effect/Scope"
+import type * as HttpsProxyAgentModule from "https-proxy-agent"
+import type { HttpsProxyAgent } from "https-proxy-agent"
 import { createRequire } from "node:module"
 import type WebSocket from "ws"
+import { explain, refused, trustOf } from "../proxy/client.js"
 import { decodeFrame } from "./binary.js"
 import { SignalFlowAuthenticationError, SignalFlowConnectionError } from "./errors.js"
 import type { ResolvedOptions } from "./options.js"
@@ -58,6 +61,14 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
     let state: State = { _tag: "Idle" }
     let closed = false
     let channelCount = 0
+
+    // The socket goes through a CONNECT tunnel when a proxy is set for the endpoint's scheme and
+    // NO_PROXY does not list its host: wss:// then stays TLS from end to end, ws:// too is tunnelled.
+    const { network } = options
+    const destination = options.httpBase
+    const configuredProxy = destination.protocol === "https:" ? network.httpsProxy : network.httpProxy
+    const proxy = configuredProxy !== undefined && !network.noProxy.bypasses(destination) ? configuredProxy : undefined
+    const trust = yield* trustOf(network.ca)
 
     const connectionError = (reason: SignalFlowConnectionError["reason"], description: string) =>
       new SignalFlowConnectionError({ endpoint, reason, description })
@@ -126,90 +137,126 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
       if (end !== undefined) finish(live, channel, target, end)
     }
 
+    /** The agent that opens a tunnel through the proxy, new for each socket; none without a proxy. */
+    const tunnel: Effect.Effect<HttpsProxyAgent<string> | undefined> = proxy === undefined
+      ? Effect.succeed(undefined)
+      : Effect.map(loadHttpsProxyAgent, ({ HttpsProxyAgent }) =>
+        new HttpsProxyAgent(proxy.url.href, {
+          // The credentials travel in a header, never in a URL that an error could show.
+          headers: proxy.authorization === undefined
+            ? {}
+            : { "Proxy-Authorization": Redacted.value(proxy.authorization) },
+          // The trust of the TLS connection to an https:// proxy; the tunnel's own is the socket's.
+          ...trust
+        }))
+
     /** Opens a socket and authenticates; resolves with the socket once `authenticated` came. */
-    const connectOnce: Effect.Effect<Live, ConnectError> = Effect.async<Live, ConnectError>((resume) => {
-      const socket = new (loadWs())(endpoint, {
-        handshakeTimeout: Duration.toMillis(options.authenticationTimeout),
-        headers: { "User-Agent": options.userAgent },
-        perMessageDeflate: false
-      })
-      const live: Live = { socket, routes: new Map(), open: false, idleTimer: undefined }
-      let settled = false
-      const settle = (exit: Exit.Exit<Live, ConnectError>) => {
-        if (settled) return
-        settled = true
-        if (Exit.isFailure(exit)) socket.terminate()
-        resume(exit)
-      }
-      let heartbeat: ReturnType<typeof setInterval> | undefined
-      let answered = true
-      socket.on("open", () => {
-        socket.send(
-          JSON.stringify({ type: "authenticate", token: Redacted.value(options.token), userAgent: options.userAgent })
-        )
-      })
-      socket.on("message", (data, isBinary) => {
-        answered = true
-        if (live.open) return route(live, data, isBinary)
-        const message = isBinary ? jsonOfFrame(toBytes(data)) : parseText(toBytes(data))
-        if (typeof message !== "object" || message === null || !("type" in message)) return
-        if (message.type === "authenticated") {
-          live.open = true
-          state = { _tag: "Connected", live }
-          const interval = Duration.toMillis(options.heartbeatInterval)
-          if (interval > 0) {
-            // A half-open connection never closes by itself: a ping unanswered for a whole
-            // interval ends it, and the computations resume on a new one.
-            heartbeat = setInterval(() => {
-              if (!answered) return socket.terminate()
-              answered = false
-              socket.ping()
-            }, interval)
-            heartbeat.unref()
-          }
-          settle(Exit.succeed(live))
-        } else if (message.type === "error") {
-          settle(Exit.fail(new SignalFlowAuthenticationError({ endpoint, description: describe(message) })))
-        }
-      })
-      socket.on("pong", () => {
-        answered = true
-      })
-      socket.on("unexpected-response", (request, response) => {
-        const status = response.statusCode ?? 0
-        response.resume()
-        request.destroy()
-        settle(Exit.fail(
-          status === 401 || status === 403
-            ? new SignalFlowAuthenticationError({ endpoint, description: `HTTP ${status}` })
-            : new SignalFlowConnectionError({
-              endpoint,
-              reason: "StatusCode",
-              status,
-              description: `the WebSocket upgrade was answered HTTP ${status}`
-            })
-        ))
-      })
-      socket.on("error", (error) => {
-        settle(Exit.fail(connectionError("Transport", error.message)))
-      })
-      socket.on("close", (code, reason) => {
-        if (heartbeat !== undefined) clearInterval(heartbeat)
-        const why = `close code ${code}${reason.length > 0 ? ` ${reason.toString("utf8")}` : ""}`
-        if (live.open) return lost(live, why)
-        settle(Exit.fail(
-          refusalCodes.has(code)
-            ? new SignalFlowAuthenticationError({ endpoint, description: why })
-            : connectionError("Closed", `closed before authentication (${why})`)
-        ))
-      })
-      return Effect.sync(() => {
-        if (!settled) {
+    const open = (agent: HttpsProxyAgent<string> | undefined): Effect.Effect<Live, ConnectError> =>
+      Effect.async<Live, ConnectError>((resume) => {
+        // The status the proxy answered the CONNECT with: a refusal is replayed to ws as the
+        // upgrade's answer, and must not be taken for the service's.
+        let proxyStatus: number | undefined
+        agent?.once("proxyConnect", (response: { readonly statusCode: number }) => {
+          proxyStatus = response.statusCode
+        })
+        const socket = new (loadWs())(endpoint, {
+          handshakeTimeout: Duration.toMillis(options.authenticationTimeout),
+          headers: { "User-Agent": options.userAgent },
+          perMessageDeflate: false,
+          ...trust,
+          ...(agent === undefined ? {} : { agent })
+        })
+        const live: Live = { socket, routes: new Map(), open: false, idleTimer: undefined }
+        let settled = false
+        const settle = (exit: Exit.Exit<Live, ConnectError>) => {
+          if (settled) return
           settled = true
-          socket.terminate()
+          if (Exit.isFailure(exit)) socket.terminate()
+          resume(exit)
         }
+        let heartbeat: ReturnType<typeof setInterval> | undefined
+        let answered = true
+        socket.on("open", () => {
+          socket.send(
+            JSON.stringify({ type: "authenticate", token: Redacted.value(options.token), userAgent: options.userAgent })
+          )
+        })
+        socket.on("message", (data, isBinary) => {
+          answered = true
+          if (live.open) return route(live, data, isBinary)
+          const message = isBinary ? jsonOfFrame(toBytes(data)) : parseText(toBytes(data))
+          if (typeof message !== "object" || message === null || !("type" in message)) return
+          if (message.type === "authenticated") {
+            live.open = true
+            state = { _tag: "Connected", live }
+            const interval = Duration.toMillis(options.heartbeatInterval)
+            if (interval > 0) {
+              // A half-open connection never closes by itself: a ping unanswered for a whole
+              // interval ends it, and the computations resume on a new one.
+              heartbeat = setInterval(() => {
+                if (!answered) return socket.terminate()
+                answered = false
+                socket.ping()
+              }, interval)
+              heartbeat.unref()
+            }
+            settle(Exit.succeed(live))
+          } else if (message.type === "error") {
+            settle(Exit.fail(new SignalFlowAuthenticationError({ endpoint, description: describe(message) })))
+          }
+        })
+        socket.on("pong", () => {
+          answered = true
+        })
+        socket.on("unexpected-response", (request, response) => {
+          const status = response.statusCode ?? 0
+          response.resume()
+          request.destroy()
+          settle(Exit.fail(
+            proxy !== undefined && proxyStatus !== undefined && proxyStatus !== 200
+              ? new SignalFlowConnectionError({
+                endpoint,
+                reason: "StatusCode",
+                status: proxyStatus,
+                description: refused(proxy, destination, proxyStatus).message
+              })
+              : status === 401 || status === 403
+              ? new SignalFlowAuthenticationError({ endpoint, description: `HTTP ${status}` })
+              : new SignalFlowConnectionError({
+                endpoint,
+                reason: "StatusCode",
+                status,
+                description: `the WebSocket upgrade was answered HTTP ${status}`
+              })
+          ))
+        })
+        socket.on("error", (error) => {
+          settle(Exit.fail(
+            connectionError(
+              "Transport",
+              proxy === undefined ? error.message : explain(proxy, destination, error).message
+            )
+          ))
+        })
+        socket.on("close", (code, reason) => {
+          if (heartbeat !== undefined) clearInterval(heartbeat)
+          const why = `close code ${code}${reason.length > 0 ? ` ${reason.toString("utf8")}` : ""}`
+          if (live.open) return lost(live, why)
+          settle(Exit.fail(
+            refusalCodes.has(code)
+              ? new SignalFlowAuthenticationError({ endpoint, description: why })
+              : connectionError("Closed", `closed before authentication (${why})`)
+          ))
+        })
+        return Effect.sync(() => {
+          if (!settled) {
+            settled = true
+            socket.terminate()
+          }
+        })
       })
-    }).pipe(
+
+    const connectOnce: Effect.Effect<Live, ConnectError> = Effect.flatMap(tunnel, open).pipe(
       Effect.timeoutFail({
         duration: options.authenticationTimeout,
         onTimeout: () =>
@@ -229,7 +276,8 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
         ),
         Effect.retry({
           schedule: options.reconnect,
-          while: (error) => error._tag === "SignalFlowConnectionError" && !closed
+          // A proxy that wants other credentials (407) will not change its mind: not retried.
+          while: (error) => error._tag === "SignalFlowConnectionError" && error.status !== 407 && !closed
         }),
         Effect.exit,
         Effect.flatMap((exit) =>
@@ -339,6 +387,14 @@ const jsonOfFrame = (bytes: Buffer): unknown => {
  * of the Promise facade) does not pay for loading it.
  */
 const loadWs = (): typeof WebSocket => createRequire(import.meta.url)("ws")
+
+/**
+ * `https-proxy-agent`, loaded when the first socket through a proxy opens. It is an ES module,
+ * which `require` takes only from Node 20.19 on: hence `import()`.
+ */
+const loadHttpsProxyAgent: Effect.Effect<typeof HttpsProxyAgentModule> = Effect.promise(() =>
+  import("https-proxy-agent")
+)
 
 const toBytes = (data: WebSocket.RawData): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)
