@@ -1,12 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as https from "node:https"
 import * as os from "node:os"
 import * as path from "node:path"
 import { FakeSignalFx } from "../../src/testing/index.js"
-import { root, runScript } from "../promise/runScript.js"
+import { runScript } from "../promise/runScript.js"
+import { startServerProcess } from "../testing/serverProcess.js"
 import { startProxy } from "./support.js"
 
 const temporaryFile = (name: string, contents: string): string => {
@@ -41,29 +41,7 @@ describe("NODE_EXTRA_CA_CERTS", () => {
 describe("effect-signalfx-server --tls", () => {
   it("serves HTTPS with a certificate made for the run, written where asked", async () => {
     const certificateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "effect-signalfx-test-")), "server.pem")
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "src/bin/server.ts", "--port", "0", "--tls", "--tls-cert-out", certificateFile],
-      { cwd: root, stdio: ["ignore", "pipe", "pipe"] }
-    )
-    let output = ""
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8")
-    })
-    const waitFor = (pattern: RegExp): Promise<RegExpMatchArray> =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const match = output.match(pattern)
-          if (match === null) return
-          child.stdout.off("data", check)
-          child.off("exit", onExit)
-          resolve(match)
-        }
-        const onExit = (code: number | null) => reject(new Error(`exited with ${code}: ${output}`))
-        child.stdout.on("data", check)
-        child.once("exit", onExit)
-        check()
-      })
+    const { child, waitFor } = startServerProcess(["--tls", "--tls-cert-out", certificateFile])
     const get = (url: string, ca?: string) =>
       new Promise<number>((resolve, reject) => {
         https.get(url, ca === undefined ? {} : { ca }, (response) => {

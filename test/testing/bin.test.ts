@@ -1,43 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
-import { spawn, spawnSync } from "node:child_process"
-import * as path from "node:path"
-import { fileURLToPath } from "node:url"
-
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
-const command = ["--import", "tsx", "src/bin/server.ts"]
+import { spawnSync } from "node:child_process"
+import { root } from "../promise/runScript.js"
+import { command, startServerProcess } from "./serverProcess.js"
 
 /** Runs the command to its end, for the arguments that make it exit at once. */
 const runToEnd = (args: ReadonlyArray<string>) => {
   const result = spawnSync(process.execPath, [...command, ...args], { cwd: root, encoding: "utf8", timeout: 60_000 })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
-}
-
-/** Starts the server on a free port; `waitFor` resolves once its output matches. */
-const startServer = (args: ReadonlyArray<string>) => {
-  const child = spawn(process.execPath, [...command, "--port", "0", ...args], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"]
-  })
-  let output = ""
-  // One listener for the whole run, so no line can arrive between two waits and be missed.
-  child.stdout.on("data", (chunk: Buffer) => {
-    output += chunk.toString("utf8")
-  })
-  const waitFor = (pattern: RegExp): Promise<RegExpMatchArray> =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        const match = output.match(pattern)
-        if (match === null) return
-        child.stdout.off("data", check)
-        child.off("exit", onExit)
-        resolve(match)
-      }
-      const onExit = (code: number | null) => reject(new Error(`exited with ${code}: ${output}`))
-      child.stdout.on("data", check)
-      child.once("exit", onExit)
-      check()
-    })
-  return { child, waitFor, output: () => output }
 }
 
 const sendDatapoints = (url: string, token: string, body: string) =>
@@ -49,7 +18,7 @@ const sendDatapoints = (url: string, token: string, body: string) =>
 
 describe("effect-signalfx-server", () => {
   it("prints its URL, then a line per batch and per refused request with the reason, and never a token", async () => {
-    const server = startServer(["--token", "tok-123", "--max-body-bytes", "1000"])
+    const server = startServerProcess(["--token", "tok-123", "--max-body-bytes", "1000"])
     try {
       const [, url] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
       assert.strictEqual((await sendDatapoints(url!, "wrong", "{}")).status, 401)
@@ -74,7 +43,7 @@ describe("effect-signalfx-server", () => {
   })
 
   it("with --verbose, prints each datapoint and event with its values", async () => {
-    const server = startServer(["--verbose"])
+    const server = startServerProcess(["--verbose"])
     try {
       const [, url] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
       const body = {
@@ -97,7 +66,7 @@ describe("effect-signalfx-server", () => {
   })
 
   it("serves its control endpoints to any HTTP client", async () => {
-    const server = startServer([])
+    const server = startServerProcess([])
     try {
       const [, url] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
       const faults = await fetch(`${url}/_fake/faults`, {
