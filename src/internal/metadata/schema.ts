@@ -6,11 +6,14 @@
  */
 import * as Schema from "effect/Schema"
 
-const unknownFields = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+/** The fields an object has beyond those modelled, kept as they came. @internal */
+export const unknownFields = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
-const text = Schema.optionalWith(Schema.String, { nullable: true })
+/** A string the service may leave out or send as `null`. @internal */
+export const text = Schema.optionalWith(Schema.String, { nullable: true })
 
-const millis = Schema.optionalWith(Schema.Number, { nullable: true })
+/** Milliseconds since the epoch, which the service may leave out or send as `null`. @internal */
+export const millis = Schema.optionalWith(Schema.Number, { nullable: true })
 
 /** @internal */
 export const CustomProperties = Schema.Record({ key: Schema.String, value: Schema.String })
@@ -19,10 +22,11 @@ const customProperties = Schema.optionalWith(CustomProperties, { nullable: true,
 
 const tags = Schema.optionalWith(Schema.Array(Schema.String), { nullable: true, default: () => [] })
 
-const systemFields = {
+/** Who made and changed an object, and when: the same on every REST object. @internal */
+export const systemFields = {
   /** When the object was created, in milliseconds since the epoch. */
   created: millis,
-  /** The id of the user who created it; absent for objects created by ingest. */
+  /** The id of the user who created it; absent for what the service made itself (metadata from ingest). */
   creator: text,
   /** When the object was last changed, in milliseconds since the epoch. */
   lastUpdated: millis,

@@ -5,24 +5,9 @@
  * other one (an index signature): a read-modify-write sends back all that was read.
  */
 import * as Schema from "effect/Schema"
-
-const unknownFields = Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
-const text = Schema.optionalWith(Schema.String, { nullable: true })
-
-const millis = Schema.optionalWith(Schema.Number, { nullable: true })
+import { millis, systemFields, text, unknownFields } from "../metadata/schema.js"
 
 const strings = Schema.optionalWith(Schema.Array(Schema.String), { nullable: true, default: () => [] })
-
-const systemFields = {
-  /** When the object was created, in milliseconds since the epoch. */
-  created: millis,
-  /** The id of the user who created it. */
-  creator: text,
-  /** When the object was last changed, in milliseconds since the epoch. */
-  lastUpdated: millis,
-  lastUpdatedBy: text
-}
 
 /** @internal */
 export const Organization = Schema.Struct({
