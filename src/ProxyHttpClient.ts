@@ -144,22 +144,4 @@ export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient,
  * @category layers
  */
 export const layerConfig = (options: Options = {}): Layer.Layer<HttpClient.HttpClient, ConfigurationError> =>
-  layerConfigWith(options)
-
-/**
- * {@link layerConfig}, with the `fetch` of requests that go neither through a proxy nor with a
- * `ca`: the Promise facade's.
- * @internal
- */
-export const layerConfigWith = (
-  options: Options,
-  directFetch?: typeof globalThis.fetch
-): Layer.Layer<HttpClient.HttpClient, ConfigurationError> =>
-  Layer.effect(
-    HttpClient.HttpClient,
-    Effect.flatMap(
-      options_.fromEnvironment,
-      (environment) =>
-        Effect.flatMap(options_.fromOptions(options, environment), (resolved) => client.make(resolved, directFetch))
-    )
-  )
+  client.layerFromEnvironment(options)

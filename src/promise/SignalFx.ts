@@ -61,9 +61,9 @@ import { unrefClock } from "../internal/promise/clock.js"
 import { unrefFetch } from "../internal/promise/fetch.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
 import { loggerLayer } from "../internal/promise/logger.js"
+import { layerFromEnvironment } from "../internal/proxy/client.js"
 import type * as Metadata from "../Metadata.js"
 import * as MetricsReporter from "../MetricsReporter.js"
-import * as ProxyHttpClient from "../ProxyHttpClient.js"
 import * as Rest from "../Rest.js"
 import { ClosedError, ConfigurationError, ValidationError, ValidationIssue } from "../SignalFxError.js"
 import { makeMetadataRunner, SignalFxMetadata } from "./metadata.js"
@@ -265,7 +265,7 @@ export class SignalFx extends SignalFxMetadata {
     // Every request of the client, ingest and REST alike, goes through the same proxy and CAs.
     // Directly, without a proxy or a `ca`, on sockets that never hold the process open: the exit
     // deadline then counts from the program's end, whatever the server does with an open request.
-    const httpClient = ProxyHttpClient.layerConfigWith({ proxy, ca }, unrefFetch)
+    const httpClient = layerFromEnvironment({ proxy, ca }, unrefFetch)
     // The metadata methods build their service on first use only.
     const api = apiSettings(ingestOptions.token, { ...rest, apiEndpoint, apiToken })
     if (Either.isLeft(api)) throw api.left

@@ -12,13 +12,15 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { createRequire } from "node:module"
 import * as tls from "node:tls"
 import type * as Undici from "undici"
+import type { ConfigurationError } from "../../SignalFxError.js"
 import { ProxyError } from "../../SignalFxError.js"
-import type { ProxyEndpoint, ResolvedOptions } from "./options.js"
-import { extraCertificates } from "./options.js"
+import type { Given, ProxyEndpoint, ResolvedOptions } from "./options.js"
+import { extraCertificates, fromEnvironment, fromOptions } from "./options.js"
 
 /**
  * Set by a request that must reach its host directly, whatever the proxy settings: a cloud's
@@ -219,3 +221,21 @@ export const make = (
         (isDirect) => Effect.provideService(request, FetchHttpClient.Fetch, isDirect ? straightOnly : routed)
       ))
   })
+
+/**
+ * The client as a layer, the options over the environment's proxy variables (what
+ * `ProxyHttpClient.layerConfig` is); `directFetch` runs the requests that go neither through a
+ * proxy nor with a `ca` (the Promise facade's `fetch`).
+ * @internal
+ */
+export const layerFromEnvironment = (
+  options: Given,
+  directFetch?: typeof globalThis.fetch
+): Layer.Layer<HttpClient.HttpClient, ConfigurationError> =>
+  Layer.effect(
+    HttpClient.HttpClient,
+    Effect.flatMap(
+      fromEnvironment,
+      (environment) => Effect.flatMap(fromOptions(options, environment), (resolved) => make(resolved, directFetch))
+    )
+  )
