@@ -4,9 +4,10 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { benchDir } from "./cli.js"
 
 /** Replaces the section marked `name` (`<!-- name:begin -->` … `<!-- name:end -->`), or adds it. */
-export const writeSection = (benchDir: string, name: string, output: string): void => {
+export const writeSection = (name: string, output: string): void => {
   const file = path.join(benchDir, "RESULTS.md")
   const begin = `<!-- ${name}:begin -->`
   const end = `<!-- ${name}:end -->`

@@ -14,7 +14,7 @@ import { fork } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
+import { args, buildDir, flag } from "./cli.js"
 import type { ClientName, FromDriver, PassResult, RunResult, ToDriver } from "./client.js"
 import { ensureOfficial } from "./official.js"
 import { writeSection } from "./results.js"
@@ -22,14 +22,6 @@ import type { SinkReply, SinkRequest } from "./sink.js"
 import type { Workload } from "./workloads.js"
 import { workloads as allWorkloads } from "./workloads.js"
 
-// Compiled to bench/.build (see bench/tsconfig.json): the sources and RESULTS.md are one level up.
-const here = path.dirname(fileURLToPath(import.meta.url))
-const benchDir = path.dirname(here)
-const args = process.argv.slice(2)
-const flag = (name: string): string | undefined => {
-  const index = args.indexOf(name)
-  return index === -1 ? undefined : args[index + 1]
-}
 const quick = args.includes("--quick")
 const repeats = Number(flag("--repeats") ?? (quick ? 3 : 5))
 const cpuProf = flag("--cpu-prof")
@@ -53,7 +45,7 @@ const clientLabels: Record<ClientName, string> = {
 // ---------------------------------------------------------------------------------------------
 // The sink
 
-const sink = fork(path.join(here, "sink.js"), [], { stdio: "inherit" })
+const sink = fork(path.join(buildDir, "sink.js"), [], { stdio: "inherit" })
 const sinkListeners = new Set<(reply: SinkReply) => void>()
 sink.on("message", (reply: SinkReply) => {
   for (const listener of sinkListeners) listener(reply)
@@ -89,7 +81,7 @@ const runOnce = async (client: ClientName, workload: Workload, port: number): Pr
   const execArgv = ["--max-old-space-size=4096", ...nodeFlags]
   if (cpuProf !== undefined) execArgv.push("--cpu-prof", `--cpu-prof-dir=${cpuProf}`)
   const child = fork(
-    path.join(here, "client.js"),
+    path.join(buildDir, "client.js"),
     [client, workload.name, String(workload.total), String(workload.perSend), String(workload.stall), String(port)],
     { execArgv, stdio: ["ignore", "ignore", "inherit", "ipc"] }
   )
@@ -289,7 +281,7 @@ const main = async (): Promise<void> => {
     sections.join("\n\n")
   ].join("\n")
   console.log(`\n${output}`)
-  if (write) writeSection(benchDir, "bench", output)
+  if (write) writeSection("bench", output)
 }
 
 main().catch((error) => {

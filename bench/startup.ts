@@ -21,19 +21,13 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { performance } from "node:perf_hooks"
 import { fileURLToPath } from "node:url"
+import { args, buildDir, flag } from "./cli.js"
 import { ensureOfficial } from "./official.js"
 import { writeSection } from "./results.js"
 import type { SinkReply, SinkRequest } from "./sink.js"
 import type { BurstClient, BurstReport, BurstToDriver, StartReport, StartupClient } from "./startupTypes.js"
 import { BURST_PER_SEND, BURST_SENDS } from "./startupTypes.js"
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const benchDir = path.dirname(here)
-const args = process.argv.slice(2)
-const flag = (name: string): string | undefined => {
-  const index = args.indexOf(name)
-  return index === -1 ? undefined : args[index + 1]
-}
 const quick = args.includes("--quick")
 const repeats = Number(flag("--repeats") ?? (quick ? 3 : 7))
 const cpuProf = flag("--cpu-prof")
@@ -61,7 +55,7 @@ const fmt = (n: number, digits = 0): string =>
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`
 const mib = (bytes: number): string => fmt(bytes / 2 ** 20, 1)
 
-const clientScript = path.join(here, "startupClient.js")
+const clientScript = path.join(buildDir, "startupClient.js")
 
 // ---------------------------------------------------------------------------------------------
 // Start-up
@@ -90,14 +84,14 @@ const startOnce = (client: StartupClient, env: NodeJS.ProcessEnv = process.env, 
 const filesLoaded = async (client: StartupClient): Promise<Map<string, number>> => {
   const log = path.join(os.tmpdir(), `effect-signalfx-modules-${process.pid}-${client}.log`)
   fs.writeFileSync(log, "")
-  await startOnce(client, { ...process.env, MODULE_LOG: log }, ["--import", path.join(here, "moduleLog.js")])
+  await startOnce(client, { ...process.env, MODULE_LOG: log }, ["--import", path.join(buildDir, "moduleLog.js")])
   const files = new Set(fs.readFileSync(log, "utf8").split("\n").filter((line) => line !== ""))
   fs.rmSync(log)
   const counts = new Map<string, number>()
   for (const url of files) {
     const file = url.startsWith("file://") ? fileURLToPath(url) : url
     // The harness's own files (this folder's compiled scripts) are not the client's.
-    if (file.startsWith(here)) continue
+    if (file.startsWith(buildDir)) continue
     const inModules = /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)
     const group = inModules === null ? "effect-signalfx" : inModules[1]!.startsWith("@protobufjs/")
       ? "protobufjs"
@@ -110,7 +104,7 @@ const filesLoaded = async (client: StartupClient): Promise<Map<string, number>> 
 // ---------------------------------------------------------------------------------------------
 // The cold burst
 
-const sink = fork(path.join(here, "sink.js"), [], { stdio: "inherit" })
+const sink = fork(path.join(buildDir, "sink.js"), [], { stdio: "inherit" })
 const askSink = <T extends SinkReply["type"]>(request: SinkRequest | undefined, type: T) =>
   new Promise<Extract<SinkReply, { type: T }>>((resolve) => {
     const listener = (reply: SinkReply) => {
@@ -241,7 +235,7 @@ const main = async (): Promise<void> => {
     ...burstRows
   ].join("\n")
   console.log(`\n${output}`)
-  if (write) writeSection(benchDir, "startup", output)
+  if (write) writeSection("startup", output)
 }
 
 main().catch((error) => {
