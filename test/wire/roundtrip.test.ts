@@ -353,23 +353,53 @@ describe("round trips of generated input", () => {
     })
   }
 
+  const decodeAll = (bytes: Uint8Array) => Either.getOrThrow(protobufDecode.decodeDatapoints(bytes))
+
   it.prop(
-    "protobuf: several segments encode like their concatenation, each with its own globals",
+    "protobuf: sends encoded one after another, each with its own globals, join and cut like the datapoints",
     {
-      segments: fc.array(
+      sends: fc.array(
         fc.record({ items: arb.validatedDatapoints, globals: withAndWithoutGlobals }),
-        { maxLength: 4 }
-      )
+        { maxLength: 6 }
+      ),
+      cut: fc.nat()
     },
-    ({ segments }) => {
-      const decoded = Either.getOrThrow(protobufDecode.decodeDatapoints(protobuf.encodeDatapointSegments(segments)))
-      const each = segments.flatMap(({ globals, items }) =>
-        Either.getOrThrow(protobufDecode.decodeDatapoints(protobuf.encodeDatapoints(items, globals)))
+    ({ cut, sends }) => {
+      const encoder = new protobuf.DatapointEncoder()
+      const encoded = sends.map(({ globals, items }) => ({ items: encoder.encode(items, globals ?? {}) }))
+      const each = sends.flatMap(({ globals, items }) => decodeAll(protobuf.encodeDatapoints(items, globals)))
+      expect(decodeAll(protobuf.joinDatapoints(encoded))).toEqual(each)
+      // Cut every send in two, as a batch's boundary or a split after a 413 does.
+      const halves = encoded.flatMap(({ items }) => {
+        const at = cut % (items.length + 1)
+        return [{ items: items.slice(0, at) }, { items: items.slice(at) }]
+      })
+      expect(halves.map(({ items }) => items.length)).toEqual(
+        sends.flatMap(({ items }) => [cut % (items.length + 1), items.length - cut % (items.length + 1)])
       )
-      expect(decoded).toEqual(each)
+      expect(decodeAll(protobuf.joinDatapoints(halves))).toEqual(each)
     },
     { fastCheck: { numRuns: 100 } }
   )
+
+  it("protobuf: a send's bytes stay as they were while later sends fill new buffers", () => {
+    const encoder = new protobuf.DatapointEncoder()
+    const sends = Array.from({ length: 400 }, (_, s) =>
+      validDatapoints({
+        gauges: Array.from({ length: 10 }, (_, i) => ({
+          metric: `metric.${s}.${i}.${"x".repeat(s % 50)}`,
+          value: s * 10 + i,
+          dimensions: { host: `host-${s}`, label: `välue-${i}` }
+        }))
+      }))
+    // 400 sends of ~1 KiB: several buffers, and sends that straddle two.
+    const encoded = sends.map((items) => encoder.encode(items, { region: "eu" }))
+    expect(encoded.reduce((total, { bytes }) => total + bytes.length, 0)).toBeGreaterThan(4 * 64 * 1024)
+    encoded.forEach((items, s) => {
+      expect(items.length).toBe(10)
+      expect(decodeAll(items.bytes)).toEqual(decodeAll(protobuf.encodeDatapoints(sends[s]!, { region: "eu" })))
+    })
+  })
 })
 
 describe("decoders reject what the service would answer 400 to", () => {

@@ -7,9 +7,20 @@
  */
 import type * as Datapoint from "../../Datapoint.js"
 
+/**
+ * What a segment holds: an array of items, or items already encoded (datapoints are encoded
+ * when sent). The queue only counts them and cuts them between items.
+ * @internal
+ */
+export interface Items<Self> {
+  readonly length: number
+  /** The items from `start` up to, not including, `end` (by default, the last). */
+  readonly slice: (start: number, end?: number) => Self
+}
+
 /** @internal */
-export interface Segment<A> {
-  readonly items: ReadonlyArray<A>
+export interface Segment<I extends Items<I>> {
+  readonly items: I
   readonly globals: Datapoint.Dimensions
   /** The sequence number of `items[0]`. */
   readonly firstSeq: number
@@ -17,7 +28,7 @@ export interface Segment<A> {
 }
 
 /** @internal */
-export const countItems = <A>(segments: ReadonlyArray<Segment<A>>): number => {
+export const countItems = <I extends Items<I>>(segments: ReadonlyArray<Segment<I>>): number => {
   let count = 0
   for (const segment of segments) count += segment.items.length
   return count
@@ -27,12 +38,12 @@ export const countItems = <A>(segments: ReadonlyArray<Segment<A>>): number => {
  * Splits segments into the first `count` items and the rest.
  * @internal
  */
-export const splitSegments = <A>(
-  segments: ReadonlyArray<Segment<A>>,
+export const splitSegments = <I extends Items<I>>(
+  segments: ReadonlyArray<Segment<I>>,
   count: number
-): readonly [ReadonlyArray<Segment<A>>, ReadonlyArray<Segment<A>>] => {
-  const head: Array<Segment<A>> = []
-  const tail: Array<Segment<A>> = []
+): readonly [ReadonlyArray<Segment<I>>, ReadonlyArray<Segment<I>>] => {
+  const head: Array<Segment<I>> = []
+  const tail: Array<Segment<I>> = []
   let remaining = count
   for (const segment of segments) {
     if (remaining >= segment.items.length) {
@@ -50,8 +61,8 @@ export const splitSegments = <A>(
 }
 
 /** @internal */
-export class SegmentBuffer<A> {
-  private segments: Array<Segment<A>> = []
+export class SegmentBuffer<I extends Items<I>> {
+  private segments: Array<Segment<I>> = []
   private head = 0
   /** Number of items queued. */
   size = 0
@@ -74,7 +85,7 @@ export class SegmentBuffer<A> {
   }
 
   /** Appends the items; the caller has made room for them. */
-  offer(items: ReadonlyArray<A>, globals: Datapoint.Dimensions, now: number): void {
+  offer(items: I, globals: Datapoint.Dimensions, now: number): void {
     if (items.length === 0) return
     this.segments.push({ items, globals, firstSeq: this.nextSeq, enqueuedAt: now })
     this.nextSeq += items.length
@@ -82,8 +93,8 @@ export class SegmentBuffer<A> {
   }
 
   /** Removes up to `max` items from the front. */
-  take(max: number): ReadonlyArray<Segment<A>> {
-    const taken: Array<Segment<A>> = []
+  take(max: number): ReadonlyArray<Segment<I>> {
+    const taken: Array<Segment<I>> = []
     let remaining = max
     while (remaining > 0 && this.head < this.segments.length) {
       const segment = this.segments[this.head]!

@@ -23,7 +23,7 @@ import * as zlib from "node:zlib"
 import type * as Datapoint from "../../Datapoint.js"
 import { ClosedError } from "../../SignalFxError.js"
 import { countOf, formatCount, plural } from "../english.js"
-import type { Segment } from "./buffer.js"
+import type { Items, Segment } from "./buffer.js"
 import { countItems, SegmentBuffer, splitSegments } from "./buffer.js"
 import type { ResolvedOptions } from "./options.js"
 import { AUTO_GZIP_THRESHOLD, GZIP_LEVEL } from "./options.js"
@@ -33,12 +33,13 @@ import type { AttemptFailure, Transport } from "./transport.js"
 import { retrySchedule, TooLarge } from "./transport.js"
 
 /** @internal */
-export interface PipelineConfig<A> {
+export interface PipelineConfig<I extends Items<I>> {
   readonly kind: "datapoints" | "events"
   readonly path: string
   readonly capacity: number
   readonly contentType: string
-  readonly encode: (segments: ReadonlyArray<Segment<A>>) => Uint8Array
+  /** The body of one request from the segments of a batch. */
+  readonly encode: (segments: ReadonlyArray<Segment<I>>) => Uint8Array
 }
 
 /**
@@ -74,12 +75,19 @@ export const completeOffer = (offered: Offered): Effect.Effect<void, ClosedError
 }
 
 /** @internal */
-export interface Pipeline<A> {
+export interface Pipeline<I extends Items<I>> extends PipelineControl {
   /**
    * Queues the items at once, when called (it is the synchronous core of `send`, run inside an
    * effect by the service and straight from the Promise facade); `completeOffer` does the rest.
    */
-  readonly unsafeOffer: (items: ReadonlyArray<A>, globals: Datapoint.Dimensions) => Offered
+  readonly unsafeOffer: (items: I, globals: Datapoint.Dimensions) => Offered
+}
+
+/**
+ * A pipeline but for its offer, whose items differ with what it queues.
+ * @internal
+ */
+export interface PipelineControl {
   readonly flush: Effect.Effect<void>
   /** Stops accepting, sends what is queued, and gives up at the shutdown deadline. */
   readonly close: Effect.Effect<void>
@@ -115,14 +123,14 @@ const gzipOptions: zlib.ZlibOptions = { level: GZIP_LEVEL }
 const gzip = (body: Uint8Array): Effect.Effect<Uint8Array> => Effect.sync(() => zlib.gzipSync(body, gzipOptions))
 
 /** @internal */
-export const makePipeline = <A>(
-  config: PipelineConfig<A>,
+export const makePipeline = <I extends Items<I>>(
+  config: PipelineConfig<I>,
   options: ResolvedOptions,
   transport: Transport
-): Effect.Effect<Pipeline<A>, never, Scope.Scope> =>
+): Effect.Effect<Pipeline<I>, never, Scope.Scope> =>
   Effect.gen(function*() {
     const { kind } = config
-    const buffer = new SegmentBuffer<A>(config.capacity)
+    const buffer = new SegmentBuffer<I>(config.capacity)
     const stats = new StatsRecorder(kind)
     const clock = yield* Effect.clock
     const wake = yield* Effect.makeLatch(false)
@@ -176,7 +184,7 @@ export const makePipeline = <A>(
     // warnings, since wrapping every offer in `annotateLogs` cost more than queueing a `send`.
     const annotate = Effect.annotateLogs({ package: "effect-signalfx", module: "Ingest" })
 
-    const unsafeOffer: Pipeline<A>["unsafeOffer"] = (items, globals) => {
+    const unsafeOffer: Pipeline<I>["unsafeOffer"] = (items, globals) => {
       const count = items.length
       if (count === 0) return offeredDone
       stats.accept(count)
@@ -285,7 +293,7 @@ export const makePipeline = <A>(
      * proxy that answers 413 to everything costs about log2(N) requests rather than 2N-1. The
      * datapoints dropped as too large are told in one warning per batch.
      */
-    const send = (batch: Batch, segments: ReadonlyArray<Segment<A>>): Effect.Effect<void> =>
+    const send = (batch: Batch, segments: ReadonlyArray<Segment<I>>): Effect.Effect<void> =>
       Effect.gen(function*() {
         const tooLarge: TooLargeTally = { dropped: 0, unsent: 0, smallestRefused: Infinity, reason: "" }
         yield* sendPart(batch, segments, tooLarge)
@@ -300,7 +308,7 @@ export const makePipeline = <A>(
 
     const sendPart = (
       batch: Batch,
-      segments: ReadonlyArray<Segment<A>>,
+      segments: ReadonlyArray<Segment<I>>,
       tooLarge: TooLargeTally
     ): Effect.Effect<void> =>
       Effect.gen(function*() {
@@ -345,7 +353,7 @@ export const makePipeline = <A>(
         }
       })
 
-    const deliver = (segments: ReadonlyArray<Segment<A>>) => {
+    const deliver = (segments: ReadonlyArray<Segment<I>>) => {
       const batch: Batch = { firstSeq: segments[0]!.firstSeq, remaining: countItems(segments) }
       inflight.add(batch)
       return send(batch, segments).pipe(

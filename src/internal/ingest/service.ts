@@ -15,8 +15,9 @@ import { validateDatapoints, validateDimensionsRecord, validateEvent, validateEv
 import * as jsonCodec from "../wire/json.js"
 import * as protobufCodec from "../wire/protobuf.js"
 import * as options_ from "./options.js"
-import type { Offered } from "./pipeline.js"
+import type { Offered, PipelineControl } from "./pipeline.js"
 import { completeOffer, makePipeline } from "./pipeline.js"
+import type { Transport } from "./transport.js"
 import { makeTransport } from "./transport.js"
 
 const textEncoder = new TextEncoder()
@@ -40,6 +41,50 @@ export interface Internals {
    * would otherwise hold it until their request timeout.
    */
   readonly abandon: Effect.Effect<void>
+}
+
+/** The datapoints' pipeline, and how validated datapoints join its queue. */
+interface DatapointQueue {
+  readonly pipeline: PipelineControl
+  readonly offer: (validated: ReadonlyArray<Datapoint.Validated>, globals: Datapoint.Dimensions) => Offered
+}
+
+/**
+ * In protobuf, each `send` is encoded at once and the queue holds its bytes: a burst of sends
+ * not yet delivered costs the garbage collector a few buffers, not every datapoint. JSON, the
+ * rare choice, queues the datapoints and encodes a batch as it leaves.
+ */
+const datapointQueue = (
+  resolved: options_.ResolvedOptions,
+  transport: Transport
+): Effect.Effect<DatapointQueue, never, Scope.Scope> => {
+  const config = { kind: "datapoints", path: "/v2/datapoint", capacity: resolved.queueCapacity } as const
+  if (resolved.format === "protobuf") {
+    const encoder = new protobufCodec.DatapointEncoder()
+    return Effect.map(
+      makePipeline<protobufCodec.EncodedDatapoints>(
+        { ...config, contentType: "application/x-protobuf", encode: protobufCodec.joinDatapoints },
+        resolved,
+        transport
+      ),
+      (pipeline) => ({
+        pipeline,
+        offer: (validated, globals) => pipeline.unsafeOffer(encoder.encode(validated, globals), globals)
+      })
+    )
+  }
+  return Effect.map(
+    makePipeline<ReadonlyArray<Datapoint.Validated>>(
+      {
+        ...config,
+        contentType: "application/json",
+        encode: (segments) => textEncoder.encode(jsonCodec.encodeDatapointSegments(segments))
+      },
+      resolved,
+      transport
+    ),
+    (pipeline) => ({ pipeline, offer: pipeline.unsafeOffer })
+  )
 }
 
 const run = (outcome: ValidationError | Offered): Effect.Effect<void, ValidationError | ClosedError> =>
@@ -67,20 +112,8 @@ export const makeWithInternals = (
     const transport = yield* makeTransport(resolved)
     const protobuf = resolved.format === "protobuf"
     const contentType = protobuf ? "application/x-protobuf" : "application/json"
-    const datapoints = yield* makePipeline<Datapoint.Validated>(
-      {
-        kind: "datapoints",
-        path: "/v2/datapoint",
-        capacity: resolved.queueCapacity,
-        contentType,
-        encode: protobuf
-          ? protobufCodec.encodeDatapointSegments
-          : (segments) => textEncoder.encode(jsonCodec.encodeDatapointSegments(segments))
-      },
-      resolved,
-      transport
-    )
-    const events = yield* makePipeline<Event.Validated>(
+    const { offer: offerDatapoints, pipeline: datapoints } = yield* datapointQueue(resolved, transport)
+    const events = yield* makePipeline<ReadonlyArray<Event.Validated>>(
       {
         kind: "events",
         path: "/v2/event",
@@ -105,7 +138,7 @@ export const makeWithInternals = (
     const internals: Internals = {
       send: (input) => {
         const validated = validateDatapoints(input, globals)
-        return Either.isLeft(validated) ? validated.left : datapoints.unsafeOffer(validated.right, globals)
+        return Either.isLeft(validated) ? validated.left : offerDatapoints(validated.right, globals)
       },
       sendEvent: (input) => {
         const validated = validateEvent(input, globals)

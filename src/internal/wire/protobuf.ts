@@ -1,10 +1,11 @@
 /**
- * The protobuf encoder, hand-written on protobufjs' `Writer` because it is the hot path: it walks
- * the validated datapoints once and writes fields straight into the buffer, with no intermediate
- * message objects. It needs only protobufjs' minimal runtime (the `Writer`); the decoder, on
- * protobufjs reflection, is `protobufDecode.ts`, so that sending never loads it.
+ * The protobuf encoder, hand-written because it is the hot path: it walks the validated
+ * datapoints once and writes fields straight into a buffer, with no intermediate message objects.
+ * It needs no protobuf runtime at all, so that a script that only sends never loads protobufjs
+ * (about 12 ms of a short script's start-up); the decoder, on protobufjs reflection, is
+ * `protobufDecode.ts`, and the tests check each against the other and against the bytes of the
+ * official client.
  */
-import protobuf from "protobufjs/minimal.js"
 import type * as Datapoint from "../../Datapoint.js"
 import type * as Event from "../../Event.js"
 import { eventCategoryNumbers, isInt64Number, metricTypeNumbers } from "./records.js"
@@ -32,127 +33,7 @@ const TAG_PROPERTY_KEY = (1 << 3) | 2
 const TAG_PROPERTY_VALUE = (2 << 3) | 2
 
 const hasOwn = Object.prototype.hasOwnProperty
-
-const writeDimension = (writer: protobuf.Writer, tag: number, key: string, value: string): void => {
-  writer.uint32(tag).fork().uint32(TAG_DIMENSION_KEY).string(key).uint32(TAG_DIMENSION_VALUE).string(value).ldelim()
-}
-
-/**
- * Global dimensions first, skipping those the item sets itself: the item's own value wins.
- */
-const writeDimensions = (
-  writer: protobuf.Writer,
-  tag: number,
-  own: Datapoint.Dimensions,
-  global: Datapoint.Dimensions | undefined
-): void => {
-  if (global !== undefined) {
-    for (const key in global) {
-      if (!hasOwn.call(own, key)) writeDimension(writer, tag, key, global[key]!)
-    }
-  }
-  for (const key in own) writeDimension(writer, tag, key, own[key]!)
-}
-
-/** The shared Datum / PropertyValue encoding of a number, bigint or string. */
-const writeScalar = (writer: protobuf.Writer, value: number | bigint | string): void => {
-  switch (typeof value) {
-    case "number":
-      if (isInt64Number(value)) writer.uint32(TAG_DATUM_INT).int64(value)
-      else writer.uint32(TAG_DATUM_DOUBLE).double(value)
-      return
-    case "bigint":
-      writer.uint32(TAG_DATUM_INT).int64(value.toString())
-      return
-    case "string":
-      writer.uint32(TAG_DATUM_STRING).string(value)
-      return
-  }
-}
-
-/**
- * Items sharing one set of global dimensions: the unit the batcher queues.
- * @internal
- */
-export interface EncodeSegment<A> {
-  readonly items: ReadonlyArray<A>
-  readonly globals?: Datapoint.Dimensions | undefined
-}
-
-const writeEvent = (
-  writer: protobuf.Writer,
-  event: Event.Validated,
-  globals: Datapoint.Dimensions | undefined
-): void => {
-  writer.uint32(TAG_UPLOAD_EVENT).fork()
-  writer.uint32(TAG_EVENT_TYPE).string(event.eventType)
-  writeDimensions(writer, TAG_EVENT_DIMENSION, event.dimensions, globals)
-  const properties = event.properties
-  for (const key in properties) {
-    const value = properties[key]!
-    writer.uint32(TAG_EVENT_PROPERTY).fork().uint32(TAG_PROPERTY_KEY).string(key)
-    writer.uint32(TAG_PROPERTY_VALUE).fork()
-    if (typeof value === "boolean") writer.uint32(TAG_PROPERTY_BOOL).bool(value)
-    else writeScalar(writer, value)
-    writer.ldelim().ldelim()
-  }
-  writer.uint32(TAG_EVENT_CATEGORY).int32(eventCategoryNumbers[event.category])
-  if (event.timestamp !== undefined) writer.uint32(TAG_EVENT_TIMESTAMP).int64(event.timestamp)
-  writer.ldelim()
-}
-
-const encodeSegments = <A>(
-  segments: ReadonlyArray<EncodeSegment<A>>,
-  write: (writer: protobuf.Writer, item: A, globals: Datapoint.Dimensions | undefined) => void
-): Uint8Array => {
-  const writer = protobuf.Writer.create()
-  for (let s = 0; s < segments.length; s++) {
-    const { globals, items } = segments[s]!
-    for (let i = 0; i < items.length; i++) write(writer, items[i]!, globals)
-  }
-  return writer.finish()
-}
-
-// ---------------------------------------------------------------------------------------------
-// Datapoints: the hot path
-//
-// A datapoint's metric name, type and dimensions repeat far more often than its value: the same
-// series is reported again and again. So each `Dimension` field (tag, length, key, value) and
-// each metric field is encoded to bytes once and kept in a bounded cache, and a datapoint is
-// written by copying those bytes into one growing buffer behind a length computed up front.
-// There are no per-field objects (protobufjs' Writer allocates one per field and per `fork`),
-// and no intermediate message objects. Values that are neither a safe integer ≥ 0 nor a double
-// (negative or huge integers, bigints, strings) take protobufjs' Writer, which is exact.
-
 const textEncoder = new TextEncoder()
-
-/**
- * The cached fields live back to back in one arena, and a cache entry is the field's place in it,
- * `offset << FIELD_LENGTH_BITS | length`: a small integer, so a miss allocates nothing but its map
- * entry (a `Uint8Array` per field cost more than the rest of a miss, and series that are never
- * seen twice miss every time). When the arena is full the caches start over, between datapoints.
- */
-const ARENA_BYTES = 1 << 18
-const FIELD_LENGTH_BITS = 12
-/** Fields this long or longer are not cached; it keeps the packed entry below 2^30. */
-const FIELD_LENGTH_LIMIT = 1 << FIELD_LENGTH_BITS
-
-const arena = new Uint8Array(ARENA_BYTES)
-let arenaUsed = 0
-/** Set when a field did not fit: the caches start over before the next datapoint. */
-let arenaFull = false
-/** `(tag, key, value)` Dimension fields by key, then value. */
-let dimensionFields = new Map<string, Map<string, number>>()
-/** `(tag, metric)` fields by metric name. */
-let metricFields = new Map<string, number>()
-
-/** Only between datapoints: a datapoint's references are copied before the next one is written. */
-const resetFieldCaches = (): void => {
-  arenaUsed = 0
-  arenaFull = false
-  dimensionFields = new Map()
-  metricFields = new Map()
-}
 
 /** The bytes of a non-negative safe integer as a varint (at most 8: safe integers have 53 bits). */
 const varintSize = (value: number): number =>
@@ -185,6 +66,203 @@ const putVarint = (buf: Uint8Array, pos: number, value: number): number => {
   }
   buf[pos++] = value
   return pos
+}
+
+/**
+ * The varint of an int64: a negative value is its 64-bit two's complement, ten bytes, as the
+ * protobuf encoding of `int64` has it. Only the rare values (negative or beyond 2^53) come here.
+ */
+const int64Varint = (value: number | bigint): Array<number> => {
+  let rest = BigInt.asUintN(64, BigInt(value))
+  const bytes: Array<number> = []
+  while (rest >= 0x80n) {
+    bytes.push(Number(rest & 0x7fn) | 0x80)
+    rest >>= 7n
+  }
+  bytes.push(Number(rest))
+  return bytes
+}
+
+/**
+ * A plain writer for the cold paths: events, and the datapoint values the hot path does not
+ * write itself. A length-delimited field is written by `fork`, its content, then `ldelim`,
+ * which moves the content to make room for its length.
+ */
+class FieldWriter {
+  private buf = new Uint8Array(256)
+  private pos = 0
+  private readonly forks: Array<number> = []
+
+  private ensure(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + bytes))
+    next.set(this.buf.subarray(0, this.pos))
+    this.buf = next
+  }
+
+  /** A tag, or any non-negative safe integer, as a varint. */
+  uint(value: number): this {
+    this.ensure(8)
+    this.pos = putVarint(this.buf, this.pos, value)
+    return this
+  }
+
+  int64(value: number | bigint): this {
+    if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return this.uint(value)
+    const bytes = int64Varint(value)
+    this.ensure(bytes.length)
+    this.buf.set(bytes, this.pos)
+    this.pos += bytes.length
+    return this
+  }
+
+  double(value: number): this {
+    this.ensure(8)
+    new DataView(this.buf.buffer, this.buf.byteOffset).setFloat64(this.pos, value, true)
+    this.pos += 8
+    return this
+  }
+
+  bool(value: boolean): this {
+    return this.uint(value ? 1 : 0)
+  }
+
+  string(text: string): this {
+    const utf8 = textEncoder.encode(text)
+    this.uint(utf8.length)
+    this.ensure(utf8.length)
+    this.buf.set(utf8, this.pos)
+    this.pos += utf8.length
+    return this
+  }
+
+  fork(): this {
+    this.forks.push(this.pos)
+    return this
+  }
+
+  ldelim(): this {
+    const start = this.forks.pop()
+    if (start === undefined) throw new Error("ldelim without fork")
+    const length = this.pos - start
+    const lengthSize = varintSize(length)
+    this.ensure(lengthSize)
+    this.buf.copyWithin(start + lengthSize, start, this.pos)
+    putVarint(this.buf, start, length)
+    this.pos += lengthSize
+    return this
+  }
+
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos)
+  }
+}
+
+const writeDimension = (writer: FieldWriter, tag: number, key: string, value: string): void => {
+  writer.uint(tag).fork().uint(TAG_DIMENSION_KEY).string(key).uint(TAG_DIMENSION_VALUE).string(value).ldelim()
+}
+
+/**
+ * Global dimensions first, skipping those the item sets itself: the item's own value wins.
+ */
+const writeDimensions = (
+  writer: FieldWriter,
+  tag: number,
+  own: Datapoint.Dimensions,
+  global: Datapoint.Dimensions | undefined
+): void => {
+  if (global !== undefined) {
+    for (const key in global) {
+      if (!hasOwn.call(own, key)) writeDimension(writer, tag, key, global[key]!)
+    }
+  }
+  for (const key in own) writeDimension(writer, tag, key, own[key]!)
+}
+
+/** The shared Datum / PropertyValue encoding of a number, bigint or string. */
+const writeScalar = (writer: FieldWriter, value: number | bigint | string): void => {
+  switch (typeof value) {
+    case "number":
+      if (isInt64Number(value)) writer.uint(TAG_DATUM_INT).int64(value)
+      else writer.uint(TAG_DATUM_DOUBLE).double(value)
+      return
+    case "bigint":
+      writer.uint(TAG_DATUM_INT).int64(value)
+      return
+    case "string":
+      writer.uint(TAG_DATUM_STRING).string(value)
+      return
+  }
+}
+
+/**
+ * Items sharing one set of global dimensions: the unit the batcher queues.
+ * @internal
+ */
+export interface EncodeSegment<A> {
+  readonly items: ReadonlyArray<A>
+  readonly globals?: Datapoint.Dimensions | undefined
+}
+
+const writeEvent = (
+  writer: FieldWriter,
+  event: Event.Validated,
+  globals: Datapoint.Dimensions | undefined
+): void => {
+  writer.uint(TAG_UPLOAD_EVENT).fork()
+  writer.uint(TAG_EVENT_TYPE).string(event.eventType)
+  writeDimensions(writer, TAG_EVENT_DIMENSION, event.dimensions, globals)
+  const properties = event.properties
+  for (const key in properties) {
+    const value = properties[key]!
+    writer.uint(TAG_EVENT_PROPERTY).fork().uint(TAG_PROPERTY_KEY).string(key)
+    writer.uint(TAG_PROPERTY_VALUE).fork()
+    if (typeof value === "boolean") writer.uint(TAG_PROPERTY_BOOL).bool(value)
+    else writeScalar(writer, value)
+    writer.ldelim().ldelim()
+  }
+  writer.uint(TAG_EVENT_CATEGORY).uint(eventCategoryNumbers[event.category])
+  if (event.timestamp !== undefined) writer.uint(TAG_EVENT_TIMESTAMP).int64(event.timestamp)
+  writer.ldelim()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Datapoints: the hot path
+//
+// A datapoint's metric name, type and dimensions repeat far more often than its value: the same
+// series is reported again and again. So each `Dimension` field (tag, length, key, value) and
+// each metric field is encoded to bytes once and kept in a bounded cache, and a datapoint is
+// written by copying those bytes into one growing buffer behind a length computed up front.
+// There are no per-field objects (protobufjs' Writer allocates one per field and per `fork`),
+// and no intermediate message objects. Values that are neither a safe integer ≥ 0 nor a double
+// (negative or huge integers, bigints, strings) take protobufjs' Writer, which is exact.
+
+/**
+ * The cached fields live back to back in one arena, and a cache entry is the field's place in it,
+ * `offset << FIELD_LENGTH_BITS | length`: a small integer, so a miss allocates nothing but its map
+ * entry (a `Uint8Array` per field cost more than the rest of a miss, and series that are never
+ * seen twice miss every time). When the arena is full the caches start over, between datapoints.
+ */
+const ARENA_BYTES = 1 << 18
+const FIELD_LENGTH_BITS = 12
+/** Fields this long or longer are not cached; it keeps the packed entry below 2^30. */
+const FIELD_LENGTH_LIMIT = 1 << FIELD_LENGTH_BITS
+
+const arena = new Uint8Array(ARENA_BYTES)
+let arenaUsed = 0
+/** Set when a field did not fit: the caches start over before the next datapoint. */
+let arenaFull = false
+/** `(tag, key, value)` Dimension fields by key, then value. */
+let dimensionFields = new Map<string, Map<string, number>>()
+/** `(tag, metric)` fields by metric name. */
+let metricFields = new Map<string, number>()
+
+/** Only between datapoints: a datapoint's references are copied before the next one is written. */
+const resetFieldCaches = (): void => {
+  arenaUsed = 0
+  arenaFull = false
+  dimensionFields = new Map()
+  metricFields = new Map()
 }
 
 /** The UTF-8 length of an ASCII string, or -1 when it is not ASCII. */
@@ -289,7 +367,7 @@ const putField = (buf: Uint8Array, pos: number, ref: FieldRef, uncached: Readonl
 
 /** The `Datum` message's content for a value the fast path does not write itself. */
 const slowDatum = (value: number | bigint | string): Uint8Array => {
-  const writer = protobuf.Writer.create()
+  const writer = new FieldWriter()
   writeScalar(writer, value)
   return writer.finish()
 }
@@ -305,29 +383,37 @@ const putBytes = (buf: Uint8Array, pos: number, bytes: Uint8Array): number => {
   return pos
 }
 
-/** The bytes of one upload message, written front to back into a buffer that doubles as needed. */
+/**
+ * Datapoints' bytes, written front to back into a buffer. The bytes since the last `take` are
+ * the datapoints being encoded; those before belong to earlier `take`s and are never written
+ * again, so a full buffer is replaced, not grown: the new one gets only the current bytes, and
+ * the old one lives on, unchanged, for as long as the views taken from it.
+ */
 class DatapointWriter {
   buf: Uint8Array
   view: DataView
   pos = 0
+  /** Where the bytes not yet taken begin. */
+  private start = 0
   /** The fields of the datapoint being written, gathered while its size is computed. */
   private readonly fields: Array<FieldRef> = []
   /** Its fields that are not cached. */
   private readonly uncached: Array<Uint8Array> = []
 
-  constructor(capacity: number) {
-    this.buf = new Uint8Array(capacity)
+  constructor(private readonly minCapacity: number) {
+    this.buf = new Uint8Array(minCapacity)
     this.view = new DataView(this.buf.buffer)
   }
 
   private ensure(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return
-    let capacity = this.buf.length * 2
-    while (capacity < this.pos + bytes) capacity *= 2
-    const next = new Uint8Array(capacity)
-    next.set(this.buf.subarray(0, this.pos))
+    const current = this.pos - this.start
+    const next = new Uint8Array(Math.max(this.minCapacity, 2 * (current + bytes)))
+    next.set(this.buf.subarray(this.start, this.pos))
     this.buf = next
     this.view = new DataView(next.buffer)
+    this.pos = current
+    this.start = 0
   }
 
   write(datapoint: Datapoint.Validated, globals: Datapoint.Dimensions | undefined): void {
@@ -358,7 +444,7 @@ class DatapointWriter {
     let timestamp = datapoint.timestamp
     let timestampField: Uint8Array | undefined
     if (timestamp !== undefined && !(Number.isSafeInteger(timestamp) && timestamp >= 0)) {
-      timestampField = protobuf.Writer.create().uint32(TAG_DATAPOINT_TIMESTAMP).int64(timestamp).finish()
+      timestampField = new FieldWriter().uint(TAG_DATAPOINT_TIMESTAMP).int64(timestamp).finish()
       size += timestampField.length
       timestamp = undefined
     }
@@ -406,36 +492,27 @@ class DatapointWriter {
     this.pos = pos
   }
 
-  /** A view of the bytes written: the buffer is this batch's alone, so it is not copied. */
-  finish(): Uint8Array {
-    return this.buf.subarray(0, this.pos)
+  /** The bytes written since the last `take`, as a view: they are never written again. */
+  take(): Uint8Array {
+    const bytes = this.buf.subarray(this.start, this.pos)
+    this.start = this.pos
+    return bytes
   }
-}
 
-/** A first guess of the bytes per datapoint; the buffer grows if it was short. */
-const BYTES_PER_DATAPOINT_GUESS = 128
-
-/**
- * Encodes one `DataPointUploadMessage` from several segments, each with its global dimensions.
- * @internal
- */
-export const encodeDatapointSegments = (segments: ReadonlyArray<EncodeSegment<Datapoint.Validated>>): Uint8Array => {
-  let count = 0
-  for (let s = 0; s < segments.length; s++) count += segments[s]!.items.length
-  const writer = new DatapointWriter(Math.max(1024, count * BYTES_PER_DATAPOINT_GUESS))
-  for (let s = 0; s < segments.length; s++) {
-    const { globals, items } = segments[s]!
+  writeAll(datapoints: ReadonlyArray<Datapoint.Validated>, globals: Datapoint.Dimensions | undefined): void {
     // Most senders have no global dimensions: spare every datapoint the walk over an empty record.
-    const segmentGlobals = globals !== undefined && hasAnyKey(globals) ? globals : undefined
-    for (let i = 0; i < items.length; i++) writer.write(items[i]!, segmentGlobals)
+    const effectiveGlobals = globals !== undefined && hasAnyKey(globals) ? globals : undefined
+    for (let i = 0; i < datapoints.length; i++) this.write(datapoints[i]!, effectiveGlobals)
   }
-  return writer.finish()
 }
 
 const hasAnyKey = (record: Datapoint.Dimensions): boolean => {
   for (const _ in record) return true
   return false
 }
+
+/** A first guess of the bytes per datapoint; the buffer grows if it was short. */
+const BYTES_PER_DATAPOINT_GUESS = 128
 
 /**
  * Encodes a `DataPointUploadMessage`, adding `globalDimensions` to every datapoint.
@@ -444,14 +521,106 @@ const hasAnyKey = (record: Datapoint.Dimensions): boolean => {
 export const encodeDatapoints = (
   datapoints: ReadonlyArray<Datapoint.Validated>,
   globalDimensions?: Datapoint.Dimensions
-): Uint8Array => encodeDatapointSegments([{ items: datapoints, globals: globalDimensions }])
+): Uint8Array => {
+  const writer = new DatapointWriter(Math.max(1024, datapoints.length * BYTES_PER_DATAPOINT_GUESS))
+  writer.writeAll(datapoints, globalDimensions)
+  return writer.take()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Datapoints encoded when they are sent
+//
+// The queue holds each `send`'s datapoints as the bytes of their `DataPoint` fields rather than
+// as objects: a burst of sends that are not awaited kept every datapoint (and a copy of its
+// dimensions) alive until its batch left, and the garbage collector copied and promoted them
+// all. Bytes are written once, and an upload message is its `DataPoint` fields back to back, so
+// a batch's body is its sends' bytes joined.
+
+/**
+ * The datapoints of one `send`, encoded: their `DataPoint` fields of an upload message, back to
+ * back. `slice` cuts them between datapoints (a batch's boundary, a split after a 413).
+ * @internal
+ */
+export class EncodedDatapoints {
+  constructor(readonly bytes: Uint8Array, readonly length: number) {}
+
+  slice(start: number, end: number = this.length): EncodedDatapoints {
+    const from = Math.min(Math.max(start, 0), this.length)
+    const to = Math.min(Math.max(end, from), this.length)
+    return new EncodedDatapoints(this.bytes.subarray(this.offsetOf(from), this.offsetOf(to)), to - from)
+  }
+
+  /** Where datapoint `index` begins: each is its tag, its length as a varint, then its bytes. */
+  private offsetOf(index: number): number {
+    if (index === this.length) return this.bytes.length
+    const bytes = this.bytes
+    let pos = 0
+    for (let i = 0; i < index; i++) {
+      pos++
+      let size = 0
+      let scale = 1
+      let byte: number
+      do {
+        byte = bytes[pos++]!
+        size += (byte & 0x7f) * scale
+        scale *= 128
+      } while (byte >= 0x80)
+      pos += size
+    }
+    return pos
+  }
+}
+
+/** Sends of 100 datapoints take some 8 KiB: a buffer serves a few of them. */
+const SEND_BUFFER_BYTES = 64 * 1024
+
+/**
+ * Encodes each `send`'s datapoints, with the global dimensions in force, into buffers shared by
+ * consecutive sends. One per pipeline.
+ * @internal
+ */
+export class DatapointEncoder {
+  private readonly writer = new DatapointWriter(SEND_BUFFER_BYTES)
+
+  encode(datapoints: ReadonlyArray<Datapoint.Validated>, globals: Datapoint.Dimensions): EncodedDatapoints {
+    this.writer.writeAll(datapoints, globals)
+    return new EncodedDatapoints(this.writer.take(), datapoints.length)
+  }
+}
+
+/**
+ * One `DataPointUploadMessage` from the encoded sends of a batch.
+ * @internal
+ */
+export const joinDatapoints = (segments: ReadonlyArray<{ readonly items: EncodedDatapoints }>): Uint8Array => {
+  if (segments.length === 1) return segments[0]!.items.bytes
+  let size = 0
+  for (let s = 0; s < segments.length; s++) size += segments[s]!.items.bytes.length
+  const body = new Uint8Array(size)
+  let pos = 0
+  for (let s = 0; s < segments.length; s++) {
+    const bytes = segments[s]!.items.bytes
+    body.set(bytes, pos)
+    pos += bytes.length
+  }
+  return body
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events: rare, encoded per batch on the plain writer
 
 /**
  * Encodes one `EventUploadMessage` from several segments, each with its global dimensions.
  * @internal
  */
-export const encodeEventSegments = (segments: ReadonlyArray<EncodeSegment<Event.Validated>>): Uint8Array =>
-  encodeSegments(segments, writeEvent)
+export const encodeEventSegments = (segments: ReadonlyArray<EncodeSegment<Event.Validated>>): Uint8Array => {
+  const writer = new FieldWriter()
+  for (let s = 0; s < segments.length; s++) {
+    const { globals, items } = segments[s]!
+    for (let i = 0; i < items.length; i++) writeEvent(writer, items[i]!, globals)
+  }
+  return writer.finish()
+}
 
 /**
  * Encodes an `EventUploadMessage`, adding `globalDimensions` to every event.
@@ -460,4 +629,4 @@ export const encodeEventSegments = (segments: ReadonlyArray<EncodeSegment<Event.
 export const encodeEvents = (
   events: ReadonlyArray<Event.Validated>,
   globalDimensions?: Datapoint.Dimensions
-): Uint8Array => encodeSegments([{ items: events, globals: globalDimensions }], writeEvent)
+): Uint8Array => encodeEventSegments([{ items: events, globals: globalDimensions }])
