@@ -8,7 +8,7 @@ import type * as Datapoint from "../Datapoint.js"
 import type * as Event from "../Event.js"
 import { ValidationError, ValidationIssue } from "../SignalFxError.js"
 import * as limits from "./limits.js"
-import { setEntry } from "./record.js"
+import { includesKey, setEntry } from "./record.js"
 
 /** @internal */
 export const EVENT_CATEGORIES = [
@@ -290,6 +290,109 @@ const walkDatapoints = (
 }
 
 const missingDatapoint = "a datapoint must be an object with metric and value, got undefined"
+
+// ---------------------------------------------------------------------------------------------
+// The hot path of `send` in protobuf: validate and encode in one walk
+
+/**
+ * Takes each valid datapoint of a send at once, as `validateDatapointsInto` walks it: the
+ * encoder, which writes it straight into its buffer. `keys` and `values` are the datapoint's own
+ * dimensions, the first `count` entries of arrays reused from one datapoint to the next.
+ * @internal
+ */
+export interface DatapointSink {
+  readonly put: (
+    type: Datapoint.MetricType,
+    metric: string,
+    value: Datapoint.Value,
+    timestamp: number | undefined,
+    keys: ReadonlyArray<string>,
+    values: ReadonlyArray<string>,
+    count: number
+  ) => void
+}
+
+const scratchKeys: Array<string> = []
+const scratchValues: Array<string> = []
+
+/**
+ * `validateDatapoint` without a copy or a message: the same rules, each field read once (so a
+ * getter can't answer differently to the check and to the encoder), and the datapoint handed
+ * to `sink`. False at the first problem.
+ */
+const putDatapoint = (
+  type: Datapoint.MetricType,
+  input: unknown,
+  globals: Datapoint.Dimensions | undefined,
+  sink: DatapointSink
+): boolean => {
+  if (!isRecord(input)) return false
+  const metric = input.metric
+  if (typeof metric !== "string" || limits.checkName("metric name", metric) !== undefined) return false
+  const value = input.value
+  if (!limits.isDatapointValue(value) || limits.checkDatapointValue(value) !== undefined) return false
+  const timestamp = input.timestamp
+  if (timestamp !== undefined && (typeof timestamp !== "number" || limits.checkTimestamp(timestamp) !== undefined)) {
+    return false
+  }
+  const dimensions = input.dimensions
+  let count = 0
+  if (dimensions !== undefined) {
+    if (!isRecord(dimensions)) return false
+    const keys = Object.keys(dimensions)
+    if (keys.length > limits.MAX_DIMENSIONS) return false
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      const dimensionValue = dimensions[key]
+      if (
+        typeof dimensionValue !== "string" || checkDimensionKeyCached(key) !== undefined ||
+        limits.checkDimensionValue(dimensionValue) !== undefined
+      ) return false
+      scratchKeys[count] = key
+      scratchValues[count] = dimensionValue
+      count++
+    }
+  }
+  if (globals !== undefined) {
+    // As `checkMergedCount`: the global dimensions the datapoint does not set count too.
+    let merged = count
+    for (const key in globals) {
+      if (!includesKey(scratchKeys, count, key)) merged++
+    }
+    if (merged > limits.MAX_DIMENSIONS) return false
+  }
+  sink.put(type, metric, value, timestamp, scratchKeys, scratchValues, count)
+  return true
+}
+
+/**
+ * Validates a send and hands each datapoint to `sink` as it goes, with the rules of
+ * `validateDatapoints`. Returns how many datapoints the sink took, or `undefined` at the first
+ * problem: the caller then discards what the sink took and runs `validateDatapoints` for the
+ * error, which lists every problem with its path.
+ * @internal
+ */
+export const validateDatapointsInto = (
+  input: unknown,
+  globals: Datapoint.Dimensions | undefined,
+  sink: DatapointSink
+): number | undefined => {
+  if (!isRecord(input)) return undefined
+  for (const field in input) {
+    if (!knownDatapointFields.has(field)) return undefined
+  }
+  let count = 0
+  for (const [field, type] of datapointLists) {
+    const list = input[field]
+    if (list === undefined) continue
+    if (!Array.isArray(list)) return undefined
+    for (let i = 0; i < list.length; i++) {
+      if (!putDatapoint(type, list[i], globals, sink)) return undefined
+    }
+    count += list.length
+  }
+  return count
+}
 
 const validateProperties = (properties: unknown, path: string, issues: Issues): Event.Properties => {
   const copy: Record<string, Event.PropertyValue> = {}

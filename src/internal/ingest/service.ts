@@ -43,16 +43,18 @@ export interface Internals {
   readonly abandon: Effect.Effect<void>
 }
 
-/** The datapoints' pipeline, and how validated datapoints join its queue. */
+/** The datapoints' pipeline, and the synchronous core of `send`: validate, then queue. */
 interface DatapointQueue {
   readonly pipeline: PipelineControl
-  readonly offer: (validated: ReadonlyArray<Datapoint.Validated>, globals: Datapoint.Dimensions) => Offered
+  readonly send: (input: unknown, globals: Datapoint.Dimensions) => ValidationError | Offered
 }
 
 /**
- * In protobuf, each `send` is encoded at once and the queue holds its bytes: a burst of sends
- * not yet delivered costs the garbage collector a few buffers, not every datapoint. JSON, the
- * rare choice, queues the datapoints and encodes a batch as it leaves.
+ * In protobuf, each `send` is validated and encoded in one walk, and the queue holds its bytes:
+ * no datapoint is copied, and a burst of sends not yet delivered costs the garbage collector a
+ * few buffers, not every datapoint. An invalid send is walked again, by `validateDatapoints`, for
+ * an error that names every problem. JSON, the rare choice, queues validated copies and encodes
+ * a batch as it leaves.
  */
 const datapointQueue = (
   resolved: options_.ResolvedOptions,
@@ -69,7 +71,15 @@ const datapointQueue = (
       ),
       (pipeline) => ({
         pipeline,
-        offer: (validated, globals) => pipeline.unsafeOffer(encoder.encode(validated, globals), globals)
+        send: (input, globals) => {
+          const encoded = encoder.encodeValid(input, globals)
+          if (encoded !== undefined) return pipeline.unsafeOffer(encoded, globals)
+          const validated = validateDatapoints(input, globals)
+          // Valid on the second walk: a getter in the input answered differently. Its copies are sent.
+          return Either.isLeft(validated)
+            ? validated.left
+            : pipeline.unsafeOffer(encoder.encode(validated.right, globals), globals)
+        }
       })
     )
   }
@@ -83,7 +93,13 @@ const datapointQueue = (
       resolved,
       transport
     ),
-    (pipeline) => ({ pipeline, offer: pipeline.unsafeOffer })
+    (pipeline) => ({
+      pipeline,
+      send: (input, globals) => {
+        const validated = validateDatapoints(input, globals)
+        return Either.isLeft(validated) ? validated.left : pipeline.unsafeOffer(validated.right, globals)
+      }
+    })
   )
 }
 
@@ -112,7 +128,7 @@ export const makeWithInternals = (
     const transport = yield* makeTransport(resolved)
     const protobuf = resolved.format === "protobuf"
     const contentType = protobuf ? "application/x-protobuf" : "application/json"
-    const { offer: offerDatapoints, pipeline: datapoints } = yield* datapointQueue(resolved, transport)
+    const { pipeline: datapoints, send: sendDatapoints } = yield* datapointQueue(resolved, transport)
     const events = yield* makePipeline<ReadonlyArray<Event.Validated>>(
       {
         kind: "events",
@@ -136,10 +152,7 @@ export const makeWithInternals = (
     )
 
     const internals: Internals = {
-      send: (input) => {
-        const validated = validateDatapoints(input, globals)
-        return Either.isLeft(validated) ? validated.left : offerDatapoints(validated.right, globals)
-      },
+      send: (input) => sendDatapoints(input, globals),
       sendEvent: (input) => {
         const validated = validateEvent(input, globals)
         return Either.isLeft(validated) ? validated.left : events.unsafeOffer([validated.right], globals)

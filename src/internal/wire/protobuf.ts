@@ -8,6 +8,9 @@
  */
 import type * as Datapoint from "../../Datapoint.js"
 import type * as Event from "../../Event.js"
+import { includesKey } from "../record.js"
+import type { DatapointSink } from "../validation.js"
+import { validateDatapointsInto } from "../validation.js"
 import { eventCategoryNumbers, isInt64Number, metricTypeNumbers } from "./records.js"
 
 // Field tags: (field number << 3) | wire type, where 0 is varint, 1 is 64-bit, 2 is length-delimited.
@@ -399,6 +402,11 @@ class DatapointWriter {
   private readonly fields: Array<FieldRef> = []
   /** Its fields that are not cached. */
   private readonly uncached: Array<Uint8Array> = []
+  /** The global dimensions of the send being written, when it has any. */
+  private globals: Datapoint.Dimensions | undefined = undefined
+  /** A validated datapoint's own dimensions, for `put`. */
+  private readonly ownKeys: Array<string> = []
+  private readonly ownValues: Array<string> = []
 
   constructor(private readonly minCapacity: number) {
     this.buf = new Uint8Array(minCapacity)
@@ -416,32 +424,61 @@ class DatapointWriter {
     this.start = 0
   }
 
-  write(datapoint: Datapoint.Validated, globals: Datapoint.Dimensions | undefined): void {
+  /** Starts a send: its global dimensions go into each of its datapoints. */
+  begin(globals: Datapoint.Dimensions | undefined): void {
+    // Most senders have no global dimensions: spare every datapoint the walk over an empty record.
+    this.globals = globals !== undefined && hasAnyKey(globals) ? globals : undefined
+  }
+
+  /** Writes a validated datapoint, copied or not. */
+  write(datapoint: Datapoint.Validated): void {
+    const keys = this.ownKeys
+    const values = this.ownValues
+    const dimensions = datapoint.dimensions
+    let count = 0
+    for (const key in dimensions) {
+      keys[count] = key
+      values[count] = dimensions[key]!
+      count++
+    }
+    this.put(datapoint.type, datapoint.metric, datapoint.value, datapoint.timestamp, keys, values, count)
+  }
+
+  /** Writes a datapoint whose own dimensions are the first `count` of `keys` and `values`. */
+  put(
+    type: Datapoint.MetricType,
+    metricName: string,
+    value: Datapoint.Value,
+    validTimestamp: number | undefined,
+    keys: ReadonlyArray<string>,
+    values: ReadonlyArray<string>,
+    count: number
+  ): void {
     if (arenaFull) resetFieldCaches()
     const fields = this.fields
     const uncached = this.uncached
     fields.length = 0
     uncached.length = 0
-    const metric = metricField(datapoint.metric, uncached)
+    const metric = metricField(metricName, uncached)
     let size = fieldLength(metric, uncached)
     // Global dimensions first, skipping those the datapoint sets itself: its own value wins.
-    const own = datapoint.dimensions
+    const globals = this.globals
     if (globals !== undefined) {
       for (const key in globals) {
-        if (!hasOwn.call(own, key)) {
+        if (!includesKey(keys, count, key)) {
           const field = dimensionField(key, globals[key]!, uncached)
           fields.push(field)
           size += fieldLength(field, uncached)
         }
       }
     }
-    for (const key in own) {
-      const field = dimensionField(key, own[key]!, uncached)
+    for (let i = 0; i < count; i++) {
+      const field = dimensionField(keys[i]!, values[i]!, uncached)
       fields.push(field)
       size += fieldLength(field, uncached)
     }
     // Validated timestamps are non-negative safe integers; anything else takes the exact path.
-    let timestamp = datapoint.timestamp
+    let timestamp = validTimestamp
     let timestampField: Uint8Array | undefined
     if (timestamp !== undefined && !(Number.isSafeInteger(timestamp) && timestamp >= 0)) {
       timestampField = new FieldWriter().uint(TAG_DATAPOINT_TIMESTAMP).int64(timestamp).finish()
@@ -449,7 +486,6 @@ class DatapointWriter {
       timestamp = undefined
     }
     if (timestamp !== undefined) size += 1 + varintSize(timestamp)
-    const value = datapoint.value
     // A double or a safe integer ≥ 0 is written here; any other value is encoded exactly apart.
     const datum =
       typeof value === "number" && !(Number.isInteger(value) && (value < 0 || value > Number.MAX_SAFE_INTEGER))
@@ -487,7 +523,7 @@ class DatapointWriter {
       pos += 8
     }
     buf[pos++] = TAG_DATAPOINT_METRIC_TYPE
-    buf[pos++] = metricTypeNumbers[datapoint.type]
+    buf[pos++] = metricTypeNumbers[type]
     for (let i = 0; i < fields.length; i++) pos = putField(buf, pos, fields[i]!, uncached)
     this.pos = pos
   }
@@ -500,9 +536,13 @@ class DatapointWriter {
   }
 
   writeAll(datapoints: ReadonlyArray<Datapoint.Validated>, globals: Datapoint.Dimensions | undefined): void {
-    // Most senders have no global dimensions: spare every datapoint the walk over an empty record.
-    const effectiveGlobals = globals !== undefined && hasAnyKey(globals) ? globals : undefined
-    for (let i = 0; i < datapoints.length; i++) this.write(datapoints[i]!, effectiveGlobals)
+    this.begin(globals)
+    for (let i = 0; i < datapoints.length; i++) this.write(datapoints[i]!)
+  }
+
+  /** Forgets the bytes written since the last `take`: a send found invalid part way. */
+  discard(): void {
+    this.pos = this.start
   }
 }
 
@@ -582,6 +622,24 @@ const SEND_BUFFER_BYTES = 64 * 1024
 export class DatapointEncoder {
   private readonly writer = new DatapointWriter(SEND_BUFFER_BYTES)
 
+  /**
+   * Validates a send and encodes it in the same walk, with no copy of any datapoint. Returns
+   * `undefined`, having kept nothing, when the send is invalid: `validateDatapoints` then
+   * says why.
+   */
+  encodeValid(input: unknown, globals: Datapoint.Dimensions): EncodedDatapoints | undefined {
+    const writer = this.writer
+    writer.begin(globals)
+    const sink: DatapointSink = writer
+    const count = validateDatapointsInto(input, globals, sink)
+    if (count === undefined) {
+      writer.discard()
+      return undefined
+    }
+    return new EncodedDatapoints(writer.take(), count)
+  }
+
+  /** Encodes datapoints validated already. */
   encode(datapoints: ReadonlyArray<Datapoint.Validated>, globals: Datapoint.Dimensions): EncodedDatapoints {
     this.writer.writeAll(datapoints, globals)
     return new EncodedDatapoints(this.writer.take(), datapoints.length)

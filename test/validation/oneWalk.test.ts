@@ -1,0 +1,89 @@
+/**
+ * In protobuf, `send` validates and encodes in one walk (`DatapointEncoder.encodeValid`), and
+ * runs `validateDatapoints` only for the error. The two must agree on every input: what one
+ * accepts the other accepts, with the same bytes as the encoding of the validated copies.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Either from "effect/Either"
+import * as fc from "fast-check"
+import type * as Datapoint from "../../src/Datapoint.js"
+import { validateDatapoints } from "../../src/internal/validation.js"
+import * as protobuf from "../../src/internal/wire/protobuf.js"
+import { decodeDatapoints } from "../../src/internal/wire/protobufDecode.js"
+import * as arb from "../arbitraries.js"
+
+/** A valid datapoint with one field replaced by anything at all, or a dimension added. */
+const spoiled: fc.Arbitrary<unknown> = fc.oneof(
+  arb.datapoint,
+  fc.tuple(arb.datapoint, fc.constantFrom("metric", "value", "timestamp", "dimensions"), fc.anything({ maxDepth: 2 }))
+    .map(([point, field, replacement]) => ({ ...point, [field]: replacement })),
+  fc.tuple(arb.datapoint, fc.string({ maxLength: 8 }), fc.anything({ maxDepth: 1 }))
+    .map(([point, key, value]) => ({ ...point, dimensions: { ...point.dimensions, [key]: value } })),
+  fc.anything({ maxDepth: 2 })
+)
+
+const sendArgument: fc.Arbitrary<unknown> = fc.oneof(
+  arb.datapoints,
+  fc.record({ gauges: fc.array(spoiled, { maxLength: 4 }), counters: fc.array(arb.datapoint, { maxLength: 2 }) }, {
+    requiredKeys: []
+  }),
+  fc.record({ gauges: fc.anything({ maxDepth: 2 }) }),
+  fc.dictionary(fc.constantFrom("gauges", "counters", "gauge", "cumulative_counters", "x"), fc.array(spoiled), {
+    maxKeys: 3
+  }),
+  fc.anything({ maxDepth: 2 })
+)
+
+/** Globals that leave room, and globals of 30 keys that crowd out datapoints with many dimensions. */
+const globals: fc.Arbitrary<Datapoint.Dimensions> = fc.oneof(
+  fc.constant({}),
+  arb.globalDimensions,
+  fc.constant(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`global${i}`, "g"])))
+)
+
+const decode = (bytes: Uint8Array) => Either.getOrThrow(decodeDatapoints(bytes))
+
+describe("the one-walk send path", () => {
+  it.prop("accepts exactly what validateDatapoints accepts, and encodes the validated copies' bytes", {
+    input: sendArgument,
+    globals
+  }, ({ globals, input }) => {
+    const encoder = new protobuf.DatapointEncoder()
+    const encoded = encoder.encodeValid(input, globals)
+    const validated = validateDatapoints(input, globals)
+    expect(encoded === undefined).toBe(Either.isLeft(validated))
+    if (encoded === undefined || Either.isLeft(validated)) return
+    expect(encoded.length).toBe(validated.right.length)
+    expect(encoded.bytes).toEqual(protobuf.encodeDatapoints(validated.right, globals))
+  }, { fastCheck: { numRuns: 2000 } })
+
+  it("keeps nothing of a send found invalid part way, and the next send is whole", () => {
+    const encoder = new protobuf.DatapointEncoder()
+    const first = encoder.encodeValid({ gauges: [{ metric: "a", value: 1 }] }, {})
+    const invalid = encoder.encodeValid({
+      gauges: [{ metric: "b", value: 2 }, { metric: "c", value: 3 }, { metric: "", value: 4 }]
+    }, {})
+    const next = encoder.encodeValid({ gauges: [{ metric: "d", value: 5 }] }, {})
+    expect(invalid).toBeUndefined()
+    expect(first).toBeDefined()
+    expect(next).toBeDefined()
+    // The next send's bytes follow the first's directly: the invalid send's two datapoints are gone.
+    expect(next!.bytes.byteOffset).toBe(first!.bytes.byteOffset + first!.bytes.length)
+    expect(decode(protobuf.joinDatapoints([{ items: first! }, { items: next! }])).map((point) => point.metric))
+      .toEqual(["a", "d"])
+  })
+
+  it("reads each field once: a getter can't pass the check and then change what is encoded", () => {
+    let reads = 0
+    const point = {
+      metric: "m",
+      get value() {
+        reads++
+        return reads === 1 ? 1 : "not what was checked"
+      }
+    }
+    const encoded = new protobuf.DatapointEncoder().encodeValid({ gauges: [point] }, {})
+    expect(reads).toBe(1)
+    expect(decode(encoded!.bytes)).toMatchObject([{ metric: "m", value: 1 }])
+  })
+})
