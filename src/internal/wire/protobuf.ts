@@ -235,10 +235,10 @@ const writeEvent = (
 // A datapoint's metric name, type and dimensions repeat far more often than its value: the same
 // series is reported again and again. So each `Dimension` field (tag, length, key, value) and
 // each metric field is encoded to bytes once and kept in a bounded cache, and a datapoint is
-// written by copying those bytes into one growing buffer behind a length computed up front.
-// There are no per-field objects (protobufjs' Writer allocates one per field and per `fork`),
-// and no intermediate message objects. Values that are neither a safe integer ≥ 0 nor a double
-// (negative or huge integers, bigints, strings) take protobufjs' Writer, which is exact.
+// written by copying those bytes into a buffer behind a length computed up front. There are no
+// per-field objects (a general writer, protobufjs' among them, allocates one per field and per
+// `fork`), and no intermediate message objects. Values that are neither a safe integer ≥ 0 nor a
+// double (negative or huge integers, bigints, strings) take the plain `FieldWriter`.
 
 /**
  * The cached fields live back to back in one arena, and a cache entry is the field's place in it,
