@@ -69,7 +69,11 @@ export class SegmentBuffer<I extends Items<I>> {
   /** The sequence number the next accepted item will get. */
   nextSeq = 0
 
-  constructor(readonly capacity: number) {}
+  /**
+   * @param absorb Takes the next send's items into the last segment's, when they can be one (see
+   *   `EncodedDatapoints.absorb`): a stream of small sends then costs one segment per batch.
+   */
+  constructor(readonly capacity: number, private readonly absorb?: (last: I, next: I) => boolean) {}
 
   get free(): number {
     return this.capacity - this.size
@@ -86,10 +90,17 @@ export class SegmentBuffer<I extends Items<I>> {
 
   /** Appends the items; the caller has made room for them. */
   offer(items: I, globals: Datapoint.Dimensions, now: number): void {
-    if (items.length === 0) return
-    this.segments.push({ items, globals, firstSeq: this.nextSeq, enqueuedAt: now })
-    this.nextSeq += items.length
-    this.size += items.length
+    const count = items.length
+    if (count === 0) return
+    // The last segment is still queued (nothing took it), and keeps its own `enqueuedAt`: the time of its oldest item.
+    const last = this.head < this.segments.length ? this.segments[this.segments.length - 1]! : undefined
+    if (
+      last === undefined || last.globals !== globals || this.absorb === undefined || !this.absorb(last.items, items)
+    ) {
+      this.segments.push({ items, globals, firstSeq: this.nextSeq, enqueuedAt: now })
+    }
+    this.nextSeq += count
+    this.size += count
   }
 
   /** Removes up to `max` items from the front. */

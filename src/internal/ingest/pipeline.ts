@@ -40,6 +40,8 @@ export interface PipelineConfig<I extends Items<I>> {
   readonly contentType: string
   /** The body of one request from the segments of a batch. */
   readonly encode: (segments: ReadonlyArray<Segment<I>>) => Uint8Array
+  /** Joins a send's items to the last queued segment's, when they can be one. */
+  readonly absorb?: (last: I, next: I) => boolean
 }
 
 /**
@@ -130,7 +132,7 @@ export const makePipeline = <I extends Items<I>>(
 ): Effect.Effect<Pipeline<I>, never, Scope.Scope> =>
   Effect.gen(function*() {
     const { kind } = config
-    const buffer = new SegmentBuffer<I>(config.capacity)
+    const buffer = new SegmentBuffer<I>(config.capacity, config.absorb)
     const stats = new StatsRecorder(kind)
     const clock = yield* Effect.clock
     const wake = yield* Effect.makeLatch(false)

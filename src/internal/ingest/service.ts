@@ -65,7 +65,12 @@ const datapointQueue = (
     const encoder = new protobufCodec.DatapointEncoder()
     return Effect.map(
       makePipeline<protobufCodec.EncodedDatapoints>(
-        { ...config, contentType: "application/x-protobuf", encode: protobufCodec.joinDatapoints },
+        {
+          ...config,
+          contentType: "application/x-protobuf",
+          encode: protobufCodec.joinDatapoints,
+          absorb: (last, next) => last.absorb(next)
+        },
         resolved,
         transport
       ),

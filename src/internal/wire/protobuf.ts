@@ -535,6 +535,13 @@ class DatapointWriter {
     return bytes
   }
 
+  /** The datapoints written since the last `take`, without a view of their bytes until asked. */
+  takeEncoded(count: number): EncodedDatapoints {
+    const encoded = new EncodedDatapoints(this.buf, this.start, this.pos, count)
+    this.start = this.pos
+    return encoded
+  }
+
   writeAll(datapoints: ReadonlyArray<Datapoint.Validated>, globals: Datapoint.Dimensions | undefined): void {
     this.begin(globals)
     for (let i = 0; i < datapoints.length; i++) this.write(datapoints[i]!)
@@ -577,31 +584,58 @@ export const encodeDatapoints = (
 // a batch's body is its sends' bytes joined.
 
 /**
- * The datapoints of one `send`, encoded: their `DataPoint` fields of an upload message, back to
- * back. `slice` cuts them between datapoints (a batch's boundary, a split after a 413).
+ * Datapoints encoded when sent: their `DataPoint` fields of an upload message, back to back, in
+ * part of a buffer shared with other sends. `slice` cuts them between datapoints (a batch's
+ * boundary, a split after a 413), and `absorb` takes in the next send when its bytes follow these
+ * directly, so that a stream of small sends is one segment of the queue rather than one each.
  * @internal
  */
 export class EncodedDatapoints {
-  constructor(readonly bytes: Uint8Array, readonly length: number) {}
+  constructor(
+    private readonly buffer: Uint8Array,
+    private readonly start: number,
+    private end: number,
+    private count: number
+  ) {}
 
-  slice(start: number, end: number = this.length): EncodedDatapoints {
-    const from = Math.min(Math.max(start, 0), this.length)
-    const to = Math.min(Math.max(end, from), this.length)
-    return new EncodedDatapoints(this.bytes.subarray(this.offsetOf(from), this.offsetOf(to)), to - from)
+  get length(): number {
+    return this.count
+  }
+
+  /** The bytes, as a view of the shared buffer: nothing writes them again. */
+  get bytes(): Uint8Array {
+    return this.buffer.subarray(this.start, this.end)
+  }
+
+  slice(start: number, end: number = this.count): EncodedDatapoints {
+    const from = Math.min(Math.max(start, 0), this.count)
+    const to = Math.min(Math.max(end, from), this.count)
+    return new EncodedDatapoints(this.buffer, this.offsetOf(from), this.offsetOf(to), to - from)
+  }
+
+  /**
+   * Takes in `next` when its bytes follow these in the same buffer. Only the queue calls it, on
+   * its last segment, which nothing else holds yet.
+   */
+  absorb(next: EncodedDatapoints): boolean {
+    if (next.buffer !== this.buffer || next.start !== this.end) return false
+    this.end = next.end
+    this.count += next.count
+    return true
   }
 
   /** Where datapoint `index` begins: each is its tag, its length as a varint, then its bytes. */
   private offsetOf(index: number): number {
-    if (index === this.length) return this.bytes.length
-    const bytes = this.bytes
-    let pos = 0
+    if (index === this.count) return this.end
+    const buffer = this.buffer
+    let pos = this.start
     for (let i = 0; i < index; i++) {
       pos++
       let size = 0
       let scale = 1
       let byte: number
       do {
-        byte = bytes[pos++]!
+        byte = buffer[pos++]!
         size += (byte & 0x7f) * scale
         scale *= 128
       } while (byte >= 0x80)
@@ -636,13 +670,13 @@ export class DatapointEncoder {
       writer.discard()
       return undefined
     }
-    return new EncodedDatapoints(writer.take(), count)
+    return writer.takeEncoded(count)
   }
 
   /** Encodes datapoints validated already. */
   encode(datapoints: ReadonlyArray<Datapoint.Validated>, globals: Datapoint.Dimensions): EncodedDatapoints {
     this.writer.writeAll(datapoints, globals)
-    return new EncodedDatapoints(this.writer.take(), datapoints.length)
+    return this.writer.takeEncoded(datapoints.length)
   }
 }
 
@@ -652,14 +686,14 @@ export class DatapointEncoder {
  */
 export const joinDatapoints = (segments: ReadonlyArray<{ readonly items: EncodedDatapoints }>): Uint8Array => {
   if (segments.length === 1) return segments[0]!.items.bytes
+  const parts = segments.map(({ items }) => items.bytes)
   let size = 0
-  for (let s = 0; s < segments.length; s++) size += segments[s]!.items.bytes.length
+  for (const part of parts) size += part.length
   const body = new Uint8Array(size)
   let pos = 0
-  for (let s = 0; s < segments.length; s++) {
-    const bytes = segments[s]!.items.bytes
-    body.set(bytes, pos)
-    pos += bytes.length
+  for (const part of parts) {
+    body.set(part, pos)
+    pos += part.length
   }
   return body
 }
