@@ -88,16 +88,16 @@ export class SegmentBuffer<I extends Items<I>> {
     return this.size === 0 ? undefined : this.segments[this.head]!.enqueuedAt
   }
 
-  /** Appends the items; the caller has made room for them. */
-  offer(items: I, globals: Datapoint.Dimensions, now: number): void {
+  /** Appends the items; the caller has made room for them. `now` is asked only for a new segment. */
+  offer(items: I, globals: Datapoint.Dimensions, now: () => number): void {
     const count = items.length
     if (count === 0) return
-    // The last segment is still queued (nothing took it), and keeps its own `enqueuedAt`: the time of its oldest item.
+    // The last segment is still queued (nothing took it); it keeps its `enqueuedAt`, its oldest item's.
     const last = this.head < this.segments.length ? this.segments[this.segments.length - 1]! : undefined
     if (
       last === undefined || last.globals !== globals || this.absorb === undefined || !this.absorb(last.items, items)
     ) {
-      this.segments.push({ items, globals, firstSeq: this.nextSeq, enqueuedAt: now })
+      this.segments.push({ items, globals, firstSeq: this.nextSeq, enqueuedAt: now() })
     }
     this.nextSeq += count
     this.size += count

@@ -135,6 +135,7 @@ export const makePipeline = <I extends Items<I>>(
     const buffer = new SegmentBuffer<I>(config.capacity, config.absorb)
     const stats = new StatsRecorder(kind)
     const clock = yield* Effect.clock
+    const currentTimeMillis = (): number => clock.unsafeCurrentTimeMillis()
     const wake = yield* Effect.makeLatch(false)
     const slots = yield* Effect.makeSemaphore(options.maxConcurrentRequests)
     const throttleGate = yield* Effect.makeSemaphore(1)
@@ -208,7 +209,7 @@ export const makePipeline = <I extends Items<I>>(
         }
       }
       const wasEmpty = buffer.size === 0
-      buffer.offer(accepted, globals, clock.unsafeCurrentTimeMillis())
+      buffer.offer(accepted, globals, currentTimeMillis)
       if (wasEmpty || buffer.size >= batchReadyAt) wake.unsafeOpen()
       // Past half full, a caller sending in a tight loop is starving the event loop that delivers
       // its data: one turn of it lets responses in and batches out. That is not a wait on the

@@ -457,8 +457,9 @@ class DatapointWriter {
     if (arenaFull) resetFieldCaches()
     const fields = this.fields
     const uncached = this.uncached
-    fields.length = 0
-    uncached.length = 0
+    // Counted rather than emptied: setting an array's length is a call into the runtime.
+    let fieldCount = 0
+    if (uncached.length !== 0) uncached.length = 0
     const metric = metricField(metricName, uncached)
     let size = fieldLength(metric, uncached)
     // Global dimensions first, skipping those the datapoint sets itself: its own value wins.
@@ -467,14 +468,14 @@ class DatapointWriter {
       for (const key in globals) {
         if (!includesKey(keys, count, key)) {
           const field = dimensionField(key, globals[key]!, uncached)
-          fields.push(field)
+          fields[fieldCount++] = field
           size += fieldLength(field, uncached)
         }
       }
     }
     for (let i = 0; i < count; i++) {
       const field = dimensionField(keys[i]!, values[i]!, uncached)
-      fields.push(field)
+      fields[fieldCount++] = field
       size += fieldLength(field, uncached)
     }
     // Validated timestamps are non-negative safe integers; anything else takes the exact path.
@@ -524,7 +525,7 @@ class DatapointWriter {
     }
     buf[pos++] = TAG_DATAPOINT_METRIC_TYPE
     buf[pos++] = metricTypeNumbers[type]
-    for (let i = 0; i < fields.length; i++) pos = putField(buf, pos, fields[i]!, uncached)
+    for (let i = 0; i < fieldCount; i++) pos = putField(buf, pos, fields[i]!, uncached)
     this.pos = pos
   }
 
