@@ -73,6 +73,21 @@ describe("the one-walk send path", () => {
       .toEqual(["a", "d"])
   })
 
+  it("drops what a send that threw part way wrote: the next send is whole", () => {
+    const encoder = new protobuf.DatapointEncoder()
+    const throwing = {
+      metric: "m",
+      get value(): number {
+        throw new Error("a getter that throws")
+      }
+    }
+    expect(() => encoder.encodeValid({ gauges: [{ metric: "written", value: 1 }, throwing] }, {})).toThrow(
+      "a getter that throws"
+    )
+    const next = encoder.encodeValid({ gauges: [{ metric: "next", value: 2 }] }, {})
+    expect(decode(next!.bytes).map((point) => point.metric)).toEqual(["next"])
+  })
+
   it("reads each field once: a getter can't pass the check and then change what is encoded", () => {
     let reads = 0
     const point = {

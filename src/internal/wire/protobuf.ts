@@ -424,8 +424,12 @@ class DatapointWriter {
     this.start = 0
   }
 
-  /** Starts a send: its global dimensions go into each of its datapoints. */
+  /**
+   * Starts a send: its global dimensions go into each of its datapoints. Whatever was written
+   * and not taken is dropped: a send that threw part way (a getter in the caller's input) left it.
+   */
   begin(globals: Datapoint.Dimensions | undefined): void {
+    this.pos = this.start
     // Most senders have no global dimensions: spare every datapoint the walk over an empty record.
     this.globals = globals !== undefined && hasAnyKey(globals) ? globals : undefined
   }
