@@ -618,7 +618,7 @@ export class SignalFx extends SignalFxMetadata {
     options: HostIdentity.Options,
     httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>
   ): Promise<Datapoint.Dimensions> {
-    const { addToIngest, layer } = await import("../HostIdentity.js")
+    const { HostIdentity: { addToIngest, layer } } = await import("../internal/promise/onFirstUse.js")
     if (this.#stopping !== undefined) return {}
     const lookup = addToIngest.pipe(
       Effect.provide(Layer.provide(layer(options), httpClient)),

@@ -88,7 +88,7 @@ const lookUp = async (
   options: HostIdentity.Options,
   id: (service: HostIdentity.Service) => Effect.Effect<Option.Option<string>>
 ): Promise<string | undefined> => {
-  const { make } = await import("../HostIdentity.js")
+  const { HostIdentity: { make } } = await import("../internal/promise/onFirstUse.js")
   const exit = await Effect.runPromiseExit(
     hostIdentityOptions.config.pipe(
       Effect.mapError((error) => new ConfigurationError({ option: "environment", reason: String(error) })),

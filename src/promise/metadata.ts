@@ -27,11 +27,8 @@ export const makeMetadataRunner = (
   const resolved = resolve(settings)
   if (Either.isLeft(resolved)) throw resolved.left
   return new LazyRunner(async () => {
-    const [{ ApiRunner }, { Metadata, layer }] = await Promise.all([
-      import("../internal/promise/runner.js"),
-      import("../Metadata.js")
-    ])
-    return new ApiRunner(Metadata, layer(settings), httpClient)
+    const { ApiRunner, Metadata } = await import("../internal/promise/onFirstUse.js")
+    return new ApiRunner(Metadata.Metadata, Metadata.layer(settings), httpClient)
   })
 }
 

@@ -62,11 +62,8 @@ export const makeRestRunner = (
   httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>
 ): ServiceRunner<Rest.Service> =>
   new LazyRunner(async () => {
-    const [{ ApiRunner }, { layer, Rest }] = await Promise.all([
-      import("../internal/promise/runner.js"),
-      import("../Rest.js")
-    ])
-    return new ApiRunner(Rest, layer(settings), httpClient)
+    const { ApiRunner, Rest } = await import("../internal/promise/onFirstUse.js")
+    return new ApiRunner(Rest.Rest, Rest.layer(settings), httpClient)
   })
 
 /**

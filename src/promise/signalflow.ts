@@ -91,9 +91,7 @@ export class SignalFlowClient {
     const resolved = resolve(checked, Effect.runSync(proxy.fromEnvironment))
     if (Either.isLeft(resolved)) throw resolved.left
     this.#load = () =>
-      import("../internal/promise/signalflowRunner.js").then(({ SignalFlowRunner }) =>
-        new SignalFlowRunner(checked, logger)
-      )
+      import("../internal/promise/onFirstUse.js").then(({ SignalFlowRunner }) => new SignalFlowRunner(checked, logger))
   }
 
   /**
