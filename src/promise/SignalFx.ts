@@ -25,7 +25,7 @@
  *
  * @since 0.1.0
  */
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -33,7 +33,6 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
@@ -62,8 +61,8 @@ import {
 import { unrefClock } from "../internal/promise/clock.js"
 import { unrefFetch } from "../internal/promise/fetch.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
-import { loggerLayer } from "../internal/promise/logger.js"
-import { layerFromEnvironment } from "../internal/proxy/client.js"
+import { FacadeRuntime } from "../internal/promise/runtime.js"
+import { layerFromEnvironment, makeFromEnvironment } from "../internal/proxy/client.js"
 import type * as Metadata from "../Metadata.js"
 import * as MetricsReporter from "../MetricsReporter.js"
 import type * as Rest from "../Rest.js"
@@ -225,7 +224,7 @@ export class SignalFx extends SignalFxMetadata {
     return new SignalFx(token, { ...options, ...endpoint, apiEndpoint })
   }
 
-  readonly #runtime: ManagedRuntime.ManagedRuntime<Ingest.Ingest | IngestInternals, ConfigurationError>
+  readonly #runtime: FacadeRuntime<Ingest.Ingest | IngestInternals>
   readonly #service: Ingest.Service
   readonly #internals: Internals
   readonly #hostIdentity: Promise<Datapoint.Dimensions>
@@ -266,7 +265,8 @@ export class SignalFx extends SignalFxMetadata {
     // Every request of the client, ingest and REST alike, goes through the same proxy and CAs.
     // Directly, without a proxy or a `ca`, on sockets that never hold the process open: the exit
     // deadline then counts from the program's end, whatever the server does with an open request.
-    const httpClient = layerFromEnvironment({ proxy, ca }, unrefFetch)
+    const network = { proxy, ca }
+    const httpClient = layerFromEnvironment(network, unrefFetch)
     // The metadata methods load and build their service on first use only.
     const api = apiSettings(ingestOptions.token, { ...rest, apiEndpoint, apiToken })
     if (Either.isLeft(api)) throw api.left
@@ -291,24 +291,23 @@ export class SignalFx extends SignalFxMetadata {
     // Built now rather than on first use: every method can then reach the service directly,
     // and `stats()` stays synchronous. The unref'd clock keeps the linger and backoff timers
     // from holding the process open.
-    this.#runtime = ManagedRuntime.make(
-      Layer.scopedContext(
+    const built = FacadeRuntime.make(
+      Effect.flatMap(makeFromEnvironment(network, unrefFetch), (client) =>
         Effect.withClock(
           Effect.map(
-            makeWithInternals(ingestOptions),
+            Effect.provideService(makeWithInternals(ingestOptions), HttpClient.HttpClient, client),
             ({ internals, service }) =>
               Context.make(Ingest.Ingest, service).pipe(Context.add(IngestInternals, internals))
           ),
           unrefClock
-        )
-      ).pipe(Layer.provide(httpClient), Layer.provide(loggerLayer(logger)))
+        )),
+      logger
     )
-    const built = this.#runtime.runSyncExit(Effect.all([Ingest.Ingest, IngestInternals]))
-    if (Exit.isFailure(built)) {
-      void this.#runtime.dispose()
-      throw Cause.squash(built.cause)
-    }
-    const [service, internals] = built.value
+    if (Exit.isFailure(built)) throw Cause.squash(built.cause)
+    this.#runtime = built.value
+    const { internals, service } = this.#runtime.runSync(
+      Effect.all({ internals: IngestInternals, service: Ingest.Ingest })
+    )
     this.#service = service
     this.#internals = internals
     this.#removeExitHook = onBeforeExit(() => this.#flushBeforeExit())

@@ -232,10 +232,17 @@ export const layerFromEnvironment = (
   options: Given,
   directFetch?: typeof globalThis.fetch
 ): Layer.Layer<HttpClient.HttpClient, ConfigurationError> =>
-  Layer.effect(
-    HttpClient.HttpClient,
-    Effect.flatMap(
-      fromEnvironment,
-      (environment) => Effect.flatMap(fromOptions(options, environment), (resolved) => make(resolved, directFetch))
-    )
+  Layer.effect(HttpClient.HttpClient, makeFromEnvironment(options, directFetch))
+
+/**
+ * The client of {@link layerFromEnvironment}, made at once.
+ * @internal
+ */
+export const makeFromEnvironment = (
+  options: Given,
+  directFetch?: typeof globalThis.fetch
+): Effect.Effect<HttpClient.HttpClient, ConfigurationError> =>
+  Effect.flatMap(
+    fromEnvironment,
+    (environment) => Effect.flatMap(fromOptions(options, environment), (resolved) => make(resolved, directFetch))
   )
