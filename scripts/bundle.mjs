@@ -1,12 +1,19 @@
-// `npm run build` runs this after `tsc`: it writes the Promise facade as one pre-bundled,
-// tree-shaken ES module, dist/bundle/promise.js, which `effect-signalfx/promise` points to.
+// `npm run build` runs this after `tsc`: it writes the Promise facade as a pre-bundled,
+// tree-shaken ES module, dist/bundle/promise.js, which `effect-signalfx/promise` points to, and the
+// chunks beside it (dist/bundle/promise-*.js) that the facade loads on first use.
 //
 // Why: a short script (a cron job, a CI step, a serverless cold start) pays for every file it
 // loads. Unbundled, the facade opens some 300 module files of effect and @effect/platform; Node
 // resolves, reads and links each one, and that was three times the official client's start-up
 // (`npm run bench:startup`). The bundle holds the part of effect and @effect/platform the facade
-// uses, in one file. The package's own `dependencies` (protobufjs, of which the facade needs only
-// the minimal runtime) stay imports by name, so that they share a copy with the application's.
+// uses. The package's own `dependencies` (protobufjs, of which the facade needs only the minimal
+// runtime) stay imports by name, so that they share a copy with the application's.
+//
+// What a sending script never needs is not even parsed: the metadata methods and `sfx.rest` (the
+// Metadata and Rest services, their schemas, the REST runner), SignalFlow (its service, WebSocket
+// and message schemas) and the `hostIdentity` lookups are imported with `import()` where they are
+// first used, and esbuild's code splitting puts them in chunks of their own. Code that both sides
+// use goes to shared chunks, which the entry imports statically.
 //
 // The Effect API (`effect-signalfx`, `effect-signalfx/testing`) is not bundled: Effect users share
 // their own copy of effect with it. See the README ("Start-up and the bundled facade") for what a
@@ -28,16 +35,30 @@ const licence = (pkg) => {
 }
 
 /**
- * Bundles the facade from the sources into `outfile`. Resolves with the bundle's size in bytes.
+ * Bundles the facade from the sources into `outfile`, and the parts it loads on first use into
+ * chunk files beside it (the folder's .js files are removed first: no stale chunk is left to be
+ * published). Resolves with the size in bytes of what importing `outfile` loads: it and the chunks
+ * it imports statically.
  *
  * @param {string} outfile
  * @returns {Promise<number>}
  */
 export const bundleFacade = async (outfile) => {
   const licences = ["effect", "@effect/platform"].map(licence).join("\n\n")
-  await esbuild.build({
-    entryPoints: [path.join(root, "src", "promise", "index.ts")],
-    outfile,
+  const outdir = path.dirname(outfile)
+  const entryName = path.basename(outfile, ".js")
+  for (const file of fs.existsSync(outdir) ? fs.readdirSync(outdir) : []) {
+    if (file.endsWith(".js")) fs.rmSync(path.join(outdir, file))
+  }
+  const { metafile, outputFiles } = await esbuild.build({
+    entryPoints: { [entryName]: path.join(root, "src", "promise", "index.ts") },
+    outdir,
+    // What a script may never use (the REST services, SignalFlow, HostIdentity) is imported with
+    // `import()` by the facade: esbuild puts it in chunks of its own, loaded on first use.
+    splitting: true,
+    chunkNames: `${entryName}-[name]-[hash]`,
+    metafile: true,
+    write: false,
     bundle: true,
     platform: "node",
     format: "esm",
@@ -46,14 +67,26 @@ export const bundleFacade = async (outfile) => {
     // Whitespace and syntax only: names stay readable in a stack trace.
     minifyWhitespace: true,
     minifySyntax: true,
-    banner: {
-      js: `/*\n * effect-signalfx/promise, bundled by scripts/bundle.mjs. It includes parts of:\n *\n${
-        licences.split("\n").map((line) => ` * ${line}`.trimEnd()).join("\n")
-      }\n */`
-    },
     logLevel: "warning"
   })
-  return fs.statSync(outfile).size
+  // The licences head the entry; each chunk points to them.
+  const banner = `/*\n * effect-signalfx/promise, bundled by scripts/bundle.mjs. It includes parts of:\n *\n${
+    licences.split("\n").map((line) => ` * ${line}`.trimEnd()).join("\n")
+  }\n */\n`
+  const chunkBanner =
+    `/* effect-signalfx/promise: a chunk of ${entryName}.js, whose head holds the licences of the code it includes. */\n`
+  fs.mkdirSync(outdir, { recursive: true })
+  for (const { path: file, text } of outputFiles) {
+    fs.writeFileSync(file, (file === path.resolve(outfile) ? banner : chunkBanner) + text)
+  }
+  /** @type {(file: string) => Array<string>} */
+  const loaded = (file) => [
+    file,
+    ...metafile.outputs[file].imports.filter((item) => item.kind === "import-statement" && !item.external)
+      .flatMap((item) => loaded(item.path))
+  ]
+  const entry = path.relative(process.cwd(), outfile).split(path.sep).join("/")
+  return [...new Set(loaded(entry))].reduce((size, file) => size + fs.statSync(file).size, 0)
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

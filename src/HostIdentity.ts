@@ -37,14 +37,13 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
+import type * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
+import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type * as Datapoint from "./Datapoint.js"
 import * as Ingest from "./Ingest.js"
@@ -167,22 +166,6 @@ export const make: (options?: Options) => Effect.Effect<
 export const layer = (options: Options = {}): Layer.Layer<HostIdentity, ConfigurationError, HttpClient.HttpClient> =>
   Layer.scoped(HostIdentity, make(options))
 
-const firstOf = <A>(first: Config.Config<A>, ...rest: ReadonlyArray<Config.Config<A>>): Config.Config<A> =>
-  rest.reduce((config, fallback) => Config.orElse(config, () => fallback), first)
-
-const endpointMode = Config.string("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").pipe(
-  Config.mapOrFail((mode) => {
-    switch (mode.toLowerCase()) {
-      case "ipv4":
-        return Either.right("IPv4" as const)
-      case "ipv6":
-        return Either.right("IPv6" as const)
-      default:
-        return Either.left(ConfigError.InvalidData([], `Expected IPv4 or IPv6, got ${mode}`))
-    }
-  })
-)
-
 /**
  * The options the AWS SDKs and the ECS agent set in the environment:
  * `AWS_EC2_METADATA_DISABLED` (`true`, in any case, disables EC2; any other value does not, as
@@ -193,19 +176,7 @@ const endpointMode = Config.string("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").pip
  * @since 0.1.0
  * @category config
  */
-export const config: Config.Config<Options> = Config.all({
-  disabled: Config.option(Config.string("AWS_EC2_METADATA_DISABLED")),
-  awsEndpoint: Config.option(Config.string("AWS_EC2_METADATA_SERVICE_ENDPOINT")),
-  awsEndpointMode: Config.option(endpointMode),
-  ecsMetadataUri: Config.option(
-    firstOf(Config.string("ECS_CONTAINER_METADATA_URI_V4"), Config.string("ECS_CONTAINER_METADATA_URI"))
-  )
-}).pipe(Config.map(({ awsEndpoint, awsEndpointMode, disabled, ecsMetadataUri }) => ({
-  ec2MetadataDisabled: Option.exists(disabled, (value) => value.trim().toLowerCase() === "true"),
-  awsEndpoint: Option.getOrUndefined(awsEndpoint),
-  awsEndpointMode: Option.getOrUndefined(awsEndpointMode),
-  ecsMetadataUri: Option.getOrUndefined(ecsMetadataUri)
-})))
+export const config: Config.Config<Options> = options_.config
 
 /**
  * The service as a layer that honours the AWS environment variables of {@link config}; options

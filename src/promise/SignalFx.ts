@@ -25,6 +25,7 @@
  *
  * @since 0.1.0
  */
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -32,14 +33,13 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import * as util from "node:util"
 import type * as Datapoint from "../Datapoint.js"
 import type * as Event from "../Event.js"
-import * as HostIdentity from "../HostIdentity.js"
+import type * as HostIdentity from "../HostIdentity.js"
 import * as Ingest from "../Ingest.js"
 import { apiUrl } from "../internal/config.js"
 import { countOf } from "../internal/english.js"
@@ -49,7 +49,8 @@ import type { Offered } from "../internal/ingest/pipeline.js"
 import { offeredDone } from "../internal/ingest/pipeline.js"
 import type { Internals } from "../internal/ingest/service.js"
 import { makeWithInternals } from "../internal/ingest/service.js"
-import { ApiRunner, apiSettings } from "../internal/promise/api.js"
+import type { ServiceRunner } from "../internal/promise/api.js"
+import { apiSettings } from "../internal/promise/api.js"
 import {
   checkConstructorArguments,
   checkDimensionKeys,
@@ -60,15 +61,15 @@ import {
 import { unrefClock } from "../internal/promise/clock.js"
 import { unrefFetch } from "../internal/promise/fetch.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
-import { loggerLayer } from "../internal/promise/logger.js"
-import { layerFromEnvironment } from "../internal/proxy/client.js"
+import { FacadeRuntime } from "../internal/promise/runtime.js"
+import { layerFromEnvironment, makeFromEnvironment } from "../internal/proxy/client.js"
 import type * as Metadata from "../Metadata.js"
 import * as MetricsReporter from "../MetricsReporter.js"
-import * as Rest from "../Rest.js"
+import type * as Rest from "../Rest.js"
 import { ClosedError, ConfigurationError, ValidationError, ValidationIssue } from "../SignalFxError.js"
 import { makeMetadataRunner, SignalFxMetadata } from "./metadata.js"
 import type { RestClient } from "./rest.js"
-import { makeRestClient } from "./rest.js"
+import { makeRestClient, makeRestRunner } from "./rest.js"
 import { SignalFlowClient, type SignalFlowClientOptions } from "./signalflow.js"
 
 /**
@@ -223,16 +224,15 @@ export class SignalFx extends SignalFxMetadata {
     return new SignalFx(token, { ...options, ...endpoint, apiEndpoint })
   }
 
-  readonly #runtime: ManagedRuntime.ManagedRuntime<
-    Ingest.Ingest | IngestInternals | HostIdentity.HostIdentity,
-    ConfigurationError
-  >
+  readonly #runtime: FacadeRuntime<Ingest.Ingest | IngestInternals>
   readonly #service: Ingest.Service
   readonly #internals: Internals
   readonly #hostIdentity: Promise<Datapoint.Dimensions>
-  readonly #metadata: ApiRunner<Metadata.Metadata>
-  readonly #restRunner: ApiRunner<Rest.Rest>
-  readonly #rest: RestClient
+  /** Ends the host identity lookup, when one is running, at `stop()`. */
+  readonly #endLookup = new AbortController()
+  readonly #metadata: ServiceRunner<Metadata.Service>
+  readonly #restRunner: ServiceRunner<Rest.Service>
+  #rest: RestClient | undefined
   readonly #endpoint: string
   readonly #shutdownTimeoutMillis: number
   readonly #removeExitHook: () => void
@@ -265,16 +265,16 @@ export class SignalFx extends SignalFxMetadata {
     // Every request of the client, ingest and REST alike, goes through the same proxy and CAs.
     // Directly, without a proxy or a `ca`, on sockets that never hold the process open: the exit
     // deadline then counts from the program's end, whatever the server does with an open request.
-    const httpClient = layerFromEnvironment({ proxy, ca }, unrefFetch)
-    // The metadata methods build their service on first use only.
+    const network = { proxy, ca }
+    const httpClient = layerFromEnvironment(network, unrefFetch)
+    // The metadata methods load and build their service on first use only.
     const api = apiSettings(ingestOptions.token, { ...rest, apiEndpoint, apiToken })
     if (Either.isLeft(api)) throw api.left
     const metadata = makeMetadataRunner(api.right, httpClient)
     super(metadata)
     this.#metadata = metadata
-    // The Rest service takes the metadata options, checked above; it too is built on first use.
-    this.#restRunner = new ApiRunner(Rest.layer(api.right), httpClient)
-    this.#rest = makeRestClient(this.#restRunner)
+    // The Rest service takes the metadata options, checked above; it too is loaded on first use.
+    this.#restRunner = makeRestRunner(api.right, httpClient)
     const { token: signalflowToken, ...signalflowOptions } = signalflow ?? {}
     this.#makeSignalflow = () =>
       new SignalFlowClient(signalflowToken ?? api.right.token, {
@@ -291,35 +291,32 @@ export class SignalFx extends SignalFxMetadata {
     // Built now rather than on first use: every method can then reach the service directly,
     // and `stats()` stays synchronous. The unref'd clock keeps the linger and backoff timers
     // from holding the process open.
-    this.#runtime = ManagedRuntime.make(
-      Layer.merge(
-        Layer.scopedContext(
-          Effect.withClock(
-            Effect.map(
-              makeWithInternals(ingestOptions),
-              ({ internals, service }) =>
-                Context.make(Ingest.Ingest, service).pipe(Context.add(IngestInternals, internals))
-            ),
-            unrefClock
-          )
-        ),
-        HostIdentity.layer(identityOptions)
-      ).pipe(Layer.provide(httpClient), Layer.provide(loggerLayer(logger)))
+    const built = FacadeRuntime.make(
+      Effect.flatMap(makeFromEnvironment(network, unrefFetch), (client) =>
+        Effect.withClock(
+          Effect.map(
+            Effect.provideService(makeWithInternals(ingestOptions), HttpClient.HttpClient, client),
+            ({ internals, service }) =>
+              Context.make(Ingest.Ingest, service).pipe(Context.add(IngestInternals, internals))
+          ),
+          unrefClock
+        )),
+      logger
     )
-    const built = this.#runtime.runSyncExit(Effect.all([Ingest.Ingest, IngestInternals]))
-    if (Exit.isFailure(built)) {
-      void this.#runtime.dispose()
-      throw Cause.squash(built.cause)
-    }
-    const [service, internals] = built.value
+    if (Exit.isFailure(built)) throw Cause.squash(built.cause)
+    this.#runtime = built.value
+    const { internals, service } = this.#runtime.runSync(
+      Effect.all({ internals: IngestInternals, service: Ingest.Ingest })
+    )
     this.#service = service
     this.#internals = internals
     this.#removeExitHook = onBeforeExit(() => this.#flushBeforeExit())
     // In the background, on the unref'd clock: the lookup neither delays `send` nor holds the
-    // process beyond its own timeout; `stop()` interrupts it.
-    this.#hostIdentity = this.#runtime.runPromiseExit(Effect.withClock(HostIdentity.addToIngest, unrefClock)).then(
-      (exit) => Exit.getOrElse(exit, () => ({}))
-    )
+    // process beyond its own timeout; `stop()` interrupts it. Without the option, HostIdentity is
+    // not even loaded.
+    this.#hostIdentity = identityOptions === undefined
+      ? Promise.resolve({})
+      : this.#lookUpHost(identityOptions, httpClient).catch(() => ({}))
   }
 
   /**
@@ -557,7 +554,7 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.2.0
    */
   get rest(): RestClient {
-    return this.#rest
+    return this.#rest ??= makeRestClient(this.#restRunner)
   }
 
   /**
@@ -582,6 +579,7 @@ export class SignalFx extends SignalFxMetadata {
   stop(): Promise<void> {
     if (this.#stopping === undefined) {
       this.#removeExitHook()
+      this.#endLookup.abort()
       const apiClosed = Promise.all([this.#metadata.close(), this.#restRunner.close()])
       // The reporters report a last time first, while the service still takes their datapoints.
       this.#stopping = hold(
@@ -612,6 +610,21 @@ export class SignalFx extends SignalFxMetadata {
    */
   [Symbol.for("nodejs.util.inspect.custom")](_depth: number, options: util.InspectOptions): string {
     return `SignalFx ${util.inspect(this.toJSON(), options)}`
+  }
+
+  /** The host's cloud ids, added to the global dimensions; HostIdentity is loaded for it. */
+  async #lookUpHost(
+    options: HostIdentity.Options,
+    httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>
+  ): Promise<Datapoint.Dimensions> {
+    const { HostIdentity: { addToIngest, layer } } = await import("../internal/promise/onFirstUse.js")
+    if (this.#stopping !== undefined) return {}
+    const lookup = addToIngest.pipe(
+      Effect.provide(Layer.provide(layer(options), httpClient)),
+      Effect.withClock(unrefClock)
+    )
+    const exit = await this.#runtime.runPromiseExit(lookup, { signal: this.#endLookup.signal })
+    return Exit.getOrElse(exit, () => ({}))
   }
 
   /**
@@ -712,10 +725,10 @@ export class SignalFx extends SignalFxMetadata {
 
 /**
  * The HostIdentity options of the `hostIdentity` option, over the environment's, checked now so
- * that a bad one throws from the constructor. Without the option no cloud is asked.
+ * that a bad one throws from the constructor. Without the option (`undefined`) no cloud is asked.
  */
-const hostIdentityFrom = (option: SignalFxOptions["hostIdentity"]): HostIdentity.Options => {
-  if (option === undefined || option === false) return { clouds: [] }
+const hostIdentityFrom = (option: SignalFxOptions["hostIdentity"]): HostIdentity.Options | undefined => {
+  if (option === undefined || option === false) return undefined
   if (option !== true && (typeof option !== "object" || option === null)) {
     throw new ConfigurationError({
       option: "hostIdentity",
@@ -724,7 +737,7 @@ const hostIdentityFrom = (option: SignalFxOptions["hostIdentity"]): HostIdentity
       }`
     })
   }
-  const fromEnv = Effect.runSyncExit(HostIdentity.config)
+  const fromEnv = Effect.runSyncExit(hostIdentityOptions.config)
   if (Exit.isFailure(fromEnv)) {
     throw new ConfigurationError({ option: "hostIdentity", reason: Cause.pretty(fromEnv.cause) })
   }

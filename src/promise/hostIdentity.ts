@@ -21,9 +21,9 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import * as HostIdentity from "../HostIdentity.js"
+import type * as HostIdentity from "../HostIdentity.js"
 import * as hostIdentityOptions from "../internal/hostIdentity/options.js"
-import { dimensionNames } from "../internal/hostIdentity/service.js"
+import { dimensionNames } from "../internal/hostIdentity/options.js"
 import { ConfigurationError } from "../SignalFxError.js"
 
 /**
@@ -78,30 +78,30 @@ export type GcpIdOptions = Pick<HostIdentity.Options, "timeout" | "retries" | "g
 export type AzureIdOptions = Pick<HostIdentity.Options, "timeout" | "retries" | "azureEndpoint">
 
 /**
- * One cloud's id, asked of a HostIdentity service made for this call and released after it. The
- * environment's options (the AWS variables) apply unless given in code. The lookup never fails;
- * an unusable option does, with a `ConfigurationError` naming it.
+ * One cloud's id, asked of a HostIdentity service made for this call and released after it (the
+ * service is loaded on the first call). The environment's options (the AWS variables) apply
+ * unless given in code. The lookup never fails; an unusable option does, with a
+ * `ConfigurationError` naming it.
  */
-const lookUp = (
+const lookUp = async (
   cloud: HostIdentity.Cloud,
   options: HostIdentity.Options,
   id: (service: HostIdentity.Service) => Effect.Effect<Option.Option<string>>
-): Promise<string | undefined> =>
-  Effect.runPromiseExit(
-    HostIdentity.config.pipe(
+): Promise<string | undefined> => {
+  const { HostIdentity: { make } } = await import("../internal/promise/onFirstUse.js")
+  const exit = await Effect.runPromiseExit(
+    hostIdentityOptions.config.pipe(
       Effect.mapError((error) => new ConfigurationError({ option: "environment", reason: String(error) })),
-      Effect.flatMap((fromEnv) =>
-        HostIdentity.make(hostIdentityOptions.overriding(fromEnv, { ...options, clouds: [cloud] }))
-      ),
+      Effect.flatMap((fromEnv) => make(hostIdentityOptions.overriding(fromEnv, { ...options, clouds: [cloud] }))),
       Effect.flatMap(id),
       Effect.map(Option.getOrUndefined),
       Effect.scoped,
       Effect.provide(FetchHttpClient.layer)
     )
-  ).then((exit) => {
-    if (Exit.isSuccess(exit)) return exit.value
-    throw Cause.squash(exit.cause)
-  })
+  )
+  if (Exit.isSuccess(exit)) return exit.value
+  throw Cause.squash(exit.cause)
+}
 
 /**
  * The AWS unique id, `{instanceId}_{region}_{accountId}` on EC2 (IMDSv2 or v1) or

@@ -100,7 +100,7 @@ export {
    * @since 0.2.0
    */
   SignalFlowConnectionError
-} from "../SignalFlow.js"
+} from "../SignalFxError.js"
 
 export {
   /**

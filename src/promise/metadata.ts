@@ -6,28 +6,30 @@
  * @since 0.2.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Layer from "effect/Layer"
-import * as Stream from "effect/Stream"
 import { resolve } from "../internal/metadata/options.js"
-import type { ApiSettings } from "../internal/promise/api.js"
-import { ApiRunner } from "../internal/promise/api.js"
-import * as Metadata from "../Metadata.js"
-import type { ConfigurationError, MetadataNotFoundError, MetadataRequestError } from "../SignalFxError.js"
+import type { ApiSettings, ServiceRunner } from "../internal/promise/api.js"
+import { LazyRunner } from "../internal/promise/api.js"
+import type * as Metadata from "../Metadata.js"
+import type { ConfigurationError } from "../SignalFxError.js"
 
 /**
  * The runner of the Metadata service for a facade client, its options checked now so that a bad
- * one throws from the client's constructor.
+ * one throws from the client's constructor. The service and its schemas are loaded on the first
+ * call.
  * @internal
  */
 export const makeMetadataRunner = (
   settings: ApiSettings,
   httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>
-): ApiRunner<Metadata.Metadata> => {
+): ServiceRunner<Metadata.Service> => {
   const resolved = resolve(settings)
   if (Either.isLeft(resolved)) throw resolved.left
-  return new ApiRunner(Metadata.layer(settings), httpClient)
+  return new LazyRunner(async () => {
+    const { ApiRunner, Metadata } = await import("../internal/promise/onFirstUse.js")
+    return new ApiRunner(Metadata.Metadata, Metadata.layer(settings), httpClient)
+  })
 }
 
 /**
@@ -62,10 +64,10 @@ export const makeMetadataRunner = (
  * @category metadata
  */
 export class SignalFxMetadata {
-  readonly #metadata: ApiRunner<Metadata.Metadata>
+  readonly #metadata: ServiceRunner<Metadata.Service>
 
   /** @internal */
-  constructor(metadata: ApiRunner<Metadata.Metadata>) {
+  constructor(metadata: ServiceRunner<Metadata.Service>) {
     this.#metadata = metadata
   }
 
@@ -84,7 +86,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   searchMetrics(options: Metadata.SearchOptions): Promise<Metadata.SearchResult<Metadata.Metric>> {
-    return this.#run((metadata) => metadata.searchMetrics(options))
+    return this.#metadata.call((metadata) => metadata.searchMetrics(options))
   }
 
   /**
@@ -104,7 +106,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   streamMetrics(options: Metadata.StreamOptions): AsyncIterable<Metadata.Metric> {
-    return this.#iterate((metadata) => metadata.streamMetrics(options))
+    return this.#metadata.stream((metadata) => metadata.streamMetrics(options))
   }
 
   /**
@@ -113,7 +115,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   getMetric(name: string): Promise<Metadata.Metric> {
-    return this.#run((metadata) => metadata.getMetric(name))
+    return this.#metadata.call((metadata) => metadata.getMetric(name))
   }
 
   /**
@@ -123,7 +125,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   updateMetric(name: string, update: Metadata.MetricUpdate): Promise<Metadata.Metric> {
-    return this.#run((metadata) => metadata.updateMetric(name, update))
+    return this.#metadata.call((metadata) => metadata.updateMetric(name, update))
   }
 
   /**
@@ -132,7 +134,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   searchDimensions(options: Metadata.SearchOptions): Promise<Metadata.SearchResult<Metadata.Dimension>> {
-    return this.#run((metadata) => metadata.searchDimensions(options))
+    return this.#metadata.call((metadata) => metadata.searchDimensions(options))
   }
 
   /**
@@ -141,7 +143,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   streamDimensions(options: Metadata.StreamOptions): AsyncIterable<Metadata.Dimension> {
-    return this.#iterate((metadata) => metadata.streamDimensions(options))
+    return this.#metadata.stream((metadata) => metadata.streamDimensions(options))
   }
 
   /**
@@ -150,7 +152,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   getDimension(key: string, value: string): Promise<Metadata.Dimension> {
-    return this.#run((metadata) => metadata.getDimension(key, value))
+    return this.#metadata.call((metadata) => metadata.getDimension(key, value))
   }
 
   /**
@@ -160,7 +162,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   updateDimension(key: string, value: string, update: Metadata.DimensionUpdate): Promise<Metadata.Dimension> {
-    return this.#run((metadata) => metadata.updateDimension(key, value, update))
+    return this.#metadata.call((metadata) => metadata.updateDimension(key, value, update))
   }
 
   /**
@@ -182,7 +184,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   patchDimension(key: string, value: string, patch: Metadata.DimensionPatch): Promise<Metadata.Dimension> {
-    return this.#run((metadata) => metadata.patchDimension(key, value, patch))
+    return this.#metadata.call((metadata) => metadata.patchDimension(key, value, patch))
   }
 
   /**
@@ -191,7 +193,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   searchMetricTimeSeries(options: Metadata.SearchOptions): Promise<Metadata.SearchResult<Metadata.MetricTimeSeries>> {
-    return this.#run((metadata) => metadata.searchMetricTimeSeries(options))
+    return this.#metadata.call((metadata) => metadata.searchMetricTimeSeries(options))
   }
 
   /**
@@ -201,7 +203,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   streamMetricTimeSeries(options: Metadata.StreamOptions): AsyncIterable<Metadata.MetricTimeSeries> {
-    return this.#iterate((metadata) => metadata.streamMetricTimeSeries(options))
+    return this.#metadata.stream((metadata) => metadata.streamMetricTimeSeries(options))
   }
 
   /**
@@ -210,7 +212,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   getMetricTimeSeries(id: string): Promise<Metadata.MetricTimeSeries> {
-    return this.#run((metadata) => metadata.getMetricTimeSeries(id))
+    return this.#metadata.call((metadata) => metadata.getMetricTimeSeries(id))
   }
 
   /**
@@ -219,7 +221,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   searchTags(options: Metadata.SearchOptions): Promise<Metadata.SearchResult<Metadata.Tag>> {
-    return this.#run((metadata) => metadata.searchTags(options))
+    return this.#metadata.call((metadata) => metadata.searchTags(options))
   }
 
   /**
@@ -228,7 +230,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   streamTags(options: Metadata.StreamOptions): AsyncIterable<Metadata.Tag> {
-    return this.#iterate((metadata) => metadata.streamTags(options))
+    return this.#metadata.stream((metadata) => metadata.streamTags(options))
   }
 
   /**
@@ -237,7 +239,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   getTag(name: string): Promise<Metadata.Tag> {
-    return this.#run((metadata) => metadata.getTag(name))
+    return this.#metadata.call((metadata) => metadata.getTag(name))
   }
 
   /**
@@ -255,7 +257,7 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   updateTag(name: string, update: Metadata.TagUpdate): Promise<Metadata.Tag> {
-    return this.#run((metadata) => metadata.updateTag(name, update))
+    return this.#metadata.call((metadata) => metadata.updateTag(name, update))
   }
 
   /**
@@ -264,16 +266,6 @@ export class SignalFxMetadata {
    * @since 0.2.0
    */
   deleteTag(name: string): Promise<void> {
-    return this.#run((metadata) => metadata.deleteTag(name))
-  }
-
-  #run<A>(
-    operation: (metadata: Metadata.Service) => Effect.Effect<A, MetadataNotFoundError | MetadataRequestError>
-  ): Promise<A> {
-    return this.#metadata.run(Effect.flatMap(Metadata.Metadata, operation))
-  }
-
-  #iterate<A>(operation: (metadata: Metadata.Service) => Stream.Stream<A, MetadataRequestError>): AsyncIterable<A> {
-    return this.#metadata.iterate(Stream.unwrap(Effect.map(Metadata.Metadata, operation)))
+    return this.#metadata.call((metadata) => metadata.deleteTag(name))
   }
 }

@@ -4,10 +4,14 @@
  *
  * @since 0.2.0
  */
-import * as Effect from "effect/Effect"
-import * as Stream from "effect/Stream"
-import type { ApiRunner } from "../internal/promise/api.js"
-import * as Rest from "../Rest.js"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
+import type * as Stream from "effect/Stream"
+import type { ApiSettings, ServiceRunner } from "../internal/promise/api.js"
+import { LazyRunner } from "../internal/promise/api.js"
+import type * as Rest from "../Rest.js"
+import type { ConfigurationError } from "../SignalFxError.js"
 
 /**
  * The Rest service with promises: each operation answers a `Promise` (rejecting with the same
@@ -49,22 +53,34 @@ export type Promised<S> = {
 }
 
 /**
- * The client of `sfx.rest` over the runner of the Rest service: each operation runs the service's
- * operation of the same name. The service is built on the first call; its options were checked
- * with the metadata options, which are the same.
+ * The runner of the Rest service for a facade client. The service and its schemas are loaded on
+ * the first call; its options are the metadata options, checked with them.
  * @internal
  */
-export const makeRestClient = (runner: ApiRunner<Rest.Rest>): RestClient => {
+export const makeRestRunner = (
+  settings: ApiSettings,
+  httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>
+): ServiceRunner<Rest.Service> =>
+  new LazyRunner(async () => {
+    const { ApiRunner, Rest } = await import("../internal/promise/onFirstUse.js")
+    return new ApiRunner(Rest.Rest, Rest.layer(settings), httpClient)
+  })
+
+/**
+ * The client of `sfx.rest` over the runner of the Rest service: each operation runs the service's
+ * operation of the same name.
+ * @internal
+ */
+export const makeRestClient = (runner: ServiceRunner<Rest.Service>): RestClient => {
   const promise = <P extends ReadonlyArray<unknown>, A, E>(
     operation: (service: Rest.Service) => (...args: P) => Effect.Effect<A, E>
   ) =>
-  (...args: P): Promise<A> => runner.run(Effect.flatMap(Rest.Rest, (service) => operation(service)(...args)))
+  (...args: P): Promise<A> => runner.call((service) => operation(service)(...args))
 
   const iterable = <P extends ReadonlyArray<unknown>, A, E>(
     operation: (service: Rest.Service) => (...args: P) => Stream.Stream<A, E>
   ) =>
-  (...args: P): AsyncIterable<A> =>
-    runner.iterate(Stream.unwrap(Effect.map(Rest.Rest, (service) => operation(service)(...args))))
+  (...args: P): AsyncIterable<A> => runner.stream((service) => operation(service)(...args))
 
   const family = <A, Input, Search, StreamOptions>(
     select: (service: Rest.Service) => Rest.Family<A, Input, Search, StreamOptions>

@@ -1,22 +1,18 @@
 /**
  * SignalFlow for code that does not use Effect: the {@link SignalFlow} service run by a
- * `ManagedRuntime`, its streams as async iterables.
+ * `ManagedRuntime`, its streams as async iterables. The service (its WebSocket, its message
+ * schemas) is loaded on a client's first computation or command.
  *
  * @since 0.2.0
  */
-import * as Cause from "effect/Cause"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
-import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
-import type * as Runtime from "effect/Runtime"
-import * as Stream from "effect/Stream"
-import { loggerLayer } from "../internal/promise/logger.js"
-import { makeWithEnvironment } from "../internal/signalflow/service.js"
-import * as SignalFlow from "../SignalFlow.js"
-import type { ConfigurationError } from "../SignalFxError.js"
+import { deferredIterable } from "../internal/promise/api.js"
+import type { SignalFlowRunner } from "../internal/promise/signalflowRunner.js"
+import * as proxy from "../internal/proxy/options.js"
+import { resolve } from "../internal/signalflow/options.js"
+import type * as SignalFlow from "../SignalFlow.js"
 
 /**
  * The options of the SignalFlow service, less the Effect-only ones. The token may be given here
@@ -74,9 +70,9 @@ export interface SignalFlowIterable<A> extends AsyncIterable<A> {}
  * @category constructors
  */
 export class SignalFlowClient {
-  readonly #runtime: ManagedRuntime.ManagedRuntime<SignalFlow.SignalFlow, ConfigurationError>
-  readonly #context: Runtime.Runtime<SignalFlow.SignalFlow>
-  readonly #service: SignalFlow.Service
+  readonly #load: () => Promise<SignalFlowRunner>
+  #runner: Promise<SignalFlowRunner> | undefined
+  #closed = false
 
   /**
    * Checks the options; throws a `ConfigurationError` for an unusable one. Nothing is opened
@@ -86,24 +82,16 @@ export class SignalFlowClient {
    */
   constructor(token: string | Redacted.Redacted<string>, options: Omit<SignalFlowClientOptions, "token"> = {}) {
     const { logger, ...serviceOptions } = options
-    this.#runtime = ManagedRuntime.make(
-      // The environment's proxy variables are honoured, as by the rest of the Promise facade.
-      Layer.scoped(
-        SignalFlow.SignalFlow,
-        makeWithEnvironment({
-          idleTimeout: 0,
-          ...serviceOptions,
-          token: Redacted.isRedacted(token) ? token : Redacted.make(token)
-        })
-      ).pipe(Layer.provide(loggerLayer(logger)))
-    )
-    const built = this.#runtime.runSyncExit(Effect.runtime<SignalFlow.SignalFlow>())
-    if (Exit.isFailure(built)) {
-      void this.#runtime.dispose()
-      throw Cause.squash(built.cause)
+    const checked: SignalFlow.Options = {
+      idleTimeout: 0,
+      ...serviceOptions,
+      token: Redacted.isRedacted(token) ? token : Redacted.make(token)
     }
-    this.#context = built.value
-    this.#service = Context.get(built.value.context, SignalFlow.SignalFlow)
+    // Checked now, over the environment's proxy variables, as the service will check them.
+    const resolved = resolve(checked, Effect.runSync(proxy.fromEnvironment))
+    if (Either.isLeft(resolved)) throw resolved.left
+    this.#load = () =>
+      import("../internal/promise/onFirstUse.js").then(({ SignalFlowRunner }) => new SignalFlowRunner(checked, logger))
   }
 
   /**
@@ -112,7 +100,7 @@ export class SignalFlowClient {
    * @since 0.2.0
    */
   execute(program: string, options?: SignalFlow.ExecuteOptions): SignalFlowIterable<SignalFlow.Message> {
-    return this.#iterate(this.#service.execute(program, options))
+    return deferredIterable(() => this.#loaded().then((runner) => runner.execute(program, options)))
   }
 
   /**
@@ -122,7 +110,7 @@ export class SignalFlowClient {
    * @since 0.2.0
    */
   values(program: string, options?: SignalFlow.ExecuteOptions): SignalFlowIterable<SignalFlow.Snapshot> {
-    return this.#iterate(SignalFlow.byTimestamp(this.#service.execute(program, options)))
+    return deferredIterable(() => this.#loaded().then((runner) => runner.values(program, options)))
   }
 
   /**
@@ -131,7 +119,7 @@ export class SignalFlowClient {
    * @since 0.2.0
    */
   preflight(program: string, options?: SignalFlow.ExecuteOptions): SignalFlowIterable<SignalFlow.Message> {
-    return this.#iterate(this.#service.preflight(program, options))
+    return deferredIterable(() => this.#loaded().then((runner) => runner.preflight(program, options)))
   }
 
   /**
@@ -140,7 +128,7 @@ export class SignalFlowClient {
    * @since 0.2.0
    */
   attach(handle: string, options?: SignalFlow.AttachOptions): SignalFlowIterable<SignalFlow.Message> {
-    return this.#iterate(this.#service.attach(handle, options))
+    return deferredIterable(() => this.#loaded().then((runner) => runner.attach(handle, options)))
   }
 
   /**
@@ -149,7 +137,7 @@ export class SignalFlowClient {
    * @since 0.2.0
    */
   start(program: string, options?: SignalFlow.StartOptions): Promise<void> {
-    return this.#run(this.#service.start(program, options))
+    return this.#loaded().then((runner) => runner.start(program, options))
   }
 
   /**
@@ -158,7 +146,7 @@ export class SignalFlowClient {
    * @since 0.2.0
    */
   stop(handle: string, options?: SignalFlow.StopOptions): Promise<void> {
-    return this.#run(this.#service.stop(handle, options))
+    return this.#loaded().then((runner) => runner.stop(handle, options))
   }
 
   /**
@@ -167,7 +155,7 @@ export class SignalFlowClient {
    * @since 0.2.0
    */
   keepalive(handle: string): Promise<void> {
-    return this.#run(this.#service.keepalive(handle))
+    return this.#loaded().then((runner) => runner.keepalive(handle))
   }
 
   /**
@@ -176,7 +164,9 @@ export class SignalFlowClient {
    * @since 0.2.0
    */
   close(): Promise<void> {
-    return this.#runtime.dispose()
+    this.#closed = true
+    // A service that failed to load has nothing to close; its calls rejected with the failure.
+    return this.#runner === undefined ? Promise.resolve() : this.#runner.then((runner) => runner.close(), () => {})
   }
 
   /**
@@ -186,12 +176,14 @@ export class SignalFlowClient {
     return "SignalFlowClient"
   }
 
-  #iterate<A>(stream: Stream.Stream<A, SignalFlow.SignalFlowError>): SignalFlowIterable<A> {
-    return Stream.toAsyncIterableRuntime(stream, this.#context)
-  }
-
-  async #run<E>(effect: Effect.Effect<void, E>): Promise<void> {
-    const exit = await this.#runtime.runPromiseExit(effect)
-    if (Exit.isFailure(exit)) throw Cause.squash(exit.cause)
+  /**
+   * The service, loaded and built on first use. Closed before that, it is built and closed at
+   * once: a call after `close()` meets a closed service, as it would had it been used before.
+   */
+  #loaded(): Promise<SignalFlowRunner> {
+    return this.#runner ??= this.#load().then(async (runner) => {
+      if (this.#closed) await runner.close()
+      return runner
+    })
   }
 }

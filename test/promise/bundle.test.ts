@@ -52,20 +52,83 @@ const runBesideBundle = (source: string): Promise<{ code: number | null; stdout:
   })
 }
 
+/** The specifiers a bundle file imports, statically (`from "x"`, `import "x"`) or dynamically. */
+const importsOf = (file: string, kind: "static" | "all" = "all"): Array<string> =>
+  [
+    ...fs.readFileSync(path.join(dir, file), "utf8").matchAll(
+      kind === "static" ? /(?:\bfrom|\bimport)\s*"([^"]+)"/g : /(?:\bfrom|\bimport)\s*\(?\s*"([^"]+)"/g
+    )
+  ].map((match) => match[1]!)
+
+/** The bundle's own files that loading `file` loads: it and its static imports, transitively. */
+const loadedBy = (file: string, seen: Set<string> = new Set()): Set<string> => {
+  seen.add(file)
+  for (const specifier of importsOf(file, "static")) {
+    const chunk = specifier.startsWith("./") ? specifier.slice(2) : undefined
+    if (chunk !== undefined && !seen.has(chunk)) loadedBy(chunk, seen)
+  }
+  return seen
+}
+
 describe("the bundled facade", () => {
-  it("imports nothing but Node's modules and the package's dependencies: effect is inside", () => {
-    const text = fs.readFileSync(bundle, "utf8")
-    const imported = [...text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*"([^"]+)"/g)].map((match) => match[1]!)
+  it("imports nothing but Node's modules, the package's dependencies and its own chunks: effect is inside", () => {
+    const files = fs.readdirSync(dir).filter((file) => file.endsWith(".js") && !file.startsWith("script-"))
+    assert.include(files, "promise.js")
+    const imported = files.flatMap((file) => importsOf(file))
     const manifest: { readonly dependencies: Record<string, string> } = JSON.parse(
       fs.readFileSync(path.join(root, "package.json"), "utf8")
     )
     const { dependencies } = manifest
     const allowed = (specifier: string) =>
       specifier.startsWith("node:") ||
+      (specifier.startsWith("./") && files.includes(specifier.slice(2))) ||
       Object.keys(dependencies).some((name) => specifier === name || specifier.startsWith(`${name}/`))
     assert.deepStrictEqual(imported.filter((specifier) => !allowed(specifier)), [])
     // The encoder is our own: sending loads no protobuf runtime (the decoder is the local server's).
     assert.deepStrictEqual(imported.filter((specifier) => specifier.startsWith("protobufjs")), [])
+  })
+
+  it("loads the REST services, SignalFlow and HostIdentity only on first use", () => {
+    const files = fs.readdirSync(dir).filter((file) => file.endsWith(".js") && !file.startsWith("script-"))
+    const loaded = loadedBy("promise.js")
+    // Each service's Context key is in the bundle, and in no file that importing the facade loads.
+    for (const service of ["Metadata", "Rest", "SignalFlow", "HostIdentity"]) {
+      const key = `"effect-signalfx/${service}"`
+      const holders = files.filter((file) => fs.readFileSync(path.join(dir, file), "utf8").includes(key))
+      assert.isNotEmpty(holders, service)
+      assert.deepStrictEqual(holders.filter((file) => loaded.has(file)), [], service)
+    }
+    // The Ingest service is loaded with the facade.
+    assert.isTrue(
+      [...loaded].some((file) => fs.readFileSync(path.join(dir, file), "utf8").includes(`"effect-signalfx/Ingest"`))
+    )
+  })
+
+  it("loads the metadata and REST services from their chunks on the first call", async () => {
+    const result = await runBesideBundle(`
+      import { ClosedError, SignalFx } from "./promise.js"
+      const url = process.env.FAKE_SIGNALFX_URL
+      const sfx = new SignalFx("TOKEN", { ingestEndpoint: url, apiEndpoint: url })
+      const tag = await sfx.updateTag("bundle_tag", { description: "from the bundle" })
+      let streamed = 0
+      for await (const _ of sfx.streamTags({ query: "name:bundle_*" })) streamed++
+      const detector = await sfx.rest.detectors.create({
+        name: "bundle detector",
+        programText: "detect(when(data('cpu').mean() > 90)).publish('cpu high')",
+        rules: [{ detectLabel: "cpu high", severity: "Critical" }]
+      })
+      const read = await sfx.rest.detectors.get(detector.id)
+      await sfx.stop()
+      const closed = await sfx.getTag("bundle_tag").then(() => false, (error) => error instanceof ClosedError)
+      console.log(JSON.stringify({ tag: tag.name, streamed, detector: read.name, closed }))
+    `)
+    assert.strictEqual(result.code, 0, result.stderr)
+    assert.deepStrictEqual(JSON.parse(result.stdout), {
+      tag: "bundle_tag",
+      streamed: 1,
+      detector: "bundle detector",
+      closed: true
+    })
   })
 
   it("sends datapoints and an event, rejects bad input with its own error class, and stops", async () => {

@@ -3,10 +3,23 @@
  * `ConfigurationError` that names the option. Defaults follow the AWS SDKs (1 second, no
  * retries) and the metadata servers' documented addresses (docs/protocol.md §4).
  */
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import type * as HostIdentity from "../../HostIdentity.js"
 import { ConfigurationError } from "../../SignalFxError.js"
+
+/**
+ * The dimension each cloud's id is added under.
+ * @internal
+ */
+export const dimensionNames = {
+  aws: "AWSUniqueId",
+  gcp: "gcp_id",
+  azure: "azure_resource_id"
+} as const
 
 /** @internal */
 export interface ResolvedOptions {
@@ -126,3 +139,39 @@ export const resolve = (options: HostIdentity.Options): Either.Either<ResolvedOp
     throw error
   }
 }
+
+const firstOf = <A>(first: Config.Config<A>, ...rest: ReadonlyArray<Config.Config<A>>): Config.Config<A> =>
+  rest.reduce((config, fallback) => Config.orElse(config, () => fallback), first)
+
+const endpointMode = Config.string("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").pipe(
+  Config.mapOrFail((mode) => {
+    switch (mode.toLowerCase()) {
+      case "ipv4":
+        return Either.right("IPv4" as const)
+      case "ipv6":
+        return Either.right("IPv6" as const)
+      default:
+        return Either.left(ConfigError.InvalidData([], `Expected IPv4 or IPv6, got ${mode}`))
+    }
+  })
+)
+
+/**
+ * The AWS options of the environment: `HostIdentity.config` (documented there). Here, apart from
+ * the service, so that the Promise facade can check them when it is constructed without loading
+ * the lookups.
+ * @internal
+ */
+export const config: Config.Config<HostIdentity.Options> = Config.all({
+  disabled: Config.option(Config.string("AWS_EC2_METADATA_DISABLED")),
+  awsEndpoint: Config.option(Config.string("AWS_EC2_METADATA_SERVICE_ENDPOINT")),
+  awsEndpointMode: Config.option(endpointMode),
+  ecsMetadataUri: Config.option(
+    firstOf(Config.string("ECS_CONTAINER_METADATA_URI_V4"), Config.string("ECS_CONTAINER_METADATA_URI"))
+  )
+}).pipe(Config.map(({ awsEndpoint, awsEndpointMode, disabled, ecsMetadataUri }) => ({
+  ec2MetadataDisabled: Option.exists(disabled, (value) => value.trim().toLowerCase() === "true"),
+  awsEndpoint: Option.getOrUndefined(awsEndpoint),
+  awsEndpointMode: Option.getOrUndefined(awsEndpointMode),
+  ecsMetadataUri: Option.getOrUndefined(ecsMetadataUri)
+})))

@@ -21,11 +21,7 @@ import { makeRequest } from "./http.js"
 import * as options_ from "./options.js"
 
 /** @internal */
-export const dimensionNames = {
-  aws: "AWSUniqueId",
-  gcp: "gcp_id",
-  azure: "azure_resource_id"
-} as const
+export const dimensionNames = options_.dimensionNames
 
 const logFailure = (failure: LookupFailure, what: string): Effect.Effect<void> =>
   failure._tag === "Unusable"

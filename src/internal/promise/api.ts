@@ -1,21 +1,13 @@
 /**
- * What every REST capability of the Promise facade shares (the Metadata service now; the other
- * REST resources, SignalFlow, after it): the facade's options turned into a service's token,
- * realm and endpoint, and a runner that builds the service on first use and turns its effects
- * into promises and its streams into async iterables.
+ * What every REST capability of the Promise facade shares (the Metadata and Rest services): the
+ * facade's options turned into a service's token, realm and endpoint, and the runner that turns
+ * the service's effects into promises and its streams into async iterables, loaded with the
+ * service on the first call (`runner.ts`): a script that only sends never loads them.
  */
-import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Cause from "effect/Cause"
-import * as Chunk from "effect/Chunk"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
-import * as ManagedRuntime from "effect/ManagedRuntime"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import { ClosedError } from "../../SignalFxError.js"
 import { invalid, resolving } from "../http/options.js"
@@ -72,95 +64,61 @@ export const apiSettings = (
   })
 
 /**
- * Runs the effects and streams of one REST service for the facade.
- *
- * The service is built from its layer on the first call, so a client that never makes one builds
- * nothing. Its requests run on Node's ordinary timers: a caller is awaiting each one, and the
- * process stays alive until it settles, then may end. After {@link close}, every call rejects
- * with a `ClosedError`; a call already running finishes.
+ * Runs the operations of one service `S` for the facade: each effect as a promise, each stream as
+ * an async iterable; after {@link close}, every call rejects with a `ClosedError`.
  * @internal
  */
-export class ApiRunner<S> {
-  readonly #runtime: ManagedRuntime.ManagedRuntime<S, ConfigurationError>
+export interface ServiceRunner<S> {
+  readonly call: <A, E>(operation: (service: S) => Effect.Effect<A, E>) => Promise<A>
+  readonly stream: <A, E>(operation: (service: S) => Stream.Stream<A, E>) => AsyncIterable<A>
+  /** Refuses every later call; resolves once the service is released. Idempotent. */
+  readonly close: () => Promise<void>
+}
+
+/**
+ * A {@link ServiceRunner} that loads the real one (its module and the service's) on the first
+ * call. Closed before that, it loads nothing: its calls reject with a `ClosedError` at once.
+ * @internal
+ */
+export class LazyRunner<S> implements ServiceRunner<S> {
+  readonly #load: () => Promise<ServiceRunner<S>>
+  #runner: Promise<ServiceRunner<S>> | undefined
   #closed = false
 
-  constructor(
-    layer: Layer.Layer<S, ConfigurationError, HttpClient.HttpClient>,
-    httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>
-  ) {
-    this.#runtime = ManagedRuntime.make(Layer.provide(layer, httpClient))
+  constructor(load: () => Promise<ServiceRunner<S>>) {
+    this.#load = load
   }
 
-  /** The effect's success, or a rejection with the error it failed with (our own classes). */
-  async run<A, E>(effect: Effect.Effect<A, E, S>): Promise<A> {
-    const exit = await this.#exit(effect)
-    if (Exit.isSuccess(exit)) return exit.value
-    throw Cause.squash(exit.cause)
+  call<A, E>(operation: (service: S) => Effect.Effect<A, E>): Promise<A> {
+    return this.#loaded().then((runner) => runner.call(operation))
   }
 
-  /**
-   * The stream as an async iterable. Each `for await` starts the stream afresh and pulls one
-   * chunk (for a paging search, one page: one request) only when the loop has used the last;
-   * leaving the loop (`break`, `return`, a throw) ends the stream, and no further page is asked.
-   */
-  iterate<A, E>(stream: Stream.Stream<A, E, S>): AsyncIterable<A> {
-    return { [Symbol.asyncIterator]: () => this.#iterator(stream) }
+  stream<A, E>(operation: (service: S) => Stream.Stream<A, E>): AsyncIterable<A> {
+    return deferredIterable(() => this.#loaded().then((runner) => runner.stream(operation)))
   }
 
-  /** Refuses every later call; resolves once the service is released. Idempotent. */
   close(): Promise<void> {
     this.#closed = true
-    return this.#runtime.dispose()
+    // A runner that failed to load has nothing to release; its calls rejected with the failure.
+    return this.#runner === undefined ? Promise.resolve() : this.#runner.then((runner) => runner.close(), () => {})
   }
 
-  #exit<A, E>(effect: Effect.Effect<A, E, S>): Promise<Exit.Exit<A, E | ConfigurationError | ClosedError>> {
-    if (this.#closed) return Promise.resolve(Exit.fail(new ClosedError({ what: "requests", count: 0 })))
-    return this.#runtime.runPromiseExit(effect)
-  }
-
-  #iterator<A, E>(stream: Stream.Stream<A, E, S>): AsyncIterator<A> {
-    const scope = Effect.runSync(Scope.make())
-    let pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>, S> | undefined
-    let chunk: Chunk.Chunk<A> = Chunk.empty()
-    let index = 0
-    let ended = false
-    // The next chunk, or none at the stream's end; the pull is made in the iterator's scope
-    // on first use.
-    const nextChunk: Effect.Effect<Option.Option<Chunk.Chunk<A>>, E, S> = Effect.suspend(() =>
-      pull === undefined
-        ? Effect.tap(Scope.extend(Stream.toPull(stream), scope), (made) => {
-          pull = made
-        })
-        : Effect.succeed(pull)
-    ).pipe(Effect.flatMap((made) =>
-      Effect.matchEffect(made, {
-        onFailure: Option.match({ onNone: () => Effect.succeedNone, onSome: Effect.fail }),
-        onSuccess: Effect.succeedSome
-      })
-    ))
-    const end = async (): Promise<IteratorReturnResult<undefined>> => {
-      if (!ended) {
-        ended = true
-        await Effect.runPromise(Scope.close(scope, Exit.void))
-      }
-      return { done: true, value: undefined }
+  #loaded(): Promise<ServiceRunner<S>> {
+    if (this.#runner === undefined && this.#closed) {
+      return Promise.reject(new ClosedError({ what: "requests", count: 0 }))
     }
-    return {
-      next: async () => {
-        while (index >= Chunk.size(chunk)) {
-          if (ended) return { done: true, value: undefined }
-          const exit = await this.#exit(nextChunk)
-          if (Exit.isFailure(exit)) {
-            await end()
-            throw Cause.squash(exit.cause)
-          }
-          if (Option.isNone(exit.value)) return end()
-          chunk = exit.value.value
-          index = 0
-        }
-        return { done: false, value: Chunk.unsafeGet(chunk, index++) }
-      },
-      return: end
-    }
+    return this.#runner ??= this.#load()
   }
 }
+
+/**
+ * The async iterable that `load` resolves to, iterated as it is once it is there: each
+ * `for await` waits for it and then delegates every step (and the loop's end) to it; a failed
+ * load rejects the first step.
+ * @internal
+ */
+export const deferredIterable = <A>(load: () => Promise<AsyncIterable<A>>): AsyncIterable<A> => ({
+  async *[Symbol.asyncIterator]() {
+    yield* await load()
+  }
+})

@@ -18,14 +18,24 @@
  * Redirects are never followed, as with `redirect: "manual"`.
  */
 import * as http from "node:http"
-import * as https from "node:https"
+import type * as https from "node:https"
 import type * as net from "node:net"
 import { Readable } from "node:stream"
 import { runExitHooks } from "./lifecycle.js"
 
-const agents = {
-  "http:": new http.Agent({ keepAlive: true }),
-  "https:": new https.Agent({ keepAlive: true })
+const httpAgent = new http.Agent({ keepAlive: true })
+
+/**
+ * node:https, and TLS under it, is loaded by the first https request: a client of a plain-http
+ * endpoint (a local collector) never loads it.
+ */
+let secure: { readonly https: typeof https; readonly agent: https.Agent } | undefined
+const loadHttps = (): { readonly https: typeof https; readonly agent: https.Agent } => {
+  if (secure === undefined) {
+    const module = process.getBuiltinModule("node:https")
+    secure = { https: module, agent: new module.Agent({ keepAlive: true }) }
+  }
+  return secure
 }
 
 /** The requests in flight, each with the socket it got. */
@@ -109,8 +119,9 @@ const bodyOf = (body: RequestInit["body"]): Uint8Array | string | undefined => {
 export const unrefFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> =>
   new Promise((resolve, reject) => {
     const url = new URL(input instanceof Request ? input.url : input)
-    const agent = url.protocol === "http:" ? agents["http:"] : url.protocol === "https:" ? agents["https:"] : undefined
-    if (agent === undefined) return reject(new TypeError(`unsupported protocol ${url.protocol}`))
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      return reject(new TypeError(`unsupported protocol ${url.protocol}`))
+    }
     const signal = init.signal ?? undefined
     if (signal?.aborted) return reject(abortError())
     const body = bodyOf(init.body)
@@ -118,11 +129,14 @@ export const unrefFetch = (input: string | URL | Request, init: RequestInit = {}
     new Headers(init.headers).forEach((value, name) => (headers[name] = value))
     if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body))
 
-    const request = (url.protocol === "https:" ? https : http).request(url, {
-      method: init.method ?? "GET",
-      headers,
-      agent
-    })
+    const options = { method: init.method ?? "GET", headers }
+    let request: http.ClientRequest
+    if (url.protocol === "https:") {
+      const { agent, https } = loadHttps()
+      request = https.request(url, { ...options, agent })
+    } else {
+      request = http.request(url, { ...options, agent: httpAgent })
+    }
     track(request)
     const onAbort = () => request.destroy(abortError())
     signal?.addEventListener("abort", onAbort, { once: true })

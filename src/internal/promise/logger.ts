@@ -4,6 +4,9 @@
  * client: its line goes to stderr instead.
  */
 import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as HashSet from "effect/HashSet"
 import type * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
@@ -34,26 +37,42 @@ const lineOf = (message: unknown, cause: Cause.Cause<unknown>): string => {
   return `effect-signalfx: ${parts.map(String).join(" ")}${Cause.isEmpty(cause) ? "" : `\n${Cause.pretty(cause)}`}`
 }
 
+/** The `logger` option as an Effect logger: warnings and errors only. */
+const loggerOf = (logger: LineLogger | false | undefined): Logger.Logger<unknown, void> => {
+  if (logger === false) return Logger.none
+  const target = logger ?? stderrLogger
+  return Logger.make(({ cause, logLevel, message }) => {
+    if (LogLevel.lessThan(logLevel, LogLevel.Warning)) return
+    const line = lineOf(message, cause)
+    try {
+      if (LogLevel.greaterThanEqual(logLevel, LogLevel.Error)) target.error(line)
+      else target.warn(line)
+    } catch {
+      // The application's logger failed; the client goes on, and the line is not lost.
+      writeStderr(line)
+    }
+  })
+}
+
 /**
  * The `logger` option as a layer: provided under the services, so their background fibers, forked
- * while the layer is built, log through it too. Warnings and errors only.
+ * while the layer is built, log through it too.
  * @internal
  */
-export const loggerLayer = (logger: LineLogger | false | undefined): Layer.Layer<never> => {
-  if (logger === false) return Logger.replace(Logger.defaultLogger, Logger.none)
-  const target = logger ?? stderrLogger
-  return Logger.replace(
-    Logger.defaultLogger,
-    Logger.make(({ cause, logLevel, message }) => {
-      if (LogLevel.lessThan(logLevel, LogLevel.Warning)) return
-      const line = lineOf(message, cause)
-      try {
-        if (LogLevel.greaterThanEqual(logLevel, LogLevel.Error)) target.error(line)
-        else target.warn(line)
-      } catch {
-        // The application's logger failed; the client goes on, and the line is not lost.
-        writeStderr(line)
-      }
-    })
+export const loggerLayer = (logger: LineLogger | false | undefined): Layer.Layer<never> =>
+  Logger.replace(Logger.defaultLogger, loggerOf(logger))
+
+/**
+ * The effect with the `logger` option in place of Effect's default logger, as {@link loggerLayer}
+ * does for a layer: the fibers it forks, and a runtime it captures, keep it.
+ * @internal
+ */
+export const withLogger = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  logger: LineLogger | false | undefined
+): Effect.Effect<A, E, R> =>
+  Effect.locallyWith(
+    effect,
+    FiberRef.currentLoggers,
+    (loggers) => HashSet.add(HashSet.remove(loggers, Logger.defaultLogger), loggerOf(logger))
   )
-}

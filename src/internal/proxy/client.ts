@@ -15,7 +15,6 @@ import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { createRequire } from "node:module"
-import * as tls from "node:tls"
 import type * as Undici from "undici"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import { ProxyError } from "../../SignalFxError.js"
@@ -151,7 +150,10 @@ export const trustOf = (
 ): Effect.Effect<{ readonly ca: Array<string> } | undefined> =>
   ca === undefined
     ? Effect.succeed(undefined)
-    : Effect.map(extraCertificates, (extra) => ({ ca: [...tls.rootCertificates, ...extra, ...ca] }))
+    : Effect.map(extraCertificates, (extra) => ({
+      // node:tls is loaded here, for a `ca` only.
+      ca: [...process.getBuiltinModule("node:tls").rootCertificates, ...extra, ...ca]
+    }))
 
 /** undici, loaded on first use: synchronously, since the Promise facade builds its client so. */
 const loadUndici = (): typeof Undici => createRequire(import.meta.url)("undici")
@@ -232,10 +234,17 @@ export const layerFromEnvironment = (
   options: Given,
   directFetch?: typeof globalThis.fetch
 ): Layer.Layer<HttpClient.HttpClient, ConfigurationError> =>
-  Layer.effect(
-    HttpClient.HttpClient,
-    Effect.flatMap(
-      fromEnvironment,
-      (environment) => Effect.flatMap(fromOptions(options, environment), (resolved) => make(resolved, directFetch))
-    )
+  Layer.effect(HttpClient.HttpClient, makeFromEnvironment(options, directFetch))
+
+/**
+ * The client of {@link layerFromEnvironment}, made at once.
+ * @internal
+ */
+export const makeFromEnvironment = (
+  options: Given,
+  directFetch?: typeof globalThis.fetch
+): Effect.Effect<HttpClient.HttpClient, ConfigurationError> =>
+  Effect.flatMap(
+    fromEnvironment,
+    (environment) => Effect.flatMap(fromOptions(options, environment), (resolved) => make(resolved, directFetch))
   )

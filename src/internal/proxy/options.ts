@@ -8,7 +8,6 @@ import * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { X509Certificate } from "node:crypto"
 import * as fs from "node:fs"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import { firstOf } from "../config.js"
@@ -116,6 +115,8 @@ const certificates = (option: string, text: unknown): Array<string> => {
       : ""
     invalid(option, `holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)${hint}`)
   }
+  // node:crypto is loaded here, for a `ca` only: a client without one never loads it.
+  const { X509Certificate } = process.getBuiltinModule("node:crypto")
   found.forEach((pem, index) => {
     try {
       new X509Certificate(pem)

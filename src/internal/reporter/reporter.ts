@@ -9,9 +9,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Datapoint from "../../Datapoint.js"
+import type * as Datapoint from "../../Datapoint.js"
 import * as Ingest from "../../Ingest.js"
 import type * as MetricsReporter from "../../MetricsReporter.js"
+import { validateDatapoints } from "../validation.js"
 import { PointsBuilder } from "./points.js"
 
 /** @internal */
@@ -24,7 +25,7 @@ const keepValid = (
   warnings: Array<string>
 ): Array<Datapoint.Datapoint> =>
   points.filter((point) => {
-    const result = Datapoint.validate({ [type]: [point] })
+    const result = validateDatapoints({ [type]: [point] })
     if (Either.isRight(result)) return true
     if (!warned.has(point.metric)) {
       warned.add(point.metric)
