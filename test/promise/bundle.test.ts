@@ -17,7 +17,7 @@ let bundle: string
 
 beforeAll(async () => {
   server = await FakeSignalFx.start({ tokens: ["TOKEN"] })
-  // Under the project's node_modules, so that the bundle finds protobufjs as an installed package would.
+  // Under the project's node_modules, so that the bundle finds its dependencies (ws, undici) as an installed package would.
   const cache = path.join(root, "node_modules", ".cache")
   fs.mkdirSync(cache, { recursive: true })
   dir = fs.mkdtempSync(path.join(cache, "effect-signalfx-bundle-"))
