@@ -339,10 +339,11 @@ const putDatapoint = (
   let count = 0
   if (dimensions !== undefined) {
     if (!isRecord(dimensions)) return false
-    const keys = Object.keys(dimensions)
-    if (keys.length > limits.MAX_DIMENSIONS) return false
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!
+    // The own enumerable keys, as `Object.keys` gives them, without the array it allocates for
+    // every datapoint.
+    for (const key in dimensions) {
+      if (!hasOwn.call(dimensions, key)) continue
+      if (count === limits.MAX_DIMENSIONS) return false
       const dimensionValue = dimensions[key]
       if (
         typeof dimensionValue !== "string" || checkDimensionKeyCached(key) !== undefined ||

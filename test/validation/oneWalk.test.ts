@@ -57,6 +57,16 @@ describe("the one-walk send path", () => {
     expect(encoded.bytes).toEqual(protobuf.encodeDatapoints(validated.right, globals))
   }, { fastCheck: { numRuns: 2000 } })
 
+  it("takes a datapoint's own dimensions only, as validateDatapoints does: not inherited ones", () => {
+    const dimensions: Record<string, string> = Object.create({ inherited: "not sent" })
+    dimensions["host"] = "a"
+    const input = { gauges: [{ metric: "m", value: 1, dimensions }] }
+    const encoded = new protobuf.DatapointEncoder().encodeValid(input, {})
+    expect(decode(encoded!.bytes)).toMatchObject([{ dimensions: { host: "a" } }])
+    expect(decode(encoded!.bytes)[0]!.dimensions).not.toHaveProperty("inherited")
+    expect(encoded!.bytes).toEqual(protobuf.encodeDatapoints(Either.getOrThrow(validateDatapoints(input))))
+  })
+
   it("keeps nothing of a send found invalid part way, and the next send is whole", () => {
     const encoder = new protobuf.DatapointEncoder()
     const first = encoder.encodeValid({ gauges: [{ metric: "a", value: 1 }] }, {})
