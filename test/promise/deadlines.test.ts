@@ -5,7 +5,10 @@
  * start-up does not count.
  */
 import { afterEach, assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import { generate } from "../../src/internal/testing/tls.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
+import { startProxy } from "../proxy/support.js"
 import { mainToExit, runScript } from "./runScript.js"
 import type { Stall, StallingServer } from "./stallingServers.js"
 import { startStalling } from "./stallingServers.js"
@@ -76,4 +79,46 @@ describe("a script that sends and simply ends, with requestTimeout (30 s) longer
       await healthy.close()
     }
   })
+})
+
+describe("the same script through a proxy or with a `ca` (undici's sockets)", () => {
+  for (const [stall, what, env] of stalls.filter(([stall]) => stall === "neverAnswers" || stall === "neverReads")) {
+    it.scopedLive(`exits within shutdownTimeout against a server that ${what}`, () =>
+      Effect.gen(function*() {
+        const stalling = yield* Effect.acquireRelease(
+          Effect.promise(() => startStalling(stall)),
+          (started) => Effect.promise(() => started.close())
+        )
+        const proxy = yield* startProxy()
+        const result = yield* Effect.promise(() => run(stalling.url, { ...env, PROXY_URL: proxy.url }))
+        assertEndedAtDeadline(result)
+        // The request did go through the proxy.
+        assert.isTrue(proxy.seen.some(({ target }) => target.includes("/v2/datapoint")), proxy.everything())
+      }), 60_000)
+  }
+
+  it.scopedLive(
+    "exits within shutdownTimeout through a CONNECT tunnel to an https server that never answers",
+    () =>
+      Effect.gen(function*() {
+        const stalling = yield* Effect.acquireRelease(
+          Effect.promise(() => startStalling("neverAnswers")),
+          (started) => Effect.promise(() => started.close())
+        )
+        const proxy = yield* startProxy()
+        // The TLS handshake inside the tunnel never completes.
+        const result = yield* Effect.promise(() =>
+          run(stalling.url.replace("http:", "https:"), { PROXY_URL: proxy.url })
+        )
+        assertEndedAtDeadline(result)
+        assert.isTrue(proxy.seen.some(({ method }) => method === "CONNECT"), proxy.everything())
+      }),
+    60_000
+  )
+
+  it("exits within shutdownTimeout with a `ca`, against an https server that never answers", async () => {
+    server = await startStalling("neverAnswers")
+    const { cert } = await generate("127.0.0.1")
+    assertEndedAtDeadline(await run(server.url.replace("http:", "https:"), { CA_PEM: cert }))
+  }, 60_000)
 })

@@ -15,6 +15,7 @@ import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { createRequire } from "node:module"
+import * as net from "node:net"
 import type * as Undici from "undici"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import { ProxyError } from "../../SignalFxError.js"
@@ -159,9 +160,33 @@ export const trustOf = (
 const loadUndici = (): typeof Undici => createRequire(import.meta.url)("undici")
 
 /**
- * The client. `directFetch`, when given, runs the requests when there is neither a proxy nor a
- * `ca` (the Promise facade's, whose sockets never hold the process open); Node's `fetch` does
- * otherwise.
+ * undici's connector over `tls`; with `unref`, its sockets never hold the process open, as the
+ * Promise facade's own `fetch` does not: a script that sent and ended then exits at its shutdown
+ * deadline through a proxy or with a `ca` too, whatever the server does with an open request.
+ */
+const connectorOf = (
+  undici: typeof Undici,
+  tls: Undici.buildConnector.BuildOptions,
+  unref: boolean
+): Undici.buildConnector.connector => {
+  const connect = undici.buildConnector(tls)
+  if (!unref) return connect
+  return (options, callback) => {
+    // undici's connector returns the socket it opens (its type says nothing): unref'd at once, a
+    // TLS handshake that never completes does not hold the process either. The socket it
+    // connects with is unref'd too, in case a later undici stops returning it.
+    const opened: unknown = connect(options, (...outcome: Parameters<Undici.buildConnector.Callback>) => {
+      outcome[1]?.unref()
+      callback(...outcome)
+    })
+    if (opened instanceof net.Socket) opened.unref()
+  }
+}
+
+/**
+ * The client. `directFetch`, when given, is the Promise facade's: it runs the requests when
+ * there is neither a proxy nor a `ca`, and its sockets never hold the process open; undici's
+ * sockets, for a proxy or a `ca`, then don't either. Node's `fetch` runs the requests otherwise.
  * @internal
  */
 export const make = (
@@ -175,19 +200,28 @@ export const make = (
         ? plain
         : HttpClient.transform(plain, (request) => Effect.provideService(request, FetchHttpClient.Fetch, directFetch))
     }
-    const { Agent, fetch: undiciFetch, ProxyAgent } = loadUndici()
+    const undici = loadUndici()
+    const { Agent, fetch: undiciFetch, Pool, ProxyAgent } = undici
     const trust = yield* trustOf(options.ca)
+    const unref = directFetch !== undefined
     // Not closed with a scope: a service made with `Effect.provide(layer)` outlives the layer's
     // scope, as it does with FetchHttpClient. Idle sockets are unref'd and time out on their own.
-    const straight = new Agent(trust === undefined ? {} : { connect: trust })
-    const through = (proxy: ProxyEndpoint): Undici.ProxyAgent =>
-      new ProxyAgent({
+    const straight = new Agent({ connect: connectorOf(undici, trust ?? {}, unref) })
+    const through = (proxy: ProxyEndpoint): Undici.ProxyAgent => {
+      const toProxy = (origin: string | URL) => new Pool(origin, { connect: connectorOf(undici, trust ?? {}, unref) })
+      return new ProxyAgent({
         uri: proxy.url.href,
         ...(proxy.authorization === undefined ? {} : { token: Redacted.value(proxy.authorization) }),
         // Plain http is forwarded to the proxy as curl does; https always goes through CONNECT.
         proxyTunnel: false,
-        ...(trust === undefined ? {} : { requestTls: trust, proxyTls: trust })
+        ...(trust === undefined ? {} : { requestTls: trust }),
+        // The connections to the proxy are on our connector: the one CONNECT tunnels run over
+        // (`clientFactory`), and the one plain http is forwarded over (undici asks `factory` for
+        // it by the proxy's own URL). The target origins' pools are undici's own.
+        clientFactory: toProxy,
+        factory: (origin, options) => String(origin) === proxy.url.href ? toProxy(origin) : new Pool(origin, options)
       })
+    }
     const httpAgent = options.httpProxy === undefined ? undefined : through(options.httpProxy)
     const httpsAgent = options.httpsProxy === undefined ? undefined : through(options.httpsProxy)
 
