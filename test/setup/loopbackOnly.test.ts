@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import { execFile } from "node:child_process"
 import * as http from "node:http"
 import * as net from "node:net"
 import { isLoopback } from "./loopbackOnly.js"
@@ -44,5 +45,13 @@ describe("the loopback-only guard of the test processes", () => {
     assert.strictEqual(await attempt(() => net.connect(port, "127.0.0.1")), "connected")
     assert.strictEqual(await (await fetch(`http://localhost:${port}/`)).text(), "ok")
     await new Promise((resolve) => server.close(resolve))
+  })
+
+  it("is in every node process a test starts, through NODE_OPTIONS", async () => {
+    const script = `require("node:net").connect(80, "169.254.169.254").on("error", (e) => console.log(e.message))`
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ["-e", script], (error, stdout) => error === null ? resolve(stdout) : reject(error))
+    )
+    assert.include(output, "the tests connect to loopback only; refused a connection to 169.254.169.254")
   })
 })
