@@ -1,16 +1,7 @@
 /**
- * The errors a SignalFlow computation fails with (defined with the library's other errors, in
- * `SignalFxError`), and the shaping of the service's error records. None of them ever contains
- * the token.
+ * The shaping of the SignalFlow service's error records (the errors themselves are with the
+ * library's other errors, in `SignalFxError`). None of them ever contains the token.
  */
-export {
-  ComputationAbortedError,
-  ComputationFailedError,
-  ServiceError,
-  SignalFlowAuthenticationError,
-  SignalFlowConnectionError,
-  type SignalFlowError
-} from "../../SignalFxError.js"
 import type { ServiceError } from "../../SignalFxError.js"
 
 /**

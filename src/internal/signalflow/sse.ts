@@ -9,15 +9,15 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
-import { describeBody, describeCause, readCapped, secure } from "../http/transport.js"
-import { parseJson } from "../wire/jsonParse.js"
-import type { SignalFlowError } from "./errors.js"
+import type { SignalFlowError } from "../../SignalFxError.js"
 import {
   ComputationFailedError,
   SignalFlowAuthenticationError,
-  SignalFlowConnectionError,
-  toServiceError
-} from "./errors.js"
+  SignalFlowConnectionError
+} from "../../SignalFxError.js"
+import { describeBody, describeCause, readCapped, secure } from "../http/transport.js"
+import { parseJson } from "../wire/jsonParse.js"
+import { toServiceError } from "./errors.js"
 import type { ResolvedOptions } from "./options.js"
 import { signalflowUrl } from "./options.js"
 import type { AttemptEnd, Request, Sink, Transport } from "./transport.js"

@@ -4,7 +4,7 @@
  * and send a command that has no stream (`start`, `stop`, `keepalive`).
  */
 import type * as Effect from "effect/Effect"
-import type { SignalFlowAuthenticationError, SignalFlowConnectionError, SignalFlowError } from "./errors.js"
+import type { SignalFlowAuthenticationError, SignalFlowConnectionError, SignalFlowError } from "../../SignalFxError.js"
 import type { DataMessage } from "./messages.js"
 
 /** One message of a channel: a data batch decoded from a binary frame, or a JSON value. @internal */
