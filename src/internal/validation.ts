@@ -308,7 +308,9 @@ export interface DatapointSink {
     timestamp: number | undefined,
     keys: ReadonlyArray<string>,
     values: ReadonlyArray<string>,
-    count: number
+    count: number,
+    /** The caller's dimensions object they were read from: the encoder may know it already. */
+    dimensionsObject: object | undefined
   ) => void
 }
 
@@ -362,7 +364,7 @@ const putDatapoint = (
     }
     if (merged > limits.MAX_DIMENSIONS) return false
   }
-  sink.put(type, metric, value, timestamp, scratchKeys, scratchValues, count)
+  sink.put(type, metric, value, timestamp, scratchKeys, scratchValues, count, dimensions)
   return true
 }
 

@@ -67,6 +67,53 @@ describe("the one-walk send path", () => {
     expect(encoded!.bytes).toEqual(protobuf.encodeDatapoints(Either.getOrThrow(validateDatapoints(input))))
   })
 
+  it.prop(
+    "a dimensions object sent again, changed or not, under the same or other globals, encodes as a fresh copy would",
+    {
+      steps: fc.array(
+        fc.record({
+          object: fc.nat({ max: 2 }),
+          change: fc.oneof(
+            fc.constant({ kind: "none" as const }),
+            fc.record({
+              kind: fc.constant("set" as const),
+              key: fc.constantFrom("host", "region", "env", "zone"),
+              value: fc.constantFrom("a", "b", "c")
+            }),
+            fc.record({ kind: fc.constant("delete" as const), key: fc.constantFrom("host", "region", "env", "zone") })
+          ),
+          metric: fc.constantFrom("m1", "m2"),
+          globals: fc.nat({ max: 2 })
+        }),
+        { minLength: 1, maxLength: 40 }
+      )
+    },
+    ({ steps }) => {
+      const objects: Array<Record<string, string>> = [{ host: "a", region: "b" }, { host: "a" }, {}]
+      const globalsChoices: ReadonlyArray<Datapoint.Dimensions> = [{}, { env: "g" }, { env: "g", zone: "z" }]
+      const encoder = new protobuf.DatapointEncoder()
+      for (const { change, globals, metric, object } of steps) {
+        const dimensions = objects[object]!
+        if (change.kind === "set") dimensions[change.key] = change.value
+        if (change.kind === "delete") delete dimensions[change.key]
+        const input = { gauges: [{ metric, value: 1, dimensions }, { metric, value: 2, dimensions }] }
+        const encoded = encoder.encodeValid(input, globalsChoices[globals]!)
+        const fresh = protobuf.encodeDatapoints(
+          Either.getOrThrow(validateDatapoints({
+            gauges: [{ metric, value: 1, dimensions: { ...dimensions } }, {
+              metric,
+              value: 2,
+              dimensions: { ...dimensions }
+            }]
+          })),
+          globalsChoices[globals]!
+        )
+        expect(encoded!.bytes).toEqual(fresh)
+      }
+    },
+    { fastCheck: { numRuns: 300 } }
+  )
+
   it("keeps nothing of a send found invalid part way, and the next send is whole", () => {
     const encoder = new protobuf.DatapointEncoder()
     const first = encoder.encodeValid({ gauges: [{ metric: "a", value: 1 }] }, {})

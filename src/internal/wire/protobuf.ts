@@ -260,12 +260,67 @@ let dimensionFields = new Map<string, Map<string, number>>()
 /** `(tag, metric)` fields by metric name. */
 let metricFields = new Map<string, number>()
 
+/**
+ * All the `Dimension` fields of a datapoint, back to back in the arena, by the caller's dimensions
+ * object they were written from. An application that keeps a dimensions object per series sends
+ * the same one again and again: its fields are then one copy rather than a lookup per dimension.
+ * An entry is used only when the object still holds the same keys and values (as read for this
+ * datapoint) and the global dimensions are the same object, so a mutated object is written anew.
+ */
+interface DimensionBlock {
+  readonly globals: Datapoint.Dimensions | undefined
+  readonly keys: ReadonlyArray<string>
+  readonly values: ReadonlyArray<string>
+  readonly ref: FieldRef
+}
+let dimensionBlocks = new WeakMap<object, DimensionBlock>()
+
+/**
+ * Fresh dimensions objects for every datapoint never hit, and would pay for an entry each: when
+ * fewer than a quarter of `BLOCK_PROBE` lookups hit, the blocks are left alone for
+ * `BLOCK_PAUSE` datapoints, then tried again.
+ */
+const BLOCK_PROBE = 4096
+const BLOCK_PAUSE = 65536
+let blockLookups = 0
+let blockHits = 0
+let blockPausedFor = 0
+
 /** Only between datapoints: a datapoint's references are copied before the next one is written. */
 const resetFieldCaches = (): void => {
   arenaUsed = 0
   arenaFull = false
   dimensionFields = new Map()
   metricFields = new Map()
+  dimensionBlocks = new WeakMap()
+}
+
+/** Whether the block holds exactly the first `count` of `keys` and `values`. */
+const holds = (
+  block: DimensionBlock,
+  keys: ReadonlyArray<string>,
+  values: ReadonlyArray<string>,
+  count: number
+): boolean => {
+  if (block.keys.length !== count) return false
+  for (let i = 0; i < count; i++) {
+    if (block.keys[i] !== keys[i] || block.values[i] !== values[i]) return false
+  }
+  return true
+}
+
+/** Whether to look up and keep blocks for this datapoint; counts the lookups and hits. */
+const blocksInUse = (): boolean => {
+  if (blockPausedFor > 0) {
+    blockPausedFor--
+    return false
+  }
+  if (blockLookups === BLOCK_PROBE) {
+    if (blockHits * 4 < blockLookups) blockPausedFor = BLOCK_PAUSE
+    blockLookups = 0
+    blockHits = 0
+  }
+  return true
 }
 
 /** The UTF-8 length of an ASCII string, or -1 when it is not ASCII. */
@@ -445,7 +500,8 @@ class DatapointWriter {
       values[count] = dimensions[key]!
       count++
     }
-    this.put(datapoint.type, datapoint.metric, datapoint.value, datapoint.timestamp, keys, values, count)
+    // A validated copy is a fresh object each time: no block to find for it.
+    this.put(datapoint.type, datapoint.metric, datapoint.value, datapoint.timestamp, keys, values, count, undefined)
   }
 
   /** Writes a datapoint whose own dimensions are the first `count` of `keys` and `values`. */
@@ -456,7 +512,8 @@ class DatapointWriter {
     validTimestamp: number | undefined,
     keys: ReadonlyArray<string>,
     values: ReadonlyArray<string>,
-    count: number
+    count: number,
+    dimensionsObject: object | undefined
   ): void {
     if (arenaFull) resetFieldCaches()
     const fields = this.fields
@@ -466,21 +523,35 @@ class DatapointWriter {
     if (uncached.length !== 0) uncached.length = 0
     const metric = metricField(metricName, uncached)
     let size = fieldLength(metric, uncached)
-    // Global dimensions first, skipping those the datapoint sets itself: its own value wins.
     const globals = this.globals
-    if (globals !== undefined) {
-      for (const key in globals) {
-        if (!includesKey(keys, count, key)) {
-          const field = dimensionField(key, globals[key]!, uncached)
-          fields[fieldCount++] = field
-          size += fieldLength(field, uncached)
+    const useBlocks = dimensionsObject !== undefined && blocksInUse()
+    const block = useBlocks ? dimensionBlocks.get(dimensionsObject) : undefined
+    if (useBlocks) blockLookups++
+    if (block !== undefined && block.globals === globals && holds(block, keys, values, count)) {
+      blockHits++
+      fields[fieldCount++] = block.ref
+      size += fieldLength(block.ref, uncached)
+    } else {
+      // Global dimensions first, skipping those the datapoint sets itself: its own value wins.
+      let blockSize = 0
+      if (globals !== undefined) {
+        for (const key in globals) {
+          if (!includesKey(keys, count, key)) {
+            const field = dimensionField(key, globals[key]!, uncached)
+            fields[fieldCount++] = field
+            blockSize += fieldLength(field, uncached)
+          }
         }
       }
-    }
-    for (let i = 0; i < count; i++) {
-      const field = dimensionField(keys[i]!, values[i]!, uncached)
-      fields[fieldCount++] = field
-      size += fieldLength(field, uncached)
+      for (let i = 0; i < count; i++) {
+        const field = dimensionField(keys[i]!, values[i]!, uncached)
+        fields[fieldCount++] = field
+        blockSize += fieldLength(field, uncached)
+      }
+      size += blockSize
+      if (useBlocks && fieldCount > 1) {
+        this.keepBlock(dimensionsObject, globals, keys, values, count, fieldCount, blockSize)
+      }
     }
     // Validated timestamps are non-negative safe integers; anything else takes the exact path.
     let timestamp = validTimestamp
@@ -531,6 +602,32 @@ class DatapointWriter {
     buf[pos++] = metricTypeNumbers[type]
     for (let i = 0; i < fieldCount; i++) pos = putField(buf, pos, fields[i]!, uncached)
     this.pos = pos
+  }
+
+  /** Copies the datapoint's dimension fields, all cached, into one block of the arena for its dimensions object. */
+  private keepBlock(
+    dimensionsObject: object,
+    globals: Datapoint.Dimensions | undefined,
+    keys: ReadonlyArray<string>,
+    values: ReadonlyArray<string>,
+    count: number,
+    fieldCount: number,
+    blockSize: number
+  ): void {
+    const fields = this.fields
+    for (let i = 0; i < fieldCount; i++) {
+      if (fields[i]! < 0) return
+    }
+    if (blockSize >= FIELD_LENGTH_LIMIT) return
+    if (arenaUsed + blockSize > ARENA_BYTES) {
+      arenaFull = true
+      return
+    }
+    const ref = placeField(blockSize, (buf, start) => {
+      let pos = start
+      for (let i = 0; i < fieldCount; i++) pos = putField(buf, pos, fields[i]!, this.uncached)
+    }, this.uncached)
+    dimensionBlocks.set(dimensionsObject, { globals, keys: keys.slice(0, count), values: values.slice(0, count), ref })
   }
 
   /** The bytes written since the last `take`, as a view: they are never written again. */
