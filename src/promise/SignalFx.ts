@@ -349,15 +349,7 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.1.0
    */
   send(datapoints: Datapoint.Datapoints): Promise<void> {
-    // `#offer` inlined: the hot path of a loop of single sends allocates no closure.
-    if (this.#stopping !== undefined) return this.#run(this.#service.send(datapoints))
-    let outcome: ValidationError | Offered
-    try {
-      outcome = this.#internals.send(datapoints)
-    } catch (defect) {
-      return Promise.reject(defect)
-    }
-    return this.#settle(outcome)
+    return this.#offer((internals) => internals.send(datapoints), () => this.#service.send(datapoints))
   }
 
   /**
@@ -652,11 +644,6 @@ export class SignalFx extends SignalFxMetadata {
       // A throwing getter or proxy in the input: rejected, as the effect path would.
       return Promise.reject(defect)
     }
-    return this.#settle(outcome)
-  }
-
-  /** What the offer left to do: reject, log a warning, give the event loop a turn. */
-  #settle(outcome: ValidationError | Offered): Promise<void> {
     if (outcome instanceof ValidationError) return Promise.reject(outcome)
     if (outcome === offeredDone) return resolved
     if (outcome.closed !== undefined) return Promise.reject(outcome.closed)
