@@ -208,7 +208,9 @@ export const make = (
     // scope, as it does with FetchHttpClient. Idle sockets are unref'd and time out on their own.
     const straight = new Agent({ connect: connectorOf(undici, trust ?? {}, unref) })
     const through = (proxy: ProxyEndpoint): Undici.ProxyAgent => {
-      const toProxy = (origin: string | URL) => new Pool(origin, { connect: connectorOf(undici, trust ?? {}, unref) })
+      // One connector, as undici's own ProxyAgent has: its TLS sessions are shared by both pools.
+      const connect = connectorOf(undici, trust ?? {}, unref)
+      const toProxy = (origin: string | URL) => new Pool(origin, { connect })
       return new ProxyAgent({
         uri: proxy.url.href,
         ...(proxy.authorization === undefined ? {} : { token: Redacted.value(proxy.authorization) }),
