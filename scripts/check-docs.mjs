@@ -17,12 +17,17 @@ const files = (dir) =>
     : []
 
 try {
+  // Quiet when all is well: only warnings and errors are printed, without colour codes, which
+  // TypeDoc writes even when its output is not a terminal (a CI log shows them raw).
   const typedoc = spawnSync(process.execPath, [
     path.join(root, "node_modules", "typedoc", "bin", "typedoc"),
     "--out",
-    fresh
+    fresh,
+    "--logLevel",
+    "Warn"
   ], {
     cwd: root,
+    env: { ...process.env, NO_COLOR: "1" },
     stdio: "inherit"
   })
   if (typedoc.status !== 0) process.exit(typedoc.status ?? 1)

@@ -1,8 +1,10 @@
-// Writes every ```ts example of the TSDoc in src/ to doc-examples/, one module each, so that
+// Writes every ```ts example of the TSDoc in src/ to doc-examples/, and every ```ts block of the
+// README to doc-examples/readme/ (see readme-snippets.mjs), one module each, so that
 // `tsc -p tsconfig.docs.json` checks that the documentation's examples compile.
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { writeReadmeSnippets } from "./readme-snippets.mjs"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const out = path.join(root, "doc-examples")
@@ -24,4 +26,8 @@ for (const file of files) {
     }
   }
 }
-console.log(`${count} documentation examples extracted to doc-examples/`)
+const readme = writeReadmeSnippets(path.join(root, "README.md"), path.join(out, "readme"))
+  .filter((snippet) => snippet.language === "ts")
+console.log(
+  `${count} documentation examples extracted to doc-examples/, ${readme.length} README blocks to doc-examples/readme/`
+)

@@ -5,6 +5,7 @@ import type { Duration } from "effect"
 import { Ingest } from "../../src/index.js"
 import { ClosedError, ValidationError } from "../../src/SignalFxError.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
+import { captureLogsScoped } from "../logCapture.js"
 import { captureLogs, eventually, gauges, invariantHolds, realSleep, startIngest, TOKEN } from "./support.js"
 
 const datapointRequests = (server: FakeSignalFx.Server) =>
@@ -75,11 +76,14 @@ describe("Ingest", () => {
 
     it.scopedLive("keeps a path prefix of the ingest endpoint", () =>
       Effect.gen(function*() {
+        const logs = yield* captureLogsScoped
         const server = yield* FakeSignalFx.make()
         const { close, ingest } = yield* startIngest(server, { ingestEndpoint: `${server.url}/proxy/signalfx/` })
         yield* ingest.send({ gauges: [{ metric: "m", value: 1 }] })
         yield* close
         expect(server.requests().map((r) => r.path)).toEqual(["/proxy/signalfx/v2/datapoint"])
+        // The local server serves no such path: the batch is refused, and said so.
+        expect(logs).toEqual([expect.stringContaining("SignalFx rejected 1 datapoint, dropped: HTTP 404")])
       }))
 
     it.scopedLive("compression \"none\" never gzips and \"gzip\" always does", () =>
@@ -201,6 +205,7 @@ describe("Ingest", () => {
 
     it.scopedLive("returns by the shutdown deadline against a hanging server, counting what is left", () =>
       Effect.gen(function*() {
+        const logs = yield* captureLogsScoped
         const server = yield* FakeSignalFx.make()
         server.fault("/v2/datapoint", Array.from({ length: 100 }, () => FakeSignalFx.hang))
         const { close, ingest } = yield* startIngest(server, {
@@ -217,10 +222,12 @@ describe("Ingest", () => {
         expect(stats.datapoints.dropped.shutdownDeadline).toBe(95)
         expect(stats.datapoints.pending).toBe(0)
         assert.isTrue(invariantHolds(stats.datapoints))
+        expect(logs).toContainEqual("WARN Shutdown deadline of 300ms reached: 95 datapoints not delivered")
       }))
 
     it.scopedLive("keeps retrying during the stop until the deadline", () =>
       Effect.gen(function*() {
+        const logs = yield* captureLogsScoped
         const server = yield* FakeSignalFx.make()
         server.fault("/v2/datapoint", [FakeSignalFx.respond(503), FakeSignalFx.respond(503)])
         const { close, ingest } = yield* startIngest(server, { shutdownTimeout: 5_000 })
@@ -229,6 +236,7 @@ describe("Ingest", () => {
         expect(server.datapoints()).toHaveLength(5)
         const stats = yield* ingest.stats
         expect(stats.datapoints).toMatchObject({ delivered: 5, retries: 2, requests: 3 })
+        expect(logs).toEqual([expect.stringContaining("HTTP 503"), expect.stringContaining("recovered after 2 failed")])
       }))
   })
 
@@ -340,6 +348,7 @@ describe("Ingest", () => {
     for (const status of retried) {
       it.scopedLive(`retries a batch answered ${status} until it is delivered`, () =>
         Effect.gen(function*() {
+          const logs = yield* captureLogsScoped
           const server = yield* FakeSignalFx.make()
           server.fault("/v2/datapoint", [FakeSignalFx.respond(status), FakeSignalFx.respond(status)])
           const { close, ingest } = yield* startIngest(server)
@@ -349,6 +358,11 @@ describe("Ingest", () => {
           const stats = (yield* ingest.stats).datapoints
           expect(stats).toMatchObject({ delivered: 4, retries: 2, requests: 3 })
           expect(server.datapoints()).toHaveLength(4)
+          // One line when the incident starts, one when it ends: none per retry.
+          expect(logs).toEqual([
+            expect.stringContaining(`Cannot deliver datapoints to 127.0.0.1:${server.port}: HTTP ${status}`),
+            expect.stringContaining("recovered after 2 failed attempts")
+          ])
         }))
     }
 
@@ -386,6 +400,7 @@ describe("Ingest", () => {
 
     it.scopedLive("retries after a connection reset, before or after the body was read", () =>
       Effect.gen(function*() {
+        const logs = yield* captureLogsScoped
         const server = yield* FakeSignalFx.make()
         server.fault("/v2/datapoint", [
           FakeSignalFx.resetConnection("beforeBody"),
@@ -397,10 +412,12 @@ describe("Ingest", () => {
         yield* close
         expect(server.datapoints()).toHaveLength(3)
         expect((yield* ingest.stats).datapoints).toMatchObject({ delivered: 3, retries: 2 })
+        expect(logs).toEqual([expect.stringContaining("network error"), expect.stringContaining("recovered")])
       }))
 
     it.scopedLive("gives up on a hanging request after requestTimeout and retries it", () =>
       Effect.gen(function*() {
+        const logs = yield* captureLogsScoped
         const server = yield* FakeSignalFx.make()
         server.fault("/v2/datapoint", [FakeSignalFx.hang])
         const { close, ingest } = yield* startIngest(server, { requestTimeout: 200 })
@@ -409,6 +426,7 @@ describe("Ingest", () => {
         yield* close
         expect(server.datapoints()).toHaveLength(3)
         expect((yield* ingest.stats).datapoints).toMatchObject({ delivered: 3, retries: 1 })
+        expect(logs).toEqual([expect.stringContaining("no answer within 200ms"), expect.stringContaining("recovered")])
       }))
 
     it.scopedLive("drops a batch as retriesExhausted once retry.maxElapsed has passed", () => {
@@ -431,6 +449,7 @@ describe("Ingest", () => {
 
     it.scopedLive("splits a batch answered 413 and sends the halves; a lone item is dropped as tooLarge", () =>
       Effect.gen(function*() {
+        const logs = yield* captureLogsScoped
         const server = yield* FakeSignalFx.make()
         server.fault("/v2/datapoint", [FakeSignalFx.respond(413)])
         const { close, ingest } = yield* startIngest(server)
@@ -444,6 +463,7 @@ describe("Ingest", () => {
         const stats = (yield* ingest.stats).datapoints
         expect(stats).toMatchObject({ delivered: 8, pending: 0 })
         expect(stats.dropped.tooLarge).toBe(1)
+        expect(logs).toEqual(["WARN Dropped 1 datapoint too large to send: HTTP 413"])
         yield* close
       }))
 
@@ -483,6 +503,7 @@ describe("Ingest", () => {
 
     it.scopedLive("honours Retry-After given as an HTTP date", () =>
       Effect.gen(function*() {
+        const logs = yield* captureLogsScoped
         const server = yield* FakeSignalFx.make()
         const at = new Date(Math.ceil((Date.now() + 2_000) / 1000) * 1000)
         server.fault("/v2/datapoint", [FakeSignalFx.respond(503, { retryAfter: at })])
@@ -491,6 +512,7 @@ describe("Ingest", () => {
         yield* ingest.flush
         expect(Date.now()).toBeGreaterThanOrEqual(at.getTime() - 50)
         expect(server.datapoints()).toHaveLength(1)
+        expect(logs).toEqual([expect.stringContaining("HTTP 503"), expect.stringContaining("recovered")])
         yield* close
       }))
 
@@ -511,6 +533,7 @@ describe("Ingest", () => {
   describe("throttling", () => {
     it.scopedLive("keeps at most one request in flight while the service throttles", () =>
       Effect.gen(function*() {
+        const logs = yield* captureLogsScoped
         // Counts requests that started while the last answer was a 429, until a success ends it.
         let throttledNow = false
         let throttledAnswers = 0
@@ -558,6 +581,8 @@ describe("Ingest", () => {
         expect(throttledAnswers).toBe(4)
         expect(maxInFlightWhileThrottled).toBe(1)
         expect(server.datapoints()).toHaveLength(40)
+        // Four throttled answers, one incident: one line when it starts, one when it ends.
+        expect(logs).toEqual([expect.stringContaining("HTTP 429"), expect.stringContaining("recovered after 4 failed")])
       }))
   })
 
@@ -594,6 +619,7 @@ describe("Ingest", () => {
 
     it.scopedLive("drops the oldest when told to", () =>
       Effect.gen(function*() {
+        const logs = yield* captureLogsScoped
         const server = yield* FakeSignalFx.make()
         server.fault("/v2/datapoint", [FakeSignalFx.delay(300)])
         const { close, ingest } = yield* startIngest(server, {
@@ -610,6 +636,7 @@ describe("Ingest", () => {
         const burst = server.datapoints().filter((p) => p.metric === "burst.metric").map((p) => p.value)
         expect(burst).toEqual(Array.from({ length: 100 }, (_, i) => i + 100)) // the newest 100 were kept
         expect((yield* ingest.stats).datapoints.dropped.queueFull).toBe(100)
+        expect(logs.filter((line) => line.includes("queue is full (100): dropping the oldest"))).toHaveLength(1)
       }))
 
     it.scopedLive("a tight loop of sends loses nothing on a healthy link: past half full, send yields a turn", () =>
@@ -631,6 +658,7 @@ describe("Ingest", () => {
 
     it.scopedLive("keeps memory bounded under a black-hole server: the queue fills and the rest is counted", () =>
       Effect.gen(function*() {
+        const logs = yield* captureLogsScoped
         const server = yield* FakeSignalFx.make()
         server.fault("/v2/datapoint", Array.from({ length: 50 }, () => FakeSignalFx.hang))
         const { close, ingest } = yield* startIngest(server, {
@@ -651,6 +679,10 @@ describe("Ingest", () => {
         const after = (yield* ingest.stats).datapoints
         expect(after.pending).toBe(0)
         assert.isTrue(invariantHolds(after))
+        expect(logs).toEqual([
+          "WARN The datapoints queue is full (1000): dropping the newest datapoints until it drains",
+          expect.stringMatching(/^WARN Shutdown deadline of 200ms reached: [\d,]+ datapoints not delivered$/)
+        ])
       }))
   })
 

@@ -31,6 +31,12 @@ const client = (options: SignalFxOptions = {}): SignalFx => {
   return sfx
 }
 
+/** A `logger` option that keeps the client's lines, for the test to assert on, instead of printing them. */
+const keptLines = () => {
+  const lines: Array<string> = []
+  return { lines, logger: { warn: (line: string) => lines.push(line), error: (line: string) => lines.push(line) } }
+}
+
 /** The rejection of a promise that must reject. */
 const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
   try {
@@ -123,21 +129,28 @@ describe("sending", () => {
 
   it("never rejects send for network trouble: it retries and counts", async () => {
     server.fault("/v2/datapoint", [FakeSignalFx.respond(503), FakeSignalFx.resetConnection("beforeBody")])
-    const sfx = client({ retry: { initialDelay: 10, maxDelay: 20 } })
+    const { lines, logger } = keptLines()
+    const sfx = client({ retry: { initialDelay: 10, maxDelay: 20 }, logger })
     await sfx.send({ gauges: [{ metric: "retried", value: 1 }] })
     await sfx.flush()
     const stats = sfx.stats().datapoints
     assert.strictEqual(stats.delivered, 1)
     assert.strictEqual(stats.retries, 2)
     assert.strictEqual(server.datapoints().length, 1)
+    assert.strictEqual(lines.length, 2, lines.join("\n"))
+    assert.include(lines[0], "HTTP 503")
+    assert.include(lines[1], "recovered after 2 failed attempts")
   })
 
   it("accounts what the service refuses instead of rejecting", async () => {
-    const sfx = new SignalFx("not-the-token", { ingestEndpoint: server.url })
+    const { lines, logger } = keptLines()
+    const sfx = new SignalFx("not-the-token", { ingestEndpoint: server.url, logger })
     clients.push(sfx)
     await sfx.send({ gauges: [{ metric: "refused", value: 1 }] })
     await sfx.flush()
     assert.strictEqual(sfx.stats().datapoints.dropped.rejected, 1)
+    assert.strictEqual(lines.length, 1, lines.join("\n"))
+    assert.include(lines[0], "the access token was refused")
   })
 })
 
@@ -321,10 +334,12 @@ describe("stop", () => {
 
   it("gives up at the shutdown deadline and counts what is left", async () => {
     server.fault("/v2/datapoint", [FakeSignalFx.hang])
-    const sfx = client({ shutdownTimeout: 200, requestTimeout: 60_000 })
+    const { lines, logger } = keptLines()
+    const sfx = client({ shutdownTimeout: 200, requestTimeout: 60_000, logger })
     await sfx.send({ gauges: [{ metric: "stuck", value: 1 }] })
     await sfx.stop()
     assert.strictEqual(sfx.stats().datapoints.dropped.shutdownDeadline, 1)
+    assert.deepStrictEqual(lines, ["effect-signalfx: Shutdown deadline of 200ms reached: 1 datapoint not delivered"])
   })
 
   it("removes the beforeExit listener when the last client stops", async () => {

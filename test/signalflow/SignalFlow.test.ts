@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Deferred, Effect, Exit, Fiber, Logger, LogLevel, Redacted, Schedule, Scope, Stream } from "effect"
 import { SignalFlow } from "../../src/index.js"
+import { captureLogsScoped } from "../logCapture.js"
 import { dataFrame, id, jsonFrame, tsIdString } from "./frames.js"
 import type { Peer, PeerConnection } from "./peer.js"
 import { makePeer, makePeerWith } from "./peer.js"
@@ -270,6 +271,7 @@ describe("SignalFlow over WebSocket", () => {
 
   it.scopedLive("resumes on a new connection from the last timestamp: no value repeated, none skipped", () =>
     Effect.gen(function*() {
+      const logs = yield* captureLogsScoped
       const peer = yield* makePeer
       const signalflow = yield* serviceFor(peer)
       const fiber = yield* signalflow.execute("data('cpu').publish()", { start: 0, stop: 4000 }).pipe(
@@ -323,10 +325,12 @@ describe("SignalFlow over WebSocket", () => {
       expect(messages.filter((m) => m.type === "control-message" && m.event === "STREAM_START")).toHaveLength(1)
       expect(messages.flatMap((m) => m.type === "control-message" && m.event === "JOB_START" ? [m.handle] : []))
         .toEqual(["H1", "H2"])
+      expect(logs).toEqual([expect.stringMatching(/^INFO SignalFlow connection lost/)])
     }))
 
   it.scopedLive("fails with a connection error once the reconnect schedule gives up on a service that is gone", () =>
     Effect.gen(function*() {
+      const logs = yield* captureLogsScoped
       const peer = yield* makePeer
       const signalflow = yield* serviceFor(peer, {
         reconnect: Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(3)))
@@ -339,10 +343,12 @@ describe("SignalFlow over WebSocket", () => {
       const error = yield* Fiber.join(fiber)
       expect(error).toMatchObject({ _tag: "SignalFlowConnectionError", reason: "Transport" })
       expect(error.message).toContain("ECONNREFUSED")
+      expect(logs).toEqual([expect.stringMatching(/^INFO SignalFlow connection lost/)])
     }))
 
   it.scopedLive("gives up on a connection that drops again and again before delivering anything", () =>
     Effect.gen(function*() {
+      const logs = yield* captureLogsScoped
       const peer = yield* makePeer
       const signalflow = yield* serviceFor(peer, {
         reconnect: Schedule.spaced("10 millis").pipe(Schedule.intersect(Schedule.recurs(2)))
@@ -356,10 +362,12 @@ describe("SignalFlow over WebSocket", () => {
       expect(error).toMatchObject({ _tag: "SignalFlowConnectionError", reason: "Closed" })
       expect(error.message).toContain("dropped 3 times in a row")
       expect(peer.connectionCount()).toBe(3)
+      expect(logs).toEqual(Array.from({ length: 3 }, () => expect.stringMatching(/^INFO SignalFlow connection lost/)))
     }))
 
   it.scopedLive("re-opens a socket that leaves a heartbeat ping unanswered, and resumes on it", () =>
     Effect.gen(function*() {
+      const logs = yield* captureLogsScoped
       const peer = yield* makePeerWith({ answersPings: (connection) => connection > 1 })
       const signalflow = yield* serviceFor(peer, { heartbeatInterval: "100 millis" })
       const fiber = yield* signalflow.execute("data('cpu').publish()", { start: 0 }).pipe(
@@ -375,6 +383,7 @@ describe("SignalFlow over WebSocket", () => {
       sendData(second.connection, second.channel, 2000, [point(1, 2)])
       second.connection.send(control(second.channel, "END_OF_CHANNEL"))
       expect(values(yield* Fiber.join(fiber))).toEqual([`1000:${tsIdString(id(1))}=1`, `2000:${tsIdString(id(1))}=2`])
+      expect(logs).toEqual([expect.stringMatching(/^INFO SignalFlow connection lost/)])
     }))
 
   it.scopedLive("bounds a slow consumer's buffer: detaches when full, resumes once drained, loses nothing", () =>

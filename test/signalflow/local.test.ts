@@ -8,6 +8,7 @@ import { Chunk, Effect, Redacted, Schedule, Stream } from "effect"
 import { SignalFlow } from "../../src/index.js"
 import { SignalFx } from "../../src/promise/index.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
+import { captureLogsScoped } from "../logCapture.js"
 
 const TOKEN = "api-token"
 let server: FakeSignalFx.Server
@@ -87,6 +88,7 @@ describe("SignalFlow against the local server", () => {
 
   it.scopedLive("resumes a live computation after the server drops every connection: no timestamp twice, none skipped", () =>
     Effect.gen(function*() {
+      const logs = yield* captureLogsScoped
       const signalflow = yield* SignalFlow.make(options())
       const resolution = 200
       const start = Math.floor(Date.now() / resolution) * resolution
@@ -114,6 +116,7 @@ describe("SignalFlow against the local server", () => {
       expect(dropped).toBe(true)
       const expected = Array.from({ length: 3000 / resolution }, (_, i) => start + i * resolution)
       expect(timestamps).toEqual(expected)
+      expect(logs).toEqual([expect.stringMatching(/^INFO SignalFlow connection lost/)])
     }))
 
   it.scopedLive("streams the same values over server-sent events", () =>

@@ -1,0 +1,133 @@
+// The README's code blocks, as files that can be checked: every ```ts block becomes a module in
+// doc-examples/readme/ (typechecked with the TSDoc examples by `tsc -p tsconfig.docs.json`), and
+// test/readme.test.ts runs the complete programs against the local server and the test blocks
+// under vitest. A block is one of:
+// - a test: it imports vitest or @effect/vitest; written as a `.test.ts` file, run by vitest;
+// - a fragment: it uses names that earlier blocks introduced (`sfx`, `IngestLive`, `Layer`…);
+//   typechecked with those names declared before it (PRELUDE below), not run;
+// - compile-only: preceded by `<!-- snippet: compile-only, reason -->` in the README source, for a
+//   program that cannot run on this machine (the reason says why); typechecked, not run;
+// - a program: everything it uses is imported or declared in it; typechecked and run.
+// ```sh blocks are kept as text, for test/readme.test.ts to check the versions they install.
+import * as fs from "node:fs"
+import * as path from "node:path"
+
+/**
+ * What a fragment may take from the blocks before it: each name, and the line that introduces
+ * it. A fragment gets the lines of the names it uses and does not declare itself.
+ */
+const PRELUDE = [
+  ["FetchHttpClient", `import { FetchHttpClient } from "@effect/platform"`],
+  ...["Effect", "Layer", "Metric", "Redacted", "Stream"].map((name) => [name, `import { ${name} } from "effect"`]),
+  ...["HostIdentity", "Ingest", "Metadata", "MetricsReporter", "ProxyHttpClient", "Rest", "SignalFlow"]
+    .map((name) => [name, `import { ${name} } from "effect-signalfx"`]),
+  ["SignalFx", `import { SignalFx } from "effect-signalfx/promise"`],
+  ["FakeSignalFx", `import { FakeSignalFx } from "effect-signalfx/testing"`],
+  ["Collection", `import { Collection } from "measured-core"`],
+  ["sfx", `declare const sfx: SignalFx`, ["SignalFx"]],
+  ["IngestLive", `declare const IngestLive: Layer.Layer<Ingest.Ingest>`, ["Layer", "Ingest"]],
+  ["server", `declare const server: FakeSignalFx.Server`, ["FakeSignalFx"]]
+]
+
+const COMPILE_ONLY = /<!--\s*snippet:\s*compile-only,\s*([\s\S]*?)-->\s*$/
+
+/** The code with its string literals and comments blanked, so that only its own names remain. */
+const namesOnly = (code) =>
+  code
+    .replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, "\"\"")
+    .replace(/\/\/.*$/gm, "")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+
+const declares = (code, name) =>
+  new RegExp(`\\b(?:const|let|var|function|class)\\s+${name}\\b`).test(code) ||
+  new RegExp(`\\bimport\\s+(?:\\*\\s+as\\s+${name}\\b|${name}\\b|\\{[^}]*\\b${name}\\b[^}]*\\})`).test(code)
+
+/** The prelude lines a block needs, in PRELUDE's order, each name's own needs included. */
+const preludeOf = (code) => {
+  const names = namesOnly(code)
+  const needed = new Set()
+  const need = (name) => {
+    const entry = PRELUDE.find(([entryName]) => entryName === name)
+    if (entry === undefined || needed.has(name) || declares(names, name)) return
+    needed.add(name)
+    for (const dependency of entry[2] ?? []) need(dependency)
+  }
+  for (const [name] of PRELUDE) {
+    if (new RegExp(`(?<![.\\w$])${name}\\b`).test(names)) need(name)
+  }
+  return PRELUDE.filter(([name]) => needed.has(name)).map(([, line]) => line)
+}
+
+/**
+ * The README's ```ts, ```typescript and ```sh blocks: `{ line, language, code }` (`line` is the
+ * fence's, 1-based), with, for ts blocks, `kind` ("program", "fragment", "test" or
+ * "compile-only"), the `prelude` lines a fragment needs, the compile-only `reason`, and `file`,
+ * the name of the module it is written to.
+ */
+export const readmeSnippets = (readme) => {
+  const lines = readme.split("\n")
+  const snippets = []
+  for (let index = 0; index < lines.length; index++) {
+    const fence = /^```(\w*)\s*$/.exec(lines[index])
+    if (fence === null) continue
+    const end = lines.findIndex((line, at) => at > index && /^```\s*$/.test(line))
+    if (end === -1) throw new Error(`README.md line ${index + 1}: a code block that never ends`)
+    const language = fence[1] === "typescript" ? "ts" : fence[1]
+    const code = lines.slice(index + 1, end).join("\n") + "\n"
+    const line = index + 1
+    index = end
+    if (language === "sh") {
+      snippets.push({ line, language, code })
+      continue
+    }
+    if (language !== "ts") continue
+    const mark = COMPILE_ONLY.exec(lines.slice(Math.max(0, line - 4), line - 1).join("\n"))
+    const prelude = preludeOf(code)
+    const kind = /from\s+"(?:vitest|@effect\/vitest)"/.test(code)
+      ? "test"
+      : prelude.length > 0
+      ? "fragment"
+      : mark !== null
+      ? "compile-only"
+      : "program"
+    if (mark !== null && kind !== "compile-only") {
+      throw new Error(`README.md line ${line}: marked compile-only, but it is a ${kind}, which is never run anyway`)
+    }
+    const file = `readme_${String(line).padStart(4, "0")}${kind === "test" ? ".test.ts" : ".ts"}`
+    snippets.push({
+      line,
+      language,
+      code,
+      kind,
+      prelude,
+      file,
+      ...(mark === null ? {} : { reason: mark[1].trim() })
+    })
+  }
+  return snippets
+}
+
+/** The text of a ts block's module: where it comes from, the prelude it needs, the block. */
+const moduleText = (snippet) =>
+  [
+    `// README.md line ${snippet.line} (${snippet.kind})`,
+    ...snippet.prelude,
+    snippet.code.trimEnd(),
+    // Each block is a module of its own, so that the names of different blocks never collide.
+    "export {}",
+    ""
+  ].join("\n")
+
+/**
+ * Writes the README's ts blocks to `folder` (emptied first), one module each; returns the
+ * snippets, as `readmeSnippets` gives them.
+ */
+export const writeReadmeSnippets = (readmePath, folder) => {
+  const snippets = readmeSnippets(fs.readFileSync(readmePath, "utf8"))
+  fs.rmSync(folder, { recursive: true, force: true })
+  fs.mkdirSync(folder, { recursive: true })
+  for (const snippet of snippets) {
+    if (snippet.language === "ts") fs.writeFileSync(path.join(folder, snippet.file), moduleText(snippet))
+  }
+  return snippets
+}
