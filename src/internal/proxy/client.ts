@@ -163,6 +163,10 @@ const loadUndici = (): typeof Undici => createRequire(import.meta.url)("undici")
  * undici's connector over `tls`; with `unref`, its sockets never hold the process open, as the
  * Promise facade's own `fetch` does not: a script that sent and ended then exits at its shutdown
  * deadline through a proxy or with a `ca` too, whatever the server does with an open request.
+ *
+ * An IP address is never sent as the TLS server name: undici gives an https proxy's host as the
+ * name, and SNI has no place for an address (Node warns, DEP0123). Without a name the proxy's
+ * certificate is still checked against the address.
  */
 const connectorOf = (
   undici: typeof Undici,
@@ -170,8 +174,13 @@ const connectorOf = (
   unref: boolean
 ): Undici.buildConnector.connector => {
   const connect = undici.buildConnector(tls)
-  if (!unref) return connect
-  return (options, callback) => {
+  return (given, callback) => {
+    const { servername, ...rest } = given
+    const options = servername === undefined || net.isIP(servername) === 0 ? given : rest
+    if (!unref) {
+      connect(options, callback)
+      return
+    }
     // undici's connector returns the socket it opens (its type says nothing): unref'd at once, a
     // TLS handshake that never completes does not hold the process either. The socket it
     // connects with is unref'd too, in case a later undici stops returning it.
