@@ -15,6 +15,8 @@
  * stays bounded and nothing is lost; a consumer slower than the computation for good sees its
  * data later, never wrong.
  */
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
@@ -48,11 +50,46 @@ export interface Plan {
 
 const annotate = Effect.annotateLogs({ package: "effect-signalfx", module: "SignalFlow" })
 
+/**
+ * The values of the last timestamp a computation remembers, to resume it without repeating them.
+ * Past it (a timestamp of more values than any real computation's, or a peer that keeps sending
+ * one timestamp), the batches are no longer kept: a resume then repeats the values of that
+ * timestamp beyond the first 100,000, rather than skip any. A repeated value is one more of the
+ * same time series at the same timestamp; a skipped one would be lost.
+ * @internal
+ */
+export const MAX_KEPT_VALUES = 100_000
+
+/**
+ * The time series whose metadata a computation remembers, so that a resume does not announce them
+ * again. Past it, further ids are not remembered: a resume may repeat their metadata messages
+ * (with the same properties), never leave one out.
+ * @internal
+ */
+export const MAX_ANNOUNCED = 100_000
+
+/**
+ * The least wait before a new attempt after a connection that dropped having delivered something.
+ * Progress does not prove the connection sound: a peer that sends one message and drops would
+ * otherwise be reconnected to in a tight loop.
+ * @internal
+ */
+export const RECONNECT_FLOOR = Duration.seconds(1)
+
+/**
+ * An attempt that stayed up this long before it dropped was a sound connection: the next attempt
+ * is made at once, as after the first drop of a long-lived connection the service closed.
+ * @internal
+ */
+export const STABLE_ATTEMPT = Duration.seconds(30)
+
 class Progress {
-  /** The last logical timestamp buffered, and its data messages. */
+  /** The last logical timestamp buffered, and its data messages (up to `MAX_KEPT_VALUES` values). */
   lastTimestamp: number | undefined = undefined
   lastBatches: Array<DataMessage> = []
-  /** Time series whose metadata was buffered. */
+  /** The values of `lastBatches`, and one per batch (an empty batch costs its place too). */
+  keptValues = 0
+  /** Time series whose metadata was buffered, up to `MAX_ANNOUNCED`. */
   readonly announced = new Set<string>()
   resolutionMs: number | undefined = undefined
   attempts = 0
@@ -103,12 +140,22 @@ export const stream = (
       if (!mailbox.unsafeOffer(delivered)) return overflow
       progress.buffered++
       if (progress.lastTimestamp === ts) {
-        progress.lastBatches.push(delivered)
+        keep(delivered)
       } else if (progress.lastTimestamp === undefined || ts > progress.lastTimestamp) {
         progress.lastTimestamp = ts
-        progress.lastBatches = [delivered]
+        progress.lastBatches = []
+        progress.keptValues = 0
+        keep(delivered)
       }
       return undefined
+    }
+
+    // Batches, not their time series ids: a set of ids would cost every value a hash.
+    const keep = (batch: DataMessage) => {
+      const weight = batch.data.length + 1
+      if (progress.keptValues + weight > MAX_KEPT_VALUES) return
+      progress.keptValues += weight
+      progress.lastBatches.push(batch)
     }
 
     const sink = (incoming: Incoming): AttemptEnd | undefined => {
@@ -143,7 +190,7 @@ export const stream = (
         case "metadata": {
           if (progress.attempts > 1 && progress.announced.has(message.tsId)) return undefined
           const end = offer(message)
-          if (end === undefined) progress.announced.add(message.tsId)
+          if (end === undefined && progress.announced.size < MAX_ANNOUNCED) progress.announced.add(message.tsId)
           return end
         }
         case "expired-tsid":
@@ -191,6 +238,7 @@ export const stream = (
     const run: Effect.Effect<void, SignalFlowError> = Effect.gen(function*() {
       while (true) {
         const before = progress.buffered
+        const startedAt = yield* Clock.currentTimeMillis
         const end = yield* transport.attempt(nextRequest(), sink)
         switch (end._tag) {
           case "Ended":
@@ -205,10 +253,14 @@ export const stream = (
             )
             yield* drained
             break
-          case "Dropped":
+          case "Dropped": {
+            // Three paces: at once after a sound connection; the floor after one that delivered
+            // something; the user's schedule (which gives up) after one that delivered nothing.
             if (progress.buffered > before) {
               barrenDrops = 0
               yield* barren.reset
+              const upMillis = (yield* Clock.currentTimeMillis) - startedAt
+              if (upMillis < Duration.toMillis(STABLE_ATTEMPT)) yield* Effect.sleep(RECONNECT_FLOOR)
               break
             }
             barrenDrops++
@@ -223,6 +275,7 @@ export const stream = (
               )
             )
             break
+          }
         }
       }
     })
