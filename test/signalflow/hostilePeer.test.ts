@@ -7,7 +7,7 @@ import { Effect, Fiber, Logger, LogLevel, Redacted, Schedule, Stream } from "eff
 import { SignalFlow } from "../../src/index.js"
 import { MAX_BODY_BYTES } from "../../src/internal/signalflow/binary.js"
 import { MAX_ANNOUNCED, MAX_KEPT_VALUES } from "../../src/internal/signalflow/computation.js"
-import { dataFrame, id, jsonFrame, tsIdString } from "./frames.js"
+import { dataFrame, header, id, jsonFrame, tsIdString } from "./frames.js"
 import { capturingLogger, dataBomb } from "./hostile.js"
 import type { Peer, PeerConnection } from "./peer.js"
 import { makePeer } from "./peer.js"
@@ -215,7 +215,7 @@ describe("SignalFlow against a hostile service", () => {
       connection.send({ type: "data", channel, logicalTimestampMs: 1, data: [{ tsId: "A", value: forged }] })
       connection.send({ type: `log-data${forged}`, channel })
       connection.send({ type: "control-message", channel, event: forged })
-      connection.sendBinary(jsonFrame(4, channel, `{"x": "${forged}`).subarray(0, 20_000))
+      connection.sendBinary(Buffer.concat([header(1, 4, 2, channel), Buffer.from(`{"x": ${forged}`)]))
       connection.send(endOfChannel(channel))
       yield* Fiber.join(fiber)
       expect(capture.lines).toHaveLength(5)
