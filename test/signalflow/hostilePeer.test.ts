@@ -3,10 +3,10 @@
  * make it reconnect in a tight loop, or write what it likes into its log.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Logger, LogLevel, Redacted, Schedule, Stream } from "effect"
+import { Deferred, Effect, Fiber, Logger, LogLevel, Redacted, Schedule, Stream } from "effect"
 import { SignalFlow } from "../../src/index.js"
 import { MAX_BODY_BYTES } from "../../src/internal/signalflow/binary.js"
-import { MAX_ANNOUNCED, MAX_KEPT_VALUES } from "../../src/internal/signalflow/computation.js"
+import { MAX_ANNOUNCED, MAX_BUFFERED_VALUES, MAX_KEPT_VALUES } from "../../src/internal/signalflow/computation.js"
 import { dataFrame, header, id, jsonFrame, tsIdString } from "./frames.js"
 import { capturingLogger, dataBomb } from "./hostile.js"
 import type { Peer, PeerConnection } from "./peer.js"
@@ -43,6 +43,14 @@ const batch = (channel: string, timestamp: number, first: number, size: number) 
     timestamp,
     points: Array.from({ length: size }, (_, i) => ({ tsId: id(first + i), valueType: 2 as const, value: first + i }))
   })
+
+/** A batch of `size` values at `timestamp`, all of one time series and none with a value: cheap to make. */
+const emptyBatch = (channel: string, timestamp: number, size: number) => {
+  const body = Buffer.alloc(20 + size * 17)
+  body.writeBigInt64BE(BigInt(timestamp), 0)
+  body.writeUInt32BE(size, 16)
+  return Buffer.concat([header(2, 5, 0, channel), body])
+}
 
 /** Runs the computation's stream into an array that the test can watch fill up. */
 const collect = (stream: Stream.Stream<SignalFlow.Message, SignalFlow.SignalFlowError>) =>
@@ -150,6 +158,43 @@ describe("SignalFlow against a hostile service", () => {
       expect(capture.lines.every((line) => line.startsWith("INFO SignalFlow connection lost"))).toBe(true)
     }).pipe(Effect.provide(capture.layer))
   }, 60_000)
+
+  it.scopedLive("holds at most about MAX_BUFFERED_VALUES values for a slow consumer: detaches, resumes, loses nothing", () => {
+    const capture = capturingLogger()
+    return Effect.gen(function*() {
+      const peer = yield* makePeer
+      const signalflow = yield* serviceFor(peer)
+      const gate = yield* Deferred.make<void>()
+      const { fiber, messages } = yield* collect(
+        signalflow.execute("data('cpu').publish()", { start: 0 }).pipe(Stream.tap(() => Deferred.await(gate)))
+      )
+      // Far fewer messages than the buffer's 1000, but more values than it holds; each batch is
+      // small enough to be kept whole for the resume.
+      const size = Math.floor(Math.min(MAX_KEPT_VALUES - 1, MAX_BUFFERED_VALUES) * 0.9)
+      const batches = Math.ceil(MAX_BUFFERED_VALUES / size) + 3
+      const sendFrom = (connection: PeerConnection, channel: string, from: number) => {
+        for (let b = from; b <= batches; b++) connection.sendBinary(emptyBatch(channel, b * 1000, size))
+        connection.send(endOfChannel(channel))
+      }
+      const { channel, connection } = yield* acceptRequest(peer)
+      sendFrom(connection, channel, 1)
+      expect(yield* connection.receiveType("detach").pipe(Effect.timeout("10 seconds"))).toEqual({
+        type: "detach",
+        channel
+      })
+      yield* Deferred.succeed(gate, undefined)
+      // Once drained, it executes again from the last timestamp it buffered.
+      const again = yield* connection.receiveType("execute")
+      const start = Number(again.start)
+      expect(start).toBeGreaterThan(1000)
+      expect(start).toBeLessThan(batches * 1000)
+      sendFrom(connection, String(again.channel), start / 1000)
+      yield* Fiber.join(fiber)
+      const timestamps = messages.flatMap((message) => (message.type === "data" ? [message.logicalTimestampMs] : []))
+      expect(timestamps).toEqual(Array.from({ length: batches }, (_, b) => (b + 1) * 1000))
+      expect(capture.lines).toEqual([])
+    }).pipe(Effect.provide(capture.layer))
+  })
 
   it.scopedLive("paces reconnections to a service that delivers one message and drops, however often", () => {
     const capture = capturingLogger()

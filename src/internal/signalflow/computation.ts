@@ -9,7 +9,8 @@
  * second `STREAM_START` are dropped likewise. The resolution the service chose is pinned for the
  * new attempt, so the timestamps line up.
  *
- * The buffer: `bufferSize` messages per computation. When it is full, the channel is detached
+ * The buffer: `bufferSize` messages per computation, and `MAX_BUFFERED_VALUES` values of data
+ * messages (one batch may hold a million). When it is full, the channel is detached
  * (the other computations on the socket are not slowed), and once the consumer has drained half
  * of it the computation resumes from its last timestamp, as after a dropped connection. Memory
  * stays bounded and nothing is lost; a consumer slower than the computation for good sees its
@@ -49,6 +50,16 @@ export interface Plan {
 }
 
 const annotate = Effect.annotateLogs({ package: "effect-signalfx", module: "SignalFlow" })
+
+/**
+ * The values a computation's buffer holds, at most, whatever its `bufferSize`: a thousand messages
+ * of the largest batches a frame may carry would be a billion values. A million values is about
+ * 100 MB, beyond what a consumer keeping up ever leaves in the buffer. Past it, the buffer counts
+ * as full (the channel is detached, and resumed once the consumer drained half of it); a batch is
+ * still taken whole while the buffer is under the bound.
+ * @internal
+ */
+export const MAX_BUFFERED_VALUES = 1_000_000
 
 /**
  * The values of the last timestamp a computation remembers, to resume it without repeating them.
@@ -115,6 +126,8 @@ export const stream = (
     const runtime = yield* Effect.runtime<never>()
     const log = (effect: Effect.Effect<void>) => Runtime.runFork(runtime)(annotate(effect))
     const progress = new Progress()
+    /** The values of the data messages in the mailbox. */
+    let bufferedValues = 0
 
     const offer = (message: Message): AttemptEnd | undefined => {
       if (!mailbox.unsafeOffer(message)) return overflow
@@ -137,8 +150,9 @@ export const stream = (
           progress.skipAt = undefined
         }
       }
-      if (!mailbox.unsafeOffer(delivered)) return overflow
+      if (bufferedValues >= MAX_BUFFERED_VALUES || !mailbox.unsafeOffer(delivered)) return overflow
       progress.buffered++
+      bufferedValues += delivered.data.length
       if (progress.lastTimestamp === ts) {
         keep(delivered)
       } else if (progress.lastTimestamp === undefined || ts > progress.lastTimestamp) {
@@ -226,7 +240,7 @@ export const stream = (
     }
 
     const drained = Effect.repeat(Effect.sync(() => Option.getOrElse(mailbox.unsafeSize(), () => 0)), {
-      until: (size) => size <= Math.floor(bufferSize / 2),
+      until: (size) => size <= Math.floor(bufferSize / 2) && bufferedValues <= MAX_BUFFERED_VALUES / 2,
       schedule: Schedule.spaced("10 millis")
     })
 
@@ -249,7 +263,9 @@ export const stream = (
             return
           case "Overflow":
             yield* annotate(
-              Effect.logDebug(`a SignalFlow buffer of ${bufferSize} messages is full; resuming when drained`)
+              Effect.logDebug(
+                `a SignalFlow buffer of ${bufferSize} messages or ${MAX_BUFFERED_VALUES} values is full; resuming when drained`
+              )
             )
             yield* drained
             break
@@ -281,5 +297,11 @@ export const stream = (
     })
 
     yield* Effect.forkScoped(Effect.catchAll(run, (error) => mailbox.fail(error)))
-    return Mailbox.toStream(mailbox)
+    // The values leave the buffer as the consumer takes them.
+    return Stream.mapChunks(Mailbox.toStream(mailbox), (chunk) => {
+      for (const message of chunk) {
+        if (message.type === "data") bufferedValues -= message.data.length
+      }
+      return chunk
+    })
   }))
