@@ -248,6 +248,22 @@ describe("SignalFlow against a hostile service", () => {
       }
     }))
 
+  it.scopedLive("warns of malformed messages once per attempt, however many come", () => {
+    const capture = capturingLogger()
+    return Effect.gen(function*() {
+      const peer = yield* makePeer
+      const signalflow = yield* serviceFor(peer)
+      const { fiber } = yield* collect(signalflow.execute("data('cpu').publish()"))
+      const { channel, connection } = yield* acceptRequest(peer)
+      for (let n = 0; n < 1000; n++) connection.send({ type: "metadata", channel, tsId: n })
+      connection.send(endOfChannel(channel))
+      yield* Fiber.join(fiber)
+      expect(capture.lines).toEqual([
+        "WARN skipped a malformed SignalFlow metadata message: tsId: Expected string, actual 0 (more in this attempt are logged at debug level)"
+      ])
+    }).pipe(Effect.provide(capture.layer))
+  })
+
   it.scopedLive("words each warning about the service's messages on one line of bounded length", () => {
     const capture = capturingLogger()
     return Effect.gen(function*() {

@@ -104,6 +104,8 @@ class Progress {
   readonly announced = new Set<string>()
   resolutionMs: number | undefined = undefined
   attempts = 0
+  /** Whether the attempt under way warned of a malformed message already. */
+  malformedWarned = false
   /** Messages buffered so far: an attempt that dropped without adding one made no progress. */
   buffered = 0
   /** For the attempt under way: what it must not deliver again. */
@@ -191,9 +193,17 @@ export const stream = (
         case "Unknown":
           log(Effect.logDebug(`skipped a SignalFlow ${classified.what}`))
           return undefined
-        case "Malformed":
-          log(Effect.logWarning(`skipped a malformed SignalFlow ${classified.what} message: ${classified.problem}`))
+        case "Malformed": {
+          // One warning per attempt: a service that sends nothing else must not fill the log.
+          const line = `skipped a malformed SignalFlow ${classified.what} message: ${classified.problem}`
+          if (progress.malformedWarned) {
+            log(Effect.logDebug(line))
+          } else {
+            progress.malformedWarned = true
+            log(Effect.logWarning(`${line} (more in this attempt are logged at debug level)`))
+          }
           return undefined
+        }
         case "Message":
           break
       }
@@ -227,6 +237,7 @@ export const stream = (
 
     const nextRequest = (): Request => {
       progress.attempts++
+      progress.malformedWarned = false
       if (!plan.resumable || progress.lastTimestamp === undefined) return plan.request
       progress.skipBefore = progress.lastTimestamp
       progress.skipAt = new Set(progress.lastBatches.flatMap((batch) => batch.data.map((point) => point.tsId)))
