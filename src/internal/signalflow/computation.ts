@@ -7,7 +7,13 @@
  * drops what was already buffered: older timestamps, and at that timestamp the time series it
  * has, so no value is delivered twice and none is skipped. Metadata already announced and the
  * second `STREAM_START` are dropped likewise. The resolution the service chose is pinned for the
- * new attempt, so the timestamps line up.
+ * new attempt, so the timestamps line up. What it remembers is bounded (`MAX_KEPT_VALUES`,
+ * `MAX_ANNOUNCED`); past the bounds a resume may repeat a value or a metadata message, never skip.
+ *
+ * Pacing: after a drop, the next attempt waits the user's reconnect schedule when the attempt
+ * delivered nothing (and gives up when the schedule does), `RECONNECT_FLOOR` when it delivered
+ * something, and not at all when it stayed up `STABLE_ATTEMPT`. A peer that delivers a message
+ * and drops, again and again, gets at most one connection per floor.
  *
  * The buffer: `bufferSize` messages per computation, and `MAX_BUFFERED_VALUES` values of data
  * messages (one batch may hold a million). When it is full, the channel is detached
@@ -64,9 +70,9 @@ export const MAX_BUFFERED_VALUES = 1_000_000
 /**
  * The values of the last timestamp a computation remembers, to resume it without repeating them.
  * Past it (a timestamp of more values than any real computation's, or a peer that keeps sending
- * one timestamp), the batches are no longer kept: a resume then repeats the values of that
- * timestamp beyond the first 100,000, rather than skip any. A repeated value is one more of the
- * same time series at the same timestamp; a skipped one would be lost.
+ * one timestamp), further batches of that timestamp are not kept: a resume then repeats their
+ * values rather than skip any. A repeated value is one more of the same time series at the same
+ * timestamp; a skipped one would be lost.
  * @internal
  */
 export const MAX_KEPT_VALUES = 100_000
