@@ -73,15 +73,6 @@ export const JobProgressMessage = Schema.Struct({
   timestampMs
 })
 
-/**
- * Information about the computation (`message`): its resolution (`JOB_RUNNING_RESOLUTION`,
- * `contents.resolutionMs`), the number of input time series (`FETCH_NUM_TIMESERIES`), a limited
- * result set (`FIND_LIMITED_RESULT_SET`, `contents.matchedSize` and `limitSize`), a query that
- * matched nothing (`FIND_MATCHED_NO_TIMESERIES`), a missing group-by property, lag, max delay.
- *
- * @since 0.2.0
- * @category schemas
- */
 const InfoFields = Schema.Struct({
   messageCode: Schema.String,
   messageLevel: Schema.optional(Schema.String),
@@ -110,6 +101,15 @@ const InfoBody = Schema.declare([], {
     isInfoBody(input) ? ParseResult.succeed(input) : ParseResult.fail(new ParseResult.Type(ast, input))
 })
 
+/**
+ * Information about the computation (`message`): its resolution (`JOB_RUNNING_RESOLUTION`,
+ * `contents.resolutionMs`), the number of input time series (`FETCH_NUM_TIMESERIES`), a limited
+ * result set (`FIND_LIMITED_RESULT_SET`, `contents.matchedSize` and `limitSize`), a query that
+ * matched nothing (`FIND_MATCHED_NO_TIMESERIES`), a missing group-by property, lag, max delay.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
 export const InfoMessage = Schema.Struct({
   type: Schema.Literal("message"),
   logicalTimestampMs: Schema.Number,
