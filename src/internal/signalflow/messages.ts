@@ -81,10 +81,12 @@ const InfoFields = Schema.Struct({
   contents: Schema.optional(Properties)
 })
 
-type InfoBody = Schema.Schema.Type<typeof InfoFields> & { readonly [key: string]: unknown }
-
 const hasInfoFields = Schema.is(InfoFields)
-const isInfoBody = (input: unknown): input is InfoBody => isRecord(input) && hasInfoFields(input)
+// The type written out, not named: the public `InfoMessage` shows it.
+const isInfoBody = (
+  input: unknown
+): input is Schema.Schema.Type<typeof InfoFields> & { readonly [key: string]: unknown } =>
+  isRecord(input) && hasInfoFields(input)
 const decodeInfoFields = ParseResult.decodeUnknownEither(InfoFields)
 
 /**
