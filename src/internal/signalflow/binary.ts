@@ -27,10 +27,21 @@
  * (11 characters), as the service writes it in `tsId` fields of JSON messages.
  */
 import * as zlib from "node:zlib"
+import { peerText } from "../peerText.js"
 import type { DataMessage, DataPoint } from "./messages.js"
 
 /** @internal */
 export const HEADER_LENGTH = 20
+
+/**
+ * The largest body a frame may have, once decompressed: 16 MiB holds a data batch of nearly a
+ * million values, far beyond what a computation sends in one batch, yet it caps what one frame
+ * can cost. A gzip body is inflated only up to it (a 1 MB "gzip bomb" would otherwise inflate to
+ * a gigabyte), and the values a data body announces must fit in it, so decoding one frame makes
+ * at most a million values.
+ * @internal
+ */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024
 
 const COMPRESSED = 1
 const JSON_BODY = 2
@@ -120,19 +131,29 @@ export const decodeFrame = (frame: Uint8Array): Frame => {
   let body = frame.subarray(HEADER_LENGTH)
   if ((flags & COMPRESSED) !== 0) {
     try {
-      body = zlib.gunzipSync(body)
+      body = zlib.gunzipSync(body, { maxOutputLength: MAX_BODY_BYTES })
     } catch (error) {
-      return { _tag: "Invalid", channel, problem: `the gzip body does not decompress: ${String(error)}` }
+      return {
+        _tag: "Invalid",
+        channel,
+        problem: isTooLarge(error)
+          ? `the gzip body inflates to more than ${MAX_BODY_BYTES} bytes`
+          : `the gzip body does not decompress: ${peerText(String(error))}`
+      }
     }
+  } else if (body.length > MAX_BODY_BYTES) {
+    return { _tag: "Invalid", channel, problem: `a body of ${body.length} bytes is over ${MAX_BODY_BYTES} bytes` }
   }
   if ((flags & JSON_BODY) !== 0) {
     let value: unknown
     try {
       value = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.length).toString("utf8"))
     } catch (error) {
-      return { _tag: "Invalid", channel, problem: `the JSON body does not parse: ${String(error)}` }
+      // The parser's message quotes the body.
+      return { _tag: "Invalid", channel, problem: `the JSON body does not parse: ${peerText(String(error))}` }
     }
-    // The header carries the type and the channel; the body may repeat them.
+    // The header carries the type and the channel; the body may repeat them. Spread, unlike
+    // assignment, keeps a `__proto__` key of the body as an own property.
     return {
       _tag: "Json",
       channel,
@@ -142,6 +163,10 @@ export const decodeFrame = (frame: Uint8Array): Frame => {
   if (type !== "data") return { _tag: "Invalid", channel, problem: `a binary ${type} message has no binary encoding` }
   return decodeData(body, version, channel)
 }
+
+/** Whether zlib stopped inflating at `maxOutputLength`. */
+const isTooLarge = (error: unknown): boolean =>
+  error instanceof RangeError && "code" in error && error.code === "ERR_BUFFER_TOO_LARGE"
 
 const decodeData = (body: Uint8Array, version: number, channel: string): Frame => {
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength)

@@ -7,14 +7,23 @@
  * drops what was already buffered: older timestamps, and at that timestamp the time series it
  * has, so no value is delivered twice and none is skipped. Metadata already announced and the
  * second `STREAM_START` are dropped likewise. The resolution the service chose is pinned for the
- * new attempt, so the timestamps line up.
+ * new attempt, so the timestamps line up. What it remembers is bounded (`MAX_KEPT_VALUES`,
+ * `MAX_ANNOUNCED`); past the bounds a resume may repeat a value or a metadata message, never skip.
  *
- * The buffer: `bufferSize` messages per computation. When it is full, the channel is detached
+ * Pacing: after a drop, the next attempt waits the user's reconnect schedule when the attempt
+ * delivered nothing (and gives up when the schedule does), `RECONNECT_FLOOR` when it delivered
+ * something, and not at all when it stayed up `STABLE_ATTEMPT`. A peer that delivers a message
+ * and drops, again and again, gets at most one connection per floor.
+ *
+ * The buffer: `bufferSize` messages per computation, and `MAX_BUFFERED_VALUES` values of data
+ * messages (one batch may hold a million). When it is full, the channel is detached
  * (the other computations on the socket are not slowed), and once the consumer has drained half
  * of it the computation resumes from its last timestamp, as after a dropped connection. Memory
  * stays bounded and nothing is lost; a consumer slower than the computation for good sees its
  * data later, never wrong.
  */
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
@@ -48,14 +57,61 @@ export interface Plan {
 
 const annotate = Effect.annotateLogs({ package: "effect-signalfx", module: "SignalFlow" })
 
+/**
+ * The values a computation's buffer holds, at most, whatever its `bufferSize`: a thousand messages
+ * of the largest batches a frame may carry would be a billion values. A million values is about
+ * 100 MB, beyond what a consumer keeping up ever leaves in the buffer. Past it, the buffer counts
+ * as full (the channel is detached, and resumed once the consumer drained half of it); a batch is
+ * still taken whole while the buffer is under the bound.
+ * @internal
+ */
+export const MAX_BUFFERED_VALUES = 1_000_000
+
+/**
+ * The values of the last timestamp a computation remembers, to resume it without repeating them.
+ * Past it (a timestamp of more values than any real computation's, or a peer that keeps sending
+ * one timestamp), further batches of that timestamp are not kept: a resume then repeats their
+ * values rather than skip any. A repeated value is one more of the same time series at the same
+ * timestamp; a skipped one would be lost.
+ * @internal
+ */
+export const MAX_KEPT_VALUES = 100_000
+
+/**
+ * The time series whose metadata a computation remembers, so that a resume does not announce them
+ * again. Past it, further ids are not remembered: a resume may repeat their metadata messages
+ * (with the same properties), never leave one out.
+ * @internal
+ */
+export const MAX_ANNOUNCED = 100_000
+
+/**
+ * The least wait before a new attempt after a connection that dropped having delivered something.
+ * Progress does not prove the connection sound: a peer that sends one message and drops would
+ * otherwise be reconnected to in a tight loop.
+ * @internal
+ */
+export const RECONNECT_FLOOR = Duration.seconds(1)
+
+/**
+ * An attempt that stayed up this long before it dropped was a sound connection: the next attempt
+ * is made at once, as after the first drop of a long-lived connection the service closed.
+ * @internal
+ */
+export const STABLE_ATTEMPT = Duration.seconds(30)
+
 class Progress {
-  /** The last logical timestamp buffered, and its data messages. */
+  /** The last logical timestamp buffered, and its data messages (up to `MAX_KEPT_VALUES` values). */
   lastTimestamp: number | undefined = undefined
   lastBatches: Array<DataMessage> = []
-  /** Time series whose metadata was buffered. */
+  /** The values of `lastBatches`, and one per batch (an empty batch costs its place too). */
+  keptValues = 0
+  /** Time series whose metadata was buffered, up to `MAX_ANNOUNCED`. */
   readonly announced = new Set<string>()
   resolutionMs: number | undefined = undefined
   attempts = 0
+  /** Whether the attempt under way warned of a malformed message already. */
+  malformedWarned = false
   /** Messages buffered so far: an attempt that dropped without adding one made no progress. */
   buffered = 0
   /** For the attempt under way: what it must not deliver again. */
@@ -78,6 +134,8 @@ export const stream = (
     const runtime = yield* Effect.runtime<never>()
     const log = (effect: Effect.Effect<void>) => Runtime.runFork(runtime)(annotate(effect))
     const progress = new Progress()
+    /** The values of the data messages in the mailbox. */
+    let bufferedValues = 0
 
     const offer = (message: Message): AttemptEnd | undefined => {
       if (!mailbox.unsafeOffer(message)) return overflow
@@ -100,15 +158,26 @@ export const stream = (
           progress.skipAt = undefined
         }
       }
-      if (!mailbox.unsafeOffer(delivered)) return overflow
+      if (bufferedValues >= MAX_BUFFERED_VALUES || !mailbox.unsafeOffer(delivered)) return overflow
       progress.buffered++
+      bufferedValues += delivered.data.length
       if (progress.lastTimestamp === ts) {
-        progress.lastBatches.push(delivered)
+        keep(delivered)
       } else if (progress.lastTimestamp === undefined || ts > progress.lastTimestamp) {
         progress.lastTimestamp = ts
-        progress.lastBatches = [delivered]
+        progress.lastBatches = []
+        progress.keptValues = 0
+        keep(delivered)
       }
       return undefined
+    }
+
+    // Batches, not their time series ids: a set of ids would cost every value a hash.
+    const keep = (batch: DataMessage) => {
+      const weight = batch.data.length + 1
+      if (progress.keptValues + weight > MAX_KEPT_VALUES) return
+      progress.keptValues += weight
+      progress.lastBatches.push(batch)
     }
 
     const sink = (incoming: Incoming): AttemptEnd | undefined => {
@@ -130,9 +199,17 @@ export const stream = (
         case "Unknown":
           log(Effect.logDebug(`skipped a SignalFlow ${classified.what}`))
           return undefined
-        case "Malformed":
-          log(Effect.logWarning(`skipped a malformed SignalFlow ${classified.what} message: ${classified.problem}`))
+        case "Malformed": {
+          // One warning per attempt: a service that sends nothing else must not fill the log.
+          const line = `skipped a malformed SignalFlow ${classified.what} message: ${classified.problem}`
+          if (progress.malformedWarned) {
+            log(Effect.logDebug(line))
+          } else {
+            progress.malformedWarned = true
+            log(Effect.logWarning(`${line} (more in this attempt are logged at debug level)`))
+          }
           return undefined
+        }
         case "Message":
           break
       }
@@ -143,7 +220,7 @@ export const stream = (
         case "metadata": {
           if (progress.attempts > 1 && progress.announced.has(message.tsId)) return undefined
           const end = offer(message)
-          if (end === undefined) progress.announced.add(message.tsId)
+          if (end === undefined && progress.announced.size < MAX_ANNOUNCED) progress.announced.add(message.tsId)
           return end
         }
         case "expired-tsid":
@@ -166,6 +243,7 @@ export const stream = (
 
     const nextRequest = (): Request => {
       progress.attempts++
+      progress.malformedWarned = false
       if (!plan.resumable || progress.lastTimestamp === undefined) return plan.request
       progress.skipBefore = progress.lastTimestamp
       progress.skipAt = new Set(progress.lastBatches.flatMap((batch) => batch.data.map((point) => point.tsId)))
@@ -179,7 +257,7 @@ export const stream = (
     }
 
     const drained = Effect.repeat(Effect.sync(() => Option.getOrElse(mailbox.unsafeSize(), () => 0)), {
-      until: (size) => size <= Math.floor(bufferSize / 2),
+      until: (size) => size <= Math.floor(bufferSize / 2) && bufferedValues <= MAX_BUFFERED_VALUES / 2,
       schedule: Schedule.spaced("10 millis")
     })
 
@@ -191,6 +269,7 @@ export const stream = (
     const run: Effect.Effect<void, SignalFlowError> = Effect.gen(function*() {
       while (true) {
         const before = progress.buffered
+        const startedAt = yield* Clock.currentTimeMillis
         const end = yield* transport.attempt(nextRequest(), sink)
         switch (end._tag) {
           case "Ended":
@@ -201,14 +280,20 @@ export const stream = (
             return
           case "Overflow":
             yield* annotate(
-              Effect.logDebug(`a SignalFlow buffer of ${bufferSize} messages is full; resuming when drained`)
+              Effect.logDebug(
+                `a SignalFlow buffer of ${bufferSize} messages or ${MAX_BUFFERED_VALUES} values is full; resuming when drained`
+              )
             )
             yield* drained
             break
-          case "Dropped":
+          case "Dropped": {
+            // Three paces: at once after a sound connection; the floor after one that delivered
+            // something; the user's schedule (which gives up) after one that delivered nothing.
             if (progress.buffered > before) {
               barrenDrops = 0
               yield* barren.reset
+              const upMillis = (yield* Clock.currentTimeMillis) - startedAt
+              if (upMillis < Duration.toMillis(STABLE_ATTEMPT)) yield* Effect.sleep(RECONNECT_FLOOR)
               break
             }
             barrenDrops++
@@ -223,10 +308,17 @@ export const stream = (
               )
             )
             break
+          }
         }
       }
     })
 
     yield* Effect.forkScoped(Effect.catchAll(run, (error) => mailbox.fail(error)))
-    return Mailbox.toStream(mailbox)
+    // The values leave the buffer as the consumer takes them.
+    return Stream.mapChunks(Mailbox.toStream(mailbox), (chunk) => {
+      for (const message of chunk) {
+        if (message.type === "data") bufferedValues -= message.data.length
+      }
+      return chunk
+    })
   }))

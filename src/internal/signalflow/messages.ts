@@ -4,10 +4,32 @@
  * schemas; binary data frames are built as `DataMessage`s by the frame decoder directly.
  */
 import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as SignalFlow from "../../SignalFlow.js"
+import { peerText } from "../peerText.js"
 
-const Properties = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/**
+ * Properties as the service sent them: any object, checked and kept as it is. A copy made by
+ * assignment (as `Schema.Record` makes) would take a key named `__proto__`, which JSON allows, for
+ * the copy's prototype; `JSON.parse` made it an own property, and so it stays.
+ */
+const Properties: Schema.Schema<{ readonly [key: string]: unknown }> = Schema.declare(isRecord, {
+  identifier: "Properties"
+})
+
+/**
+ * The longest time series id taken: the service's are 11 characters (8 bytes in URL-safe
+ * base64). The bound keeps what a computation remembers of each id (to resume without
+ * repeating) small whatever a peer sends.
+ * @internal
+ */
+export const MAX_TSID_LENGTH = 64
+
+const TsId = Schema.String.pipe(Schema.maxLength(MAX_TSID_LENGTH))
 
 /** A control message's wall-clock time; the service sends it, the old test servers sometimes not. */
 const timestampMs = Schema.optional(Schema.Number)
@@ -51,6 +73,36 @@ export const JobProgressMessage = Schema.Struct({
   timestampMs
 })
 
+const InfoFields = Schema.Struct({
+  messageCode: Schema.String,
+  messageLevel: Schema.optional(Schema.String),
+  numInputTimeSeries: Schema.optional(Schema.Number),
+  timestampMs: Schema.optional(Schema.Number),
+  contents: Schema.optional(Properties)
+})
+
+const hasInfoFields = Schema.is(InfoFields)
+// The type written out, not named: the public `InfoMessage` shows it.
+const isInfoBody = (
+  input: unknown
+): input is Schema.Schema.Type<typeof InfoFields> & { readonly [key: string]: unknown } =>
+  isRecord(input) && hasInfoFields(input)
+const decodeInfoFields = ParseResult.decodeUnknownEither(InfoFields)
+
+/**
+ * The body of an information message: its named fields checked (a failure says which), the
+ * others kept, the object itself not copied (see `Properties`).
+ */
+const InfoBody = Schema.declare([], {
+  decode: () => (input, _, ast) => {
+    if (isInfoBody(input)) return ParseResult.succeed(input)
+    const checked = decodeInfoFields(input)
+    return ParseResult.fail(Either.isLeft(checked) ? checked.left : new ParseResult.Type(ast, input))
+  },
+  encode: () => (input, _, ast) =>
+    isInfoBody(input) ? ParseResult.succeed(input) : ParseResult.fail(new ParseResult.Type(ast, input))
+})
+
 /**
  * Information about the computation (`message`): its resolution (`JOB_RUNNING_RESOLUTION`,
  * `contents.resolutionMs`), the number of input time series (`FETCH_NUM_TIMESERIES`), a limited
@@ -63,16 +115,7 @@ export const JobProgressMessage = Schema.Struct({
 export const InfoMessage = Schema.Struct({
   type: Schema.Literal("message"),
   logicalTimestampMs: Schema.Number,
-  message: Schema.Struct(
-    {
-      messageCode: Schema.String,
-      messageLevel: Schema.optional(Schema.String),
-      numInputTimeSeries: Schema.optional(Schema.Number),
-      timestampMs: Schema.optional(Schema.Number),
-      contents: Schema.optional(Properties)
-    },
-    Properties
-  )
+  message: InfoBody
 })
 
 /**
@@ -84,7 +127,7 @@ export const InfoMessage = Schema.Struct({
  */
 export const MetadataMessage = Schema.Struct({
   type: Schema.Literal("metadata"),
-  tsId: Schema.String,
+  tsId: TsId,
   properties: Properties
 })
 
@@ -96,7 +139,7 @@ export const MetadataMessage = Schema.Struct({
  * @category schemas
  */
 export const DataPoint = Schema.Struct({
-  tsId: Schema.String,
+  tsId: TsId,
   value: Schema.Union(Schema.Number, Schema.BigIntFromSelf, Schema.Null)
 })
 
@@ -123,7 +166,7 @@ export const DataMessage = Schema.Struct({
  */
 export const EventMessage = Schema.Struct({
   type: Schema.Literal("event"),
-  tsId: Schema.String,
+  tsId: TsId,
   timestampMs: Schema.Number,
   metadata: Schema.optionalWith(Properties, { default: () => ({}) }),
   properties: Schema.optionalWith(Properties, { default: () => ({}) })
@@ -137,7 +180,7 @@ export const EventMessage = Schema.Struct({
  */
 export const ExpiredTsIdMessage = Schema.Struct({
   type: Schema.Literal("expired-tsid"),
-  tsId: Schema.String
+  tsId: TsId
 })
 
 /**
@@ -163,8 +206,6 @@ export type DataMessage = Schema.Schema.Type<typeof DataMessage>
 /** @internal */
 export type DataPoint = Schema.Schema.Type<typeof DataPoint>
 
-const decodeMessage = Schema.decodeUnknownEither(Message)
-
 /**
  * What a JSON message from the service is: a message for the stream, the end of the channel, an
  * abort, an error, or something to skip (a type this client does not know, or a known type that
@@ -179,11 +220,31 @@ export type Classified =
   | { readonly _tag: "Unknown"; readonly what: string }
   | { readonly _tag: "Malformed"; readonly what: string; readonly problem: string }
 
-const known = new Set(["control-message", "message", "metadata", "data", "event", "expired-tsid"])
-const knownControl = new Set(["STREAM_START", "JOB_START", "JOB_PROGRESS"])
+type Decode = (raw: unknown) => Either.Either<SignalFlow.Message, ParseResult.ParseError>
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
+/**
+ * The schema of each message type (and control event) this client knows, so that a malformed
+ * message is told what is wrong with it rather than with every member of `Message`.
+ */
+const decoders = new Map<string, Decode>([
+  ["message", Schema.decodeUnknownEither(InfoMessage)],
+  ["metadata", Schema.decodeUnknownEither(MetadataMessage)],
+  ["data", Schema.decodeUnknownEither(DataMessage)],
+  ["event", Schema.decodeUnknownEither(EventMessage)],
+  ["expired-tsid", Schema.decodeUnknownEither(ExpiredTsIdMessage)]
+])
+const controlDecoders = new Map<string, Decode>([
+  ["STREAM_START", Schema.decodeUnknownEither(StreamStartMessage)],
+  ["JOB_START", Schema.decodeUnknownEither(JobStartMessage)],
+  ["JOB_PROGRESS", Schema.decodeUnknownEither(JobProgressMessage)]
+])
+
+/** What is wrong, on one line: the first issue and where it is, the peer's value in it bounded. */
+const describeIssue = (error: ParseResult.ParseError): string => {
+  const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
+  if (issue === undefined) return peerText(error.message)
+  return peerText(issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`)
+}
 
 const end: Classified = { _tag: "End" }
 
@@ -195,6 +256,7 @@ const end: Classified = { _tag: "End" }
 export const classify = (raw: unknown): Classified => {
   if (!isRecord(raw)) return { _tag: "Malformed", what: typeof raw, problem: "not a JSON object" }
   const type = raw.type
+  let decode: Decode | undefined
   if (type === "control-message") {
     const event = raw.event
     if (event === "END_OF_CHANNEL") return end
@@ -207,20 +269,20 @@ export const classify = (raw: unknown): Classified => {
         reason: typeof info.sf_job_abortReason === "string" ? info.sf_job_abortReason : "no reason given"
       }
     }
-    if (typeof event !== "string" || !knownControl.has(event)) {
-      return { _tag: "Unknown", what: `control-message ${String(event)}` }
-    }
+    decode = typeof event === "string" ? controlDecoders.get(event) : undefined
+    if (decode === undefined) return { _tag: "Unknown", what: `control-message ${peerText(String(event))}` }
   } else if (type === "error") {
     if (Array.isArray(raw.errors) && raw.errors.length > 0) {
       return { _tag: "Error", errors: raw.errors.map((e) => (isRecord(e) ? e : { message: String(e) })) }
     }
     const { channel: _channel, errors: _errors, error, type: _type, ...rest } = raw
     return { _tag: "Error", errors: [error === undefined ? rest : { code: error, ...rest }] }
-  } else if (typeof type !== "string" || !known.has(type)) {
-    return { _tag: "Unknown", what: `message type ${String(type)}` }
+  } else {
+    decode = typeof type === "string" ? decoders.get(type) : undefined
+    if (decode === undefined) return { _tag: "Unknown", what: `message type ${peerText(String(type))}` }
   }
-  const decoded = decodeMessage(raw)
+  const decoded = decode(raw)
   return Either.isRight(decoded)
     ? { _tag: "Message", message: decoded.right }
-    : { _tag: "Malformed", what: String(type), problem: decoded.left.message }
+    : { _tag: "Malformed", what: String(type), problem: describeIssue(decoded.left) }
 }
