@@ -35,7 +35,7 @@ options:
   --port PORT             the port to listen on (default 9943; 0 picks a free one)
   --host HOST             the address to listen on (default 127.0.0.1)
   --token TOKEN           a token to accept in X-SF-Token; repeat for more (default: any token)
-  --max-body-bytes BYTES  answer 413 to a larger request body, as a proxy may (default: no limit)
+  --max-body-bytes BYTES  answer 413 to a larger request body, as a proxy may (default: 20 MiB)
   --verbose               print each datapoint and event with its values, not only the names
   --tls                   serve HTTPS with a self-signed certificate made for the run
   --tls-cert-out FILE     with --tls: where to write that certificate (default: a temporary file)

@@ -63,7 +63,10 @@ export interface Options {
   readonly onRefused?: ((request: RecordedRequest, reason: string) => void) | undefined
   /**
    * The largest request body accepted, in bytes as sent (compressed, when it is): a larger one
-   * is answered 413, as a proxy in front of the service may. No limit by default.
+   * is answered 413, as a proxy in front of the service may, as soon as it passes the bound
+   * (or at once, when its `Content-Length` says so). 20 MiB by default, what the OpenTelemetry
+   * Collector's SignalFx receiver accepts. A gzip body may inflate to the larger of this and
+   * 20 MiB, and an ingest body may carry at most 100,000 datapoints or events; past either, 413.
    */
   readonly maxBodyBytes?: number | undefined
   /**
