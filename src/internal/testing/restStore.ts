@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto"
 import type { JsonValue } from "../wire/jsonParse.js"
 import { ProgramError, publishedLabels } from "./detectorProgram.js"
 import type { JsonObject, RestResult } from "./metadataStore.js"
+import { MAX_PROGRAM_CHARS } from "./signalflow/websocket.js"
 
 const error = (status: number, message: string): RestResult => ({ status, body: { code: status, message } })
 
@@ -324,6 +325,9 @@ export class RestStore {
     }
     if (typeof body.programText !== "string" || body.programText.trim() === "") {
       return error(400, "programText is required")
+    }
+    if (body.programText.length > MAX_PROGRAM_CHARS) {
+      return error(400, `programText is longer than the ${MAX_PROGRAM_CHARS} characters a program may have`)
     }
     let published: Array<string>
     try {
