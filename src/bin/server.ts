@@ -21,6 +21,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { parseArgs } from "node:util"
+import { peerText } from "../internal/peerText.js"
 import { FakeSignalFx } from "../testing/index.js"
 
 const usage = `usage: effect-signalfx-server [options]
@@ -163,11 +164,12 @@ const main = async (): Promise<void> => {
       line(describe(batch))
       if (values.verbose) { for (const detail of details(batch)) console.log(detail) }
     },
+    // The path and the reason may quote what the client sent: one bounded line whatever it was.
     onRefused: (request, reason) =>
       line(
-        `refused ${request.method} ${request.path}: ${
+        `refused ${request.method} ${peerText(request.path)}: ${
           request.status === undefined ? "no answer," : request.status
-        } ${reason}`
+        } ${peerText(reason)}`
       )
   })
   const accepting = values.token === undefined ? "any token" : `${values.token.length} token(s)`

@@ -56,7 +56,9 @@ export interface Options {
    * Called with every request the server refused or met with a scripted fault, and why: the
    * message of the error it answered (`"invalid X-SF-Token"` with a 401, say), or the fault
    * (`"scripted fault: Respond"`). The status is `request.status`. It is called once the
-   * answer is sent; what it throws is ignored.
+   * answer is sent; what it throws is ignored. A SignalFlow WebSocket whose `authenticate`
+   * message is refused is told of too, as its upgrade request with the status 401 (that
+   * request is not among {@link Server.requests}).
    *
    * @since 0.2.0
    */

@@ -139,7 +139,26 @@ export const start = async (options: Options = {}): Promise<Server> => {
   const metadata = new MetadataStore()
   const restStore = new RestStore(options.users)
   const faults = new FaultScripts()
-  const signalflow = new SignalFlowEndpoint((token) => tokens === undefined || tokens.has(token))
+  const signalflow = new SignalFlowEndpoint(
+    (token) => tokens === undefined || tokens.has(token),
+    (req, reason) => {
+      // Not recorded: the upgrade is not an answered request; a listener hears of it all the same.
+      const request: RecordedRequest = {
+        method: req.method ?? "GET",
+        path: req.url ?? "/",
+        headers: redactHeaders(req.headers),
+        status: 401,
+        bodySize: 0,
+        encoding: undefined,
+        fault: undefined
+      }
+      try {
+        options.onRefused?.(request, reason)
+      } catch {
+        // The refusal is already sent: a listener's failure cannot change it.
+      }
+    }
+  )
   let datapoints: Array<RecordedDatapoint> = []
   let events: Array<RecordedEvent> = []
   let requests: Array<RecordedRequest> = []
