@@ -21,6 +21,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { parseArgs } from "node:util"
+import { peerText } from "../internal/peerText.js"
 import { FakeSignalFx } from "../testing/index.js"
 
 const usage = `usage: effect-signalfx-server [options]
@@ -35,7 +36,7 @@ options:
   --port PORT             the port to listen on (default 9943; 0 picks a free one)
   --host HOST             the address to listen on (default 127.0.0.1)
   --token TOKEN           a token to accept in X-SF-Token; repeat for more (default: any token)
-  --max-body-bytes BYTES  answer 413 to a larger request body, as a proxy may (default: no limit)
+  --max-body-bytes BYTES  answer 413 to a larger request body, as a proxy may (default: 20 MiB)
   --verbose               print each datapoint and event with its values, not only the names
   --tls                   serve HTTPS with a self-signed certificate made for the run
   --tls-cert-out FILE     with --tls: where to write that certificate (default: a temporary file)
@@ -163,11 +164,12 @@ const main = async (): Promise<void> => {
       line(describe(batch))
       if (values.verbose) { for (const detail of details(batch)) console.log(detail) }
     },
+    // The path and the reason may quote what the client sent: one bounded line whatever it was.
     onRefused: (request, reason) =>
       line(
-        `refused ${request.method} ${request.path}: ${
+        `refused ${request.method} ${peerText(request.path)}: ${
           request.status === undefined ? "no answer," : request.status
-        } ${reason}`
+        } ${peerText(reason)}`
       )
   })
   const accepting = values.token === undefined ? "any token" : `${values.token.length} token(s)`

@@ -56,14 +56,19 @@ export interface Options {
    * Called with every request the server refused or met with a scripted fault, and why: the
    * message of the error it answered (`"invalid X-SF-Token"` with a 401, say), or the fault
    * (`"scripted fault: Respond"`). The status is `request.status`. It is called once the
-   * answer is sent; what it throws is ignored.
+   * answer is sent; what it throws is ignored. A SignalFlow WebSocket whose `authenticate`
+   * message is refused is told of too, as its upgrade request with the status 401 (that
+   * request is not among {@link Server.requests}).
    *
    * @since 0.2.0
    */
   readonly onRefused?: ((request: RecordedRequest, reason: string) => void) | undefined
   /**
    * The largest request body accepted, in bytes as sent (compressed, when it is): a larger one
-   * is answered 413, as a proxy in front of the service may. No limit by default.
+   * is answered 413, as a proxy in front of the service may, as soon as it passes the bound
+   * (or at once, when its `Content-Length` says so). 20 MiB by default, what the OpenTelemetry
+   * Collector's SignalFx receiver accepts. A gzip body may inflate to the larger of this and
+   * 20 MiB, and an ingest body may carry at most 100,000 datapoints or events; past either, 413.
    */
   readonly maxBodyBytes?: number | undefined
   /**

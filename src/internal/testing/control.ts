@@ -24,6 +24,7 @@ import * as Schema from "effect/Schema"
 import type * as http from "node:http"
 import type { Fault, RecordedDatapoint, RecordedEvent, RecordedRequest, Server } from "../../testing/FakeSignalFx.js"
 import type { JsonValue } from "../wire/jsonParse.js"
+import { readBody } from "./body.js"
 import type { RestResult } from "./metadataStore.js"
 
 /** @internal */
@@ -113,16 +114,26 @@ const requestJson = (request: RecordedRequest): JsonValue => ({
   fault: orNull(request.fault)
 })
 
-const readBody = async (req: http.IncomingMessage): Promise<string> => {
-  const chunks: Array<Buffer> = []
-  for await (const chunk of req) {
-    if (Buffer.isBuffer(chunk)) chunks.push(chunk)
+/** A fault script or an incident is a few hundred bytes; a megabyte is room for thousands. */
+const MAX_CONTROL_BODY_BYTES = 1024 * 1024
+
+/** The body as text, or the answer to a body that is too large or not decodable. */
+const readText = async (req: http.IncomingMessage): Promise<string | RestResult> => {
+  const body = await readBody(req, { maxBytes: MAX_CONTROL_BODY_BYTES, maxDecodedBytes: MAX_CONTROL_BODY_BYTES })
+  switch (body._tag) {
+    case "Read":
+      return body.bytes.toString("utf8")
+    case "Undecodable":
+      return error(body.status, body.message)
+    case "TooLarge":
+      return error(413, body.message)
   }
-  return Buffer.concat(chunks).toString("utf8")
 }
 
 const scriptFaults = async (server: Server, req: http.IncomingMessage): Promise<RestResult> => {
-  const decoded = decodeFaultRequest(await readBody(req))
+  const text = await readText(req)
+  if (typeof text !== "string") return text
+  const decoded = decodeFaultRequest(text)
   if (Either.isLeft(decoded)) {
     return badBody(`{"route": "/v2/…", "faults": [{"_tag": "Respond", "status": 429}, …]}`, decoded.left)
   }
@@ -132,7 +143,9 @@ const scriptFaults = async (server: Server, req: http.IncomingMessage): Promise<
 }
 
 const raiseIncident = async (server: Server, req: http.IncomingMessage): Promise<RestResult> => {
-  const decoded = decodeIncidentRequest(await readBody(req))
+  const text = await readText(req)
+  if (typeof text !== "string") return text
+  const decoded = decodeIncidentRequest(text)
   if (Either.isLeft(decoded)) return badBody(`{"detectorId": "…"}`, decoded.left)
   try {
     return { status: 200, body: { id: server.raiseIncident(decoded.right) } }

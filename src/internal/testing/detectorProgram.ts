@@ -4,7 +4,12 @@
  * attribute chains, lists, `lambda`, `x if c else y`) to refuse what the service cannot parse,
  * and the labels the program publishes, which a detector's rules must name. It does not know
  * SignalFlow's functions: `data('cpu').foo()` parses.
+ *
+ * Only brackets recurse (chains of prefix operators, `**`, `lambda` and `else` are loops), at
+ * most {@link MAX_NESTING_DEPTH} deep: a program of a million `(` is a syntax error, not a
+ * stack overflow.
  */
+import { peerText } from "../peerText.js"
 
 /** @internal */
 export class ProgramError {
@@ -91,7 +96,7 @@ const tokenize = (source: string): Array<Token> => {
       continue
     }
     const op = OPERATORS.find((candidate) => source.startsWith(candidate, index))
-    if (op === undefined) return fail(`unexpected character ${JSON.stringify(char)}`, start)
+    if (op === undefined) return fail(`unexpected character ${peerText(JSON.stringify(char))}`, start)
     if (op === "(" || op === "[" || op === "{") depth += 1
     if (op === ")" || op === "]" || op === "}") depth = Math.max(0, depth - 1)
     index += op.length
@@ -102,6 +107,9 @@ const tokenize = (source: string): Array<Token> => {
 }
 
 const KEYWORDS = new Set(["and", "or", "not", "if", "else", "lambda", "in", "is"])
+
+/** The deepest brackets may nest, as in CPython's parser. @internal */
+export const MAX_NESTING_DEPTH = 200
 const COMPARISONS = new Set(["==", "!=", "<", ">", "<=", ">="])
 
 /**
@@ -118,7 +126,9 @@ export const publishedLabels = (source: string): Array<string> => {
   const fail = (token: Token, expected: string): never => {
     const found = token.kind === "end" ? "end of program" : token.kind === "newline" ? "end of line" : token.text
     throw new ProgramError(
-      `syntax error at line ${token.line}, column ${token.column}: expected ${expected}, found ${JSON.stringify(found)}`
+      `syntax error at line ${token.line}, column ${token.column}: expected ${expected}, found ${
+        peerText(JSON.stringify(found))
+      }`
     )
   }
   const isOp = (text: string) => peek().kind === "op" && peek().text === text
@@ -192,14 +202,11 @@ export const publishedLabels = (source: string): Array<string> => {
   }
 
   const unary = (): void => {
-    if (isOp("-") || isOp("+") || isName("not")) {
+    for (;;) {
+      while (isOp("-") || isOp("+") || isName("not")) next()
+      postfix()
+      if (!isOp("**")) return
       next()
-      return unary()
-    }
-    postfix()
-    if (isOp("**")) {
-      next()
-      unary()
     }
   }
 
@@ -215,23 +222,32 @@ export const publishedLabels = (source: string): Array<string> => {
     }
   }
 
+  let depth = 0
   function expression(): void {
-    if (isName("lambda")) {
-      next()
-      list(":", () => {
-        const name = next()
-        if (name.kind !== "name") fail(name, "a parameter name")
-      })
-      return expression()
+    depth += 1
+    if (depth > MAX_NESTING_DEPTH) {
+      const token = peek()
+      throw new ProgramError(
+        `syntax error at line ${token.line}, column ${token.column}: brackets nest more than ${MAX_NESTING_DEPTH} deep`
+      )
     }
-    binary()
-    if (isName("if")) {
+    for (;;) {
+      if (isName("lambda")) {
+        next()
+        list(":", () => {
+          const name = next()
+          if (name.kind !== "name") fail(name, "a parameter name")
+        })
+        continue
+      }
+      binary()
+      if (!isName("if")) break
       next()
       binary()
       if (!isName("else")) fail(peek(), "\"else\"")
       next()
-      expression()
     }
+    depth -= 1
   }
 
   for (;;) {

@@ -5,6 +5,7 @@
  * are kept and returned, as the service does.
  */
 import { createHash } from "node:crypto"
+import { peerText } from "../peerText.js"
 import { setEntry } from "../record.js"
 import type { JsonValue } from "../wire/jsonParse.js"
 import type { DecodedDatapoint, WireMetricType } from "../wire/records.js"
@@ -109,7 +110,7 @@ const checkFields = (body: JsonObject, allowNull: boolean): string | undefined =
     if (!isObject(customProperties)) return "customProperties must be an object"
     for (const [key, value] of Object.entries(customProperties)) {
       if (typeof value !== "string" && !(allowNull && value === null)) {
-        return `customProperties[${JSON.stringify(key)}] must be a string`
+        return `customProperties[${peerText(JSON.stringify(key))}] must be a string`
       }
     }
   }
@@ -213,19 +214,23 @@ export class MetadataStore {
   }
 
   getMetric(name: string): RestResult {
-    return this.getFrom("metric", name, `metric ${JSON.stringify(name)}`)
+    return this.getFrom("metric", name, `metric ${peerText(JSON.stringify(name))}`)
   }
 
   getDimension(key: string, value: string): RestResult {
-    return this.getFrom("dimension", dimensionKey(key, value), `dimension ${JSON.stringify(`${key}:${value}`)}`)
+    return this.getFrom(
+      "dimension",
+      dimensionKey(key, value),
+      `dimension ${peerText(JSON.stringify(`${key}:${value}`))}`
+    )
   }
 
   getTimeSeries(id: string): RestResult {
-    return this.getFrom("metrictimeseries", id, `metric time series ${JSON.stringify(id)}`)
+    return this.getFrom("metrictimeseries", id, `metric time series ${peerText(JSON.stringify(id))}`)
   }
 
   getTag(name: string): RestResult {
-    return this.getFrom("tag", name, `tag ${JSON.stringify(name)}`)
+    return this.getFrom("tag", name, `tag ${peerText(JSON.stringify(name))}`)
   }
 
   /**
@@ -236,7 +241,7 @@ export class MetadataStore {
     if (!isObject(body)) return error(400, "the body must be a JSON object")
     for (const [field, value] of Object.entries(identity)) {
       if (body[field] !== undefined && body[field] !== value) {
-        return error(400, `${field} ${JSON.stringify(body[field])} does not match the path`)
+        return error(400, `${field} ${peerText(JSON.stringify(body[field]))} does not match the path`)
       }
     }
     const problem = checkFields(body, false)
@@ -301,6 +306,6 @@ export class MetadataStore {
   }
 
   deleteTag(name: string): RestResult {
-    return this.tags.delete(name) ? { status: 204 } : error(404, `tag ${JSON.stringify(name)} not found`)
+    return this.tags.delete(name) ? { status: 204 } : error(404, `tag ${peerText(JSON.stringify(name))} not found`)
   }
 }

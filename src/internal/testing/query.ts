@@ -8,6 +8,8 @@
  * decides what those values are (a field, a custom property, a dimension of a time series).
  */
 
+import { peerText } from "../peerText.js"
+
 /**
  * The values of a field on one object, as strings; an empty list when the object lacks it.
  * @internal
@@ -30,8 +32,12 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
 // Characters that end a bare word; a backslash makes any of them part of the word.
 const isDelimiter = (char: string): boolean => char === "(" || char === ")" || /\s/.test(char)
 
+/** The deepest parentheses may nest, so that a query of thousands of `(` is a 400, not a stack overflow. */
+const MAX_NESTING_DEPTH = 200
+
 class Parser {
   position = 0
+  depth = 0
   constructor(readonly text: string) {}
 
   fail(what: string): never {
@@ -60,7 +66,7 @@ class Parser {
   parseQuery(): Predicate {
     if (this.atEnd()) return () => true
     const predicate = this.parseOr()
-    if (!this.atEnd()) this.fail(`unexpected ${JSON.stringify(this.text[this.position])}`)
+    if (!this.atEnd()) this.fail(`unexpected ${peerText(JSON.stringify(this.text[this.position]))}`)
     return predicate
   }
 
@@ -89,25 +95,29 @@ class Parser {
   }
 
   parseNot(): Predicate {
-    this.skipWhitespace()
-    if (this.text[this.position] === "-") {
-      this.position++
-      const negated = this.parseNot()
-      return (values) => !negated(values)
+    // A loop, not a recursion: a query may be thousands of `-` long.
+    let negated = false
+    for (;;) {
+      this.skipWhitespace()
+      if (this.text[this.position] === "-") {
+        this.position++
+      } else if (!this.keyword("NOT")) {
+        break
+      }
+      negated = !negated
     }
-    if (this.keyword("NOT")) {
-      const negated = this.parseNot()
-      return (values) => !negated(values)
-    }
-    return this.parsePrimary()
+    const primary = this.parsePrimary()
+    return negated ? (values) => !primary(values) : primary
   }
 
   parsePrimary(): Predicate {
     this.skipWhitespace()
     if (this.position >= this.text.length) this.fail("a term is missing")
     if (this.text[this.position] === "(") {
+      if (++this.depth > MAX_NESTING_DEPTH) this.fail(`parentheses nest more than ${MAX_NESTING_DEPTH} deep`)
       this.position++
       const inner = this.parseOr()
+      this.depth--
       this.skipWhitespace()
       if (this.text[this.position] !== ")") this.fail("a `)` is missing")
       this.position++
@@ -123,7 +133,7 @@ class Parser {
       return () => true
     }
     if (field === "") this.fail("a field name is missing")
-    if (this.text[this.position] !== ":") this.fail(`expected \`:\` after ${JSON.stringify(field)}`)
+    if (this.text[this.position] !== ":") this.fail(`expected \`:\` after ${peerText(JSON.stringify(field))}`)
     this.position++
     if (field === "_exists_" || field === "_missing_") {
       const target = this.parseField()

@@ -9,9 +9,11 @@
  * the object's tags; results come in creation order, `offset` and `limit` (default 50) page them.
  */
 import { randomBytes } from "node:crypto"
+import { peerText } from "../peerText.js"
 import type { JsonValue } from "../wire/jsonParse.js"
 import { ProgramError, publishedLabels } from "./detectorProgram.js"
 import type { JsonObject, RestResult } from "./metadataStore.js"
+import { MAX_PROGRAM_CHARS } from "./signalflow/websocket.js"
 
 const error = (status: number, message: string): RestResult => ({ status, body: { code: status, message } })
 
@@ -211,7 +213,9 @@ export class RestStore {
   /** Raises an incident on a detector, as its program would; answers the incident's id. */
   raiseIncident(options: RaiseIncident): string {
     const detector = this.tables.detector.get(options.detectorId)
-    if (detector === undefined) throw new TypeError(`no detector with id ${JSON.stringify(options.detectorId)}`)
+    if (detector === undefined) {
+      throw new TypeError(`no detector with id ${peerText(JSON.stringify(options.detectorId))}`)
+    }
     const rules = Array.isArray(detector.rules) ? detector.rules.filter(isObject) : []
     const label = options.detectLabel ?? (typeof rules[0]?.detectLabel === "string" ? rules[0].detectLabel : "")
     const rule = rules.find((candidate) => candidate.detectLabel === label)
@@ -248,7 +252,7 @@ export class RestStore {
   }
 
   private missing(collection: Collection, id: string): RestResult {
-    return error(404, `${labels[collection]} ${JSON.stringify(id)} not found`)
+    return error(404, `${labels[collection]} ${peerText(JSON.stringify(id))} not found`)
   }
 
   private get(collection: Collection, id: string): JsonObject {
@@ -299,14 +303,17 @@ export class RestStore {
     if (collection === "dashboard") {
       if (body.groupId !== undefined && body.groupId !== null) {
         if (typeof body.groupId !== "string" || !this.tables.dashboardgroup.has(body.groupId)) {
-          return error(400, `dashboard group ${JSON.stringify(body.groupId)} does not exist`)
+          return error(400, `dashboard group ${peerText(JSON.stringify(body.groupId))} does not exist`)
         }
       }
       const charts = body.charts ?? []
       if (!Array.isArray(charts)) return error(400, "charts must be an array")
       for (const chart of charts) {
         if (!isObject(chart) || typeof chart.chartId !== "string" || !this.tables.chart.has(chart.chartId)) {
-          return error(400, `chart ${JSON.stringify(isObject(chart) ? chart.chartId ?? null : chart)} does not exist`)
+          return error(
+            400,
+            `chart ${peerText(JSON.stringify(isObject(chart) ? chart.chartId ?? null : chart))} does not exist`
+          )
         }
       }
     }
@@ -325,6 +332,9 @@ export class RestStore {
     if (typeof body.programText !== "string" || body.programText.trim() === "") {
       return error(400, "programText is required")
     }
+    if (body.programText.length > MAX_PROGRAM_CHARS) {
+      return error(400, `programText is longer than the ${MAX_PROGRAM_CHARS} characters a program may have`)
+    }
     let published: Array<string>
     try {
       published = publishedLabels(body.programText)
@@ -340,8 +350,10 @@ export class RestStore {
       if (typeof rule.detectLabel !== "string" || !published.includes(rule.detectLabel)) {
         return error(
           400,
-          `rules[${index}]: detectLabel ${JSON.stringify(rule.detectLabel ?? null)} is not published by the program ` +
-            `(it publishes ${published.map((label) => JSON.stringify(label)).join(", ")})`
+          `rules[${index}]: detectLabel ${
+            peerText(JSON.stringify(rule.detectLabel ?? null))
+          } is not published by the ` +
+            `program (it publishes ${peerText(published.map((label) => JSON.stringify(label)).join(", "))})`
         )
       }
       if (typeof rule.severity !== "string" || !SEVERITIES.includes(rule.severity)) {
@@ -402,7 +414,7 @@ export class RestStore {
     if (existing === undefined) return this.missing(collection, id)
     if (!isObject(body)) return error(400, "the body must be a JSON object")
     if (body.id !== undefined && body.id !== id) {
-      return error(400, `id ${JSON.stringify(body.id)} does not match the path`)
+      return error(400, `id ${peerText(JSON.stringify(body.id))} does not match the path`)
     }
     const problem = this.check(collection, body)
     if (problem !== undefined) return problem
@@ -447,12 +459,12 @@ export class RestStore {
 
   private getIncident(id: string): RestResult {
     const incident = this.incidents.get(id)
-    return incident === undefined ? error(404, `incident ${JSON.stringify(id)} not found`) : ok(incident)
+    return incident === undefined ? error(404, `incident ${peerText(JSON.stringify(id))} not found`) : ok(incident)
   }
 
   private clearIncident(id: string): RestResult {
     const incident = this.incidents.get(id)
-    if (incident === undefined) return error(404, `incident ${JSON.stringify(id)} not found`)
+    if (incident === undefined) return error(404, `incident ${peerText(JSON.stringify(id))} not found`)
     if (incident.active === true) {
       const { detectLabel = null, detectorId = null, detectorName = null, severity = null } = incident
       const events = Array.isArray(incident.events) ? incident.events : []

@@ -3,15 +3,16 @@
  * because the faults need the raw socket (a reset is `socket.destroy()`), and a test server
  * should depend on as little as possible of what it tests.
  *
- * Request order: the control endpoints (`control.ts`, never recorded), a scripted fault, then
- * the token (401), the route (404, 405), the encoding and type (415), the body (400); a request
- * is recorded only once it decoded completely, so bad input never changes what was recorded.
+ * Request order: the control endpoints (`control.ts`, never recorded), a scripted fault, the
+ * body's size as sent and inflated (413, `body.ts`), then the token (401), the route (404, 405),
+ * the encoding and type (415), the number of datapoints or events (413, `batchSize.ts`), the
+ * body (400); a request is recorded only once it decoded completely, so bad input never changes
+ * what was recorded.
  */
 import * as Either from "effect/Either"
 import type * as http from "node:http"
 import type * as net from "node:net"
 import { setTimeout as sleep } from "node:timers/promises"
-import * as zlib from "node:zlib"
 import type {
   Batch,
   Fault,
@@ -21,6 +22,7 @@ import type {
   RecordedRequest,
   Server
 } from "../../testing/FakeSignalFx.js"
+import { peerText } from "../peerText.js"
 import { setEntry } from "../record.js"
 import { EVENT_CATEGORIES } from "../validation.js"
 import * as json from "../wire/json.js"
@@ -28,6 +30,9 @@ import type { JsonValue } from "../wire/jsonParse.js"
 import { parseJson } from "../wire/jsonParse.js"
 import * as protobuf from "../wire/protobufDecode.js"
 import type { DecodedEvent, WireDecodeError } from "../wire/records.js"
+import { countItems, MAX_ITEMS_PER_REQUEST } from "./batchSize.js"
+import type { Body } from "./body.js"
+import { DEFAULT_MAX_BODY_BYTES, readBody } from "./body.js"
 import { handleControl, isControlPath } from "./control.js"
 import { FaultScripts } from "./faults.js"
 import type { Kind, RestResult } from "./metadataStore.js"
@@ -85,15 +90,15 @@ const toRecordedEvent = (event: DecodedEvent): RecordedEvent => {
 const mediaType = (header: string | undefined): string | undefined =>
   header?.split(";")[0]?.trim().toLowerCase() || undefined
 
-/** Undoes `Content-Encoding`; only gzip is supported, as by the collector's receiver. */
-const decompress = (body: Buffer, encoding: string | undefined): Buffer => {
-  const name = encoding?.trim().toLowerCase()
-  if (name === undefined || name === "" || name === "identity") return body
-  if (name !== "gzip") throw new HttpError(415, `unsupported Content-Encoding ${JSON.stringify(encoding)}`)
-  try {
-    return zlib.gunzipSync(body)
-  } catch (error) {
-    throw new HttpError(400, `the body is not valid gzip: ${String(error)}`)
+/** The body with `Content-Encoding` undone, or the error of a body that could not be. */
+const decoded = (body: Body): Buffer => {
+  switch (body._tag) {
+    case "Read":
+      return body.bytes
+    case "Undecodable":
+      throw new HttpError(body.status, body.message)
+    case "TooLarge":
+      throw new HttpError(413, body.message)
   }
 }
 
@@ -127,11 +132,33 @@ const decodeSegments = (path: string): Array<string> => {
 /** @internal */
 export const start = async (options: Options = {}): Promise<Server> => {
   const host = options.host ?? "127.0.0.1"
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  // A larger bound on what is sent is a wish for larger bodies: inflated ones may be as large.
+  const limits = { maxBytes: maxBodyBytes, maxDecodedBytes: Math.max(maxBodyBytes, DEFAULT_MAX_BODY_BYTES) }
   const tokens = options.tokens === undefined ? undefined : new Set(options.tokens)
   const metadata = new MetadataStore()
   const restStore = new RestStore(options.users)
   const faults = new FaultScripts()
-  const signalflow = new SignalFlowEndpoint((token) => tokens === undefined || tokens.has(token))
+  const signalflow = new SignalFlowEndpoint(
+    (token) => tokens === undefined || tokens.has(token),
+    (req, reason) => {
+      // Not recorded: the upgrade is not an answered request; a listener hears of it all the same.
+      const request: RecordedRequest = {
+        method: req.method ?? "GET",
+        path: req.url ?? "/",
+        headers: redactHeaders(req.headers),
+        status: 401,
+        bodySize: 0,
+        encoding: undefined,
+        fault: undefined
+      }
+      try {
+        options.onRefused?.(request, reason)
+      } catch {
+        // The refusal is already sent: a listener's failure cannot change it.
+      }
+    }
+  )
   let datapoints: Array<RecordedDatapoint> = []
   let events: Array<RecordedEvent> = []
   let requests: Array<RecordedRequest> = []
@@ -141,7 +168,14 @@ export const start = async (options: Options = {}): Promise<Server> => {
   const ingest = (route: "datapoint" | "event", contentType: string | undefined, body: Buffer): Batch => {
     const type = mediaType(contentType)
     if (type !== "application/x-protobuf" && type !== "application/json") {
-      throw new HttpError(415, `unsupported Content-Type ${JSON.stringify(contentType ?? "")}`)
+      throw new HttpError(415, `unsupported Content-Type ${peerText(JSON.stringify(contentType ?? ""))}`)
+    }
+    const items = countItems(route, type, body)
+    if (items > MAX_ITEMS_PER_REQUEST) {
+      throw new HttpError(
+        413,
+        `the body carries more than the ${MAX_ITEMS_PER_REQUEST} ${route}s a request may carry; send smaller batches`
+      )
     }
     if (route === "datapoint") {
       const decoded = orFail(
@@ -250,13 +284,9 @@ export const start = async (options: Options = {}): Promise<Server> => {
         // The answer is already sent: a listener's failure cannot change it.
       }
     }
-    const readBody = async (): Promise<Buffer> => {
-      const chunks: Array<Buffer> = []
-      for await (const chunk of req) {
-        if (Buffer.isBuffer(chunk)) chunks.push(chunk)
-      }
-      const body = Buffer.concat(chunks)
-      bodySize = body.length
+    const readBoundedBody = async (): Promise<Body> => {
+      const body = await readBody(req, limits)
+      bodySize = body.size
       return body
     }
     const send = (
@@ -294,12 +324,12 @@ export const start = async (options: Options = {}): Promise<Server> => {
         record(undefined, scripted)
         return
       case "Reset":
-        if (fault.when === "afterBody") await readBody()
+        if (fault.when === "afterBody") await readBoundedBody()
         record(undefined, `${scripted} ${fault.when}`)
         req.socket.destroy()
         return
       case "Respond": {
-        await readBody()
+        await readBoundedBody()
         const retryAfter = fault.retryAfter === undefined
           ? {}
           : {
@@ -313,7 +343,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
         return
       }
       case "Redirect": {
-        await readBody()
+        await readBoundedBody()
         send(fault.status ?? 307, "", { location: fault.location }, `${scripted} to ${fault.location}`)
         return
       }
@@ -323,14 +353,12 @@ export const start = async (options: Options = {}): Promise<Server> => {
     }
 
     try {
-      const body = await readBody()
-      if (options.maxBodyBytes !== undefined && body.length > options.maxBodyBytes) {
-        throw new HttpError(413, `the body is ${body.length} bytes, more than the ${options.maxBodyBytes} allowed`)
-      }
+      const body = await readBoundedBody()
+      if (body._tag === "TooLarge") throw new HttpError(413, body.message)
       const token = req.headers["x-sf-token"]
       // A login is how a user without a token gets one.
       if (method === "POST" && path === "/v2/session" && token === undefined) {
-        const result = restStore.login(parseBody(decompress(body, req.headers["content-encoding"])))
+        const result = restStore.login(parseBody(decoded(body)))
         send(result.status, result.body === undefined ? "" : stringify(result.body))
         return
       }
@@ -344,7 +372,7 @@ export const start = async (options: Options = {}): Promise<Server> => {
       const route = segments[1]
       if (route === "signalflow" && segments[2] === "execute" && segments.length === 3) {
         if (method !== "POST") throw new HttpError(405, `${method} is not allowed here`)
-        const program = decodeText(decompress(body, req.headers["content-encoding"]))
+        const program = decodeText(decoded(body))
         const refusal = signalflow.executeSse(params, program, res)
         if (refusal === undefined) record(200)
         else send(refusal.status, JSON.stringify(refusal.body))
@@ -352,14 +380,14 @@ export const start = async (options: Options = {}): Promise<Server> => {
       }
       if (segments.length === 2 && (route === "datapoint" || route === "event")) {
         if (method !== "POST") throw new HttpError(405, `${method} is not allowed here`)
-        const batch = ingest(route, req.headers["content-type"], decompress(body, req.headers["content-encoding"]))
+        const batch = ingest(route, req.headers["content-type"], decoded(body))
         // Before answering, so that a listener that throws shows up as a 500 at the sender.
         options.onBatch?.(batch)
         if (fault?._tag === "LoseAnswer") return loseAnswer(fault)
         send(200, "\"OK\"")
         return
       }
-      const restBody = decompress(body, req.headers["content-encoding"])
+      const restBody = decoded(body)
       const result = route !== undefined && restStore.handles(route)
         ? restStore.handle(method, segments.slice(1), params, () => parseBody(restBody), token)
         : rest(method, segments.slice(1), params, restBody)
@@ -371,7 +399,8 @@ export const start = async (options: Options = {}): Promise<Server> => {
       }
       // A client gone mid-body has nobody left to answer; anything else (a throwing onBatch) is a 500.
       if (req.socket.destroyed || closing.signal.aborted) throw error
-      send(500, stringify({ code: 500, message: String(error) }), {}, String(error))
+      const message = peerText(String(error))
+      send(500, stringify({ code: 500, message }), {}, message)
     }
   }
 

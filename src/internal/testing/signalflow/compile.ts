@@ -5,6 +5,7 @@
  * `.publish(label)`, with variables. Anything else is refused with the service's kind of error
  * and the position of what was refused.
  */
+import { peerText } from "../../peerText.js"
 import type { Argument, Expression, Position } from "./parser.js"
 import { parse, ProgramError } from "./parser.js"
 
@@ -118,7 +119,7 @@ const typeError = (message: string, position: Position): ProgramError =>
 const unsupported = (name: string, position: Position): ProgramError =>
   new ProgramError(
     "ANALYTICS_PROGRAM_NAME_ERROR",
-    `${name} is not supported by the local SignalFlow server (it computes ${SUPPORTED_SUMMARY})`,
+    `${peerText(name)} is not supported by the local SignalFlow server (it computes ${SUPPORTED_SUMMARY})`,
     position,
     name
   )
@@ -154,7 +155,7 @@ const bind = (
     } else {
       if (!parameters.includes(arg.name)) {
         throw typeError(
-          `${callee}() got an unexpected keyword argument '${arg.name}' (the local server supports ${
+          `${callee}() got an unexpected keyword argument '${peerText(arg.name)}' (the local server supports ${
             parameters.length === 0 ? "none" : parameters.join(", ")
           })`,
           arg.position
@@ -220,7 +221,7 @@ class Compiler {
         return { _tag: "Function", name }
     }
     if (UNSUPPORTED.has(name) || AGGREGATIONS.some((op) => op === name)) throw unsupported(name, position)
-    throw new ProgramError("ANALYTICS_PROGRAM_NAME_ERROR", `name '${name}' is not defined`, position, name)
+    throw new ProgramError("ANALYTICS_PROGRAM_NAME_ERROR", `name '${peerText(name)}' is not defined`, position, name)
   }
 
   private filterOperand(expression: Expression, operator: string): Filter {
@@ -283,7 +284,7 @@ class Compiler {
   private method(targetExpression: Expression, name: string, args: ReadonlyArray<Argument>, position: Position): Value {
     const target = this.evaluate(targetExpression)
     if (target._tag !== "Stream") {
-      throw typeError(`${describe(target)} has no method '${name}'`, position)
+      throw typeError(`${describe(target)} has no method '${peerText(name)}'`, position)
     }
     const evaluated = this.arguments(args)
     if (name === "publish") {
@@ -330,7 +331,10 @@ class Compiler {
     const name = this.string(evaluated, "rollup=")
     const rollup = ROLLUPS.find((candidate) => candidate === name)
     if (rollup === undefined) {
-      throw typeError(`unknown rollup '${name}' (the local server supports ${ROLLUPS.join(", ")})`, evaluated.position)
+      throw typeError(
+        `unknown rollup '${peerText(name)}' (the local server supports ${ROLLUPS.join(", ")})`,
+        evaluated.position
+      )
     }
     return rollup
   }

@@ -12,6 +12,7 @@
  * batches of the first timestamp until the first info message, which is why info comes after them.
  */
 import { randomBytes } from "node:crypto"
+import { peerText } from "../../peerText.js"
 import { setEntry } from "../../record.js"
 import type { Filter, Plan, Publish } from "./compile.js"
 import type { OutputSeries } from "./evaluate.js"
@@ -63,19 +64,53 @@ export class RequestError {
 }
 
 /** Milliseconds from a JSON number or a query-string value; 0 means "not given", as the Go client sends it. */
-const millis = (name: string, raw: unknown): number | undefined => {
+const millis = (name: string, raw: unknown, expected = "a number of milliseconds"): number | undefined => {
   if (raw === undefined || raw === null) return undefined
   const parsed = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN
   if (!Number.isFinite(parsed)) {
-    throw new RequestError(`${name} must be a number of milliseconds, not ${JSON.stringify(raw)}`)
+    throw new RequestError(`${name} must be ${expected}, not ${peerText(JSON.stringify(raw))}`)
   }
   return parsed === 0 ? undefined : Math.round(parsed)
 }
 
+const UNIT_MILLIS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000
+}
+/** A relative time as the official JavaScript client documents it: `-10m`, `-1h`, `-1h30m`, `+5m`. */
+const RELATIVE_TIME = /^([+-])((?:\d{1,9}(?:ms|s|m|h|d|w))+)$/
+const RELATIVE_TERM = /(\d+)(ms|s|m|h|d|w)/g
+
+/**
+ * `start` or `stop` in milliseconds since the epoch: given as such, as a negative number of
+ * milliseconds back from now, as a relative time (`-10m`), or as `now`.
+ */
+const instant = (name: string, raw: unknown, now: number): number | undefined => {
+  if (typeof raw === "string") {
+    const text = raw.trim()
+    if (text === "now") return now
+    const relative = RELATIVE_TIME.exec(text)
+    if (relative !== null) {
+      let offset = 0
+      for (const [, amount, unit] of relative[2]!.matchAll(RELATIVE_TERM)) {
+        offset += Number(amount) * UNIT_MILLIS[unit!]!
+      }
+      return relative[1] === "-" ? now - offset : now + offset
+    }
+  }
+  const value = millis(name, raw, "milliseconds since the epoch, a relative time such as \"-10m\", or \"now\"")
+  return value === undefined ? undefined : value < 0 ? now + value : value
+}
+
 /**
  * The timing of an execute request: `start` and `stop` in milliseconds since the epoch (a
- * negative one counts back from now), `resolution` and `maxDelay` in milliseconds. Without
- * `start` the computation starts now; without `stop` it runs until stopped.
+ * negative one counts back from now) or relative times (`-10m`, `-1h`; units ms, s, m, h, d, w;
+ * or `now`), `resolution` and `maxDelay` in milliseconds. Without `start` the computation starts
+ * now; without `stop` it runs until stopped.
  */
 export const resolveTiming = (
   raw: {
@@ -86,9 +121,8 @@ export const resolveTiming = (
   },
   now: number
 ): Timing => {
-  const absolute = (value: number | undefined) => value === undefined ? undefined : value < 0 ? now + value : value
-  const start = absolute(millis("start", raw.start)) ?? now
-  const stop = absolute(millis("stop", raw.stop))
+  const start = instant("start", raw.start, now) ?? now
+  const stop = instant("stop", raw.stop, now)
   const resolution = millis("resolution", raw.resolution) ?? DEFAULT_RESOLUTION_MS
   if (resolution < 1) throw new RequestError(`resolution must be a positive number of milliseconds, not ${resolution}`)
   const maxDelay = millis("maxDelay", raw.maxDelay) ?? DEFAULT_MAX_DELAY_MS

@@ -51,7 +51,14 @@ export class SignalFlowEndpoint {
   private readonly webSockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
   private readonly sockets = new Set<stream.Duplex>()
 
-  constructor(acceptsToken: (token: string) => boolean) {
+  /**
+   * @param onRefusedAuthentication told of each connection whose `authenticate` message was
+   * refused, with the upgrade request that opened it, so that the refusal can be logged.
+   */
+  constructor(
+    acceptsToken: (token: string) => boolean,
+    private readonly onRefusedAuthentication: (request: http.IncomingMessage, reason: string) => void
+  ) {
     this.shared = { store: this.store, acceptsToken, handles: this.handles }
   }
 
@@ -76,7 +83,7 @@ export class SignalFlowEndpoint {
     const accept = () => {
       if (socket.destroyed) return
       this.webSockets.handleUpgrade(request, socket, head, (webSocket) => {
-        new Connection(webSocket, this.shared)
+        new Connection(webSocket, this.shared, (reason) => this.onRefusedAuthentication(request, reason))
       })
     }
     switch (fault?._tag) {

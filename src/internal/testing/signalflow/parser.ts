@@ -17,7 +17,13 @@
  *
  * What the grammar accepts but the subset does not know (an unknown function, a wrong argument)
  * is the evaluator's to reject, with the position the parser recorded.
+ *
+ * Expressions nest at most {@link MAX_NESTING_DEPTH} deep, so that neither this parser nor the
+ * evaluator walking the tree it builds can exhaust the stack: a program of 25,000 `(` is a
+ * syntax error like any other.
  */
+
+import { peerText } from "../../peerText.js"
 
 /** Where something starts in the program text, both 1-based, as the service reports it. */
 export interface Position {
@@ -156,7 +162,11 @@ export const tokenize = (text: string): Array<Token> => {
       tokens.push({ kind: "punct", text: char, ...position })
       index++
     } else {
-      throw new ProgramError("ANALYTICS_PROGRAM_SYNTAX_ERROR", `unexpected character ${JSON.stringify(char)}`, position)
+      throw new ProgramError(
+        "ANALYTICS_PROGRAM_SYNTAX_ERROR",
+        `unexpected character ${peerText(JSON.stringify(char))}`,
+        position
+      )
     }
   }
   tokens.push({ kind: "end", text: "", ...here() })
@@ -165,9 +175,29 @@ export const tokenize = (text: string): Array<Token> => {
 
 const KEYWORDS = new Set(["and", "or", "not"])
 
+/**
+ * The deepest an expression tree may be: brackets, calls, arguments, `not`s and the operands of
+ * a chain of `and` and `or` each count one level. As deep as CPython's parser lets brackets nest.
+ */
+export const MAX_NESTING_DEPTH = 200
+
 class Parser {
   private index = 0
+  /** How deep the expression being parsed is in the tree; a syntax error never restores it, as parsing stops. */
+  private depth = 0
   constructor(private readonly tokens: ReadonlyArray<Token>) {}
+
+  /** One level deeper, or a syntax error past {@link MAX_NESTING_DEPTH}. */
+  private deeper(): void {
+    this.depth++
+    if (this.depth > MAX_NESTING_DEPTH) {
+      throw new ProgramError(
+        "ANALYTICS_PROGRAM_SYNTAX_ERROR",
+        `expressions nest more than ${MAX_NESTING_DEPTH} levels deep`,
+        this.peek()
+      )
+    }
+  }
 
   private peek(): Token {
     return this.tokens[this.index]!
@@ -200,7 +230,7 @@ class Parser {
       ? "the end of the program"
       : token.kind === "newline"
       ? "a new line"
-      : JSON.stringify(token.text)
+      : peerText(JSON.stringify(token.text))
     return new ProgramError("ANALYTICS_PROGRAM_SYNTAX_ERROR", `${expected}, found ${found}`, token)
   }
 
@@ -231,29 +261,41 @@ class Parser {
   }
 
   private expression(): Expression {
+    const outer = this.depth
     let left = this.and()
     while (this.isKeyword("or")) {
+      // Each operator puts the chain so far one level deeper in the tree.
+      this.deeper()
       const position = this.advance()
       left = { _tag: "Logical", operator: "or", left, right: this.and(), position }
     }
+    this.depth = outer
     return left
   }
 
   private and(): Expression {
+    const outer = this.depth
     let left = this.not()
     while (this.isKeyword("and")) {
+      this.deeper()
       const position = this.advance()
       left = { _tag: "Logical", operator: "and", left, right: this.not(), position }
     }
+    this.depth = outer
     return left
   }
 
   private not(): Expression {
+    this.deeper()
+    let expression: Expression
     if (this.isKeyword("not")) {
       const position = this.advance()
-      return { _tag: "Not", operand: this.not(), position }
+      expression = { _tag: "Not", operand: this.not(), position }
+    } else {
+      expression = this.postfix()
     }
-    return this.postfix()
+    this.depth--
+    return expression
   }
 
   private postfix(): Expression {

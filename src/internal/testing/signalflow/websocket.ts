@@ -5,6 +5,7 @@
  * when the execute request asked for `compress`.
  */
 import { WebSocket } from "ws"
+import { peerText } from "../../peerText.js"
 import { compile } from "./compile.js"
 import type { Outbound } from "./computation.js"
 import { Computation, control, programErrorMessage, RequestError, resolveTiming } from "./computation.js"
@@ -40,7 +41,11 @@ export class Connection {
   private readonly jobs = new Map<string, Computation>()
   private readonly keepAlive: ReturnType<typeof setInterval>
 
-  constructor(private readonly socket: WebSocket, private readonly shared: Shared) {
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly shared: Shared,
+    private readonly onRefusedAuthentication: (reason: string) => void
+  ) {
     socket.on("message", (data, isBinary) => this.receive(data, isBinary))
     socket.on("close", () => this.closed())
     // A peer that vanished shows as a socket error; the close that follows cleans up.
@@ -56,6 +61,15 @@ export class Connection {
 
   private error(status: number, message: string, channel: string | undefined): void {
     this.sendJson({ _tag: "Json", message: { type: "error", error: status, message } }, channel)
+  }
+
+  /**
+   * Refuses a request on its own channel and ends the channel, so that a client waiting for the
+   * end of its computation hears of it (the official clients ignore errors without a channel).
+   */
+  private refuse(status: number, message: string, channel: string): void {
+    this.error(status, message, channel)
+    this.sendJson(control("END_OF_CHANNEL"), channel)
   }
 
   private receive(data: WebSocket.RawData, isBinary: boolean): void {
@@ -77,11 +91,9 @@ export class Connection {
       return
     }
     if (!this.authenticated) {
-      this.error(
-        401,
-        "the connection is not authenticated: send {\"type\":\"authenticate\",\"token\":…} first",
-        channel
-      )
+      const message = "the connection is not authenticated: send {\"type\":\"authenticate\",\"token\":…} first"
+      if (channel === undefined) this.error(401, message, undefined)
+      else this.refuse(401, message, channel)
       return
     }
     switch (request.type) {
@@ -90,33 +102,42 @@ export class Connection {
         return
       case "detach": {
         const job = channel === undefined ? undefined : this.jobs.get(channel)
-        job?.abort({ state: "DETACHED", reason: optionalString(request, "reason") ?? "The client detached." })
+        const reason = optionalString(request, "reason")
+        job?.abort({ state: "DETACHED", reason: reason === undefined ? "The client detached." : peerText(reason) })
         return
       }
       case "stop": {
         const handle = optionalString(request, "handle")
         const job = handle === undefined ? undefined : this.shared.handles.get(handle)
         if (job === undefined) {
-          this.error(404, `no running computation has the handle ${JSON.stringify(handle ?? null)}`, undefined)
+          this.error(
+            404,
+            `no running computation has the handle ${peerText(JSON.stringify(handle ?? null))}`,
+            undefined
+          )
           return
         }
-        job.abort({ state: "STOPPED", reason: optionalString(request, "reason") ?? "Stopped by request." })
+        const reason = optionalString(request, "reason")
+        job.abort({ state: "STOPPED", reason: reason === undefined ? "Stopped by request." : peerText(reason) })
         return
       }
       case "keepalive": {
         const handle = optionalString(request, "handle")
         if (handle === undefined || !this.shared.handles.has(handle)) {
-          this.error(404, `no running computation has the handle ${JSON.stringify(handle ?? null)}`, undefined)
+          this.error(
+            404,
+            `no running computation has the handle ${peerText(JSON.stringify(handle ?? null))}`,
+            undefined
+          )
         }
         return
       }
       default: {
-        this.error(
-          400,
-          `${JSON.stringify(request.type)} requests are not supported by the local SignalFlow server`,
-          channel
-        )
-        if (channel !== undefined) this.sendJson(control("END_OF_CHANNEL"), channel)
+        const message = `${
+          peerText(JSON.stringify(request.type))
+        } requests are not supported by the local SignalFlow server`
+        if (channel === undefined) this.error(400, message, undefined)
+        else this.refuse(400, message, channel)
       }
     }
   }
@@ -124,8 +145,10 @@ export class Connection {
   private authenticate(request: Readonly<Record<string, unknown>>): void {
     const token = optionalString(request, "token")
     if (token === undefined || token === "" || !this.shared.acceptsToken(token)) {
-      this.error(401, "authentication failed: the token is missing or not accepted", undefined)
+      const reason = "authentication failed: the token is missing or not accepted"
+      this.error(401, reason, undefined)
       this.socket.close(CLOSE_UNAUTHORIZED, "Unauthorized")
+      this.onRefusedAuthentication(`SignalFlow ${reason}`)
       return
     }
     this.authenticated = true
@@ -138,16 +161,17 @@ export class Connection {
       return
     }
     if (this.jobs.has(channel)) {
-      this.error(400, `the channel ${JSON.stringify(channel)} is already in use`, channel)
+      // Not ended: the channel is the running computation's, which goes on.
+      this.error(400, `the channel ${peerText(JSON.stringify(channel))} is already in use`, channel)
       return
     }
     if (this.jobs.size >= MAX_JOBS_PER_CONNECTION) {
-      this.error(400, `a connection runs at most ${MAX_JOBS_PER_CONNECTION} computations`, channel)
+      this.refuse(400, `a connection runs at most ${MAX_JOBS_PER_CONNECTION} computations`, channel)
       return
     }
     const program = request.program
     if (typeof program !== "string" || program.length > MAX_PROGRAM_CHARS) {
-      this.error(400, `"program" must be the program text, at most ${MAX_PROGRAM_CHARS} characters`, channel)
+      this.refuse(400, `"program" must be the program text, at most ${MAX_PROGRAM_CHARS} characters`, channel)
       return
     }
     const compress = request.compress === true
@@ -166,14 +190,14 @@ export class Connection {
       computation.start()
     } catch (error) {
       if (error instanceof RequestError) {
-        this.error(400, error.message, channel)
+        this.refuse(400, error.message, channel)
       } else if (error instanceof ProgramError) {
         this.sendJson(control("STREAM_START"), channel)
         this.sendJson({ _tag: "Json", message: programErrorMessage(error, program) }, channel)
         this.sendJson(control("END_OF_CHANNEL"), channel)
       } else {
         // A bug in the emulation: the client hears of it instead of the server crashing.
-        this.error(500, `the local SignalFlow server failed: ${String(error)}`, channel)
+        this.refuse(500, `the local SignalFlow server failed: ${peerText(String(error))}`, channel)
       }
     }
   }
