@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Stream } from "effect"
 import { SignalFlow } from "../../src/index.js"
+import { MAX_KNOWN_SERIES, MAX_SNAPSHOT_VALUES } from "../../src/internal/signalflow/snapshots.js"
 
 const data = (logicalTimestampMs: number, ...points: Array<[string, number | null]>): SignalFlow.Message => ({
   type: "data",
@@ -66,5 +67,35 @@ describe("byTimestamp", () => {
         Effect.map(Chunk.toArray)
       )
       expect(given.map((s) => [s.logicalTimestampMs, s.values.length])).toEqual([[1000, 2], [2000, 2]])
+    }))
+})
+
+describe("byTimestamp against a stream without end", () => {
+  it.effect("gives a timestamp that never ends out in parts of at most MAX_SNAPSHOT_VALUES, losing none", () =>
+    Effect.gen(function*() {
+      const batch = data(1000, ...Array.from({ length: 1000 }, (_, i): [string, number] => [`T${i}`, i]))
+      const batches = MAX_SNAPSHOT_VALUES / 1000 + 500
+      const sizes = yield* Stream.range(1, batches).pipe(
+        Stream.as(batch),
+        SignalFlow.byTimestamp,
+        Stream.map((snapshot) => snapshot.values.length),
+        Stream.runCollect,
+        Effect.map(Chunk.toArray)
+      )
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_SNAPSHOT_VALUES)
+      expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(batches * 1000)
+    }))
+
+  it.effect("keeps the metadata of at most MAX_KNOWN_SERIES time series, forgetting the oldest", () =>
+    Effect.gen(function*() {
+      const announced = MAX_KNOWN_SERIES + 10
+      const [snapshot] = yield* gather([
+        ...Array.from({ length: announced }, (_, i) => metadata(`T${i}`, `h${i}`)),
+        data(1000, ["T0", 1], [`T${announced - 1}`, 2])
+      ])
+      expect(snapshot?.values).toEqual([
+        { tsId: "T0", value: 1, metadata: undefined },
+        { tsId: `T${announced - 1}`, value: 2, metadata: { sf_metric: "cpu", host: `h${announced - 1}` } }
+      ])
     }))
 })

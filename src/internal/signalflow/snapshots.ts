@@ -6,11 +6,30 @@
  * one begins, when the stream ends, or (to avoid waiting a whole resolution on a live stream)
  * when it has as many batches as the previous complete timestamp had. A batch that still comes
  * for a timestamp already given out is given out as a snapshot of its own, for the same timestamp.
+ *
+ * What it holds is bounded whatever the stream: a timestamp's values are given out in parts of
+ * at most `MAX_SNAPSHOT_VALUES` (a peer that keeps sending one timestamp gets a snapshot per
+ * part, nothing dropped), and the metadata of at most `MAX_KNOWN_SERIES` time series is kept.
  */
 import type * as Stream_ from "effect/Stream"
 import * as Stream from "effect/Stream"
 import type { Message, Snapshot, SnapshotValue } from "../../SignalFlow.js"
 import type { DataMessage } from "./messages.js"
+
+/**
+ * The most values one snapshot holds; a timestamp with more is given out in several snapshots of
+ * the same timestamp, as a late batch is.
+ * @internal
+ */
+export const MAX_SNAPSHOT_VALUES = 1_000_000
+
+/**
+ * The time series whose metadata is kept. Past it, the metadata known longest is forgotten first:
+ * a stream that announces series without ever expiring them costs this much, not more, and a
+ * value of a forgotten series comes without its metadata.
+ * @internal
+ */
+export const MAX_KNOWN_SERIES = 100_000
 
 class Gatherer {
   readonly metadata = new Map<string, Readonly<Record<string, unknown>>>()
@@ -24,6 +43,10 @@ class Gatherer {
   push(message: Message): ReadonlyArray<Snapshot> {
     switch (message.type) {
       case "metadata":
+        if (this.metadata.size >= MAX_KNOWN_SERIES && !this.metadata.has(message.tsId)) {
+          const oldest = this.metadata.keys().next()
+          if (oldest.done !== true) this.metadata.delete(oldest.value)
+        }
         this.metadata.set(message.tsId, message.properties)
         return []
       case "expired-tsid":
@@ -46,6 +69,7 @@ class Gatherer {
     this.timestamp = ts
     this.batches++
     for (const point of message.data) {
+      if (this.values.length >= MAX_SNAPSHOT_VALUES) out.push(this.part(ts))
       this.values.push({ tsId: point.tsId, value: point.value, metadata: this.metadata.get(point.tsId) })
     }
     if (this.lastGiven === ts || (this.expectedBatches > 0 && this.batches >= this.expectedBatches)) {
@@ -60,6 +84,13 @@ class Gatherer {
     this.batches = 0
     this.values = []
     this.lastGiven = logicalTimestampMs
+    return { logicalTimestampMs, values }
+  }
+
+  /** The values so far of the timestamp under way, which goes on. */
+  part(logicalTimestampMs: number): Snapshot {
+    const values = this.values
+    this.values = []
     return { logicalTimestampMs, values }
   }
 
