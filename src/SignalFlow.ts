@@ -346,10 +346,13 @@ export interface Options {
   readonly reconnect?: Schedule.Schedule<unknown, unknown> | undefined
   /**
    * Messages buffered per computation, at most; default 1000 (the stream hands them over in
-   * chunks, so its consumer may hold as many more). When the consumer lets the buffer fill up,
-   * the computation is detached, and resumed from its last timestamp once half the buffer is
-   * drained: memory stays bounded and nothing is lost or repeated; a consumer that is slower than
-   * the computation for good receives the data later.
+   * chunks, so its consumer may hold as many more), and at most a million values of data
+   * whatever the batches' size. When the consumer lets the buffer fill up, the computation is
+   * detached, and resumed from its last timestamp once half the buffer is drained: memory stays
+   * bounded and nothing is lost or repeated; a consumer that is slower than the computation for
+   * good receives the data later. (A resume remembers at most 100,000 values of the last
+   * timestamp and 100,000 announced time series: past those, far beyond a real computation, it
+   * may repeat a value or a metadata message, never skip one.)
    */
   readonly bufferSize?: number | undefined
   /** Ask the service to gzip binary messages; default true. */
