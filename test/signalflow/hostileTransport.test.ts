@@ -124,6 +124,21 @@ describe("SignalFlow over WebSocket against a peer that echoes the token and sen
       expect(closed.message).toContain("close code 4401 bad token <redacted>\\n\\u001b[2J")
     }))
 
+  it.scopedLive("an authentication error whose code is nested 200,000 deep fails the connection, and crashes nothing", () =>
+    Effect.gen(function*() {
+      const peer = yield* makePeer
+      const signalflow = yield* overWebSocket(peer)
+      const fiber = yield* signalflow.execute("data('cpu').publish()").pipe(Stream.runDrain, Effect.flip, Effect.fork)
+      const connection = yield* peer.accept
+      yield* connection.receiveType("authenticate")
+      // An `error` (type 6) in a binary frame with a JSON body (flag 2), written by hand: no
+      // JSON.stringify survives that depth either.
+      const nested = `${"[".repeat(200_000)}${"]".repeat(200_000)}`
+      connection.sendBinary(Buffer.concat([header(1, 6, 2, ""), Buffer.from(`{"error":${nested},"message":"no"}`)]))
+      const refused = yield* Fiber.join(fiber)
+      expect(refused).toMatchObject({ _tag: "SignalFlowAuthenticationError", description: "no" })
+    }))
+
   it.scopedLive("a channel's error and abort, a close reason and a skipped frame's channel show neither", () => {
     const logs: Array<string> = []
     return Effect.gen(function*() {
