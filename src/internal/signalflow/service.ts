@@ -75,6 +75,7 @@ export const fromTransport = (transport: Transport, options: ResolvedOptions, en
         description: `cannot send a ${type} request for ${problem}`
       })
   }
+  // The handle goes last in each request: the one checked is the one sent.
   const command = (request: Request & { readonly handle: string }) => {
     const invalid = invalidHandle(request.type, request.handle)
     return invalid === undefined ? transport.command(request) : Effect.fail(invalid)
@@ -91,7 +92,7 @@ export const fromTransport = (transport: Transport, options: ResolvedOptions, en
     attach: (handle, params = {}) => {
       const invalid = invalidHandle("attach", handle)
       return invalid === undefined
-        ? computation({ type: "attach", handle, compress: options.compress, ...parameters(params) }, false)
+        ? computation({ type: "attach", compress: options.compress, ...parameters(params), handle }, false)
         : Stream.fail(invalid)
     },
     start: (text, params = {}) => {
