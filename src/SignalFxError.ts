@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import { peerText } from "./internal/peerText.js"
 
 /**
  * One problem found in the input, with the path of the offending value, e.g.
@@ -341,6 +342,9 @@ export const ServiceError = Schema.Struct(
  */
 export interface ServiceError extends Schema.Schema.Type<typeof ServiceError> {}
 
+/** How many of the service's errors a `ComputationFailedError`'s message lists; `errors` has them all. */
+const MAX_ERRORS_SHOWN = 10
+
 const describeServiceError = (error: ServiceError): string => {
   const code = error.code === undefined ? "" : String(error.code)
   const kind = error.errorType === undefined ? code : code === "" ? error.errorType : `${code} ${error.errorType}`
@@ -374,7 +378,9 @@ export class SignalFlowAuthenticationError extends Schema.TaggedError<SignalFlow
  * The connection to SignalFlow could not be opened, or was lost and could not be opened again
  * within the reconnect schedule. `reason`: `"Timeout"` (no `authenticated` answer within the
  * authentication timeout), `"Transport"` (refused, reset, TLS), `"Closed"` (the service closed the
- * socket), `"StatusCode"` (the HTTP transport got an error status, in `status`).
+ * socket), `"StatusCode"` (the HTTP transport got an error status, in `status`), `"InvalidRequest"`
+ * (nothing was sent: an empty handle, or `.` or `..`, which no URL path can carry), `"TooLarge"`
+ * (the HTTP transport got an event over its size limit).
  *
  * @since 0.2.0
  * @category errors
@@ -383,7 +389,7 @@ export class SignalFlowConnectionError extends Schema.TaggedError<SignalFlowConn
   "effect-signalfx/SignalFlowConnectionError"
 )("SignalFlowConnectionError", {
   endpoint: Schema.String,
-  reason: Schema.Literal("Timeout", "Transport", "Closed", "StatusCode"),
+  reason: Schema.Literal("Timeout", "Transport", "Closed", "StatusCode", "InvalidRequest", "TooLarge"),
   status: Schema.optional(Schema.Number),
   description: Schema.String
 }) {
@@ -411,7 +417,10 @@ export class ComputationFailedError extends Schema.TaggedError<ComputationFailed
    * @since 0.2.0
    */
   override get message(): string {
-    return `the SignalFlow computation failed: ${this.errors.map(describeServiceError).join("; ")}`
+    // The service's texts, each on one line and cut, and no more of them than a message can use.
+    const shown = this.errors.slice(0, MAX_ERRORS_SHOWN).map((error) => peerText(describeServiceError(error)))
+    const more = this.errors.length > MAX_ERRORS_SHOWN ? `; … (${this.errors.length - MAX_ERRORS_SHOWN} more)` : ""
+    return `the SignalFlow computation failed: ${shown.join("; ")}${more}`
   }
 }
 
@@ -433,7 +442,7 @@ export class ComputationAbortedError extends Schema.TaggedError<ComputationAbort
    * @since 0.2.0
    */
   override get message(): string {
-    return `the SignalFlow computation was ${this.state.toLowerCase()}: ${this.reason}`
+    return `the SignalFlow computation was ${peerText(this.state.toLowerCase())}: ${peerText(this.reason)}`
   }
 }
 

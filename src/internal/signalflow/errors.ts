@@ -2,6 +2,7 @@
  * The shaping of the SignalFlow service's error records (the errors themselves are with the
  * library's other errors, in `SignalFxError`). None of them ever contains the token.
  */
+import * as Redacted from "effect/Redacted"
 import type { ServiceError } from "../../SignalFxError.js"
 
 /**
@@ -19,3 +20,63 @@ export const toServiceError = (record: Readonly<Record<string, unknown>>): Servi
     ...(typeof message === "string" ? { message } : message === undefined ? {} : { rawMessage: message })
   }
 }
+
+/**
+ * Removes the token from a text about to be shown, as `secure`'s `scrub` does for the HTTP
+ * services: the WebSocket transport has no `secure`, and a server may echo the token back.
+ * @internal
+ */
+export const scrubberOf = (token: Redacted.Redacted<string>): (text: string) => string => {
+  const secret = Redacted.value(token)
+  return (text) => text.includes(secret) ? text.split(secret).join("<redacted>") : text
+}
+
+const isContainer = (value: unknown): value is Record<string, unknown> | Array<unknown> =>
+  typeof value === "object" && value !== null
+
+/**
+ * `value` with the token removed from each of its strings and keys, in place (it was just parsed
+ * and is nobody else's). It is walked with a list rather than by recursion, so that a deeply
+ * nested value cannot overflow the stack.
+ * @internal
+ */
+export const scrubTexts = <A>(value: A, scrub: (text: string) => string): A => {
+  if (!isContainer(value)) return value
+  const pending: Array<Record<string, unknown> | Array<unknown>> = [value]
+  for (let container = pending.pop(); container !== undefined; container = pending.pop()) {
+    if (Array.isArray(container)) {
+      for (let index = 0; index < container.length; index++) {
+        const item = container[index]
+        if (typeof item === "string") container[index] = scrub(item)
+        else if (isContainer(item)) pending.push(item)
+      }
+      continue
+    }
+    for (const key of Object.keys(container)) {
+      const item = container[key]
+      const clean = scrub(key)
+      if (clean !== key) delete container[key]
+      // Defined rather than assigned: a `__proto__` key of the JSON is an own property, which
+      // assigning would not replace.
+      Object.defineProperty(container, clean, {
+        value: typeof item === "string" ? scrub(item) : item,
+        writable: true,
+        enumerable: true,
+        configurable: true
+      })
+      if (isContainer(item)) pending.push(item)
+    }
+  }
+  return value
+}
+
+/**
+ * A message of the service, its texts scrubbed when it is one that becomes an error (`error`, or
+ * a `control-message` such as `CHANNEL_ABORT`). Other messages, data above all, are handed on
+ * untouched and cost nothing.
+ * @internal
+ */
+export const scrubServiceMessage = (value: unknown, scrub: (text: string) => string): unknown =>
+  isContainer(value) && !Array.isArray(value) && (value.type === "error" || value.type === "control-message")
+    ? scrubTexts(value, scrub)
+    : value

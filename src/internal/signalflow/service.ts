@@ -9,7 +9,7 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as SignalFlow from "../../SignalFlow.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
-import { ComputationFailedError } from "../../SignalFxError.js"
+import { ComputationFailedError, SignalFlowConnectionError } from "../../SignalFxError.js"
 import * as proxy from "../proxy/options.js"
 import { stream } from "./computation.js"
 import type { ResolvedOptions } from "./options.js"
@@ -47,10 +47,39 @@ const checkProgram = (program: string): ComputationFailedError | undefined => {
   return undefined
 }
 
+/**
+ * Why a handle cannot be sent, on either transport: the HTTP one puts it in the URL's path, which
+ * has no way to carry an empty segment, or a `.` or `..` one (fetch resolves them, percent-encoded
+ * or not, and `stop("..")` would post to `/v2/stop`); the service never hands out such a handle.
+ */
+const unsendable = (handle: unknown): string | undefined =>
+  typeof handle !== "string"
+    ? `a handle that is a ${typeof handle}, not a string`
+    : handle === ""
+    ? "an empty handle"
+    : handle === "." || handle === ".."
+    ? `the handle ${JSON.stringify(handle)}, which no URL path can carry`
+    : undefined
+
 /** @internal */
 export const fromTransport = (transport: Transport, options: ResolvedOptions, endpoint: string): SignalFlow.Service => {
   const settings = { bufferSize: options.bufferSize, reconnect: options.reconnect, endpoint }
   const computation = (request: Request, resumable: boolean) => stream(transport, { request, resumable }, settings)
+  const invalidHandle = (type: string, handle: string): SignalFlowConnectionError | undefined => {
+    const problem = unsendable(handle)
+    return problem === undefined
+      ? undefined
+      : new SignalFlowConnectionError({
+        endpoint,
+        reason: "InvalidRequest",
+        description: `cannot send a ${type} request for ${problem}`
+      })
+  }
+  // The handle goes last in each request: the one checked is the one sent.
+  const command = (request: Request & { readonly handle: string }) => {
+    const invalid = invalidHandle(request.type, request.handle)
+    return invalid === undefined ? transport.command(request) : Effect.fail(invalid)
+  }
   const program = (type: "execute" | "preflight", text: string, params: object) => {
     const invalid = checkProgram(text)
     return invalid === undefined
@@ -60,16 +89,20 @@ export const fromTransport = (transport: Transport, options: ResolvedOptions, en
   return {
     execute: (text, params = {}) => program("execute", text, params),
     preflight: (text, params = {}) => program("preflight", text, params),
-    attach: (handle, params = {}) =>
-      computation({ type: "attach", handle, compress: options.compress, ...parameters(params) }, false),
+    attach: (handle, params = {}) => {
+      const invalid = invalidHandle("attach", handle)
+      return invalid === undefined
+        ? computation({ type: "attach", compress: options.compress, ...parameters(params), handle }, false)
+        : Stream.fail(invalid)
+    },
     start: (text, params = {}) => {
       const invalid = checkProgram(text)
       return invalid === undefined
         ? transport.command({ type: "start", program: text, ...parameters(params) })
         : Effect.fail(invalid)
     },
-    stop: (handle, params = {}) => transport.command({ type: "stop", handle, ...parameters(params) }),
-    keepalive: (handle) => transport.command({ type: "keepalive", handle })
+    stop: (handle, params = {}) => command({ type: "stop", ...parameters(params), handle }),
+    keepalive: (handle) => command({ type: "keepalive", handle })
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
@@ -15,9 +16,10 @@ import {
   SignalFlowAuthenticationError,
   SignalFlowConnectionError
 } from "../../SignalFxError.js"
-import { describeBody, describeCause, readCapped, secure } from "../http/transport.js"
+import { describeCause, readCapped, secure } from "../http/transport.js"
+import { peerText } from "../peerText.js"
 import { parseJson } from "../wire/jsonParse.js"
-import { toServiceError } from "./errors.js"
+import { scrubServiceMessage, scrubTexts, toServiceError } from "./errors.js"
 import type { ResolvedOptions } from "./options.js"
 import { signalflowUrl } from "./options.js"
 import type { AttemptEnd, Request, Sink, Transport } from "./transport.js"
@@ -40,6 +42,9 @@ const pathOf = (request: Request): string => {
   }
 }
 
+/** The path of a request as an error names it: the handle in it is the user's, of any length. */
+const where = (request: Request): string => peerText(pathOf(request))
+
 const parameters = (request: Request): Record<string, string> => {
   const params: Record<string, string> = {}
   for (const [key, value] of Object.entries(request)) {
@@ -50,41 +55,85 @@ const parameters = (request: Request): Record<string, string> => {
 }
 
 /**
+ * The most of an event kept while its end (a blank line) has not come, in characters of its
+ * lines: a byte each of the JSON the service sends. The largest events are data messages, a value
+ * of each time series of the computation at one timestamp, some 40 characters each: 16 Mi is room
+ * for some 400,000 time series, more than the service lets a computation have, while a peer that
+ * never ends its event can make the client keep no more.
+ * @internal
+ */
+export const MAX_EVENT_LENGTH = 16 * 1024 * 1024
+
+/** An event that grew past `MAX_EVENT_LENGTH` characters before its end. @internal */
+export class EventTooLarge extends Data.TaggedError("EventTooLarge")<{ readonly length: number }> {}
+
+/**
  * Splits a text stream into server-sent events and hands each to `onEvent`, which may end the
- * reading early by answering a value.
+ * reading early by answering a value. The text is read line by line, each chunk scanned once for
+ * its line ends: the part of a line that has not ended yet is kept as pieces and joined once it
+ * ends, so an event spread over many chunks costs time in proportion to its length. An event
+ * that grows past `MAX_EVENT_LENGTH` characters fails the reading.
  * @internal
  */
 export const readEvents = <E>(
   body: Stream.Stream<Uint8Array, E>,
   onEvent: (event: string, data: string) => AttemptEnd | undefined
-): Effect.Effect<AttemptEnd | undefined, E> => {
-  let pending = ""
+): Effect.Effect<AttemptEnd | undefined, E | EventTooLarge> => {
   let result: AttemptEnd | undefined
   const decoder = new TextDecoder()
-  const dispatch = (block: string) => {
-    let event = "message"
-    const data: Array<string> = []
-    for (const line of block.split(/\r?\n/)) {
-      if (line.startsWith(":")) continue
-      const colon = line.indexOf(":")
-      const field = colon < 0 ? line : line.slice(0, colon)
-      const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "")
-      if (field === "event") event = value
-      else if (field === "data") data.push(value)
+  // The event being read, and how many characters of its lines are kept.
+  let event = "message"
+  let data: Array<string> = []
+  let kept = 0
+  // The line that has not ended yet, in pieces.
+  let unfinished: Array<string> = []
+  let unfinishedLength = 0
+  const takeLine = (line: string) => {
+    if (line === "") {
+      if (data.length > 0) result = onEvent(event, data.join("\n"))
+      event = "message"
+      data = []
+      kept = 0
+      return
     }
-    if (data.length > 0) result = onEvent(event, data.join("\n"))
+    if (line.startsWith(":")) return
+    const colon = line.indexOf(":")
+    const field = colon < 0 ? line : line.slice(0, colon)
+    const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "")
+    if (field === "event") event = value
+    else if (field === "data") data.push(value)
+    else return
+    // The line as it came, its end included: many short lines cost more than their values.
+    kept += line.length + 1
+  }
+  const takeText = (text: string) => {
+    let start = 0
+    while (result === undefined && kept + unfinishedLength <= MAX_EVENT_LENGTH) {
+      const newline = text.indexOf("\n", start)
+      if (newline < 0) {
+        if (start < text.length) {
+          unfinished.push(text.slice(start))
+          unfinishedLength += text.length - start
+        }
+        return
+      }
+      let line = text.slice(start, newline)
+      if (unfinished.length > 0) {
+        unfinished.push(line)
+        line = unfinished.join("")
+        unfinished = []
+        unfinishedLength = 0
+      }
+      takeLine(line.endsWith("\r") ? line.slice(0, -1) : line)
+      start = newline + 1
+    }
   }
   return body.pipe(
     Stream.runForEachWhile((chunk) =>
-      Effect.sync(() => {
-        pending += decoder.decode(chunk, { stream: true })
-        let boundary: RegExpExecArray | null
-        while (result === undefined && (boundary = /\r?\n\r?\n/.exec(pending)) !== null) {
-          const block = pending.slice(0, boundary.index)
-          pending = pending.slice(boundary.index + boundary[0].length)
-          dispatch(block)
-        }
-        return result === undefined
+      Effect.suspend(() => {
+        takeText(decoder.decode(chunk, { stream: true }))
+        const length = kept + unfinishedLength
+        return length > MAX_EVENT_LENGTH ? new EventTooLarge({ length }) : Effect.succeed(result === undefined)
       })
     ),
     Effect.map(() => result)
@@ -116,7 +165,7 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
             new SignalFlowConnectionError({
               endpoint,
               reason: "Transport",
-              description: scrub(`POST ${pathOf(request)} failed${describeCause(error.cause)}`)
+              description: `POST ${where(request)} failed${peerText(scrub(describeCause(error.cause)))}`
             })
           )
         )
@@ -126,15 +175,18 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
           return yield* new SignalFlowAuthenticationError({ endpoint, description: `HTTP ${response.status}` })
         }
         if (response.status === 400) {
-          // A program the service cannot run: `{message, errorType, …}`.
-          return yield* new ComputationFailedError({ errors: [toServiceError({ code: 400, ...parseObject(body) })] })
+          // A program the service cannot run: `{message, errorType, …}`, each of its texts scrubbed.
+          const error = scrubTexts(parseObject(body), scrub)
+          return yield* new ComputationFailedError({ errors: [toServiceError({ code: 400, ...error })] })
         }
+        // Scrubbed before peerText cuts it: a token straddling the cut would leave its prefix.
+        const answer = scrub(body).trim()
+        const detail = answer === "" ? "" : `: ${peerText(answer)}`
         return yield* new SignalFlowConnectionError({
           endpoint,
           reason: "StatusCode",
           status: response.status,
-          // Scrubbed before describeBody cuts it: a token straddling the cut would leave its prefix.
-          description: `POST ${pathOf(request)} answered HTTP ${response.status}${describeBody(scrub(body))}`
+          description: `POST ${where(request)} answered HTTP ${response.status}${detail}`
         })
       })
 
@@ -155,8 +207,22 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
             if (Either.isLeft(parsed)) return undefined
             const value = parsed.right
             if (typeof value !== "object" || value === null) return undefined
-            return sink({ _tag: "Json", value: "type" in value ? value : { type: event, ...value } })
-          }).pipe(Effect.orElseSucceed(() => undefined))
+            const message = "type" in value ? value : { type: event, ...value }
+            return sink({ _tag: "Json", value: scrubServiceMessage(message, scrub) })
+          }).pipe(
+            Effect.catchTag("EventTooLarge", ({ length }) =>
+              // Failed rather than dropped: the computation run again would send the same event.
+              Effect.succeed<AttemptEnd>({
+                _tag: "Failed",
+                error: new SignalFlowConnectionError({
+                  endpoint,
+                  reason: "TooLarge",
+                  description:
+                    `the service sent an event of more than ${MAX_EVENT_LENGTH} characters (${length} so far) without its end`
+                })
+              })),
+            Effect.orElseSucceed(() => undefined)
+          )
           // A stream that stops without the end of its channel was cut: the computation resumes.
           return end ?? dropped
         })
@@ -171,7 +237,12 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
         Effect.asVoid,
         Effect.catchTag("ComputationFailedError", (error) =>
           Effect.fail(
-            new SignalFlowConnectionError({ endpoint, reason: "StatusCode", status: 400, description: error.message })
+            new SignalFlowConnectionError({
+              endpoint,
+              reason: "StatusCode",
+              status: 400,
+              description: peerText(error.message)
+            })
           ))
       )
 

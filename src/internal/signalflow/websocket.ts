@@ -19,8 +19,10 @@ import type { HttpsProxyAgent } from "https-proxy-agent"
 import { createRequire } from "node:module"
 import type WebSocket from "ws"
 import { SignalFlowAuthenticationError, SignalFlowConnectionError } from "../../SignalFxError.js"
+import { peerText } from "../peerText.js"
 import { explain, refused, trustOf } from "../proxy/client.js"
 import { decodeFrame } from "./binary.js"
+import { scrubberOf, scrubServiceMessage } from "./errors.js"
 import type { ResolvedOptions } from "./options.js"
 import type { AttemptEnd, Request, Sink, Transport } from "./transport.js"
 import { dropped } from "./transport.js"
@@ -39,6 +41,8 @@ interface Live {
   readonly routes: Map<string, Route>
   open: boolean
   idleTimer: ReturnType<typeof setTimeout> | undefined
+  /** Whether a skipped message was warned of already. */
+  skippedWarned: boolean
 }
 
 type State =
@@ -58,6 +62,7 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
     const runtime = yield* Effect.runtime<never>()
     const log = (effect: Effect.Effect<void>) => Runtime.runFork(runtime)(annotate(effect))
     const endpoint = options.connectUrl
+    const scrub = scrubberOf(options.token)
     let state: State = { _tag: "Idle" }
     let closed = false
     let channelCount = 0
@@ -107,16 +112,34 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
       for (const [channel, route] of routes) finish(live, channel, route, dropped)
     }
 
+    /**
+     * Warns of a message skipped, once per connection: a peer sending thousands of them must not
+     * fill the log. The others are logged at debug level.
+     */
+    const skipped = (live: Live, what: string): void => {
+      if (live.skippedWarned) {
+        log(Effect.logDebug(what))
+      } else {
+        live.skippedWarned = true
+        log(Effect.logWarning(`${what} (any more on this connection are logged at debug level)`))
+      }
+    }
+
     const route = (live: Live, data: WebSocket.RawData, isBinary: boolean) => {
       if (isBinary) {
         const frame = decodeFrame(toBytes(data))
         const target = live.routes.get(frame.channel)
         if (frame._tag === "Invalid") {
-          log(Effect.logWarning(`skipped a binary SignalFlow frame of channel ${frame.channel}: ${frame.problem}`))
+          skipped(
+            live,
+            `skipped a binary SignalFlow frame of channel ${peerText(frame.channel)}: ${peerText(frame.problem)}`
+          )
           return
         }
         if (target === undefined) return
-        const end = target.sink(frame._tag === "Data" ? frame : { _tag: "Json", value: frame.value })
+        const end = target.sink(
+          frame._tag === "Data" ? frame : { _tag: "Json", value: scrubServiceMessage(frame.value, scrub) }
+        )
         if (end !== undefined) finish(live, frame.channel, target, end)
         return
       }
@@ -124,7 +147,7 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
       try {
         value = JSON.parse(toBytes(data).toString("utf8"))
       } catch {
-        log(Effect.logWarning("skipped a SignalFlow text message that is not JSON"))
+        skipped(live, "skipped a SignalFlow text message that is not JSON")
         return
       }
       if (typeof value !== "object" || value === null) return
@@ -133,7 +156,7 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
       if (typeof channel !== "string") return
       const target = live.routes.get(channel)
       if (target === undefined) return
-      const end = target.sink({ _tag: "Json", value })
+      const end = target.sink({ _tag: "Json", value: scrubServiceMessage(value, scrub) })
       if (end !== undefined) finish(live, channel, target, end)
     }
 
@@ -166,7 +189,7 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
           ...trust,
           ...(agent === undefined ? {} : { agent })
         })
-        const live: Live = { socket, routes: new Map(), open: false, idleTimer: undefined }
+        const live: Live = { socket, routes: new Map(), open: false, idleTimer: undefined, skippedWarned: false }
         let settled = false
         const settle = (exit: Exit.Exit<Live, ConnectError>) => {
           if (settled) return
@@ -202,7 +225,9 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
             }
             settle(Exit.succeed(live))
           } else if (message.type === "error") {
-            settle(Exit.fail(new SignalFlowAuthenticationError({ endpoint, description: describe(message) })))
+            // Scrubbed before peerText cuts it: a token straddling the cut would leave its prefix.
+            const description = peerText(scrub(describe(message)))
+            settle(Exit.fail(new SignalFlowAuthenticationError({ endpoint, description })))
           }
         })
         socket.on("pong", () => {
@@ -234,13 +259,13 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
           settle(Exit.fail(
             connectionError(
               "Transport",
-              proxy === undefined ? error.message : explain(proxy, destination, error).message
+              proxy === undefined ? peerText(scrub(error.message)) : explain(proxy, destination, error).message
             )
           ))
         })
         socket.on("close", (code, reason) => {
           if (heartbeat !== undefined) clearInterval(heartbeat)
-          const why = `close code ${code}${reason.length > 0 ? ` ${reason.toString("utf8")}` : ""}`
+          const why = `close code ${code}${reason.length > 0 ? ` ${peerText(scrub(reason.toString("utf8")))}` : ""}`
           if (live.open) return lost(live, why)
           settle(Exit.fail(
             refusalCodes.has(code)
@@ -399,8 +424,11 @@ const loadHttpsProxyAgent: Effect.Effect<typeof HttpsProxyAgentModule> = Effect.
 const toBytes = (data: WebSocket.RawData): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)
 
+/** The service's refusal in words, unscrubbed and uncut: the caller does both. */
 const describe = (message: object): string => {
   const text = "message" in message && typeof message.message === "string" ? message.message : undefined
-  const code = "error" in message ? String(message.error) : undefined
+  const error = "error" in message ? message.error : undefined
+  // Only a code that is a number or a text: `String` of a deeply nested array overflows the stack.
+  const code = typeof error === "number" || typeof error === "string" ? String(error) : undefined
   return [code, text].filter((part) => part !== undefined).join(" ") || "an error before authentication"
 }
