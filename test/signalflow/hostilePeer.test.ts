@@ -7,6 +7,7 @@ import { Deferred, Effect, Fiber, Logger, LogLevel, Redacted, Schedule, Stream }
 import { SignalFlow } from "../../src/index.js"
 import { MAX_BODY_BYTES } from "../../src/internal/signalflow/binary.js"
 import { MAX_ANNOUNCED, MAX_BUFFERED_VALUES, MAX_KEPT_VALUES } from "../../src/internal/signalflow/computation.js"
+import { MAX_MESSAGE_BYTES } from "../../src/internal/signalflow/websocket.js"
 import { dataFrame, header, id, jsonFrame, tsIdString } from "./frames.js"
 import { capturingLogger, dataBomb } from "./hostile.js"
 import type { Peer, PeerConnection } from "./peer.js"
@@ -89,8 +90,25 @@ describe("SignalFlow against a hostile service", () => {
       yield* Fiber.join(fiber)
       expect(dataValues(messages)).toEqual([`2000:${tsIdString(id(1))}`])
       expect(capture.lines).toEqual([
-        `WARN skipped a binary SignalFlow frame of channel ${channel}: the gzip body inflates to more than ${MAX_BODY_BYTES} bytes`
+        `WARN skipped a binary SignalFlow frame of channel ${channel}: the gzip body inflates to more than ${MAX_BODY_BYTES} bytes (any more on this connection are logged at debug level)`
       ])
+    }).pipe(Effect.provide(capture.layer))
+  })
+
+  it.scopedLive("closes the socket (1009) on a message longer than MAX_MESSAGE_BYTES instead of buffering it, and resumes", () => {
+    const capture = capturingLogger()
+    return Effect.gen(function*() {
+      const peer = yield* makePeer
+      const signalflow = yield* serviceFor(peer)
+      const { fiber, messages } = yield* collect(signalflow.execute("data('cpu').publish()", { start: 0 }))
+      const first = yield* acceptRequest(peer)
+      first.connection.sendBinary(Buffer.concat([header(2, 5, 0, first.channel), Buffer.alloc(MAX_MESSAGE_BYTES)]))
+      expect(yield* first.connection.closed).toBe(1009)
+      const second = yield* acceptRequest(peer)
+      second.connection.sendBinary(batch(second.channel, 2000, 1, 1))
+      second.connection.send(endOfChannel(second.channel))
+      yield* Fiber.join(fiber)
+      expect(dataValues(messages)).toEqual([`2000:${tsIdString(id(1))}`])
     }).pipe(Effect.provide(capture.layer))
   })
 

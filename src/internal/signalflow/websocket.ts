@@ -21,7 +21,7 @@ import type WebSocket from "ws"
 import { SignalFlowAuthenticationError, SignalFlowConnectionError } from "../../SignalFxError.js"
 import { peerText } from "../peerText.js"
 import { explain, refused, trustOf } from "../proxy/client.js"
-import { decodeFrame } from "./binary.js"
+import { decodeFrame, HEADER_LENGTH, MAX_BODY_BYTES } from "./binary.js"
 import { scrubberOf, scrubServiceMessage } from "./errors.js"
 import type { ResolvedOptions } from "./options.js"
 import type { AttemptEnd, Request, Sink, Transport } from "./transport.js"
@@ -186,6 +186,9 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
           handshakeTimeout: Duration.toMillis(options.authenticationTimeout),
           headers: { "User-Agent": options.userAgent },
           perMessageDeflate: false,
+          // A message is never buffered past what one frame may hold: a longer one closes the
+          // socket (1009), and the computations resume on a new one.
+          maxPayload: MAX_MESSAGE_BYTES,
           ...trust,
           ...(agent === undefined ? {} : { agent })
         })
@@ -411,6 +414,14 @@ const jsonOfFrame = (bytes: Buffer): unknown => {
  * `ws`, loaded when the first socket opens: a program that never runs a computation (most users
  * of the Promise facade) does not pay for loading it.
  */
+/**
+ * The longest WebSocket message taken: a binary frame's header and the largest body it may have
+ * (`MAX_BODY_BYTES`), with room for gzip's overhead on a body that does not compress. ws's own
+ * default is 100 MiB.
+ * @internal
+ */
+export const MAX_MESSAGE_BYTES = HEADER_LENGTH + MAX_BODY_BYTES + 64 * 1024
+
 const loadWs = (): typeof WebSocket => createRequire(import.meta.url)("ws")
 
 /**
