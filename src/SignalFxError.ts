@@ -345,10 +345,19 @@ export interface ServiceError extends Schema.Schema.Type<typeof ServiceError> {}
 /** How many of the service's errors a `ComputationFailedError`'s message lists; `errors` has them all. */
 const MAX_ERRORS_SHOWN = 10
 
+/** The service's `context` as JSON; one nested deeper than the stack allows is not shown. */
+const contextText = (context: unknown): string => {
+  try {
+    return JSON.stringify(context) ?? ""
+  } catch {
+    return "(a context that cannot be shown)"
+  }
+}
+
 const describeServiceError = (error: ServiceError): string => {
   const code = error.code === undefined ? "" : String(error.code)
   const kind = error.errorType === undefined ? code : code === "" ? error.errorType : `${code} ${error.errorType}`
-  const context = error.context === undefined ? "" : ` ${JSON.stringify(error.context)}`
+  const context = error.context === undefined ? "" : ` ${contextText(error.context)}`
   if (error.message !== undefined) return kind === "" ? error.message : `${kind}: ${error.message}`
   return kind === "" ? `unknown error${context}` : `${kind}${context}`
 }
