@@ -299,7 +299,9 @@ export interface Service {
   readonly preflight: (program: string, options?: ExecuteOptions) => Stream.Stream<Message, SignalFlowError>
   /**
    * Streams the output of a computation already running (by its handle). After a reconnection it
-   * attaches again, from the data then current: an attachment cannot resume where it was.
+   * attaches again, from the data then current: an attachment cannot resume where it was. An
+   * empty, `.` or `..` handle fails with a `SignalFlowConnectionError` (`InvalidRequest`) and
+   * sends nothing, as in `stop` and `keepalive`.
    */
   readonly attach: (handle: string, options?: AttachOptions) => Stream.Stream<Message, SignalFlowError>
   /** Starts a computation without streaming it. */
@@ -307,12 +309,18 @@ export interface Service {
     program: string,
     options?: StartOptions
   ) => Effect.Effect<void, ComputationFailedError | SignalFlowAuthenticationError | SignalFlowConnectionError>
-  /** Stops a computation by its handle; its streams end with a `ComputationAbortedError`. */
+  /**
+   * Stops a computation by its handle; its streams end with a `ComputationAbortedError`. An empty,
+   * `.` or `..` handle fails with a `SignalFlowConnectionError` (`InvalidRequest`) and sends nothing.
+   */
   readonly stop: (
     handle: string,
     options?: StopOptions
   ) => Effect.Effect<void, SignalFlowAuthenticationError | SignalFlowConnectionError>
-  /** Keeps a persistent computation that nothing is attached to from expiring. */
+  /**
+   * Keeps a persistent computation that nothing is attached to from expiring. An empty, `.` or
+   * `..` handle fails with a `SignalFlowConnectionError` (`InvalidRequest`) and sends nothing.
+   */
   readonly keepalive: (handle: string) => Effect.Effect<void, SignalFlowAuthenticationError | SignalFlowConnectionError>
 }
 
