@@ -44,6 +44,7 @@ import * as Ingest from "../Ingest.js"
 import { apiUrl } from "../internal/config.js"
 import { countOf } from "../internal/english.js"
 import * as hostIdentityOptions from "../internal/hostIdentity/options.js"
+import { isPlainObject } from "../internal/ingest/globalDimensions.js"
 import { resolve } from "../internal/ingest/options.js"
 import type { Offered } from "../internal/ingest/pipeline.js"
 import { offeredDone } from "../internal/ingest/pipeline.js"
@@ -53,7 +54,6 @@ import type { ServiceRunner } from "../internal/promise/api.js"
 import { apiSettings } from "../internal/promise/api.js"
 import {
   checkConstructorArguments,
-  checkDimensionKeys,
   checkOptions,
   checkReporterArguments,
   methodOptions
@@ -438,7 +438,8 @@ export class SignalFx extends SignalFxMetadata {
 
   /**
    * Adds dimensions to every datapoint and event sent from now on; a dimension given on the
-   * datapoint or event itself wins. Throws a `ValidationError` for a bad key or value. A key
+   * datapoint or event itself wins. Throws a `ValidationError` for a bad key or value, for an
+   * argument that is not a plain object, and past 36 global dimensions (a datapoint's most). A key
    * whose value is `undefined` is skipped, so that
    * `sfx.addDimensions({ [AWS_ID_DIMENSION]: await getAwsUniqueId() })` adds nothing outside AWS.
    *
@@ -459,12 +460,13 @@ export class SignalFx extends SignalFxMetadata {
   }
 
   /**
-   * Stops adding these global dimensions to what is sent from now on.
+   * Stops adding these global dimensions to what is sent from now on. Throws a `ValidationError`
+   * when `keys` is not an array of strings.
    *
    * @since 0.1.0
    */
   removeDimensions(keys: ReadonlyArray<string>): void {
-    runSync(this.#service.removeDimensions(checkDimensionKeys(keys)))
+    runSync(this.#service.removeDimensions(keys))
   }
 
   /**
@@ -783,8 +785,8 @@ const resolved: Promise<void> = Promise.resolve()
 
 /** The dimensions whose value is defined: an id that was not found adds no dimension. */
 const withoutUndefined = (dimensions: { readonly [key: string]: string | undefined }): Datapoint.Dimensions => {
-  // Not an object at all: the service's validation names what it is.
-  if (typeof dimensions !== "object" || dimensions === null) return dimensions
+  // Not a plain object (a Map, an array, not an object at all): the service names what it is.
+  if (!isPlainObject(dimensions)) return dimensions
   let entries: Array<[string, string | undefined]>
   try {
     entries = Object.entries(dimensions)
