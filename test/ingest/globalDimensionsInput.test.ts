@@ -42,13 +42,17 @@ describe("the global dimensions, given bad input", () => {
     Effect.gen(function*() {
       const server = yield* FakeSignalFx.make()
       const { ingest } = yield* startIngest(server, { dimensions: { host: "a" } })
+      const removeDimensions = (keys: unknown): Effect.Effect<void, ValidationError> =>
+        Reflect.apply(ingest.removeDimensions, ingest, [keys])
+      const addDimensions = (dimensions: unknown): Effect.Effect<void, ValidationError> =>
+        Reflect.apply(ingest.addDimensions, ingest, [dimensions])
       for (const [keys, path, message] of badKeys) {
         // A typed failure: a defect would fail the test from `flip`.
-        const error = yield* Effect.flip(Reflect.apply(ingest.removeDimensions, ingest, [keys]))
+        const error = yield* Effect.flip(removeDimensions(keys))
         assertNames(error, path, message)
       }
       for (const [dimensions, message] of badDimensions) {
-        const error = yield* Effect.flip(Reflect.apply(ingest.addDimensions, ingest, [dimensions]))
+        const error = yield* Effect.flip(addDimensions(dimensions))
         assertNames(error, "dimensions", message)
       }
       assert.deepStrictEqual(yield* ingest.dimensions, { host: "a" })
