@@ -68,8 +68,8 @@ import * as MetricsReporter from "../MetricsReporter.js"
 import type * as Rest from "../Rest.js"
 import { ClosedError, ConfigurationError, ValidationError, ValidationIssue } from "../SignalFxError.js"
 import { makeMetadataRunner, SignalFxMetadata } from "./metadata.js"
-import type { RestClient } from "./rest.js"
-import { makeRestClient, makeRestRunner } from "./rest.js"
+import type { LoginOptions, RestClient } from "./rest.js"
+import { makeLogin, makeRestClient, makeRestRunner } from "./rest.js"
 import { SignalFlowClient, type SignalFlowClientOptions } from "./signalflow.js"
 
 /**
@@ -233,6 +233,7 @@ export class SignalFx extends SignalFxMetadata {
   readonly #metadata: ServiceRunner<Metadata.Service>
   readonly #restRunner: ServiceRunner<Rest.Service>
   #rest: RestClient | undefined
+  readonly #login: ReturnType<typeof makeLogin>
   readonly #endpoint: string
   readonly #shutdownTimeoutMillis: number
   readonly #removeExitHook: () => void
@@ -275,6 +276,7 @@ export class SignalFx extends SignalFxMetadata {
     this.#metadata = metadata
     // The Rest service takes the metadata options, checked above; it too is loaded on first use.
     this.#restRunner = makeRestRunner(api.right, httpClient)
+    this.#login = makeLogin(this.#restRunner, api.right, httpClient)
     const { token: signalflowToken, ...signalflowOptions } = signalflow ?? {}
     this.#makeSignalflow = () =>
       new SignalFlowClient(signalflowToken ?? api.right.token, {
@@ -557,6 +559,36 @@ export class SignalFx extends SignalFxMetadata {
    */
   get rest(): RestClient {
     return this.#rest ??= makeRestClient(this.#restRunner)
+  }
+
+  /**
+   * Logs a user in (`POST /v2/session`, as the Python client's `sfx.login(email, password)`) and
+   * resolves with the session token, for the REST and SignalFlow APIs (not for ingest): give it
+   * as `apiToken`, or to `SignalFlowClient`. It is a `Redacted`, shown as `<redacted>`
+   * (`Redacted.value` from `effect` reads it). It goes to the client's `apiEndpoint` (by default
+   * the realm's), through its proxy, sending no token. A refused login rejects with a
+   * `RestRejectedError`, an empty or malformed argument with a `ConfigurationError`, and after
+   * {@link stop} with a `ClosedError`; the password never appears in an error.
+   *
+   * @example
+   * ```ts
+   * import { SignalFx } from "effect-signalfx/promise"
+   *
+   * const sfx = new SignalFx("INGEST_TOKEN", { realm: "us1" })
+   * const sessionToken = await sfx.login("me@example.com", process.env.SFX_PASSWORD ?? "")
+   * const api = new SignalFx("INGEST_TOKEN", { realm: "us1", apiToken: sessionToken })
+   * console.log((await api.rest.organization.get()).organizationName)
+   * await Promise.all([sfx.stop(), api.stop()])
+   * ```
+   *
+   * @since 0.2.0
+   */
+  login(
+    email: string,
+    password: string | Redacted.Redacted<string>,
+    options?: LoginOptions
+  ): Promise<Redacted.Redacted<string>> {
+    return this.#login(email, password, options)
   }
 
   /**
