@@ -2,6 +2,12 @@
  * The SignalFlow service run for the Promise facade's `SignalFlowClient`: loaded on its first
  * computation or command, so that a client that is made but never used (and every `SignalFx`
  * client, whose `signalflow` is made on first use) loads neither the service nor its WebSocket.
+ *
+ * A computation holds the process only while someone awaits it: the service's timers run on the
+ * unref'd clock (a buffer's drain poll, the reconnect backoff, the authentication timeout), and
+ * each pending `next()` of an iteration, and each command, is held open (see `lifecycle.ts`).
+ * A script that stops reading a live computation, without `break`, then ends by itself; one that
+ * awaits its next message stays up for it.
  */
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
@@ -14,6 +20,8 @@ import * as Stream from "effect/Stream"
 import * as SignalFlow from "../../SignalFlow.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import { makeWithEnvironment } from "../signalflow/service.js"
+import { unrefClock } from "./clock.js"
+import { hold } from "./lifecycle.js"
 import type { LineLogger } from "./logger.js"
 import { loggerLayer } from "./logger.js"
 
@@ -27,7 +35,11 @@ export class SignalFlowRunner {
   constructor(options: SignalFlow.Options, logger: LineLogger | false | undefined) {
     this.#runtime = ManagedRuntime.make(
       // The environment's proxy variables are honoured, as by the rest of the Promise facade.
-      Layer.scoped(SignalFlow.SignalFlow, makeWithEnvironment(options)).pipe(Layer.provide(loggerLayer(logger)))
+      Layer.scoped(SignalFlow.SignalFlow, makeWithEnvironment(options)).pipe(
+        Layer.provide(loggerLayer(logger)),
+        // The runtime's fibers, and those they fork, sleep on timers that never hold the process.
+        Layer.merge(Layer.setClock(unrefClock))
+      )
     )
     const built = this.#runtime.runSyncExit(Effect.runtime<SignalFlow.SignalFlow>())
     if (Exit.isFailure(built)) {
@@ -70,12 +82,26 @@ export class SignalFlowRunner {
     return this.#runtime.dispose()
   }
 
+  /** The stream as an async iterable whose pending steps hold the process open. */
   #iterate<A>(stream: Stream.Stream<A, SignalFlow.SignalFlowError>): AsyncIterable<A> {
-    return Stream.toAsyncIterableRuntime(stream, this.#context)
+    const iterable = Stream.toAsyncIterableRuntime(stream, this.#context)
+    return {
+      [Symbol.asyncIterator]: () => {
+        const iterator = iterable[Symbol.asyncIterator]()
+        return {
+          next: () => hold(iterator.next()),
+          // Ending the iteration detaches the computation: held until the detach is sent.
+          return: () => hold(iterator.return?.() ?? Promise.resolve({ done: true, value: undefined }))
+        }
+      }
+    }
   }
 
-  async #run<E>(effect: Effect.Effect<void, E>): Promise<void> {
-    const exit = await this.#runtime.runPromiseExit(effect)
-    if (Exit.isFailure(exit)) throw Cause.squash(exit.cause)
+  #run<E>(effect: Effect.Effect<void, E>): Promise<void> {
+    return hold(
+      this.#runtime.runPromiseExit(effect).then((exit) => {
+        if (Exit.isFailure(exit)) throw Cause.squash(exit.cause)
+      })
+    )
   }
 }
