@@ -594,12 +594,18 @@ export class SignalFx extends SignalFxMetadata {
   /**
    * SignalFlow: run programs and read their output as async iterables (see `SignalFlowClient`).
    * Created on first use, with the `signalflow` option's token, or `apiToken`, or the client's;
-   * `stop()` closes it.
+   * `stop()` closes it (first used after `stop()`, it is closed already: its calls reject with a
+   * `SignalFlowConnectionError` and open no socket).
    *
    * @since 0.2.0
    */
   get signalflow(): SignalFlowClient {
-    return this.#signalflow ??= this.#makeSignalflow()
+    if (this.#signalflow === undefined) {
+      this.#signalflow = this.#makeSignalflow()
+      // Nothing would close it otherwise: its socket would outlive the stopped client.
+      if (this.#stopping !== undefined) void this.#signalflow.close()
+    }
+    return this.#signalflow
   }
 
   /**

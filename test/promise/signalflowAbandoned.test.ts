@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { spawn } from "node:child_process"
+import { SignalFlowConnectionError, SignalFx } from "../../src/promise/index.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { root, runScript } from "./runScript.js"
 
@@ -64,4 +65,23 @@ describe("a script's SignalFlow computation", () => {
       await exited
     }
   }, 40_000)
+})
+
+describe("sfx.signalflow after stop()", () => {
+  it("is closed: a computation rejects, and no socket is opened", async () => {
+    const sfx = new SignalFx("ingest-token", {
+      logger: false,
+      signalflow: { token: TOKEN, streamEndpoint: server.url }
+    })
+    await sfx.stop()
+    const before = server.requests().length
+    let error: unknown
+    try {
+      for await (const _ of sfx.signalflow.execute("data('late').publish()")) break
+    } catch (thrown) {
+      error = thrown
+    }
+    expect(error).toBeInstanceOf(SignalFlowConnectionError)
+    expect(server.requests().length).toBe(before)
+  })
 })
