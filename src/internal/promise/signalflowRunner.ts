@@ -8,6 +8,11 @@
  * each pending `next()` of an iteration, and each command, is held open (see `lifecycle.ts`).
  * A script that stops reading a live computation, without `break`, then ends by itself; one that
  * awaits its next message stays up for it.
+ *
+ * Since a pending step holds the process, every step settles: one pending when its iteration is
+ * ended by `return()` settles as done (Effect's iterator would leave it pending), and one pending
+ * when the client closes rejects with a `SignalFlowConnectionError` (a computation still waiting
+ * for the socket to authenticate would otherwise never hear of the close).
  */
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
@@ -19,6 +24,7 @@ import type * as Runtime from "effect/Runtime"
 import * as Stream from "effect/Stream"
 import * as SignalFlow from "../../SignalFlow.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
+import { SignalFlowConnectionError } from "../../SignalFxError.js"
 import { makeWithEnvironment } from "../signalflow/service.js"
 import { unrefClock } from "./clock.js"
 import { hold } from "./lifecycle.js"
@@ -30,9 +36,16 @@ export class SignalFlowRunner {
   readonly #runtime: ManagedRuntime.ManagedRuntime<SignalFlow.SignalFlow, ConfigurationError>
   readonly #context: Runtime.Runtime<SignalFlow.SignalFlow>
   readonly #service: SignalFlow.Service
+  readonly #endpoint: string
+  /** Rejects what is pending (a step, a command) at `close()`; each removes itself once settled. */
+  readonly #onClose = new Set<(error: SignalFlowConnectionError) => void>()
 
-  /** Builds the service; its options were checked by `SignalFlowClient`'s constructor. */
-  constructor(options: SignalFlow.Options, logger: LineLogger | false | undefined) {
+  /**
+   * Builds the service; its options were checked by `SignalFlowClient`'s constructor, which
+   * resolved the `endpoint` they connect to.
+   */
+  constructor(options: SignalFlow.Options, logger: LineLogger | false | undefined, endpoint: string) {
+    this.#endpoint = endpoint
     this.#runtime = ManagedRuntime.make(
       // The environment's proxy variables are honoured, as by the rest of the Promise facade.
       Layer.scoped(SignalFlow.SignalFlow, makeWithEnvironment(options)).pipe(
@@ -79,29 +92,69 @@ export class SignalFlowRunner {
   }
 
   close(): Promise<void> {
+    const closed = new SignalFlowConnectionError({
+      endpoint: this.#endpoint,
+      reason: "Closed",
+      description: "the SignalFlow client was closed"
+    })
+    for (const reject of this.#onClose) reject(closed)
+    this.#onClose.clear()
     return this.#runtime.dispose()
   }
 
-  /** The stream as an async iterable whose pending steps hold the process open. */
+  /**
+   * The stream as an async iterable whose pending steps hold the process open. A step pending
+   * when `return()` ends the iteration settles as done, and so does every later step.
+   */
   #iterate<A>(stream: Stream.Stream<A, SignalFlow.SignalFlowError>): AsyncIterable<A> {
     const iterable = Stream.toAsyncIterableRuntime(stream, this.#context)
     return {
       [Symbol.asyncIterator]: () => {
         const iterator = iterable[Symbol.asyncIterator]()
+        let ended = false
+        const endPending = new Set<(result: IteratorResult<A>) => void>()
         return {
-          next: () => hold(iterator.next()),
-          // Ending the iteration detaches the computation: held until the detach is sent.
-          return: () => hold(iterator.return?.() ?? Promise.resolve({ done: true, value: undefined }))
+          next: () => {
+            if (ended) return Promise.resolve(done)
+            return this.#held(iterator.next(), endPending)
+          },
+          return: () => {
+            ended = true
+            for (const end of endPending) end(done)
+            endPending.clear()
+            // Ending the iteration detaches the computation: held until the detach is sent. It
+            // ends as done even when the client closes meanwhile.
+            return this.#held(iterator.return?.() ?? Promise.resolve(done)).then(() => done, () => done)
+          }
         }
       }
     }
   }
 
   #run<E>(effect: Effect.Effect<void, E>): Promise<void> {
-    return hold(
+    return this.#held(
       this.#runtime.runPromiseExit(effect).then((exit) => {
         if (Exit.isFailure(exit)) throw Cause.squash(exit.cause)
       })
     )
   }
+
+  /**
+   * `promise`, holding the process open until it settles, or until `close()` rejects it, or
+   * (when given `ends`) until the iteration's `return()` settles it as done.
+   */
+  #held<A>(promise: Promise<A>, ends?: Set<(value: A) => void>): Promise<A> {
+    return hold(
+      new Promise<A>((resolve, reject) => {
+        this.#onClose.add(reject)
+        ends?.add(resolve)
+        promise.then(resolve, reject).finally(() => {
+          this.#onClose.delete(reject)
+          ends?.delete(resolve)
+        })
+      })
+    )
+  }
 }
+
+const done: IteratorReturnResult<undefined> = { done: true, value: undefined }
