@@ -76,3 +76,26 @@ describe("a facade iteration that ended", () => {
       expect(yield* settledWithin(failing.next(), 5_000)).toEqual({ resolved: { done: true, value: undefined } })
     }))
 })
+
+describe("steps asked together", () => {
+  it.scopedLive("are answered in turn, none left pending", () =>
+    Effect.gen(function*() {
+      const peer = yield* makePeer
+      const signalflow = new SignalFlowClient("api-token", { streamEndpoint: peer.url, logger: false })
+      yield* Effect.addFinalizer(() => Effect.promise(() => signalflow.close()))
+      const messages = signalflow.execute("data('cpu').publish()")[Symbol.asyncIterator]()
+      const steps = [messages.next(), messages.next(), messages.next()]
+      const connection = yield* peer.accept
+      yield* connection.authenticate
+      const { channel } = yield* connection.receiveType("execute")
+      connection.send({ type: "control-message", channel, event: "STREAM_START", timestampMs: 1 })
+      connection.send({ type: "control-message", channel, event: "JOB_START", handle: "H", timestampMs: 1 })
+      connection.send({ type: "control-message", channel, event: "END_OF_CHANNEL", timestampMs: 2 })
+      const settled = yield* Effect.forEach(steps, (step) => settledWithin(step, 5_000))
+      expect(settled).toMatchObject([
+        { resolved: { done: false, value: { event: "STREAM_START" } } },
+        { resolved: { done: false, value: { event: "JOB_START" } } },
+        { resolved: { done: true } }
+      ])
+    }))
+})

@@ -119,29 +119,37 @@ export class LazyRunner<S> implements ServiceRunner<S> {
  * Not an async generator: a generator queues `return()` behind a pending step, so a loop left
  * while a step waits (for a message that may never come) would not end until that step did.
  * `return()` goes through at once, and the iteration it ends settles the pending step. Steps
- * after the end are done.
+ * asked together are taken one after the other; steps after the end are done.
  * @internal
  */
 export const deferredIterable = <A>(load: () => Promise<AsyncIterable<A>>): AsyncIterable<A> => ({
   [Symbol.asyncIterator]: () => {
     let iterator: Promise<AsyncIterator<A>> | undefined
     let ended = false
+    let previous: Promise<unknown> = Promise.resolve()
+    const step = (): Promise<IteratorResult<A>> => {
+      if (ended) return Promise.resolve(done)
+      iterator ??= load().then((iterable) => iterable[Symbol.asyncIterator]())
+      // Once the iteration has ended or failed, every later step is done, as a generator's:
+      // the iterators of Effect's streams would leave it pending.
+      return iterator.then((loaded) => loaded.next()).then(
+        (result) => {
+          if (result.done === true) ended = true
+          return result
+        },
+        (error: unknown) => {
+          ended = true
+          throw error
+        }
+      )
+    }
     return {
+      // One step at a time, as a generator's: of steps asked together, the iterators of Effect's
+      // streams answer only the last, and the others would stay pending.
       next: () => {
-        if (ended) return Promise.resolve(done)
-        iterator ??= load().then((iterable) => iterable[Symbol.asyncIterator]())
-        // Once the iteration has ended or failed, every later step is done, as a generator's:
-        // the iterators of Effect's streams would leave it pending.
-        return iterator.then((loaded) => loaded.next()).then(
-          (result) => {
-            if (result.done === true) ended = true
-            return result
-          },
-          (error: unknown) => {
-            ended = true
-            throw error
-          }
-        )
+        const result = previous.then(step)
+        previous = result.then(ignore, ignore)
+        return result
       },
       return: async () => {
         ended = true
@@ -155,3 +163,5 @@ export const deferredIterable = <A>(load: () => Promise<AsyncIterable<A>>): Asyn
 })
 
 const done: IteratorReturnResult<undefined> = { done: true, value: undefined }
+
+const ignore = (): void => {}
