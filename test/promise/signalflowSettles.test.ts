@@ -31,7 +31,9 @@ describe("a facade iteration's pending step", () => {
       for (const pending of [step, started]) {
         const outcome = yield* settledWithin(pending, 5_000)
         expect(outcome).toMatchObject({ rejected: { _tag: "SignalFlowConnectionError", reason: "Closed" } })
-        expect((outcome as { rejected: unknown }).rejected).toBeInstanceOf(SignalFlowConnectionError)
+        expect(yield* Effect.promise(() => pending.catch((error: unknown) => error))).toBeInstanceOf(
+          SignalFlowConnectionError
+        )
       }
     }))
 
