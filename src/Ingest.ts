@@ -70,11 +70,16 @@ export interface Service {
   readonly flush: Effect.Effect<void>
   /**
    * Adds dimensions to every datapoint and event sent from now on. A dimension set on the
-   * datapoint or event itself wins over a global one.
+   * datapoint or event itself wins over a global one. Fails with a `ValidationError` for a bad
+   * key or value, for an argument that is not a plain object, and when the global dimensions
+   * would be more than a datapoint may carry.
    */
   readonly addDimensions: (dimensions: Datapoint.Dimensions) => Effect.Effect<void, ValidationError>
-  /** Stops adding these global dimensions to what is sent from now on. */
-  readonly removeDimensions: (keys: ReadonlyArray<string>) => Effect.Effect<void>
+  /**
+   * Stops adding these global dimensions to what is sent from now on. Fails with a
+   * `ValidationError` when `keys` is not an array of strings.
+   */
+  readonly removeDimensions: (keys: ReadonlyArray<string>) => Effect.Effect<void, ValidationError>
   /** The global dimensions in force. */
   readonly dimensions: Effect.Effect<Datapoint.Dimensions>
   /** What happened to everything accepted so far. */

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import { plural } from "./internal/english.js"
 import { peerText } from "./internal/peerText.js"
 
 /**
@@ -93,7 +94,9 @@ export class ClosedError extends Schema.TaggedError<ClosedError>("effect-signalf
     // A count of 0 is a refusal that carried no data (a reporter started after `stop()`).
     return this.count === 0
       ? `the SignalFx client is stopped: no more ${this.what} are accepted`
-      : `the SignalFx client is stopped: ${this.count} ${this.what} were not accepted`
+      : `the SignalFx client is stopped: ${plural(this.count, this.what.slice(0, -1), this.what)} ${
+        this.count === 1 ? "was" : "were"
+      } not accepted`
   }
 }
 

@@ -44,6 +44,7 @@ import * as Ingest from "../Ingest.js"
 import { apiUrl } from "../internal/config.js"
 import { countOf } from "../internal/english.js"
 import * as hostIdentityOptions from "../internal/hostIdentity/options.js"
+import { isPlainObject } from "../internal/ingest/globalDimensions.js"
 import { resolve } from "../internal/ingest/options.js"
 import type { Offered } from "../internal/ingest/pipeline.js"
 import { offeredDone } from "../internal/ingest/pipeline.js"
@@ -53,7 +54,6 @@ import type { ServiceRunner } from "../internal/promise/api.js"
 import { apiSettings } from "../internal/promise/api.js"
 import {
   checkConstructorArguments,
-  checkDimensionKeys,
   checkOptions,
   checkReporterArguments,
   methodOptions
@@ -68,8 +68,8 @@ import * as MetricsReporter from "../MetricsReporter.js"
 import type * as Rest from "../Rest.js"
 import { ClosedError, ConfigurationError, ValidationError, ValidationIssue } from "../SignalFxError.js"
 import { makeMetadataRunner, SignalFxMetadata } from "./metadata.js"
-import type { RestClient } from "./rest.js"
-import { makeRestClient, makeRestRunner } from "./rest.js"
+import type { LoginOptions, RestClient } from "./rest.js"
+import { makeLogin, makeRestClient, makeRestRunner } from "./rest.js"
 import { SignalFlowClient, type SignalFlowClientOptions } from "./signalflow.js"
 
 /**
@@ -233,6 +233,7 @@ export class SignalFx extends SignalFxMetadata {
   readonly #metadata: ServiceRunner<Metadata.Service>
   readonly #restRunner: ServiceRunner<Rest.Service>
   #rest: RestClient | undefined
+  readonly #login: ReturnType<typeof makeLogin>
   readonly #endpoint: string
   readonly #shutdownTimeoutMillis: number
   readonly #removeExitHook: () => void
@@ -275,6 +276,7 @@ export class SignalFx extends SignalFxMetadata {
     this.#metadata = metadata
     // The Rest service takes the metadata options, checked above; it too is loaded on first use.
     this.#restRunner = makeRestRunner(api.right, httpClient)
+    this.#login = makeLogin(this.#restRunner, api.right, httpClient)
     const { token: signalflowToken, ...signalflowOptions } = signalflow ?? {}
     this.#makeSignalflow = () =>
       new SignalFlowClient(signalflowToken ?? api.right.token, {
@@ -438,7 +440,8 @@ export class SignalFx extends SignalFxMetadata {
 
   /**
    * Adds dimensions to every datapoint and event sent from now on; a dimension given on the
-   * datapoint or event itself wins. Throws a `ValidationError` for a bad key or value. A key
+   * datapoint or event itself wins. Throws a `ValidationError` for a bad key or value, for an
+   * argument that is not a plain object, and past 36 global dimensions (a datapoint's most). A key
    * whose value is `undefined` is skipped, so that
    * `sfx.addDimensions({ [AWS_ID_DIMENSION]: await getAwsUniqueId() })` adds nothing outside AWS.
    *
@@ -459,12 +462,13 @@ export class SignalFx extends SignalFxMetadata {
   }
 
   /**
-   * Stops adding these global dimensions to what is sent from now on.
+   * Stops adding these global dimensions to what is sent from now on. Throws a `ValidationError`
+   * when `keys` is not an array of strings.
    *
    * @since 0.1.0
    */
   removeDimensions(keys: ReadonlyArray<string>): void {
-    runSync(this.#service.removeDimensions(checkDimensionKeys(keys)))
+    runSync(this.#service.removeDimensions(keys))
   }
 
   /**
@@ -558,14 +562,50 @@ export class SignalFx extends SignalFxMetadata {
   }
 
   /**
+   * Logs a user in (`POST /v2/session`, as the Python client's `sfx.login(email, password)`) and
+   * resolves with the session token, for the REST and SignalFlow APIs (not for ingest): give it
+   * as `apiToken`, or to `SignalFlowClient`. It is a `Redacted`, shown as `<redacted>`
+   * (`Redacted.value` from `effect` reads it). It goes to the client's `apiEndpoint` (by default
+   * the realm's), through its proxy, sending no token. A refused login rejects with a
+   * `RestRejectedError`, an empty or malformed argument with a `ConfigurationError`, and after
+   * {@link stop} with a `ClosedError`; the password never appears in an error.
+   *
+   * @example
+   * ```ts
+   * import { SignalFx } from "effect-signalfx/promise"
+   *
+   * const sfx = new SignalFx("INGEST_TOKEN", { realm: "us1" })
+   * const sessionToken = await sfx.login("me@example.com", process.env.SFX_PASSWORD ?? "")
+   * const api = new SignalFx("INGEST_TOKEN", { realm: "us1", apiToken: sessionToken })
+   * console.log((await api.rest.organization.get()).organizationName)
+   * await Promise.all([sfx.stop(), api.stop()])
+   * ```
+   *
+   * @since 0.2.0
+   */
+  login(
+    email: string,
+    password: string | Redacted.Redacted<string>,
+    options?: LoginOptions
+  ): Promise<Redacted.Redacted<string>> {
+    return this.#login(email, password, options)
+  }
+
+  /**
    * SignalFlow: run programs and read their output as async iterables (see `SignalFlowClient`).
    * Created on first use, with the `signalflow` option's token, or `apiToken`, or the client's;
-   * `stop()` closes it.
+   * `stop()` closes it (first used after `stop()`, it is closed already: its calls reject with a
+   * `SignalFlowConnectionError` and open no socket).
    *
    * @since 0.2.0
    */
   get signalflow(): SignalFlowClient {
-    return this.#signalflow ??= this.#makeSignalflow()
+    if (this.#signalflow === undefined) {
+      this.#signalflow = this.#makeSignalflow()
+      // Nothing would close it otherwise: its socket would outlive the stopped client.
+      if (this.#stopping !== undefined) void this.#signalflow.close()
+    }
+    return this.#signalflow
   }
 
   /**
@@ -783,8 +823,8 @@ const resolved: Promise<void> = Promise.resolve()
 
 /** The dimensions whose value is defined: an id that was not found adds no dimension. */
 const withoutUndefined = (dimensions: { readonly [key: string]: string | undefined }): Datapoint.Dimensions => {
-  // Not an object at all: the service's validation names what it is.
-  if (typeof dimensions !== "object" || dimensions === null) return dimensions
+  // Not a plain object (a Map, an array, not an object at all): the service names what it is.
+  if (!isPlainObject(dimensions)) return dimensions
   let entries: Array<[string, string | undefined]>
   try {
     entries = Object.entries(dimensions)

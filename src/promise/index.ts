@@ -142,6 +142,10 @@ export type {
   /**
    * @since 0.2.0
    */
+  LoginOptions,
+  /**
+   * @since 0.2.0
+   */
   Promised,
   /**
    * @since 0.2.0

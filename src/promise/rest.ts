@@ -5,13 +5,15 @@
  * @since 0.2.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import type * as Stream from "effect/Stream"
+import { describeType } from "../internal/english.js"
 import type { ApiSettings, ServiceRunner } from "../internal/promise/api.js"
 import { LazyRunner } from "../internal/promise/api.js"
 import type * as Rest from "../Rest.js"
-import type { ConfigurationError } from "../SignalFxError.js"
+import { ConfigurationError } from "../SignalFxError.js"
 
 /**
  * The Rest service with promises: each operation answers a `Promise` (rejecting with the same
@@ -123,4 +125,75 @@ export const makeRestClient = (runner: ServiceRunner<Rest.Service>): RestClient 
       stream: iterable((service) => service.dataLinks.stream)
     }
   }
+}
+
+/**
+ * The options of `sfx.login`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface LoginOptions {
+  /** The organization to log in to, when the email belongs to several. */
+  readonly organizationId?: string | undefined
+}
+
+/**
+ * `sfx.login` over the runner of the Rest service: `Rest.login` with the client's endpoint,
+ * User-Agent, proxy and certificate authorities, answering the session token. It runs on the
+ * runner, so that it loads with the service and is refused once the client is stopped.
+ * @internal
+ */
+export const makeLogin = (
+  runner: ServiceRunner<Rest.Service>,
+  settings: ApiSettings,
+  httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>
+) =>
+(
+  email: string,
+  password: string | Redacted.Redacted<string>,
+  options: LoginOptions = {}
+): Promise<Redacted.Redacted<string>> => {
+  const invalid = checkLoginArguments(email, password, options)
+  if (invalid !== undefined) return Promise.reject(invalid)
+  const { apiEndpoint, allowInsecureHttp, realm, userAgent } = settings
+  const login: Rest.LoginOptions = {
+    email,
+    password: Redacted.isRedacted(password) ? password : Redacted.make(password),
+    organizationId: options.organizationId,
+    apiEndpoint,
+    allowInsecureHttp,
+    realm,
+    userAgent
+  }
+  // The module is loaded by the time the runner runs this: the import only hands it over.
+  return runner.call(() =>
+    Effect.promise(() => import("../internal/promise/onFirstUse.js")).pipe(
+      Effect.flatMap(({ Rest }) => Rest.login(login)),
+      Effect.map((session) => session.accessToken),
+      Effect.provide(httpClient)
+    )
+  )
+}
+
+/** `login`'s arguments as plain JavaScript may give them: the password is never described. */
+const checkLoginArguments = (email: unknown, password: unknown, options: unknown): ConfigurationError | undefined => {
+  if (typeof email !== "string") {
+    return new ConfigurationError({ option: "email", reason: `must be a string, got ${describeType(email)}` })
+  }
+  const secret = Redacted.isRedacted(password) ? Redacted.value(password) : password
+  if (typeof secret !== "string") {
+    return new ConfigurationError({ option: "password", reason: "must be a string (or a Redacted string)" })
+  }
+  if (options === null || typeof options !== "object") {
+    return new ConfigurationError({ option: "options", reason: `must be an object, got ${describeType(options)}` })
+  }
+  const organizationId = "organizationId" in options ? options.organizationId : undefined
+  if (organizationId !== undefined && typeof organizationId !== "string") {
+    return new ConfigurationError({
+      option: "organizationId",
+      reason: `must be a string, got ${describeType(organizationId)}`
+    })
+  }
+  return undefined
 }

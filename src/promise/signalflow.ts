@@ -90,8 +90,11 @@ export class SignalFlowClient {
     // Checked now, over the environment's proxy variables, as the service will check them.
     const resolved = resolve(checked, Effect.runSync(proxy.fromEnvironment))
     if (Either.isLeft(resolved)) throw resolved.left
+    const endpoint = resolved.right.connectUrl
     this.#load = () =>
-      import("../internal/promise/onFirstUse.js").then(({ SignalFlowRunner }) => new SignalFlowRunner(checked, logger))
+      import("../internal/promise/onFirstUse.js").then(({ SignalFlowRunner }) =>
+        new SignalFlowRunner(checked, logger, endpoint)
+      )
   }
 
   /**

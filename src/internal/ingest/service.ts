@@ -11,9 +11,10 @@ import type * as Event from "../../Event.js"
 import type * as Ingest from "../../Ingest.js"
 import type { ClosedError, ConfigurationError } from "../../SignalFxError.js"
 import { ValidationError } from "../../SignalFxError.js"
-import { validateDatapoints, validateDimensionsRecord, validateEvent, validateEvents } from "../validation.js"
+import { validateDatapoints, validateEvent, validateEvents } from "../validation.js"
 import * as jsonCodec from "../wire/json.js"
 import * as protobufCodec from "../wire/protobuf.js"
+import { addedDimensions, removedDimensions } from "./globalDimensions.js"
 import * as options_ from "./options.js"
 import type { Offered, PipelineControl } from "./pipeline.js"
 import { completeOffer, makePipeline } from "./pipeline.js"
@@ -156,6 +157,16 @@ export const makeWithInternals = (
       Effect.all([datapoints.close, events.close], { concurrency: "unbounded", discard: true })
     )
 
+    const replaceGlobals = (
+      next: () => Either.Either<Datapoint.Dimensions, ValidationError>
+    ): Effect.Effect<void, ValidationError> =>
+      Effect.suspend(() => {
+        const replaced = next()
+        if (Either.isLeft(replaced)) return Effect.fail(replaced.left)
+        globals = replaced.right
+        return Effect.void
+      })
+
     const internals: Internals = {
       send: (input) => sendDatapoints(input, globals),
       sendEvent: (input) => {
@@ -174,19 +185,8 @@ export const makeWithInternals = (
       sendEvent: (input) => Effect.suspend(() => run(internals.sendEvent(input))),
       sendEvents: (input) => Effect.suspend(() => run(internals.sendEvents(input))),
       flush: Effect.all([datapoints.flush, events.flush], { concurrency: "unbounded", discard: true }),
-      addDimensions: (dimensions) =>
-        Effect.suspend((): Effect.Effect<void, ValidationError> => {
-          const validated = validateDimensionsRecord(dimensions)
-          if (Either.isLeft(validated)) return Effect.fail(validated.left)
-          globals = { ...globals, ...validated.right }
-          return Effect.void
-        }),
-      removeDimensions: (keys) =>
-        Effect.sync(() => {
-          const next: Record<string, string> = { ...globals }
-          for (const key of keys) delete next[key]
-          globals = next
-        }),
+      addDimensions: (dimensions) => replaceGlobals(() => addedDimensions(dimensions, globals)),
+      removeDimensions: (keys) => replaceGlobals(() => removedDimensions(keys, globals)),
       dimensions: Effect.sync(() => globals),
       stats: Effect.sync(() => ({ datapoints: datapoints.stats.snapshot(), events: events.stats.snapshot() }))
     }

@@ -115,10 +115,53 @@ export class LazyRunner<S> implements ServiceRunner<S> {
  * The async iterable that `load` resolves to, iterated as it is once it is there: each
  * `for await` waits for it and then delegates every step (and the loop's end) to it; a failed
  * load rejects the first step.
+ *
+ * Not an async generator: a generator queues `return()` behind a pending step, so a loop left
+ * while a step waits (for a message that may never come) would not end until that step did.
+ * `return()` goes through at once, and the iteration it ends settles the pending step. Steps
+ * asked together are taken one after the other; steps after the end are done.
  * @internal
  */
 export const deferredIterable = <A>(load: () => Promise<AsyncIterable<A>>): AsyncIterable<A> => ({
-  async *[Symbol.asyncIterator]() {
-    yield* await load()
+  [Symbol.asyncIterator]: () => {
+    let iterator: Promise<AsyncIterator<A>> | undefined
+    let ended = false
+    let previous: Promise<unknown> = Promise.resolve()
+    const step = (): Promise<IteratorResult<A>> => {
+      if (ended) return Promise.resolve(done)
+      iterator ??= load().then((iterable) => iterable[Symbol.asyncIterator]())
+      // Once the iteration has ended or failed, every later step is done, as a generator's:
+      // the iterators of Effect's streams would leave it pending.
+      return iterator.then((loaded) => loaded.next()).then(
+        (result) => {
+          if (result.done === true) ended = true
+          return result
+        },
+        (error: unknown) => {
+          ended = true
+          throw error
+        }
+      )
+    }
+    return {
+      // One step at a time, as a generator's: of steps asked together, the iterators of Effect's
+      // streams answer only the last, and the others would stay pending.
+      next: () => {
+        const result = previous.then(step)
+        previous = result.then(ignore, ignore)
+        return result
+      },
+      return: async () => {
+        ended = true
+        // Never loaded, or failed to: there is nothing to end.
+        const loaded = await iterator?.catch(() => undefined)
+        await loaded?.return?.()
+        return done
+      }
+    }
   }
 })
+
+const done: IteratorReturnResult<undefined> = { done: true, value: undefined }
+
+const ignore = (): void => {}

@@ -160,28 +160,6 @@ export const checkOptions = (
 }
 
 /**
- * The keys given to `removeDimensions`: an array of strings. A lone string would otherwise be
- * iterated character by character. Throws a `ValidationError`.
- * @internal
- */
-export const checkDimensionKeys = (keys: unknown): ReadonlyArray<string> => {
-  if (typeof keys === "string") {
-    throw invalidArgument(
-      "keys",
-      `must be an array of dimension keys, got a string; did you mean [${JSON.stringify(keys)}]?`
-    )
-  }
-  if (!Array.isArray(keys)) {
-    throw invalidArgument("keys", `must be an array of dimension keys, got ${describeType(keys)}`)
-  }
-  const bad = keys.findIndex((key) => typeof key !== "string")
-  if (bad !== -1) {
-    throw invalidArgument(`keys[${bad}]`, `a dimension key must be a string, got ${describeType(keys[bad])}`)
-  }
-  return keys
-}
-
-/**
  * A method's options argument: `undefined`, or an object; otherwise the `ValidationError` to
  * reject with.
  * @internal

@@ -5,7 +5,9 @@
  * itself. Two things do hold it open on purpose:
  *
  * - `hold`: while a caller awaits `flush()` or `stop()`, the process stays up until the promise
- *   settles, whatever the client is waiting on (a retry's backoff is an unref'd timer too).
+ *   settles, whatever the client is waiting on (a retry's backoff is an unref'd timer too). So
+ *   does each pending step of a SignalFlow computation, and each SignalFlow command: a
+ *   computation holds the process only while it is awaited.
  * - `onBeforeExit`: when the event loop runs dry with datapoints still queued (a script that
  *   sent and simply ended), Node emits `beforeExit`; each client's hook then flushes, held
  *   open, within its shutdown deadline. One `beforeExit` listener serves every client, so many

@@ -2,6 +2,17 @@
  * The SignalFlow service run for the Promise facade's `SignalFlowClient`: loaded on its first
  * computation or command, so that a client that is made but never used (and every `SignalFx`
  * client, whose `signalflow` is made on first use) loads neither the service nor its WebSocket.
+ *
+ * A computation holds the process only while someone awaits it: the service's timers run on the
+ * unref'd clock (a buffer's drain poll, the reconnect backoff, the authentication timeout), and
+ * each pending `next()` of an iteration, and each command, is held open (see `lifecycle.ts`).
+ * A script that stops reading a live computation, without `break`, then ends by itself; one that
+ * awaits its next message stays up for it.
+ *
+ * Since a pending step holds the process, every step settles: one pending when its iteration is
+ * ended by `return()` settles as done (Effect's iterator would leave it pending), and one pending
+ * when the client closes rejects with a `SignalFlowConnectionError` (a computation still waiting
+ * for the socket to authenticate would otherwise never hear of the close).
  */
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
@@ -13,7 +24,10 @@ import type * as Runtime from "effect/Runtime"
 import * as Stream from "effect/Stream"
 import * as SignalFlow from "../../SignalFlow.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
+import { SignalFlowConnectionError } from "../../SignalFxError.js"
 import { makeWithEnvironment } from "../signalflow/service.js"
+import { unrefClock } from "./clock.js"
+import { hold } from "./lifecycle.js"
 import type { LineLogger } from "./logger.js"
 import { loggerLayer } from "./logger.js"
 
@@ -22,12 +36,23 @@ export class SignalFlowRunner {
   readonly #runtime: ManagedRuntime.ManagedRuntime<SignalFlow.SignalFlow, ConfigurationError>
   readonly #context: Runtime.Runtime<SignalFlow.SignalFlow>
   readonly #service: SignalFlow.Service
+  readonly #endpoint: string
+  /** Rejects what is pending (a step, a command) at `close()`; each removes itself once settled. */
+  readonly #onClose = new Set<(error: SignalFlowConnectionError) => void>()
 
-  /** Builds the service; its options were checked by `SignalFlowClient`'s constructor. */
-  constructor(options: SignalFlow.Options, logger: LineLogger | false | undefined) {
+  /**
+   * Builds the service; its options were checked by `SignalFlowClient`'s constructor, which
+   * resolved the `endpoint` they connect to.
+   */
+  constructor(options: SignalFlow.Options, logger: LineLogger | false | undefined, endpoint: string) {
+    this.#endpoint = endpoint
     this.#runtime = ManagedRuntime.make(
       // The environment's proxy variables are honoured, as by the rest of the Promise facade.
-      Layer.scoped(SignalFlow.SignalFlow, makeWithEnvironment(options)).pipe(Layer.provide(loggerLayer(logger)))
+      Layer.scoped(SignalFlow.SignalFlow, makeWithEnvironment(options)).pipe(
+        Layer.provide(loggerLayer(logger)),
+        // The runtime's fibers, and those they fork, sleep on timers that never hold the process.
+        Layer.merge(Layer.setClock(unrefClock))
+      )
     )
     const built = this.#runtime.runSyncExit(Effect.runtime<SignalFlow.SignalFlow>())
     if (Exit.isFailure(built)) {
@@ -67,15 +92,69 @@ export class SignalFlowRunner {
   }
 
   close(): Promise<void> {
+    const closed = new SignalFlowConnectionError({
+      endpoint: this.#endpoint,
+      reason: "Closed",
+      description: "the SignalFlow client was closed"
+    })
+    for (const reject of this.#onClose) reject(closed)
+    this.#onClose.clear()
     return this.#runtime.dispose()
   }
 
+  /**
+   * The stream as an async iterable whose pending steps hold the process open. A step pending
+   * when `return()` ends the iteration settles as done, and so does every later step.
+   */
   #iterate<A>(stream: Stream.Stream<A, SignalFlow.SignalFlowError>): AsyncIterable<A> {
-    return Stream.toAsyncIterableRuntime(stream, this.#context)
+    const iterable = Stream.toAsyncIterableRuntime(stream, this.#context)
+    return {
+      [Symbol.asyncIterator]: () => {
+        const iterator = iterable[Symbol.asyncIterator]()
+        let ended = false
+        const endPending = new Set<(result: IteratorResult<A>) => void>()
+        return {
+          next: () => {
+            if (ended) return Promise.resolve(done)
+            return this.#held(iterator.next(), endPending)
+          },
+          return: () => {
+            ended = true
+            for (const end of endPending) end(done)
+            endPending.clear()
+            // Ending the iteration detaches the computation: held until the detach is sent. It
+            // ends as done even when the client closes meanwhile.
+            return this.#held(iterator.return?.() ?? Promise.resolve(done)).then(() => done, () => done)
+          }
+        }
+      }
+    }
   }
 
-  async #run<E>(effect: Effect.Effect<void, E>): Promise<void> {
-    const exit = await this.#runtime.runPromiseExit(effect)
-    if (Exit.isFailure(exit)) throw Cause.squash(exit.cause)
+  #run<E>(effect: Effect.Effect<void, E>): Promise<void> {
+    return this.#held(
+      this.#runtime.runPromiseExit(effect).then((exit) => {
+        if (Exit.isFailure(exit)) throw Cause.squash(exit.cause)
+      })
+    )
+  }
+
+  /**
+   * `promise`, holding the process open until it settles, or until `close()` rejects it, or
+   * (when given `ends`) until the iteration's `return()` settles it as done.
+   */
+  #held<A>(promise: Promise<A>, ends?: Set<(value: A) => void>): Promise<A> {
+    return hold(
+      new Promise<A>((resolve, reject) => {
+        this.#onClose.add(reject)
+        ends?.add(resolve)
+        promise.then(resolve, reject).finally(() => {
+          this.#onClose.delete(reject)
+          ends?.delete(resolve)
+        })
+      })
+    )
   }
 }
+
+const done: IteratorReturnResult<undefined> = { done: true, value: undefined }
