@@ -6,6 +6,7 @@
  * sink at once, without a fiber per message. When the socket drops, every running attempt ends as
  * `Dropped`, and the next `ready` opens a new socket, retried on the reconnect schedule.
  */
+import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -55,9 +56,30 @@ const refusalCodes = new Set([1008, 4401, 4403])
 
 const annotate = Effect.annotateLogs({ package: "effect-signalfx", module: "SignalFlow" })
 
+/**
+ * Whether the socket holds the process open; `true` unless provided otherwise. An Effect program
+ * run with `Effect.runPromise` has nothing else keeping Node alive while it awaits a computation.
+ * The Promise facade provides `false`: there each awaited step holds the process (its
+ * `lifecycle.hold`), so a script that stops reading a live computation still ends.
+ * @internal
+ */
+export class SocketHoldsProcess extends Context.Reference<SocketHoldsProcess>()(
+  "effect-signalfx/internal/SocketHoldsProcess",
+  { defaultValue: () => true }
+) {}
+
+/**
+ * How long a close handshake may wait for the peer's answer before the socket is dropped (ws's
+ * own default, 30 s, would hold a script that ended for that long against a server that never
+ * answers it).
+ * @internal
+ */
+export const CLOSE_TIMEOUT = Duration.seconds(2)
+
 /** @internal */
 export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, Scope.Scope> =>
   Effect.gen(function*() {
+    const holdsProcess = yield* SocketHoldsProcess
     const scope = yield* Effect.scope
     const runtime = yield* Effect.runtime<never>()
     const log = (effect: Effect.Effect<void>) => Runtime.runFork(runtime)(annotate(effect))
@@ -182,16 +204,20 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
         agent?.once("proxyConnect", (response: { readonly statusCode: number }) => {
           proxyStatus = response.statusCode
         })
+        // ws takes `closeTimeout` (8.23, our lowest); @types/ws 8.18 does not list it yet.
+        const closeTimeout: { readonly closeTimeout: number } = { closeTimeout: Duration.toMillis(CLOSE_TIMEOUT) }
         const socket = new (loadWs())(endpoint, {
           handshakeTimeout: Duration.toMillis(options.authenticationTimeout),
           headers: { "User-Agent": options.userAgent },
           perMessageDeflate: false,
+          ...closeTimeout,
           // A message is never buffered past what one frame may hold: a longer one closes the
           // socket (1009), and the computations resume on a new one.
           maxPayload: MAX_MESSAGE_BYTES,
           ...trust,
           ...(agent === undefined ? {} : { agent })
         })
+        if (!holdsProcess) socket.once("upgrade", (response) => response.socket.unref())
         const live: Live = { socket, routes: new Map(), open: false, idleTimer: undefined, skippedWarned: false }
         let settled = false
         const settle = (exit: Exit.Exit<Live, ConnectError>) => {
@@ -350,6 +376,10 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
           const live = state.live
           lost(live, "the service was closed")
           live.socket.close(1000)
+        } else if (state._tag === "Connecting") {
+          // The connecting fiber is interrupted with the scope before it settles `ready`: the
+          // computations awaiting it are told here, or they would wait forever.
+          Deferred.unsafeDone(state.ready, Exit.fail(connectionError("Closed", "the SignalFlow service was closed")))
         }
         state = { _tag: "Idle" }
       })
