@@ -25,9 +25,7 @@ describe("a script's SignalFlow computation", () => {
     expect(result.stdout).not.toContain("undefined")
   }
 
-  // Needs the WebSocket transport to unref the facade's socket once upgraded
-  // (src/internal/signalflow/websocket.ts, not changed on this branch): un-skip with that change.
-  it.skip(
+  it(
     "no longer read, without break, lets the script end by itself: its socket holds nothing",
     () => abandoned({}),
     40_000

@@ -26,6 +26,7 @@ import * as SignalFlow from "../../SignalFlow.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import { SignalFlowConnectionError } from "../../SignalFxError.js"
 import { makeWithEnvironment } from "../signalflow/service.js"
+import { SocketHoldsProcess } from "../signalflow/websocket.js"
 import { unrefClock } from "./clock.js"
 import { hold } from "./lifecycle.js"
 import type { LineLogger } from "./logger.js"
@@ -50,6 +51,8 @@ export class SignalFlowRunner {
       // The environment's proxy variables are honoured, as by the rest of the Promise facade.
       Layer.scoped(SignalFlow.SignalFlow, makeWithEnvironment(options)).pipe(
         Layer.provide(loggerLayer(logger)),
+        // The socket holds nothing either: each awaited step holds the process (`hold`).
+        Layer.provide(Layer.succeed(SocketHoldsProcess, false)),
         // The runtime's fibers, and those they fork, sleep on timers that never hold the process.
         Layer.merge(Layer.setClock(unrefClock))
       )
