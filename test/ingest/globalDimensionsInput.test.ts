@@ -41,7 +41,9 @@ describe("the global dimensions, given bad input", () => {
   it.scopedLive("the Effect API fails with a ValidationError naming it, and the globals stay as they were", () =>
     Effect.gen(function*() {
       const server = yield* FakeSignalFx.make()
-      const { ingest } = yield* startIngest(server, { dimensions: { host: "a" } })
+      const { close, ingest } = yield* startIngest(server, { dimensions: { host: "a" } })
+      // Closed before the server is (finalizers run in reverse): it delivers, then stops.
+      yield* Effect.addFinalizer(() => close)
       const removeDimensions = (keys: unknown): Effect.Effect<void, ValidationError> =>
         Reflect.apply(ingest.removeDimensions, ingest, [keys])
       const addDimensions = (dimensions: unknown): Effect.Effect<void, ValidationError> =>
@@ -65,6 +67,8 @@ describe("the global dimensions, given bad input", () => {
       yield* ingest.send({ gauges: [{ metric: "m", value: 1 }] })
       yield* ingest.removeDimensions(["host"])
       assert.strictEqual(Object.keys(yield* ingest.dimensions).length, 35)
+      yield* ingest.flush
+      assert.strictEqual(server.datapoints().length, 1)
     }))
 
   it.scopedLive("the facade throws the same ValidationError", () =>
