@@ -150,9 +150,15 @@ export class MetadataNotFoundError extends Schema.TaggedError<MetadataNotFoundEr
    */
   override get message(): string {
     const what = this.kind === "metricTimeSeries" ? "metric time series" : this.kind
-    return `no ${what} ${JSON.stringify(this.name)}`
+    return `no ${what} ${peerText(JSON.stringify(this.name))}`
   }
 }
+
+/**
+ * The longest request path a message shows: an id is the caller's, and may be any length (the
+ * `path` field keeps it whole).
+ */
+const MAX_PATH_SHOWN = 300
 
 /** What a failed REST call carries, for metadata and the other REST resources alike. */
 const requestFailure = {
@@ -191,7 +197,7 @@ export class MetadataRequestError extends Schema.TaggedError<MetadataRequestErro
    * @since 0.1.0
    */
   override get message(): string {
-    return `${this.method} ${this.path}: ${this.description}`
+    return `${this.method} ${peerText(this.path, MAX_PATH_SHOWN)}: ${this.description}`
   }
 }
 
@@ -229,7 +235,7 @@ export class RestNotFoundError extends Schema.TaggedError<RestNotFoundError>("ef
    */
   override get message(): string {
     const what = this.kind === "dashboardGroup" ? "dashboard group" : this.kind === "dataLink" ? "data link" : this.kind
-    return `no ${what} with id ${JSON.stringify(this.id)}`
+    return `no ${what} with id ${peerText(JSON.stringify(this.id))}`
   }
 }
 
@@ -272,7 +278,9 @@ export class RestRejectedError extends Schema.TaggedError<RestRejectedError>("ef
    */
   override get message(): string {
     const what = this.kind === "dashboardGroup" ? "dashboard group" : this.kind
-    return `${this.method} ${this.path}: the service refused the ${what} (HTTP ${this.status}): ${this.serviceMessage}`
+    return `${this.method} ${
+      peerText(this.path, MAX_PATH_SHOWN)
+    }: the service refused the ${what} (HTTP ${this.status}): ${this.serviceMessage}`
   }
 }
 
@@ -295,7 +303,7 @@ export class RestRequestError extends Schema.TaggedError<RestRequestError>("effe
    * @since 0.2.0
    */
   override get message(): string {
-    return `${this.method} ${this.path}: ${this.description}`
+    return `${this.method} ${peerText(this.path, MAX_PATH_SHOWN)}: ${this.description}`
   }
 }
 
