@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import { describeBody } from "../../src/internal/http/transport.js"
 import { MAX_PEER_TEXT_LENGTH, peerText } from "../../src/internal/peerText.js"
 
 describe("peerText", () => {
@@ -15,5 +16,13 @@ describe("peerText", () => {
 
   it("leaves a short plain text as it is", () => {
     expect(peerText("cpu.utilization", 20)).toBe("cpu.utilization")
+  })
+})
+
+describe("describeBody", () => {
+  it("quotes a service's body on one line, cut at 300 characters", () => {
+    expect(describeBody("first line\nWARN forged")).toBe(": first line\\nWARN forged")
+    expect(describeBody("y".repeat(1000))).toBe(`: ${"y".repeat(300)}… (700 more characters)`)
+    expect(describeBody("  \n ")).toBe("")
   })
 })

@@ -21,6 +21,7 @@ import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
+import { peerText } from "../peerText.js"
 
 /** @internal */
 export const TOKEN_HEADER = "x-sf-token"
@@ -142,9 +143,8 @@ const refuseCrossOrigin = (client: HttpClient.HttpClient): HttpClient.HttpClient
       )
     ))
 
-/** Cuts a text for an error message. @internal */
-export const truncate = (text: string): string =>
-  text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text
+/** Cuts a text of the service's for an error message, on one line (see `peerText`). @internal */
+export const truncate = (text: string): string => peerText(text, MAX_MESSAGE_LENGTH)
 
 /** `: <body>` for a non-empty body, capped; empty otherwise. @internal */
 export const describeBody = (text: string): string => {
@@ -209,6 +209,16 @@ export const harden = (secretHeader: string): Effect.Effect<Hardened, never, Htt
     }
   })
 
+/**
+ * Removes the token from a text that is about to be shown: a server may echo it back. Every
+ * service's messages go through it, the WebSocket's too.
+ * @internal
+ */
+export const scrubberOf = (token: Redacted.Redacted<string>): (text: string) => string => {
+  const secret = Redacted.value(token)
+  return (text) => text.includes(secret) ? text.split(secret).join("<redacted>") : text
+}
+
 /** @internal */
 export const secure = (
   token: Redacted.Redacted<string>,
@@ -221,6 +231,6 @@ export const secure = (
       client,
       headers: Headers.fromInput({ [TOKEN_HEADER]: secret, "user-agent": userAgent }),
       run: (request) => run(endpoint.origin, request),
-      scrub: (text) => text.split(secret).join("<redacted>")
+      scrub: scrubberOf(token)
     }
   })

@@ -2,7 +2,6 @@
  * The shaping of the SignalFlow service's error records (the errors themselves are with the
  * library's other errors, in `SignalFxError`). None of them ever contains the token.
  */
-import * as Redacted from "effect/Redacted"
 import type { ServiceError } from "../../SignalFxError.js"
 
 /**
@@ -19,16 +18,6 @@ export const toServiceError = (record: Readonly<Record<string, unknown>>): Servi
     ...(typeof errorType === "string" ? { errorType } : {}),
     ...(typeof message === "string" ? { message } : message === undefined ? {} : { rawMessage: message })
   }
-}
-
-/**
- * Removes the token from a text about to be shown, as `secure`'s `scrub` does for the HTTP
- * services: the WebSocket transport has no `secure`, and a server may echo the token back.
- * @internal
- */
-export const scrubberOf = (token: Redacted.Redacted<string>): (text: string) => string => {
-  const secret = Redacted.value(token)
-  return (text) => text.includes(secret) ? text.split(secret).join("<redacted>") : text
 }
 
 const isContainer = (value: unknown): value is Record<string, unknown> | Array<unknown> =>

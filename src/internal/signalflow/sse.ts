@@ -16,7 +16,7 @@ import {
   SignalFlowAuthenticationError,
   SignalFlowConnectionError
 } from "../../SignalFxError.js"
-import { describeCause, readCapped, secure } from "../http/transport.js"
+import { describeBody, describeCause, readCapped, secure } from "../http/transport.js"
 import { peerText } from "../peerText.js"
 import { parseJson } from "../wire/jsonParse.js"
 import { scrubServiceMessage, scrubTexts, toServiceError } from "./errors.js"
@@ -179,14 +179,12 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
           const error = scrubTexts(parseObject(body), scrub)
           return yield* new ComputationFailedError({ errors: [toServiceError({ code: 400, ...error })] })
         }
-        // Scrubbed before peerText cuts it: a token straddling the cut would leave its prefix.
-        const answer = scrub(body).trim()
-        const detail = answer === "" ? "" : `: ${peerText(answer)}`
         return yield* new SignalFlowConnectionError({
           endpoint,
           reason: "StatusCode",
           status: response.status,
-          description: `POST ${where(request)} answered HTTP ${response.status}${detail}`
+          // Scrubbed before describeBody cuts it: a token straddling the cut would leave its prefix.
+          description: `POST ${where(request)} answered HTTP ${response.status}${describeBody(scrub(body))}`
         })
       })
 

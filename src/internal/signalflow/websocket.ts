@@ -20,10 +20,11 @@ import type { HttpsProxyAgent } from "https-proxy-agent"
 import { createRequire } from "node:module"
 import type WebSocket from "ws"
 import { SignalFlowAuthenticationError, SignalFlowConnectionError } from "../../SignalFxError.js"
+import { scrubberOf } from "../http/transport.js"
 import { peerText } from "../peerText.js"
 import { explain, refused, trustOf } from "../proxy/client.js"
 import { decodeFrame, HEADER_LENGTH, MAX_BODY_BYTES } from "./binary.js"
-import { scrubberOf, scrubServiceMessage } from "./errors.js"
+import { scrubServiceMessage } from "./errors.js"
 import type { ResolvedOptions } from "./options.js"
 import type { AttemptEnd, Request, Sink, Transport } from "./transport.js"
 import { dropped } from "./transport.js"
@@ -67,6 +68,14 @@ export class SocketHoldsProcess extends Context.Reference<SocketHoldsProcess>()(
   "effect-signalfx/internal/SocketHoldsProcess",
   { defaultValue: () => true }
 ) {}
+
+/**
+ * The longest WebSocket message taken: a binary frame's header and the largest body it may have
+ * (`MAX_BODY_BYTES`), with room for gzip's overhead on a body that does not compress. ws's own
+ * default is 100 MiB.
+ * @internal
+ */
+export const MAX_MESSAGE_BYTES = HEADER_LENGTH + MAX_BODY_BYTES + 64 * 1024
 
 /**
  * How long a close handshake may wait for the peer's answer before the socket is dropped (ws's
@@ -444,14 +453,6 @@ const jsonOfFrame = (bytes: Buffer): unknown => {
  * `ws`, loaded when the first socket opens: a program that never runs a computation (most users
  * of the Promise facade) does not pay for loading it.
  */
-/**
- * The longest WebSocket message taken: a binary frame's header and the largest body it may have
- * (`MAX_BODY_BYTES`), with room for gzip's overhead on a body that does not compress. ws's own
- * default is 100 MiB.
- * @internal
- */
-export const MAX_MESSAGE_BYTES = HEADER_LENGTH + MAX_BODY_BYTES + 64 * 1024
-
 const loadWs = (): typeof WebSocket => createRequire(import.meta.url)("ws")
 
 /**
