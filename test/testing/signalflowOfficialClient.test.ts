@@ -23,8 +23,9 @@ interface OfficialClient {
 
 interface ExecuteOptions {
   readonly program: string
-  readonly start?: number
-  readonly stop?: number
+  /** Milliseconds, or a relative time as the client's README documents it (`"-10m"`). */
+  readonly start?: number | string
+  readonly stop?: number | string
   readonly resolution?: number
   readonly maxDelay?: number
 }
@@ -43,7 +44,8 @@ type Message =
     readonly data: ReadonlyArray<{ readonly tsId: string; readonly value: number }>
   }
   | { readonly type: "message"; readonly message: { readonly messageCode: string } }
-  | { readonly type: "metadata" | "event" | "error" | "expired-tsid" }
+  | { readonly type: "error"; readonly message: string }
+  | { readonly type: "metadata" | "event" | "expired-tsid" }
 
 const signalfx: OfficialModule = createRequire(new URL("../../bench/official/package.json", import.meta.url))(
   "signalfx"
@@ -109,6 +111,23 @@ describe("the official JavaScript SignalFlow client against the local server", (
     assert.deepStrictEqual(rows, [{ at: 0, values: { a: 1.5, b: 2.5 } }, { at: 1000, values: { a: 3.5 } }])
     const resolution = messages.find((message) => message.type === "message")
     assert.strictEqual(resolution?.type === "message" && resolution.message.messageCode, "JOB_RUNNING_RESOLUTION")
+  })
+
+  it("with start \"-10m\" and stop \"-1m\" reads the range, and its channel ends", async () => {
+    await sendGauges(server, [{ metric: "cpu", value: 7.5, timestamp: Date.now() - 5 * 60_000 }])
+    const { messages } = await collect(
+      { program: "data('cpu').publish()", start: "-10m", stop: "-1m", resolution: 60_000 },
+      (received) =>
+        received.some((message) =>
+          message.type === "error" || (message.type === "control-message" && message.event === "END_OF_CHANNEL")
+        )
+    )
+    const refusal = messages.find((message) => message.type === "error")
+    assert.isUndefined(refusal, refusal?.type === "error" ? refusal.message : "")
+    const values = messages.flatMap((message) =>
+      message.type === "data" ? message.data.map((point) => point.value) : []
+    )
+    assert.deepStrictEqual(values, [7.5])
   })
 
   it("sees live datapoints in the following batches", async () => {
