@@ -5,8 +5,8 @@ import { Chunk, Effect, Either, Fiber, Redacted, Schedule, Stream } from "effect
 import { SignalFlow } from "../../src/index.js"
 import { EventTooLarge, MAX_EVENT_LENGTH, readEvents } from "../../src/internal/signalflow/sse.js"
 import { header } from "./frames.js"
-import type { HttpPeer } from "./hostileTransportSupport.js"
-import { capturingLogs, expectSafeError, expectSafeText, serveHttp, TOKEN } from "./hostileTransportSupport.js"
+import type { HttpPeer } from "./httpPeer.js"
+import { capturingLogs, expectSafeError, expectSafeText, serveHttp, TOKEN } from "./httpPeer.js"
 import type { Peer } from "./peer.js"
 import { makePeer } from "./peer.js"
 

@@ -2,51 +2,8 @@ import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import type { Scope } from "effect"
 import { Chunk, Effect, Redacted, Schedule, Stream } from "effect"
-import * as http from "node:http"
 import { SignalFlow } from "../../src/index.js"
-
-interface Seen {
-  readonly method: string
-  readonly url: URL
-  readonly token: string | undefined
-  readonly contentType: string | undefined
-  readonly body: string
-}
-
-/** An HTTP server on loopback that answers each request with `respond(request, index)`. */
-const serve = (respond: (seen: Seen, index: number, response: http.ServerResponse) => void) =>
-  Effect.gen(function*() {
-    const seen: Array<Seen> = []
-    const server = yield* Effect.acquireRelease(
-      Effect.async<http.Server>((resume) => {
-        const server: http.Server = http.createServer((request, response) => {
-          const chunks: Array<Buffer> = []
-          request.on("data", (chunk: Buffer) => chunks.push(chunk))
-          request.on("end", () => {
-            const token = request.headers["x-sf-token"]
-            const entry: Seen = {
-              method: request.method ?? "",
-              url: new URL(request.url ?? "/", "http://127.0.0.1"),
-              token: typeof token === "string" ? token : undefined,
-              contentType: request.headers["content-type"],
-              body: Buffer.concat(chunks).toString("utf8")
-            }
-            seen.push(entry)
-            respond(entry, seen.length - 1, response)
-          })
-        })
-        server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
-      }),
-      (server) =>
-        Effect.async<void>((resume) => {
-          server.closeAllConnections()
-          server.close(() => resume(Effect.void))
-        })
-    )
-    const address = server.address()
-    const port = typeof address === "object" && address !== null ? address.port : 0
-    return { url: `http://127.0.0.1:${port}`, seen }
-  })
+import { serveHttp } from "./httpPeer.js"
 
 const event = (type: string, data: unknown) => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`
 
@@ -62,7 +19,7 @@ const serviceFor = (url: string): Effect.Effect<SignalFlow.Service, never, Scope
 describe("SignalFlow over server-sent events", () => {
   it.scopedLive("posts the program with its parameters and streams the events, resuming a cut stream", () =>
     Effect.gen(function*() {
-      const server = yield* serve((_seen, index, response) => {
+      const server = yield* serveHttp((_received, response, index) => {
         response.writeHead(200, sseHeaders)
         if (index === 0) {
           response.write(event("control-message", { event: "STREAM_START", timestampMs: 1 }))
@@ -101,7 +58,7 @@ describe("SignalFlow over server-sent events", () => {
       ])
       const last = messages.at(-1)
       expect(last?.type === "data" && last.data[0]!.value).toBe(9007199254740993n)
-      const [first, second] = server.seen
+      const [first, second] = server.received
       expect(first).toMatchObject({
         method: "POST",
         token: "sse-token",
@@ -115,8 +72,8 @@ describe("SignalFlow over server-sent events", () => {
 
   it.scopedLive("fails with the refused token, and with the service's error for a bad program", () =>
     Effect.gen(function*() {
-      const server = yield* serve((seen, _index, response) => {
-        if (seen.body === "bad") {
+      const server = yield* serveHttp((received, response) => {
+        if (received.body === "bad") {
           response.writeHead(400, { "content-type": "application/json" })
           response.end(JSON.stringify({ errorType: "ANALYTICS_PROGRAM_NAME_ERROR", message: "dta is not defined" }))
         } else {
@@ -134,7 +91,7 @@ describe("SignalFlow over server-sent events", () => {
         errors: [{ code: 400, errorType: "ANALYTICS_PROGRAM_NAME_ERROR", message: "dta is not defined" }]
       })
       yield* signalflow.stop("H 1", { reason: "done" }).pipe(Effect.ignore)
-      const stop = server.seen.at(-1)!
+      const stop = server.received.at(-1)!
       expect(stop.url.pathname).toBe("/v2/signalflow/H%201/stop")
       expect(stop.url.searchParams.get("reason")).toBe("done")
     }))

@@ -14,6 +14,8 @@ export const TOKEN = "sfw1re-s3cret-t0ken"
 export interface Received {
   readonly method: string
   readonly url: URL
+  readonly token: string | undefined
+  readonly contentType: string | undefined
   readonly body: string
 }
 
@@ -23,9 +25,12 @@ export interface HttpPeer {
   readonly received: ReadonlyArray<Received>
 }
 
-/** An HTTP server on 127.0.0.1 answering each request with `respond`, once its body has come. */
+/**
+ * An HTTP server on 127.0.0.1 answering each request with `respond` (given the request's index
+ * among those received), once its body has come.
+ */
 export const serveHttp = (
-  respond: (received: Received, response: http.ServerResponse) => void
+  respond: (received: Received, response: http.ServerResponse, index: number) => void
 ): Effect.Effect<HttpPeer, never, Scope.Scope> =>
   Effect.gen(function*() {
     const received: Array<Received> = []
@@ -35,13 +40,16 @@ export const serveHttp = (
           const chunks: Array<Buffer> = []
           request.on("data", (chunk: Buffer) => chunks.push(chunk))
           request.on("end", () => {
+            const token = request.headers["x-sf-token"]
             const entry: Received = {
               method: request.method ?? "",
               url: new URL(request.url ?? "/", "http://127.0.0.1"),
+              token: typeof token === "string" ? token : undefined,
+              contentType: request.headers["content-type"],
               body: Buffer.concat(chunks).toString("utf8")
             }
             received.push(entry)
-            respond(entry, response)
+            respond(entry, response, received.length - 1)
           })
         })
         server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
