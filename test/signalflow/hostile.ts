@@ -1,8 +1,7 @@
 /**
  * What a hostile SignalFlow peer sends, for the tests that it cannot crash, bloat or stall the
- * client: gzip bombs, and a logger that captures what the client says about it.
+ * client: gzip bombs.
  */
-import { Logger } from "effect"
 import * as zlib from "node:zlib"
 import { header } from "./frames.js"
 
@@ -27,13 +26,4 @@ export const dataBomb = (channel: string, timestamp: number, count: number, infl
   dataHeader.writeBigInt64BE(BigInt(timestamp), 0)
   dataHeader.writeUInt32BE(count, 16)
   return Buffer.concat([header(2, 5, 1, channel), gzipBomb(dataHeader, inflatedMiB)])
-}
-
-/** A logger that keeps each line (level and message) instead of printing it. */
-export const capturingLogger = () => {
-  const lines: Array<string> = []
-  const logger = Logger.make(({ logLevel, message }) => {
-    lines.push(`${logLevel.label} ${Array.isArray(message) ? message.join(" ") : String(message)}`)
-  })
-  return { lines, layer: Logger.replace(Logger.defaultLogger, logger) }
 }

@@ -8,8 +8,9 @@ import { SignalFlow } from "../../src/index.js"
 import { MAX_BODY_BYTES } from "../../src/internal/signalflow/binary.js"
 import { MAX_ANNOUNCED, MAX_BUFFERED_VALUES, MAX_KEPT_VALUES } from "../../src/internal/signalflow/computation.js"
 import { MAX_MESSAGE_BYTES } from "../../src/internal/signalflow/websocket.js"
+import { captureLogLines } from "../logCapture.js"
 import { dataFrame, header, id, jsonFrame, tsIdString } from "./frames.js"
-import { capturingLogger, dataBomb } from "./hostile.js"
+import { dataBomb } from "./hostile.js"
 import type { Peer, PeerConnection } from "./peer.js"
 import { makePeer } from "./peer.js"
 
@@ -76,7 +77,7 @@ const dataValues = (messages: ReadonlyArray<SignalFlow.Message>) =>
 
 describe("SignalFlow against a hostile service", () => {
   it.scopedLive("skips a gzip bomb (1 MB inflating to 1 GiB) with a one-line warning, and goes on", () => {
-    const capture = capturingLogger()
+    const capture = captureLogLines()
     return Effect.gen(function*() {
       const peer = yield* makePeer
       const signalflow = yield* serviceFor(peer)
@@ -96,7 +97,7 @@ describe("SignalFlow against a hostile service", () => {
   })
 
   it.scopedLive("closes the socket (1009) on a message longer than MAX_MESSAGE_BYTES instead of buffering it, and resumes", () => {
-    const capture = capturingLogger()
+    const capture = captureLogLines()
     return Effect.gen(function*() {
       const peer = yield* makePeer
       const signalflow = yield* serviceFor(peer)
@@ -113,7 +114,7 @@ describe("SignalFlow against a hostile service", () => {
   })
 
   it.scopedLive("keeps at most MAX_KEPT_VALUES of one timestamp: a resume repeats those not kept, skips none", () => {
-    const capture = capturingLogger()
+    const capture = captureLogLines()
     return Effect.gen(function*() {
       const peer = yield* makePeer
       const signalflow = yield* serviceFor(peer)
@@ -144,7 +145,7 @@ describe("SignalFlow against a hostile service", () => {
   })
 
   it.scopedLive("remembers at most MAX_ANNOUNCED time series: a resume repeats the metadata of the others", () => {
-    const capture = capturingLogger()
+    const capture = captureLogLines()
     return Effect.gen(function*() {
       const peer = yield* makePeer
       const total = MAX_ANNOUNCED + 10
@@ -178,7 +179,7 @@ describe("SignalFlow against a hostile service", () => {
   }, 60_000)
 
   it.scopedLive("holds at most about MAX_BUFFERED_VALUES values for a slow consumer: detaches, resumes, loses nothing", () => {
-    const capture = capturingLogger()
+    const capture = captureLogLines()
     return Effect.gen(function*() {
       const peer = yield* makePeer
       const signalflow = yield* serviceFor(peer)
@@ -215,7 +216,7 @@ describe("SignalFlow against a hostile service", () => {
   })
 
   it.scopedLive("paces reconnections to a service that delivers one message and drops, however often", () => {
-    const capture = capturingLogger()
+    const capture = captureLogLines()
     return Effect.gen(function*() {
       const peer = yield* makePeer
       const signalflow = yield* serviceFor(peer)
@@ -267,7 +268,7 @@ describe("SignalFlow against a hostile service", () => {
     }))
 
   it.scopedLive("warns of malformed messages once per attempt, however many come", () => {
-    const capture = capturingLogger()
+    const capture = captureLogLines()
     return Effect.gen(function*() {
       const peer = yield* makePeer
       const signalflow = yield* serviceFor(peer)
@@ -283,7 +284,7 @@ describe("SignalFlow against a hostile service", () => {
   })
 
   it.scopedLive("words each warning about the service's messages on one line of bounded length", () => {
-    const capture = capturingLogger()
+    const capture = captureLogLines()
     return Effect.gen(function*() {
       const peer = yield* makePeer
       const signalflow = yield* serviceFor(peer)

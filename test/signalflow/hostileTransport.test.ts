@@ -4,9 +4,10 @@ import type { Scope } from "effect"
 import { Chunk, Effect, Either, Fiber, Redacted, Schedule, Stream } from "effect"
 import { SignalFlow } from "../../src/index.js"
 import { EventTooLarge, MAX_EVENT_LENGTH, readEvents } from "../../src/internal/signalflow/sse.js"
+import { captureLogLines } from "../logCapture.js"
 import { header } from "./frames.js"
 import type { HttpPeer } from "./httpPeer.js"
-import { capturingLogs, expectSafeError, expectSafeText, serveHttp, TOKEN } from "./httpPeer.js"
+import { expectSafeError, expectSafeText, serveHttp, TOKEN } from "./httpPeer.js"
 import type { Peer } from "./peer.js"
 import { makePeer } from "./peer.js"
 
@@ -140,7 +141,7 @@ describe("SignalFlow over WebSocket against a peer that echoes the token and sen
     }))
 
   it.scopedLive("a channel's error and abort, a close reason and a skipped frame's channel show neither", () => {
-    const logs: Array<string> = []
+    const { layer: logged, lines: logs } = captureLogLines({ debug: true })
     return Effect.gen(function*() {
       const peer = yield* makePeer
       const signalflow = yield* overWebSocket(peer)
@@ -194,7 +195,7 @@ describe("SignalFlow over WebSocket against a peer that echoes the token and sen
         "(any more on this connection are logged at debug level)",
         "DEBUG skipped a binary SignalFlow frame of channel c\\n\\u001b[31mh: unknown binary message type 99"
       ])
-    }).pipe(capturingLogs(logs))
+    }).pipe(Effect.provide(logged))
   })
 
   it.scopedLive("attach, stop and keepalive refuse an empty, . or .. handle before connecting", () =>

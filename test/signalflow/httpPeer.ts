@@ -1,11 +1,10 @@
 /**
- * What the tests of hostile SignalFlow peers share: a raw HTTP server on loopback for the
- * server-sent-events transport, a logger that captures instead of printing, and the checks that a
- * text shown to a user is one bounded line without the token.
+ * What the tests of the server-sent-events transport share: a raw HTTP server on loopback, and
+ * the checks that a text shown to a user is one bounded line without the token.
  */
 import { expect } from "@effect/vitest"
 import type { Scope } from "effect"
-import { Effect, Logger, LogLevel } from "effect"
+import { Effect } from "effect"
 import * as http from "node:http"
 
 /** A token whose every prefix is recognisable: one cut anywhere in it still shows `sfw1re`. */
@@ -64,22 +63,6 @@ export const serveHttp = (
     const port = typeof address === "object" && address !== null ? address.port : 0
     return { url: `http://127.0.0.1:${port}`, received }
   })
-
-/**
- * Runs `effect` with its log lines captured in `lines` (debug level and up) rather than printed.
- * The logger must be in place before the service is built: the transports log from callbacks with
- * the runtime they were built in.
- */
-export const capturingLogs = (lines: Array<string>) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  effect.pipe(
-    Effect.provide(Logger.replace(
-      Logger.defaultLogger,
-      Logger.make(({ logLevel, message }) => {
-        lines.push(`${logLevel.label} ${Array.isArray(message) ? message.join(" ") : String(message)}`)
-      })
-    )),
-    Logger.withMinimumLogLevel(LogLevel.Debug)
-  )
 
 /** C0 and C1 controls and DEL: what a peer's text must not bring into a message unescaped. */
 // eslint-disable-next-line no-control-regex
