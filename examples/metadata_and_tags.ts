@@ -7,7 +7,7 @@
  *
  * The REST API wants a token with the API scope: pass `apiToken` when it is not the ingest token.
  */
-import { MetadataNotFoundError } from "effect-signalfx/promise"
+import { RestNotFoundError } from "effect-signalfx/promise"
 import { connect } from "./support/connect.js"
 
 const { done, sfx } = await connect()
@@ -35,7 +35,7 @@ await sfx.deleteTag("some_tag_name")
 try {
   await sfx.getTag("some_tag_name")
 } catch (error) {
-  if (!(error instanceof MetadataNotFoundError)) throw error
+  if (!(error instanceof RestNotFoundError)) throw error
   console.log(`Deleted: ${error.message}`)
 }
 

@@ -4,8 +4,8 @@
  *
  * Every operation is one request (or, for the `stream*` operations, one per page), retried on
  * network errors, timeouts, 408, 429 and 5xx with a jittered backoff that honours `Retry-After`:
- * all of these calls are idempotent. A missing object fails with a `MetadataNotFoundError`,
- * anything else with a `MetadataRequestError`; neither ever contains the token.
+ * all of these calls are idempotent. A missing object fails with a `RestNotFoundError`,
+ * anything else with a `RestRequestError`; neither ever contains the token.
  *
  * Objects keep every field the service sends, known or not, so a read-modify-write through
  * `update*` loses nothing:
@@ -51,7 +51,7 @@ import type * as Stream from "effect/Stream"
 import { accessToken, apiUrl, realm } from "./internal/config.js"
 import * as schema from "./internal/metadata/schema.js"
 import * as internal from "./internal/metadata/service.js"
-import type { ConfigurationError, MetadataNotFoundError, MetadataRequestError } from "./SignalFxError.js"
+import type { ConfigurationError, RestNotFoundError, RestRequestError } from "./SignalFxError.js"
 
 /**
  * A metric: `{name, type, description, customProperties, tags, created, creator, lastUpdated,
@@ -235,70 +235,70 @@ export interface TagUpdate {
  * The operations. Names and values (metric names, dimension keys and values, tag names, time
  * series ids) are sent as they are, percent-encoded: a dimension value may contain `/`, `?` or
  * `%`. Only an empty name and the names `.` and `..`, which no URL can carry, fail without a
- * request, with a `MetadataRequestError` whose reason is `"InvalidRequest"`.
+ * request, with a `RestRequestError` whose reason is `"InvalidRequest"`.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Service {
   /** One page of the metrics matching `query`. */
-  readonly searchMetrics: (options: SearchOptions) => Effect.Effect<SearchResult<Metric>, MetadataRequestError>
+  readonly searchMetrics: (options: SearchOptions) => Effect.Effect<SearchResult<Metric>, RestRequestError>
   /** Every metric matching `query` (at most 10,000), page by page. */
-  readonly streamMetrics: (options: StreamOptions) => Stream.Stream<Metric, MetadataRequestError>
-  readonly getMetric: (name: string) => Effect.Effect<Metric, MetadataNotFoundError | MetadataRequestError>
+  readonly streamMetrics: (options: StreamOptions) => Stream.Stream<Metric, RestRequestError>
+  readonly getMetric: (name: string) => Effect.Effect<Metric, RestNotFoundError | RestRequestError>
   /** Replaces the metric's metadata; see {@link MetricUpdate}. Answers the metric as stored. */
   readonly updateMetric: (
     name: string,
     update: MetricUpdate
-  ) => Effect.Effect<Metric, MetadataNotFoundError | MetadataRequestError>
+  ) => Effect.Effect<Metric, RestNotFoundError | RestRequestError>
 
   /** One page of the dimensions matching `query`. */
   readonly searchDimensions: (
     options: SearchOptions
-  ) => Effect.Effect<SearchResult<Dimension>, MetadataRequestError>
+  ) => Effect.Effect<SearchResult<Dimension>, RestRequestError>
   /** Every dimension matching `query` (at most 10,000), page by page. */
-  readonly streamDimensions: (options: StreamOptions) => Stream.Stream<Dimension, MetadataRequestError>
+  readonly streamDimensions: (options: StreamOptions) => Stream.Stream<Dimension, RestRequestError>
   readonly getDimension: (
     key: string,
     value: string
-  ) => Effect.Effect<Dimension, MetadataNotFoundError | MetadataRequestError>
+  ) => Effect.Effect<Dimension, RestNotFoundError | RestRequestError>
   /** Replaces the dimension's metadata; see {@link DimensionUpdate}. Answers the dimension as stored. */
   readonly updateDimension: (
     key: string,
     value: string,
     update: DimensionUpdate
-  ) => Effect.Effect<Dimension, MetadataNotFoundError | MetadataRequestError>
+  ) => Effect.Effect<Dimension, RestNotFoundError | RestRequestError>
   /** Merges into the dimension's metadata; see {@link DimensionPatch}. Answers the dimension as stored. */
   readonly patchDimension: (
     key: string,
     value: string,
     patch: DimensionPatch
-  ) => Effect.Effect<Dimension, MetadataNotFoundError | MetadataRequestError>
+  ) => Effect.Effect<Dimension, RestNotFoundError | RestRequestError>
 
   /** One page of the metric time series matching `query`. */
   readonly searchMetricTimeSeries: (
     options: SearchOptions
-  ) => Effect.Effect<SearchResult<MetricTimeSeries>, MetadataRequestError>
+  ) => Effect.Effect<SearchResult<MetricTimeSeries>, RestRequestError>
   /** Every metric time series matching `query` (at most 10,000), page by page. */
   readonly streamMetricTimeSeries: (
     options: StreamOptions
-  ) => Stream.Stream<MetricTimeSeries, MetadataRequestError>
+  ) => Stream.Stream<MetricTimeSeries, RestRequestError>
   readonly getMetricTimeSeries: (
     id: string
-  ) => Effect.Effect<MetricTimeSeries, MetadataNotFoundError | MetadataRequestError>
+  ) => Effect.Effect<MetricTimeSeries, RestNotFoundError | RestRequestError>
 
   /** One page of the tags matching `query`. */
-  readonly searchTags: (options: SearchOptions) => Effect.Effect<SearchResult<Tag>, MetadataRequestError>
+  readonly searchTags: (options: SearchOptions) => Effect.Effect<SearchResult<Tag>, RestRequestError>
   /** Every tag matching `query` (at most 10,000), page by page. */
-  readonly streamTags: (options: StreamOptions) => Stream.Stream<Tag, MetadataRequestError>
-  readonly getTag: (name: string) => Effect.Effect<Tag, MetadataNotFoundError | MetadataRequestError>
+  readonly streamTags: (options: StreamOptions) => Stream.Stream<Tag, RestRequestError>
+  readonly getTag: (name: string) => Effect.Effect<Tag, RestNotFoundError | RestRequestError>
   /** Creates the tag or replaces its metadata; see {@link TagUpdate}. Answers the tag as stored. */
   readonly updateTag: (
     name: string,
     update: TagUpdate
-  ) => Effect.Effect<Tag, MetadataNotFoundError | MetadataRequestError>
-  /** Deletes the tag; a tag that does not exist fails with a `MetadataNotFoundError`. */
-  readonly deleteTag: (name: string) => Effect.Effect<void, MetadataNotFoundError | MetadataRequestError>
+  ) => Effect.Effect<Tag, RestNotFoundError | RestRequestError>
+  /** Deletes the tag; a tag that does not exist fails with a `RestNotFoundError`. */
+  readonly deleteTag: (name: string) => Effect.Effect<void, RestNotFoundError | RestRequestError>
 }
 
 /**
@@ -334,7 +334,7 @@ export interface Options {
   readonly allowInsecureHttp?: boolean | undefined
   /**
    * The longest answer read, in bytes; default 16 MiB. A longer one fails with a
-   * `MetadataRequestError` of reason `"TooLarge"` instead of growing the process without bound.
+   * `RestRequestError` of reason `"TooLarge"` instead of growing the process without bound.
    */
   readonly maxResponseBytes?: number | undefined
 }

@@ -119,91 +119,25 @@ export class ConfigurationError extends Schema.TaggedError<ConfigurationError>(
 }
 
 /**
- * The metadata REST API has no such object (it answered 404): a metric, a dimension
- * (`name` is `key:value`), a metric time series (`name` is its id) or a tag.
- *
- * @example
- * ```ts
- * import { Effect, Option } from "effect"
- * import { Metadata } from "effect-signalfx"
- *
- * const description = Effect.gen(function*() {
- *   const metadata = yield* Metadata.Metadata
- *   return yield* metadata.getMetric("cpu.utilization").pipe(
- *     Effect.map((metric) => Option.fromNullable(metric.description)),
- *     Effect.catchTag("MetadataNotFoundError", () => Effect.succeed(Option.none()))
- *   )
- * })
- * ```
- *
- * @since 0.1.0
- * @category errors
- */
-export class MetadataNotFoundError extends Schema.TaggedError<MetadataNotFoundError>(
-  "effect-signalfx/MetadataNotFoundError"
-)("MetadataNotFoundError", {
-  kind: Schema.Literal("metric", "dimension", "metricTimeSeries", "tag"),
-  name: Schema.String
-}) {
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    const what = this.kind === "metricTimeSeries" ? "metric time series" : this.kind
-    return `no ${what} ${peerText(JSON.stringify(this.name))}`
-  }
-}
-
-/**
  * The longest request path a message shows: an id is the caller's, and may be any length (the
  * `path` field keeps it whole).
  */
 const MAX_PATH_SHOWN = 300
 
-/** What a failed REST call carries, for metadata and the other REST resources alike. */
-const requestFailure = {
-  reason: Schema.Literal("StatusCode", "Transport", "Timeout", "Decode", "InvalidRequest", "TooLarge"),
-  method: Schema.String,
-  /** The path and query string as sent. */
-  path: Schema.String,
-  status: Schema.optional(Schema.Number),
-  serviceMessage: Schema.optional(Schema.String),
-  description: Schema.String
+const kindNames: Readonly<Record<string, string>> = {
+  metricTimeSeries: "metric time series",
+  dashboardGroup: "dashboard group",
+  dataLink: "data link"
 }
 
-/**
- * A metadata REST call failed for a reason other than a missing object. `reason` says how:
- *
- * - `"StatusCode"`: the service answered with an error status (`status`), after any retries;
- *   `serviceMessage` is the `message` of its `{code, message}` body when it sent one. 401 and
- *   403 mean the token was refused; a 3xx is a redirect, never followed.
- * - `"Transport"`: the connection failed (refused, reset), after any retries.
- * - `"Timeout"`: no complete answer within `requestTimeout`, after any retries.
- * - `"Decode"`: the answer is not the JSON object expected.
- * - `"InvalidRequest"`: the call could not be sent at all (an empty name, or a name of `.` or
- *   `..` that no URL can carry; a body that is not JSON).
- * - `"TooLarge"`: the answer was longer than the `maxResponseBytes` option; it was not read
- *   further.
- *
- * The message names the method and the path, never the token.
- *
- * @since 0.1.0
- * @category errors
- */
-export class MetadataRequestError extends Schema.TaggedError<MetadataRequestError>(
-  "effect-signalfx/MetadataRequestError"
-)("MetadataRequestError", requestFailure) {
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `${this.method} ${peerText(this.path, MAX_PATH_SHOWN)}: ${this.description}`
-  }
-}
+/** How a message names a kind of object. */
+const describeKind = (kind: string): string => kindNames[kind] ?? kind
 
 /**
- * A REST API call about one object found none (the service answered 404): a chart, a dashboard,
- * a dashboard group, a detector, an incident or a data link, by its id.
+ * A REST API call about one object found none (the service answered 404): a metric, a dimension
+ * (`id` is `key:value`), a metric time series or a tag of the {@link Metadata} service, or a
+ * chart, a dashboard, a dashboard group, a detector, an incident or a data link of the
+ * {@link Rest} service. `id` is the name or id asked about.
  *
  * @example
  * ```ts
@@ -226,7 +160,18 @@ export class MetadataRequestError extends Schema.TaggedError<MetadataRequestErro
 export class RestNotFoundError extends Schema.TaggedError<RestNotFoundError>("effect-signalfx/RestNotFoundError")(
   "RestNotFoundError",
   {
-    kind: Schema.Literal("chart", "dashboard", "dashboardGroup", "detector", "incident", "dataLink"),
+    kind: Schema.Literal(
+      "metric",
+      "dimension",
+      "metricTimeSeries",
+      "tag",
+      "chart",
+      "dashboard",
+      "dashboardGroup",
+      "detector",
+      "incident",
+      "dataLink"
+    ),
     id: Schema.String
   }
 ) {
@@ -234,8 +179,10 @@ export class RestNotFoundError extends Schema.TaggedError<RestNotFoundError>("ef
    * @since 0.2.0
    */
   override get message(): string {
-    const what = this.kind === "dashboardGroup" ? "dashboard group" : this.kind === "dataLink" ? "data link" : this.kind
-    return `no ${what} with id ${peerText(JSON.stringify(this.id))}`
+    // Metadata is named (a metric, `key:value`); the other objects have ids the service made.
+    const named = this.kind === "metric" || this.kind === "dimension" || this.kind === "metricTimeSeries" ||
+      this.kind === "tag"
+    return `no ${describeKind(this.kind)} ${named ? "" : "with id "}${peerText(JSON.stringify(this.id))}`
   }
 }
 
@@ -277,27 +224,44 @@ export class RestRejectedError extends Schema.TaggedError<RestRejectedError>("ef
    * @since 0.2.0
    */
   override get message(): string {
-    const what = this.kind === "dashboardGroup" ? "dashboard group" : this.kind
-    return `${this.method} ${
-      peerText(this.path, MAX_PATH_SHOWN)
-    }: the service refused the ${what} (HTTP ${this.status}): ${this.serviceMessage}`
+    return `${this.method} ${peerText(this.path, MAX_PATH_SHOWN)}: the service refused the ${
+      describeKind(this.kind)
+    } (HTTP ${this.status}): ${this.serviceMessage}`
   }
 }
 
 /**
- * A REST API call (charts, dashboards, detectors, incidents, data links, the organization, a
- * login) failed for a reason other than a missing object or a refusal. `reason` says how, as for
- * {@link MetadataRequestError}: `"StatusCode"` (with `status` and the service's `serviceMessage`),
- * `"Transport"`, `"Timeout"`, `"Decode"`, `"InvalidRequest"` (nothing was sent: an empty id,
- * an id of `.` or `..`, a bad page size), or `"TooLarge"` (an answer longer than
- * `maxResponseBytes`). The message never contains the token or a password.
+ * A REST API call (metadata, charts, dashboards, detectors, incidents, data links, the
+ * organization, a login) failed for a reason other than a missing object or a refusal. `reason`
+ * says how:
+ *
+ * - `"StatusCode"`: the service answered with an error status (`status`), after any retries;
+ *   `serviceMessage` is the `message` of its `{code, message}` body when it sent one. 401 and
+ *   403 mean the token was refused; a 3xx is a redirect, never followed.
+ * - `"Transport"`: the connection failed (refused, reset), after any retries.
+ * - `"Timeout"`: no complete answer within `requestTimeout`, after any retries.
+ * - `"Decode"`: the answer is not the JSON object expected.
+ * - `"InvalidRequest"`: the call could not be sent at all (an empty name or id, or one of `.` or
+ *   `..` that no URL can carry; a body that is not JSON; a bad page size).
+ * - `"TooLarge"`: the answer was longer than the `maxResponseBytes` option; it was not read
+ *   further.
+ *
+ * The message names the method and the path, never the token or a password.
  *
  * @since 0.2.0
  * @category errors
  */
 export class RestRequestError extends Schema.TaggedError<RestRequestError>("effect-signalfx/RestRequestError")(
   "RestRequestError",
-  requestFailure
+  {
+    reason: Schema.Literal("StatusCode", "Transport", "Timeout", "Decode", "InvalidRequest", "TooLarge"),
+    method: Schema.String,
+    /** The path and query string as sent. */
+    path: Schema.String,
+    status: Schema.optional(Schema.Number),
+    serviceMessage: Schema.optional(Schema.String),
+    description: Schema.String
+  }
 ) {
   /**
    * @since 0.2.0

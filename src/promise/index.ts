@@ -114,11 +114,6 @@ export {
   /**
    * @since 0.2.0
    */
-  MetadataNotFoundError,
-  /**
-   * @since 0.2.0
-   */
-  MetadataRequestError,
   RestNotFoundError,
   /**
    * @since 0.2.0

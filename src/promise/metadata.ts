@@ -40,14 +40,14 @@ export const makeMetadataRunner = (
  * `https://api.{realm}.signalfx.com`).
  *
  * Each method is the `Metadata` service's operation of the same name: a missing object rejects
- * with a `MetadataNotFoundError`, any other failure, after the retries, with a
- * `MetadataRequestError` (an empty name, `.` or `..` at once, without a request); after
+ * with a `RestNotFoundError`, any other failure, after the retries, with a
+ * `RestRequestError` (an empty name, `.` or `..` at once, without a request); after
  * `stop()`, with a `ClosedError`. Results keep every field the service sends, known or not, so a
  * read-modify-write through `update*` loses nothing.
  *
  * @example
  * ```ts
- * import { MetadataNotFoundError, SignalFx } from "effect-signalfx/promise"
+ * import { RestNotFoundError, SignalFx } from "effect-signalfx/promise"
  *
  * const sfx = new SignalFx("ORG_TOKEN", { realm: "us1", apiToken: "API_TOKEN" })
  * await sfx.updateTag("some_tag_name", { description: "an example tag", customProperties: { version: "some_number" } })
@@ -55,7 +55,7 @@ export const makeMetadataRunner = (
  *   const metric = await sfx.getMetric("cpu.utilization")
  *   await sfx.updateMetric("cpu.utilization", { ...metric, description: "CPU use in percent" })
  * } catch (error) {
- *   if (!(error instanceof MetadataNotFoundError)) throw error
+ *   if (!(error instanceof RestNotFoundError)) throw error
  * }
  * for await (const host of sfx.streamDimensions({ query: "key:host" })) console.log(host.value)
  * ```
@@ -110,7 +110,7 @@ export class SignalFxMetadata {
   }
 
   /**
-   * The metric's metadata; rejects with a `MetadataNotFoundError` when there is no such metric.
+   * The metric's metadata; rejects with a `RestNotFoundError` when there is no such metric.
    *
    * @since 0.2.0
    */
@@ -147,7 +147,7 @@ export class SignalFxMetadata {
   }
 
   /**
-   * The dimension `key:value`; rejects with a `MetadataNotFoundError` when there is none.
+   * The dimension `key:value`; rejects with a `RestNotFoundError` when there is none.
    *
    * @since 0.2.0
    */
@@ -207,7 +207,7 @@ export class SignalFxMetadata {
   }
 
   /**
-   * The metric time series with this id; rejects with a `MetadataNotFoundError` when there is none.
+   * The metric time series with this id; rejects with a `RestNotFoundError` when there is none.
    *
    * @since 0.2.0
    */
@@ -234,7 +234,7 @@ export class SignalFxMetadata {
   }
 
   /**
-   * The tag; rejects with a `MetadataNotFoundError` when there is none.
+   * The tag; rejects with a `RestNotFoundError` when there is none.
    *
    * @since 0.2.0
    */
@@ -261,7 +261,7 @@ export class SignalFxMetadata {
   }
 
   /**
-   * Deletes the tag; rejects with a `MetadataNotFoundError` when there is none.
+   * Deletes the tag; rejects with a `RestNotFoundError` when there is none.
    *
    * @since 0.2.0
    */

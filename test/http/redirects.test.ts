@@ -48,7 +48,7 @@ describe("a redirect to another origin, through a client that follows redirects"
       }))
   }
 
-  it.effect("metadata never sends there and fails with a MetadataRequestError", () =>
+  it.effect("metadata never sends there and fails with a RestRequestError", () =>
     Effect.gen(function*() {
       home.fault("/v2/metric", [FakeSignalFx.redirect(`${elsewhere.url}/v2/metric/cpu`, 302)])
       const metadata = yield* Metadata.make({
@@ -57,7 +57,7 @@ describe("a redirect to another origin, through a client that follows redirects"
         retry: { initialDelay: 10, maxDelay: 50, maxElapsed: 2_000 }
       }).pipe(Effect.provide(following))
       const error = yield* Effect.flip(metadata.getMetric("cpu"))
-      assert.strictEqual(error._tag, "MetadataRequestError")
+      assert.strictEqual(error._tag, "RestRequestError")
       assert.include(error.message, "not followed")
       assert.deepStrictEqual(elsewhere.requests(), [])
       assert.strictEqual(home.requests().length, 1, "not retried")

@@ -35,7 +35,7 @@ describe("an error body that echoes the token across the cut", () => {
       assert.notInclude(datapoints.lastError!.message, prefix)
     }))
 
-  it.effect("leaves no prefix of it in a MetadataRequestError", () =>
+  it.effect("leaves no prefix of it in a RestRequestError", () =>
     Effect.gen(function*() {
       server.fault("/v2/metric", [FakeSignalFx.respond(400, { body: straddling })])
       const metadata = yield* Metadata.make({ token: Redacted.make(TOKEN), apiEndpoint: server.url }).pipe(

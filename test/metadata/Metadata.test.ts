@@ -170,8 +170,8 @@ describe("Metadata", () => {
           ]
         ) {
           const error = yield* Effect.flip(call)
-          expect(error._tag).toBe("MetadataRequestError")
-          if (error._tag === "MetadataRequestError") expect(error.reason).toBe("InvalidRequest")
+          expect(error._tag).toBe("RestRequestError")
+          if (error._tag === "RestRequestError") expect(error.reason).toBe("InvalidRequest")
         }
         expect(server.requests()).toEqual([])
       }))
@@ -196,10 +196,10 @@ describe("Metadata", () => {
         yield* metadata.deleteTag("team-payments")
         expect(requestsTo(server, "/v2/tag/team-payments").find((r) => r.method === "DELETE")?.status).toBe(204)
         const missing = yield* Effect.flip(metadata.getTag("team-payments"))
-        expect(missing).toMatchObject({ _tag: "MetadataNotFoundError", kind: "tag", name: "team-payments" })
+        expect(missing).toMatchObject({ _tag: "RestNotFoundError", kind: "tag", id: "team-payments" })
         expect(missing.message).toBe("no tag \"team-payments\"")
         const again = yield* Effect.flip(metadata.deleteTag("team-payments"))
-        expect(again._tag).toBe("MetadataNotFoundError")
+        expect(again._tag).toBe("RestNotFoundError")
       }))
   })
 
@@ -264,7 +264,7 @@ describe("Metadata", () => {
         const server = yield* FakeSignalFx.make()
         const metadata = yield* metadataFor(server)
         const error = yield* Effect.flip(Stream.runCollect(metadata.streamMetrics({ query: "*", pageSize: 0 })))
-        expect(error).toMatchObject({ _tag: "MetadataRequestError", reason: "InvalidRequest" })
+        expect(error).toMatchObject({ _tag: "RestRequestError", reason: "InvalidRequest" })
         expect(server.requests()).toEqual([])
       }))
   })

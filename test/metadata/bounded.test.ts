@@ -1,5 +1,5 @@
 /**
- * Metadata reads are capped: an endless 2xx answer ends in a `MetadataRequestError` of reason
+ * Metadata reads are capped: an endless 2xx answer ends in a `RestRequestError` of reason
  * `"TooLarge"` naming the cap, instead of growing the process without bound.
  */
 import { FetchHttpClient } from "@effect/platform"
@@ -39,8 +39,8 @@ describe("an endless answer", () => {
     Effect.gen(function*() {
       const service = yield* metadata({ maxResponseBytes: 1024 * 1024 })
       const error = yield* Effect.flip(service.getMetric("cpu"))
-      assert.strictEqual(error._tag, "MetadataRequestError")
-      assert.strictEqual(error._tag === "MetadataRequestError" ? error.reason : undefined, "TooLarge")
+      assert.strictEqual(error._tag, "RestRequestError")
+      assert.strictEqual(error._tag === "RestRequestError" ? error.reason : undefined, "TooLarge")
       assert.include(error.message, "maxResponseBytes (1,048,576 bytes)")
     }))
 

@@ -22,12 +22,12 @@ const statuses = (server: FakeSignalFx.Server, prefix: string) =>
   requestsTo(server, prefix).map((request) => request.status)
 
 describe("Metadata failures", () => {
-  it.scopedLive("a missing object is a MetadataNotFoundError naming it, to catchTag", () =>
+  it.scopedLive("a missing object is a RestNotFoundError naming it, to catchTag", () =>
     Effect.gen(function*() {
       const server = yield* FakeSignalFx.make()
       const metadata = yield* metadataFor(server)
       const metric = yield* Effect.flip(metadata.getMetric("no.such.metric"))
-      expect(metric).toMatchObject({ _tag: "MetadataNotFoundError", kind: "metric", name: "no.such.metric" })
+      expect(metric).toMatchObject({ _tag: "RestNotFoundError", kind: "metric", id: "no.such.metric" })
       expect(metric.message).toBe("no metric \"no.such.metric\"")
       const dimension = yield* Effect.flip(metadata.getDimension("host", "gone/away"))
       expect(dimension.message).toBe("no dimension \"host:gone/away\"")
@@ -35,19 +35,19 @@ describe("Metadata failures", () => {
       expect(series.message).toBe("no metric time series \"AAAA\"")
       const fallback = yield* metadata.getTag("missing").pipe(
         Effect.as("found"),
-        Effect.catchTag("MetadataNotFoundError", (error) => Effect.succeed(`missing ${error.kind}`))
+        Effect.catchTag("RestNotFoundError", (error) => Effect.succeed(`missing ${error.kind}`))
       )
       expect(fallback).toBe("missing tag")
       // A 404 is an answer, not a failure to retry.
       expect(statuses(server, "/v2/metric/")).toEqual([404])
     }))
 
-  it.scopedLive("a 400 is a MetadataRequestError with the service's message, not retried", () =>
+  it.scopedLive("a 400 is a RestRequestError with the service's message, not retried", () =>
     Effect.gen(function*() {
       const server = yield* FakeSignalFx.make()
       const metadata = yield* metadataFor(server)
       const error = yield* Effect.flip(metadata.searchMetrics({ query: "host:(server1" }))
-      expect(error).toMatchObject({ _tag: "MetadataRequestError", reason: "StatusCode", status: 400, method: "GET" })
+      expect(error).toMatchObject({ _tag: "RestRequestError", reason: "StatusCode", status: 400, method: "GET" })
       expect(error.serviceMessage).toMatch(/^invalid query/)
       expect(error.message).toContain(`GET /v2/metric?query=host%3A%28server1: HTTP 400: ${error.serviceMessage}`)
       const window = yield* Effect.flip(metadata.searchTags({ query: "*", offset: 9_990, limit: 20 }))

@@ -4,13 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import {
-  MetadataNotFoundError,
-  MetadataRequestError,
-  RestNotFoundError,
-  RestRejectedError,
-  RestRequestError
-} from "../../src/SignalFxError.js"
+import { RestNotFoundError, RestRejectedError, RestRequestError } from "../../src/SignalFxError.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { restFor } from "../rest/support.js"
 import { metadataFor } from "./support.js"
@@ -25,15 +19,14 @@ const expectBounded = (error: Error) => {
 
 describe("errors about a very long id", () => {
   it("quote a bounded excerpt of it, on one line, and keep it whole in their fields", () => {
-    const notFound = new MetadataNotFoundError({ kind: "metric", name: forged })
+    const notFound = new RestNotFoundError({ kind: "metric", id: forged })
     expectBounded(notFound)
-    expect(notFound.name).toBe(forged)
+    expect(notFound.id).toBe(forged)
     expectBounded(new RestNotFoundError({ kind: "detector", id: long }))
     const path = `/v2/detector/${long}`
-    const request = new MetadataRequestError({ reason: "StatusCode", method: "GET", path, description: "HTTP 414" })
+    const request = new RestRequestError({ reason: "StatusCode", method: "GET", path, description: "HTTP 414" })
     expectBounded(request)
     expect(request.path).toBe(path)
-    expectBounded(new RestRequestError({ reason: "StatusCode", method: "GET", path, description: "HTTP 414" }))
     expectBounded(
       new RestRejectedError({ method: "PUT", path, status: 400, serviceMessage: "bad", kind: "detector" })
     )

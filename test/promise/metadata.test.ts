@@ -12,8 +12,8 @@ import { apiSettings } from "../../src/internal/promise/api.js"
 import {
   ClosedError,
   ConfigurationError,
-  MetadataNotFoundError,
-  MetadataRequestError,
+  RestNotFoundError,
+  RestRequestError,
   SignalFx,
   type SignalFxOptions
 } from "../../src/promise/index.js"
@@ -118,17 +118,17 @@ describe("SignalFx metadata methods", () => {
     ])
     await sfx.deleteTag("some_tag_name")
     const error = await rejection(sfx.getTag("some_tag_name"))
-    assert.instanceOf(error, MetadataNotFoundError)
-    assert.deepStrictEqual([error.kind, error.name], ["tag", "some_tag_name"])
+    assert.instanceOf(error, RestNotFoundError)
+    assert.deepStrictEqual([error.kind, error.id], ["tag", "some_tag_name"])
   })
 
   it("rejects with the Effect API's own error classes, carrying the status and never the token", async () => {
-    assert.strictEqual(MetadataNotFoundError, SignalFxError.MetadataNotFoundError)
-    assert.strictEqual(MetadataRequestError, SignalFxError.MetadataRequestError)
+    assert.strictEqual(RestNotFoundError, SignalFxError.RestNotFoundError)
+    assert.strictEqual(RestRequestError, SignalFxError.RestRequestError)
     const refused = new SignalFx("unknown-token-3b8e", { ingestEndpoint: server.url, apiEndpoint: server.url })
     clients.push(refused)
     const error = await rejection(refused.getMetric("cpu.utilization"))
-    assert.instanceOf(error, MetadataRequestError)
+    assert.instanceOf(error, RestRequestError)
     assert.strictEqual(error.status, 401)
     assert.include(error.message, "refused")
     assert.notInclude(`${error.message} ${JSON.stringify(error)} ${String(error.stack)}`, "unknown-token-3b8e")
@@ -138,7 +138,7 @@ describe("SignalFx metadata methods", () => {
     const sfx = client()
     for (const call of [sfx.getMetric(""), sfx.getTag(".."), sfx.getDimension("host", ""), sfx.deleteTag("..")]) {
       const error = await rejection(call)
-      assert.instanceOf(error, MetadataRequestError)
+      assert.instanceOf(error, RestRequestError)
       assert.strictEqual(error.reason, "InvalidRequest")
     }
     assert.deepStrictEqual(apiRequests(), [])
@@ -207,7 +207,7 @@ describe("SignalFx metadata streams", () => {
     const error = await rejection((async () => {
       for await (const _ of sfx.streamMetrics({ query: "name:*", pageSize: 0 })) assert.fail("no metric expected")
     })())
-    assert.instanceOf(error, MetadataRequestError)
+    assert.instanceOf(error, RestRequestError)
     assert.strictEqual(error.reason, "InvalidRequest")
   })
 })
@@ -223,7 +223,7 @@ describe("SignalFx metadata options", () => {
       clients.push(withApiToken, withoutApiToken)
       assert.strictEqual((await withApiToken.updateTag("owned", {})).name, "owned")
       const error = await rejection(withoutApiToken.getTag("owned"))
-      assert.instanceOf(error, MetadataRequestError)
+      assert.instanceOf(error, RestRequestError)
       assert.strictEqual(error.status, 401)
       assert.notInclude(error.message, API_TOKEN)
     } finally {

@@ -1,6 +1,6 @@
 /**
  * The Metadata service's operations over the REST client: one function per call of
- * docs/protocol.md §3, a 404 on a call about one object turned into a `MetadataNotFoundError`,
+ * docs/protocol.md §3, a 404 on a call about one object turned into a `RestNotFoundError`,
  * and the paging streams.
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
@@ -11,9 +11,9 @@ import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as Metadata from "../../Metadata.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
-import { MetadataNotFoundError, MetadataRequestError } from "../../SignalFxError.js"
-import type { Client } from "./client.js"
-import { makeClient } from "./client.js"
+import { RestNotFoundError, RestRequestError } from "../../SignalFxError.js"
+import type { Client } from "../http/client.js"
+import { makeClient } from "../http/client.js"
 import * as options_ from "./options.js"
 import * as schema from "./schema.js"
 
@@ -30,12 +30,12 @@ export const DEFAULT_PAGE_SIZE = 1_000
 type Collection = "metric" | "dimension" | "metrictimeseries" | "tag"
 
 const notFound =
-  (kind: MetadataNotFoundError["kind"], name: string) =>
-  <A>(effect: Effect.Effect<A, MetadataRequestError>): Effect.Effect<A, MetadataNotFoundError | MetadataRequestError> =>
+  (kind: RestNotFoundError["kind"], name: string) =>
+  <A>(effect: Effect.Effect<A, RestRequestError>): Effect.Effect<A, RestNotFoundError | RestRequestError> =>
     Effect.catchIf(
       effect,
       (error) => error.reason === "StatusCode" && error.status === 404,
-      () => Effect.fail(new MetadataNotFoundError({ kind, name }))
+      () => Effect.fail(new RestNotFoundError({ kind, id: name }))
     )
 
 const searchParams = (options: Metadata.SearchOptions): Record<string, string> => ({
@@ -47,7 +47,7 @@ const searchParams = (options: Metadata.SearchOptions): Record<string, string> =
 
 const search = <A, I>(client: Client, collection: Collection, item: Schema.Schema<A, I>) => {
   const result = schema.SearchResult(item)
-  return (options: Metadata.SearchOptions): Effect.Effect<Metadata.SearchResult<A>, MetadataRequestError> =>
+  return (options: Metadata.SearchOptions): Effect.Effect<Metadata.SearchResult<A>, RestRequestError> =>
     client.json({ method: "GET", segments: [collection], params: searchParams(options) }, result)
 }
 
@@ -57,13 +57,13 @@ const search = <A, I>(client: Client, collection: Collection, item: Schema.Schem
  */
 const paginate = <A>(
   collection: Collection,
-  search: (options: Metadata.SearchOptions) => Effect.Effect<Metadata.SearchResult<A>, MetadataRequestError>
+  search: (options: Metadata.SearchOptions) => Effect.Effect<Metadata.SearchResult<A>, RestRequestError>
 ) =>
-(options: Metadata.StreamOptions): Stream.Stream<A, MetadataRequestError> => {
+(options: Metadata.StreamOptions): Stream.Stream<A, RestRequestError> => {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE
   if (!Number.isSafeInteger(pageSize) || pageSize <= 0) {
     return Stream.fail(
-      new MetadataRequestError({
+      new RestRequestError({
         reason: "InvalidRequest",
         method: "GET",
         path: `/v2/${collection}`,

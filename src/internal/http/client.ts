@@ -14,9 +14,11 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { MetadataRequestError } from "../../SignalFxError.js"
+import { RestRequestError } from "../../SignalFxError.js"
 import { formatCount } from "../english.js"
-import { backoff, parseRetryAfter } from "../http/retry.js"
+import type { ResolvedOptions } from "../metadata/options.js"
+import { ErrorBody } from "../metadata/schema.js"
+import { backoff, parseRetryAfter } from "./retry.js"
 import {
   crossOriginRefusal,
   describeBody,
@@ -26,9 +28,7 @@ import {
   secure,
   TOKEN_HEADER,
   truncate
-} from "../http/transport.js"
-import type { ResolvedOptions } from "./options.js"
-import { ErrorBody } from "./schema.js"
+} from "./transport.js"
 
 /** @internal */
 export type Method = "GET" | "PUT" | "PATCH" | "DELETE" | "POST"
@@ -54,18 +54,18 @@ export interface Call {
 /** @internal */
 export interface Client {
   /** The call's JSON answer, decoded with `schema`. */
-  readonly json: <A, I>(call: Call, schema: Schema.Schema<A, I>) => Effect.Effect<A, MetadataRequestError>
+  readonly json: <A, I>(call: Call, schema: Schema.Schema<A, I>) => Effect.Effect<A, RestRequestError>
   /** A call whose answer has no body (204). */
-  readonly empty: (call: Call) => Effect.Effect<void, MetadataRequestError>
+  readonly empty: (call: Call) => Effect.Effect<void, RestRequestError>
 }
 
 /** A failed attempt worth repeating, carrying the error to fail with when retries run out. */
 class Retry extends Data.TaggedError("Retry")<{
-  readonly error: MetadataRequestError
+  readonly error: RestRequestError
   readonly retryAfter: Option.Option<Duration.Duration>
 }> {}
 
-type AttemptFailure = Retry | MetadataRequestError
+type AttemptFailure = Retry | RestRequestError
 
 const parseErrorMessage = (text: string): string | undefined => {
   let json: unknown
@@ -105,23 +105,23 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, neve
       call: Call,
       onSuccess: (
         response: HttpClientResponse.HttpClientResponse,
-        fail: (reason: "Decode" | "Transport" | "TooLarge", description: string) => MetadataRequestError
+        fail: (reason: "Decode" | "Transport" | "TooLarge", description: string) => RestRequestError
       ) => Effect.Effect<A, AttemptFailure>
-    ): Effect.Effect<A, MetadataRequestError> => {
+    ): Effect.Effect<A, RestRequestError> => {
       const searchParams = new URLSearchParams()
       for (const [name, value] of Object.entries(call.params ?? {})) {
         for (const item of typeof value === "string" ? [value] : value) searchParams.append(name, item)
       }
       const query = searchParams.toString()
-      const retryable = (error: MetadataRequestError, retryAfter: Option.Option<Duration.Duration>) =>
+      const retryable = (error: RestRequestError, retryAfter: Option.Option<Duration.Duration>) =>
         call.idempotent === false ? error : new Retry({ error, retryAfter })
       const path = `/v2/${call.segments.map(encodeURIComponent).join("/")}${query === "" ? "" : `?${query}`}`
       const failure = (
-        reason: MetadataRequestError["reason"],
+        reason: RestRequestError["reason"],
         description: string,
         status?: { readonly status: number; readonly serviceMessage: string | undefined }
       ) =>
-        new MetadataRequestError({
+        new RestRequestError({
           reason,
           method: call.method,
           path: scrub(path),
