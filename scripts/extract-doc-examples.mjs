@@ -1,10 +1,10 @@
 // Writes every ```ts example of the TSDoc in src/ to doc-examples/, and every ```ts block of the
-// README to doc-examples/readme/ (see readme-snippets.mjs), one module each, so that
-// `tsc -p tsconfig.docs.json` checks that the documentation's examples compile.
+// README and the guides in docs/ to doc-examples/markdown/ (see readme-snippets.mjs), one module
+// each, so that `tsc -p tsconfig.docs.json` checks that the documentation's examples compile.
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { writeReadmeSnippets } from "./readme-snippets.mjs"
+import { writeSnippets } from "./readme-snippets.mjs"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const out = path.join(root, "doc-examples")
@@ -26,8 +26,7 @@ for (const file of files) {
     }
   }
 }
-const readme = writeReadmeSnippets(path.join(root, "README.md"), path.join(out, "readme"))
-  .filter((snippet) => snippet.language === "ts")
+const markdown = writeSnippets(root, path.join(out, "markdown")).filter((snippet) => snippet.language === "ts")
 console.log(
-  `${count} documentation examples extracted to doc-examples/, ${readme.length} README blocks to doc-examples/readme/`
+  `${count} documentation examples extracted to doc-examples/, ${markdown.length} README and guide blocks to doc-examples/markdown/`
 )

@@ -1,14 +1,15 @@
-// The README's code blocks, as files that can be checked: every ```ts block becomes a module in
-// doc-examples/readme/ (typechecked with the TSDoc examples by `tsc -p tsconfig.docs.json`), and
-// test/readme.test.ts runs the complete programs against the local server and the test blocks
-// under vitest. A block is one of:
+// The code blocks of the README and of the guides in docs/ (every docs/*.md), as files that can be
+// checked: every ```ts block becomes a module in doc-examples/markdown/ (typechecked with the TSDoc
+// examples by `tsc -p tsconfig.docs.json`), and test/readme.test.ts runs the complete programs
+// against the local server and the test blocks under vitest. A block is one of:
 // - a test: it imports vitest or @effect/vitest; written as a `.test.ts` file, run by vitest;
-// - a fragment: it uses names that earlier blocks introduced (`sfx`, `IngestLive`, `Layer`…);
+// - a fragment: it uses names that blocks before it introduced (`sfx`, `IngestLive`, `Layer`…);
 //   typechecked with those names declared before it (PRELUDE below), not run;
-// - compile-only: preceded by `<!-- snippet: compile-only, reason -->` in the README source, for a
+// - compile-only: preceded by `<!-- snippet: compile-only, reason -->` in the markdown source, for a
 //   program that cannot run on this machine (the reason says why); typechecked, not run;
 // - a program: everything it uses is imported or declared in it; typechecked and run.
 // ```sh blocks are kept as text, for test/readme.test.ts to check the versions they install.
+// The README's modules are named readme_<line>.ts, a guide's docs_<name>_<line>.ts.
 import * as fs from "node:fs"
 import * as path from "node:path"
 
@@ -58,26 +59,35 @@ const preludeOf = (code) => {
   return PRELUDE.filter(([name]) => needed.has(name)).map(([, line]) => line)
 }
 
+/** The markdown files whose blocks are checked, relative to the repository's root: README.md and docs/*.md. */
+export const markdownFiles = (root) => [
+  "README.md",
+  ...fs.readdirSync(path.join(root, "docs")).filter((file) => file.endsWith(".md")).sort().map((file) => `docs/${file}`)
+]
+
+/** The prefix of the modules written for a markdown file's blocks: `readme`, `docs_testing`. */
+const modulePrefix = (source) => source.replace(/\.md$/, "").replace(/[/\\-]/g, "_").toLowerCase()
+
 /**
- * The README's ```ts, ```typescript and ```sh blocks: `{ line, language, code }` (`line` is the
- * fence's, 1-based), with, for ts blocks, `kind` ("program", "fragment", "test" or
- * "compile-only"), the `prelude` lines a fragment needs, the compile-only `reason`, and `file`,
- * the name of the module it is written to.
+ * A markdown file's ```ts, ```typescript and ```sh blocks: `{ source, line, language, code }`
+ * (`source` is the file's path as given, `line` the fence's, 1-based), with, for ts blocks,
+ * `kind` ("program", "fragment", "test" or "compile-only"), the `prelude` lines a fragment needs,
+ * the compile-only `reason`, and `file`, the name of the module it is written to.
  */
-export const readmeSnippets = (readme) => {
-  const lines = readme.split("\n")
+export const markdownSnippets = (text, source = "README.md") => {
+  const lines = text.split("\n")
   const snippets = []
   for (let index = 0; index < lines.length; index++) {
     const fence = /^```(\w*)\s*$/.exec(lines[index])
     if (fence === null) continue
     const end = lines.findIndex((line, at) => at > index && /^```\s*$/.test(line))
-    if (end === -1) throw new Error(`README.md line ${index + 1}: a code block that never ends`)
+    if (end === -1) throw new Error(`${source} line ${index + 1}: a code block that never ends`)
     const language = fence[1] === "typescript" ? "ts" : fence[1]
     const code = lines.slice(index + 1, end).join("\n") + "\n"
     const line = index + 1
     index = end
     if (language === "sh") {
-      snippets.push({ line, language, code })
+      snippets.push({ source, line, language, code })
       continue
     }
     if (language !== "ts") continue
@@ -91,10 +101,11 @@ export const readmeSnippets = (readme) => {
       ? "compile-only"
       : "program"
     if (mark !== null && kind !== "compile-only") {
-      throw new Error(`README.md line ${line}: marked compile-only, but it is a ${kind}, which is never run anyway`)
+      throw new Error(`${source} line ${line}: marked compile-only, but it is a ${kind}, which is never run anyway`)
     }
-    const file = `readme_${String(line).padStart(4, "0")}${kind === "test" ? ".test.ts" : ".ts"}`
+    const file = `${modulePrefix(source)}_${String(line).padStart(4, "0")}${kind === "test" ? ".test.ts" : ".ts"}`
     snippets.push({
+      source,
       line,
       language,
       code,
@@ -110,7 +121,7 @@ export const readmeSnippets = (readme) => {
 /** The text of a ts block's module: where it comes from, the prelude it needs, the block. */
 const moduleText = (snippet) =>
   [
-    `// README.md line ${snippet.line} (${snippet.kind})`,
+    `// ${snippet.source} line ${snippet.line} (${snippet.kind})`,
     ...snippet.prelude,
     snippet.code.trimEnd(),
     // Each block is a module of its own, so that the names of different blocks never collide.
@@ -118,12 +129,16 @@ const moduleText = (snippet) =>
     ""
   ].join("\n")
 
+/** The blocks of every checked markdown file under `root`, as `markdownSnippets` gives them. */
+export const allSnippets = (root) =>
+  markdownFiles(root).flatMap((source) => markdownSnippets(fs.readFileSync(path.join(root, source), "utf8"), source))
+
 /**
- * Writes the README's ts blocks to `folder` (emptied first), one module each; returns the
- * snippets, as `readmeSnippets` gives them.
+ * Writes the ts blocks of the README and the guides under `root` to `folder` (emptied first), one
+ * module each; returns the snippets, as `allSnippets` gives them.
  */
-export const writeReadmeSnippets = (readmePath, folder) => {
-  const snippets = readmeSnippets(fs.readFileSync(readmePath, "utf8"))
+export const writeSnippets = (root, folder) => {
+  const snippets = allSnippets(root)
   fs.rmSync(folder, { recursive: true, force: true })
   fs.mkdirSync(folder, { recursive: true })
   for (const snippet of snippets) {

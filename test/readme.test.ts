@@ -1,8 +1,8 @@
 /**
- * The README's code as a newcomer runs it. `npm run typecheck` writes every ts block to
- * doc-examples/readme/ and compiles it (scripts/readme-snippets.mjs); here each complete program
- * runs against the local server, unedited, the test blocks pass under vitest, and every
- * `npm install` of a block installs versions this release works with.
+ * The code of the README and of the guides in docs/ as a newcomer runs it. `npm run typecheck`
+ * writes every ts block to doc-examples/markdown/ and compiles it (scripts/readme-snippets.mjs);
+ * here each complete program runs against the local server, unedited, the test blocks pass under
+ * vitest, and every `npm install` of a block installs versions this release works with.
  *
  * A program names a realm (`realm: "us1"`), so it connects to `ingest.us1.signalfx.com` and the
  * like: test/readme/realmsToLoopback.mjs sends those connections to the local server on
@@ -21,16 +21,18 @@ import * as https from "node:https"
 import * as os from "node:os"
 import * as path from "node:path"
 import { generate } from "selfsigned"
-import { readmeSnippets, writeReadmeSnippets } from "../scripts/readme-snippets.mjs"
+import { allSnippets, writeSnippets } from "../scripts/readme-snippets.mjs"
 import { FakeSignalFx } from "../src/testing/index.js"
 import { root } from "./promise/runScript.js"
 
-const readmePath = path.join(root, "README.md")
-const folder = path.join(root, "doc-examples", "readme")
+const folder = path.join(root, "doc-examples", "markdown")
 const bundles = path.join(folder, "run")
-const snippets = readmeSnippets(fs.readFileSync(readmePath, "utf8"))
+const snippets = allSnippets(root)
+/** Where a block is, for a failure's message: `docs/testing.md line 42`. */
+const where = (snippet: { readonly source: string; readonly line: number }): string =>
+  `${snippet.source} line ${snippet.line}`
 
-/** The realms the README's blocks name, and the default one. */
+/** The realms the blocks name, and the default one. */
 const realms = [
   ...new Set([
     "us0",
@@ -130,7 +132,7 @@ const feed = (): Promise<void> =>
 const programs = snippets.filter((snippet) => snippet.kind === "program")
 
 beforeAll(async () => {
-  writeReadmeSnippets(readmePath, folder)
+  writeSnippets(root, folder)
   await esbuild.build({
     entryPoints: programs.map((snippet) => path.join(folder, snippet.file!)),
     outdir: bundles,
@@ -186,8 +188,8 @@ const oneOfTwo = (() => {
   }
 })()
 
-describe.concurrent("the README's programs, against the local server", () => {
-  it.each(programs.map((snippet) => [snippet.line, snippet] as const))("README.md line %s", async (_, snippet) => {
+describe.concurrent("the programs of the README and the guides, against the local server", () => {
+  it.each(programs.map((snippet) => [where(snippet), snippet] as const))("%s", async (_, snippet) => {
     const guardAndRealms = `${process.env["NODE_OPTIONS"] ?? ""} --import=${
       new URL("./readme/realmsToLoopback.mjs", import.meta.url).href
     }`
@@ -199,23 +201,23 @@ describe.concurrent("the README's programs, against the local server", () => {
         README_REALMS_PORT: String(server.port)
       }, 60_000)
     )
-    assert.strictEqual(result.code, 0, `README.md line ${snippet.line}:\n${result.stdout}\n${result.stderr}`)
-    assert.strictEqual(result.stderr, "", `README.md line ${snippet.line}`)
+    assert.strictEqual(result.code, 0, `${where(snippet)}:\n${result.stdout}\n${result.stderr}`)
+    assert.strictEqual(result.stderr, "", where(snippet))
     // Effect's logger writes to stdout: a warning there is a program that did not work.
-    assert.notMatch(result.stdout, /level=(WARN|ERROR|FATAL)/, `README.md line ${snippet.line}`)
+    assert.notMatch(result.stdout, /level=(WARN|ERROR|FATAL)/, where(snippet))
   }, 120_000)
 
-  it("are most of its blocks: compile-only marks are rare, and say why", () => {
-    const kinds = snippets.filter((snippet) => snippet.language === "ts").map((snippet) => snippet.kind)
-    assert.isAtLeast(kinds.filter((kind) => kind === "program").length, 10)
-    assert.isAtMost(kinds.filter((kind) => kind === "compile-only").length, 2)
-    for (const snippet of snippets.filter((snippet) => snippet.kind === "compile-only")) {
-      assert.isAbove(snippet.reason?.length ?? 0, 10, `README.md line ${snippet.line}`)
-    }
+  it("are most of their blocks: compile-only marks are rare, and say why", () => {
+    const typescript = snippets.filter((snippet) => snippet.language === "ts")
+    assert.isAtLeast(typescript.filter((snippet) => snippet.kind === "program").length, 10)
+    assert.isAtLeast(programs.filter((snippet) => snippet.source === "README.md").length, 5)
+    const compileOnly = typescript.filter((snippet) => snippet.kind === "compile-only")
+    assert.isAtMost(compileOnly.length, 4, compileOnly.map(where).join(", "))
+    for (const snippet of compileOnly) assert.isAbove(snippet.reason?.length ?? 0, 10, where(snippet))
   })
 })
 
-describe("the README's programs, together", () => {
+describe("the programs, together", () => {
   it("reached the local server by their realm's names, and every request they made succeeded", () => {
     // The feed's requests carry no User-Agent; the library's name theirs.
     const made = server.requests().filter((request) => request.headers["user-agent"]?.startsWith("effect-signalfx/"))
@@ -229,7 +231,7 @@ describe("the README's programs, together", () => {
   })
 })
 
-describe("the README's test blocks", () => {
+describe("the test blocks of the README and the guides", () => {
   it("pass under vitest", async () => {
     const vitest = await runNode(
       [
@@ -351,9 +353,9 @@ const npmInstalls = (code: string): Array<{ readonly command: string; readonly p
     return packages.length === 0 ? [] : [{ command: command[0].trim(), packages }]
   })
 
-describe("the README's npm installs", () => {
+describe("the npm installs of the README and the guides", () => {
   const installs = snippets.filter((snippet) => snippet.language === "sh").flatMap((snippet) =>
-    npmInstalls(snippet.code).map((install) => ({ ...install, line: snippet.line }))
+    npmInstalls(snippet.code).map((install) => ({ ...install, where: where(snippet) }))
   )
 
   it("install versions this release is tested with, that npm can install together", () => {
@@ -362,7 +364,7 @@ describe("the README's npm installs", () => {
       assert.deepStrictEqual(
         installProblems(install.packages),
         [],
-        `README.md line ${install.line}: ${install.command}`
+        `${install.where}: ${install.command}`
       )
     }
   })

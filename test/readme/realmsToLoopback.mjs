@@ -1,6 +1,6 @@
 /**
- * Loaded (through `--import` in NODE_OPTIONS, after the loopback-only guard) into the README's
- * programs that test/readme.test.ts runs: a connection to a realm's host (`ingest.us1.signalfx.com`,
+ * Loaded (through `--import` in NODE_OPTIONS, after the loopback-only guard) into the programs
+ * of the README and the guides that test/readme.test.ts runs: a connection to a realm's host (`ingest.us1.signalfx.com`,
  * `api.us1.signalfx.com`, `stream.us1.signalfx.com`…) goes to the local server at 127.0.0.1 and
  * the port in README_REALMS_PORT instead, as an /etc/hosts entry would send it. The program keeps
  * its realm's https URL: TLS still verifies the certificate for the realm's name (the local

@@ -1,6 +1,6 @@
 /**
- * vitest's configuration for the README's test blocks, which test/readme.test.ts runs from
- * doc-examples/readme/: they import the package by its name, as users write it, and that name is
+ * vitest's configuration for the test blocks of the README and the guides, which
+ * test/readme.test.ts runs from doc-examples/markdown/: they import the package by its name, as users write it, and that name is
  * resolved to the sources, as tsconfig.json's paths do for the type checker and tsx.
  */
 import * as path from "node:path"
@@ -18,7 +18,7 @@ export default defineConfig({
     ]
   },
   test: {
-    include: ["doc-examples/readme/*.test.ts"],
+    include: ["doc-examples/markdown/*.test.ts"],
     setupFiles: ["test/setup/loopbackOnly.ts"],
     testTimeout: 30_000
   }
