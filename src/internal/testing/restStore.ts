@@ -11,9 +11,8 @@
 import { randomBytes } from "node:crypto"
 import { peerText } from "../peerText.js"
 import type { JsonValue } from "../wire/jsonParse.js"
-import { ProgramError, publishedLabels } from "./detectorProgram.js"
+import { checkDetector } from "./detectorProgram.js"
 import type { JsonObject, RestResult } from "./metadataStore.js"
-import { MAX_PROGRAM_CHARS } from "./signalflow/websocket.js"
 
 const error = (status: number, message: string): RestResult => ({ status, body: { code: status, message } })
 
@@ -25,8 +24,6 @@ const noContent: RestResult = { status: 204 }
 const emptyOk: RestResult = { status: 200 }
 
 const DEFAULT_LIMIT = 50
-
-const SEVERITIES: ReadonlyArray<string> = ["Critical", "Major", "Minor", "Warning", "Info"]
 
 const isObject = (value: JsonValue | undefined): value is JsonObject =>
   typeof value === "object" && value !== null && !Array.isArray(value)
@@ -181,7 +178,7 @@ export class RestStore {
         return error(404, "no such endpoint")
       case "detector":
         if (id === "validate" && action === undefined) {
-          return allow("POST") ?? this.checkDetector(body(), "validate") ?? noContent
+          return allow("POST") ?? checkDetector(body(), "validate") ?? noContent
         }
         if (id !== undefined && action === "events") return allow("GET") ?? this.detectorEvents(id, params)
         if (id !== undefined && action === "incidents") {
@@ -290,7 +287,7 @@ export class RestStore {
 
   /** The problem with a body for `collection`, if any. */
   private check(collection: Collection, body: JsonObject): RestResult | undefined {
-    if (collection === "detector") return this.checkDetector(body, "save")
+    if (collection === "detector") return checkDetector(body, "save")
     if (collection === "crosslink") {
       return typeof body.propertyName === "string" && body.propertyName !== ""
         ? undefined
@@ -315,49 +312,6 @@ export class RestStore {
             `chart ${peerText(JSON.stringify(isObject(chart) ? chart.chartId ?? null : chart))} does not exist`
           )
         }
-      }
-    }
-    return undefined
-  }
-
-  /**
-   * A detector the service would accept: a name, a program that parses and publishes, and rules
-   * that each name one of its labels with a known severity.
-   */
-  private checkDetector(body: JsonValue, use: "validate" | "save"): RestResult | undefined {
-    if (!isObject(body)) return error(400, "the body must be a JSON object")
-    if (use === "save" && (typeof body.name !== "string" || body.name.trim() === "")) {
-      return error(400, "name is required")
-    }
-    if (typeof body.programText !== "string" || body.programText.trim() === "") {
-      return error(400, "programText is required")
-    }
-    if (body.programText.length > MAX_PROGRAM_CHARS) {
-      return error(400, `programText is longer than the ${MAX_PROGRAM_CHARS} characters a program may have`)
-    }
-    let published: Array<string>
-    try {
-      published = publishedLabels(body.programText)
-    } catch (cause) {
-      if (cause instanceof ProgramError) return error(400, `Invalid SignalFlow program: ${cause.message}`)
-      throw cause
-    }
-    if (published.length === 0) return error(400, "the program publishes no detect label")
-    const rules = body.rules
-    if (!Array.isArray(rules) || rules.length === 0) return error(400, "a detector needs at least one rule")
-    for (const [index, rule] of rules.entries()) {
-      if (!isObject(rule)) return error(400, `rules[${index}] must be an object`)
-      if (typeof rule.detectLabel !== "string" || !published.includes(rule.detectLabel)) {
-        return error(
-          400,
-          `rules[${index}]: detectLabel ${
-            peerText(JSON.stringify(rule.detectLabel ?? null))
-          } is not published by the ` +
-            `program (it publishes ${peerText(published.map((label) => JSON.stringify(label)).join(", "))})`
-        )
-      }
-      if (typeof rule.severity !== "string" || !SEVERITIES.includes(rule.severity)) {
-        return error(400, `rules[${index}]: severity must be one of ${SEVERITIES.join(", ")}`)
       }
     }
     return undefined
