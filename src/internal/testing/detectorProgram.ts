@@ -7,7 +7,8 @@
  */
 import { peerText } from "../peerText.js"
 import type { JsonValue } from "../wire/jsonParse.js"
-import type { JsonObject, RestResult } from "./metadataStore.js"
+import type { JsonObject } from "./metadataStore.js"
+import type { RestResult } from "./router.js"
 import type { Expression, Statement } from "./signalflow/parser.js"
 import { expressions, MAX_PROGRAM_CHARS, parse, ProgramError } from "./signalflow/parser.js"
 

@@ -12,11 +12,12 @@ import { randomBytes } from "node:crypto"
 import { peerText } from "../peerText.js"
 import type { JsonValue } from "../wire/jsonParse.js"
 import { checkDetector } from "./detectorProgram.js"
-import type { JsonObject, RestResult } from "./metadataStore.js"
+import type { JsonObject } from "./metadataStore.js"
+import type { RestResult } from "./router.js"
+import type { Route } from "./router.js"
+import { errorResult, ok } from "./router.js"
 
-const error = (status: number, message: string): RestResult => ({ status, body: { code: status, message } })
-
-const ok = (body: JsonValue): RestResult => ({ status: 200, body })
+const error = errorResult
 
 const noContent: RestResult = { status: 204 }
 
@@ -71,16 +72,10 @@ export interface RaiseIncident {
 
 type Collection = "chart" | "dashboard" | "dashboardgroup" | "detector" | "crosslink"
 
-const COLLECTIONS: ReadonlySet<string> = new Set<Collection>([
-  "chart",
-  "dashboard",
-  "dashboardgroup",
-  "detector",
-  "crosslink"
-])
-const isCollection = (route: string): route is Collection => COLLECTIONS.has(route)
+const COLLECTIONS: ReadonlyArray<Collection> = ["chart", "dashboard", "dashboardgroup", "detector", "crosslink"]
 
-const ROUTES: ReadonlySet<string> = new Set([...COLLECTIONS, "incident", "organization", "session"])
+/** The `:id` of a route's path. */
+const id = (params: Readonly<Record<string, string>>): string => params.id ?? ""
 
 const labels: Readonly<Record<Collection, string>> = {
   chart: "chart",
@@ -113,18 +108,13 @@ export class RestStore {
     this.sessions.clear()
   }
 
-  /** Whether `route` (the segment after `/v2/`) is served here. */
-  handles(route: string): boolean {
-    return ROUTES.has(route)
-  }
-
   /** Whether `token` is a session token this server handed out. */
   hasSession(token: string): boolean {
     return this.sessions.has(token)
   }
 
   /** `POST /v2/session`, which needs no token. */
-  login(body: JsonValue): RestResult {
+  private login(body: JsonValue): RestResult {
     if (!isObject(body) || typeof body.email !== "string" || typeof body.password !== "string") {
       return error(400, "email and password are required")
     }
@@ -150,62 +140,47 @@ export class RestStore {
   }
 
   /**
-   * One REST call: `segments` start with the route, `body` parses the request body when called
-   * (a `clear` has none).
+   * The routes, each to its handler. A new REST operation is one entry here (and its handler
+   * below): the dispatcher (`router.ts`) takes care of the token, faults, the body and recording.
    */
-  handle(
-    method: string,
-    segments: ReadonlyArray<string>,
-    params: URLSearchParams,
-    body: () => JsonValue,
-    token: string
-  ): RestResult {
-    const [route, id, action, ...rest] = segments
-    if (rest.length > 0) return error(404, "no such endpoint")
-    const allow = (...methods: ReadonlyArray<string>): RestResult | undefined =>
-      methods.includes(method) ? undefined : error(405, `${method} is not allowed here`)
-    switch (route) {
-      case "organization":
-        return id !== undefined ? error(404, "no such endpoint") : allow("GET") ?? ok(this.organization)
-      case "session":
-        if (id !== undefined) return error(404, "no such endpoint")
-        if (method === "DELETE") return this.sessions.delete(token) ? noContent : error(401, "not a session token")
-        return allow("POST", "DELETE") ?? this.login(body())
-      case "incident":
-        if (id === undefined) return allow("GET") ?? this.listIncidents(params, () => true)
-        if (action === undefined) return allow("GET") ?? this.getIncident(id)
-        if (action === "clear") return allow("PUT") ?? this.clearIncident(id)
-        return error(404, "no such endpoint")
-      case "detector":
-        if (id === "validate" && action === undefined) {
-          return allow("POST") ?? checkDetector(body(), "validate") ?? noContent
-        }
-        if (id !== undefined && action === "events") return allow("GET") ?? this.detectorEvents(id, params)
-        if (id !== undefined && action === "incidents") {
-          if (!this.tables.detector.has(id)) return this.missing("detector", id)
-          return allow("GET") ?? this.listIncidents(params, (incident) => incident.detectorId === id, true)
-        }
-        break
-    }
-    if (action !== undefined || route === undefined || !isCollection(route)) return error(404, "no such endpoint")
-    const collection = route
-    if (id === undefined) {
-      if (method === "GET") return this.search(collection, params)
-      return allow("POST") ?? this.create(collection, body(), params)
-    }
-    switch (method) {
-      case "GET":
-        return this.tables[collection].get(id) === undefined
-          ? this.missing(collection, id)
-          : ok(this.get(collection, id))
-      case "PUT":
-        return this.update(collection, id, body())
-      case "DELETE":
-        return this.delete(collection, id)
-      default:
-        return error(405, `${method} is not allowed here`)
-    }
-  }
+  readonly routes: ReadonlyArray<Route> = [
+    { method: "GET", path: "/v2/organization", handle: () => ok(this.organization) },
+    { method: "POST", path: "/v2/session", access: "login", handle: (request) => this.login(request.json()) },
+    { method: "DELETE", path: "/v2/session", handle: (request) => this.logout(request.token) },
+    { method: "GET", path: "/v2/incident", handle: ({ query }) => this.listIncidents(query, () => true) },
+    { method: "GET", path: "/v2/incident/:id", handle: ({ params }) => this.getIncident(id(params)) },
+    { method: "PUT", path: "/v2/incident/:id/clear", handle: ({ params }) => this.clearIncident(id(params)) },
+    {
+      method: "POST",
+      path: "/v2/detector/validate",
+      handle: (request) => checkDetector(request.json(), "validate") ?? noContent
+    },
+    {
+      method: "GET",
+      path: "/v2/detector/:id/events",
+      handle: ({ params, query }) => this.detectorEvents(id(params), query)
+    },
+    {
+      method: "GET",
+      path: "/v2/detector/:id/incidents",
+      handle: ({ params, query }) => this.detectorIncidents(id(params), query)
+    },
+    ...[...COLLECTIONS].flatMap((collection): Array<Route> => [
+      { method: "GET", path: `/v2/${collection}`, handle: ({ query }) => this.search(collection, query) },
+      {
+        method: "POST",
+        path: `/v2/${collection}`,
+        handle: (request) => this.create(collection, request.json(), request.query)
+      },
+      { method: "GET", path: `/v2/${collection}/:id`, handle: ({ params }) => this.read(collection, id(params)) },
+      {
+        method: "PUT",
+        path: `/v2/${collection}/:id`,
+        handle: (request) => this.update(collection, id(request.params), request.json())
+      },
+      { method: "DELETE", path: `/v2/${collection}/:id`, handle: ({ params }) => this.delete(collection, id(params)) }
+    ])
+  ]
 
   /** Raises an incident on a detector, as its program would; answers the incident's id. */
   raiseIncident(options: RaiseIncident): string {
@@ -246,6 +221,19 @@ export class RestStore {
       event_annotations: {},
       timestamp: this.now()
     }
+  }
+
+  private logout(token: string | undefined): RestResult {
+    return token !== undefined && this.sessions.delete(token) ? noContent : error(401, "not a session token")
+  }
+
+  private read(collection: Collection, id: string): RestResult {
+    return this.tables[collection].has(id) ? ok(this.get(collection, id)) : this.missing(collection, id)
+  }
+
+  private detectorIncidents(id: string, params: URLSearchParams): RestResult {
+    if (!this.tables.detector.has(id)) return this.missing("detector", id)
+    return this.listIncidents(params, (incident) => incident.detectorId === id, true)
   }
 
   private missing(collection: Collection, id: string): RestResult {
