@@ -1,6 +1,6 @@
 import { afterAll, assert, beforeEach, describe, it } from "@effect/vitest"
 import { publishedLabels } from "../../src/internal/testing/detectorProgram.js"
-import { ProgramError } from "../../src/internal/testing/signalflow/parser.js"
+import { ProgramError } from "../../src/internal/testing/signalflow/syntax.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { api } from "./support.js"
 
@@ -163,22 +163,17 @@ describe("FakeSignalFx REST objects", () => {
 
 describe("the detector program check", () => {
   it("refuses a program without detect() and rules naming what it does not publish", async () => {
-    const noDetect = await api(server, "POST", "/v2/detector/validate", {
-      ...DETECTOR,
-      programText: "data('cpu').publish('cpu high')"
-    })
-    assert.deepStrictEqual(await body(noDetect), {
-      code: 400,
-      message: "the program calls no detect(), which a detector's program must"
-    })
-    const unknownLabel = await api(server, "POST", "/v2/detector/validate", {
-      ...DETECTOR,
-      rules: [{ detectLabel: "mem high", severity: "Critical" }]
-    })
-    assert.strictEqual(
-      field(await body(unknownLabel), "message"),
-      "rules[0]: detectLabel \"mem high\" is not published by the program (it publishes \"cpu high\")"
-    )
+    const refusals: ReadonlyArray<readonly [Readonly<Record<string, unknown>>, string]> = [
+      [{ programText: "data('cpu').publish('cpu high')" }, "the program calls no detect(), which a detector's program must"],
+      [
+        { rules: [{ detectLabel: "mem high", severity: "Critical" }] },
+        "rules[0]: detectLabel \"mem high\" is not published by the program (it publishes \"cpu high\")"
+      ]
+    ]
+    for (const [change, message] of refusals) {
+      const response = await api(server, "POST", "/v2/detector/validate", { ...DETECTOR, ...change })
+      assert.deepStrictEqual(await body(response), { code: 400, message })
+    }
   })
 
   it("parses SignalFlow and answers the published labels", () => {

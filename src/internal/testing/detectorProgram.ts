@@ -9,8 +9,9 @@ import { peerText } from "../peerText.js"
 import type { JsonValue } from "../wire/jsonParse.js"
 import type { JsonObject } from "./metadataStore.js"
 import type { RestResult } from "./router.js"
-import type { Expression, Statement } from "./signalflow/parser.js"
-import { expressions, MAX_PROGRAM_CHARS, parse, ProgramError } from "./signalflow/parser.js"
+import { parse } from "./signalflow/parser.js"
+import type { Expression, Statement } from "./signalflow/syntax.js"
+import { expressions, MAX_PROGRAM_CHARS, ProgramError } from "./signalflow/syntax.js"
 
 const SEVERITIES: ReadonlyArray<string> = ["Critical", "Major", "Minor", "Warning", "Info"]
 

@@ -8,8 +8,9 @@
  * unsupported function as a name error, a wrong argument as a type error.
  */
 import { peerText } from "../../peerText.js"
-import type { Argument, Expression, Position } from "./parser.js"
-import { expressions, parse, ProgramError, syntaxError } from "./parser.js"
+import { parse } from "./parser.js"
+import type { Argument, Expression, Position } from "./syntax.js"
+import { expressions, ProgramError, syntaxError } from "./syntax.js"
 
 export type Filter =
   | { readonly _tag: "Match"; readonly key: string; readonly patterns: ReadonlyArray<string> }

@@ -9,8 +9,8 @@ import { peerText } from "../../peerText.js"
 import { compile } from "./compile.js"
 import type { Outbound } from "./computation.js"
 import { Computation, control, programErrorMessage, RequestError, resolveTiming } from "./computation.js"
-import { MAX_PROGRAM_CHARS, ProgramError } from "./parser.js"
 import type { SeriesStore } from "./store.js"
+import { MAX_PROGRAM_CHARS, ProgramError } from "./syntax.js"
 import { channelFits, encodeDataFrame } from "./wire.js"
 
 /** The service's limit of computations per connection. */
