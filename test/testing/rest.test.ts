@@ -164,7 +164,10 @@ describe("FakeSignalFx REST objects", () => {
 describe("the detector program check", () => {
   it("refuses a program without detect() and rules naming what it does not publish", async () => {
     const refusals: ReadonlyArray<readonly [Readonly<Record<string, unknown>>, string]> = [
-      [{ programText: "data('cpu').publish('cpu high')" }, "the program calls no detect(), which a detector's program must"],
+      [
+        { programText: "data('cpu').publish('cpu high')" },
+        "the program calls no detect(), which a detector's program must"
+      ],
       [
         { rules: [{ detectLabel: "mem high", severity: "Critical" }] },
         "rules[0]: detectLabel \"mem high\" is not published by the program (it publishes \"cpu high\")"

@@ -7,16 +7,13 @@
  */
 import { peerText } from "../peerText.js"
 import type { JsonValue } from "../wire/jsonParse.js"
-import type { JsonObject } from "./metadataStore.js"
+import { isObject } from "./metadataStore.js"
 import type { RestResult } from "./router.js"
 import { parse } from "./signalflow/parser.js"
 import type { Expression, Statement } from "./signalflow/syntax.js"
 import { expressions, MAX_PROGRAM_CHARS, ProgramError } from "./signalflow/syntax.js"
 
 const SEVERITIES: ReadonlyArray<string> = ["Critical", "Major", "Minor", "Warning", "Info"]
-
-const isObject = (value: JsonValue): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 const error = (status: number, message: string): RestResult => ({ status, body: { code: status, message } })
 

@@ -12,7 +12,7 @@ import type { DecodedDatapoint, WireMetricType } from "../wire/records.js"
 import type { FieldValues } from "./query.js"
 import { compile } from "./query.js"
 import type { RestResult, Route } from "./router.js"
-import { errorResult, ok } from "./router.js"
+import { errorResult, ok, param } from "./router.js"
 
 /** @internal */
 export type JsonObject = { readonly [key: string]: JsonValue }
@@ -33,10 +33,12 @@ const metricTypeNames: Readonly<Record<WireMetricType, string>> = {
 const MAX_WINDOW = 10_000
 const DEFAULT_LIMIT = 50
 
-const isObject = (value: JsonValue | undefined): value is JsonObject =>
+/** @internal */
+export const isObject = (value: JsonValue | undefined): value is JsonObject =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
-const isStringArray = (value: JsonValue | undefined): value is ReadonlyArray<string> =>
+/** @internal */
+export const isStringArray = (value: JsonValue | undefined): value is ReadonlyArray<string> =>
   Array.isArray(value) && value.every((item) => typeof item === "string")
 
 const sortedEntries = (record: Readonly<Record<string, string>>): Array<[string, string]> =>
@@ -113,8 +115,6 @@ const checkFields = (body: JsonObject, allowNull: boolean): string | undefined =
 }
 
 /** The user-editable fields of a new object; a tag is the one kind without a tag list. */
-const param = (params: Readonly<Record<string, string>>, name: string): string => params[name] ?? ""
-
 const defaults = (kind: Kind): JsonObject =>
   kind === "tag" ? { description: "", customProperties: {} } : { description: "", customProperties: {}, tags: [] }
 

@@ -13,9 +13,9 @@ import { peerText } from "../peerText.js"
 import type { JsonValue } from "../wire/jsonParse.js"
 import { checkDetector } from "./detectorProgram.js"
 import type { JsonObject } from "./metadataStore.js"
-import type { RestResult } from "./router.js"
-import type { Route } from "./router.js"
-import { errorResult, ok } from "./router.js"
+import { isObject, isStringArray } from "./metadataStore.js"
+import type { RestResult, Route } from "./router.js"
+import { errorResult, ok, param } from "./router.js"
 
 const error = errorResult
 
@@ -25,12 +25,6 @@ const noContent: RestResult = { status: 204 }
 const emptyOk: RestResult = { status: 200 }
 
 const DEFAULT_LIMIT = 50
-
-const isObject = (value: JsonValue | undefined): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
-const isStringArray = (value: JsonValue | undefined): value is ReadonlyArray<string> =>
-  Array.isArray(value) && value.every((item) => typeof item === "string")
 
 /** Ids look like the service's: 11 characters of base64url. */
 const newId = (): string => randomBytes(8).toString("base64url")
@@ -73,9 +67,6 @@ export interface RaiseIncident {
 type Collection = "chart" | "dashboard" | "dashboardgroup" | "detector" | "crosslink"
 
 const COLLECTIONS: ReadonlyArray<Collection> = ["chart", "dashboard", "dashboardgroup", "detector", "crosslink"]
-
-/** The `:id` of a route's path. */
-const id = (params: Readonly<Record<string, string>>): string => params.id ?? ""
 
 const labels: Readonly<Record<Collection, string>> = {
   chart: "chart",
@@ -148,8 +139,8 @@ export class RestStore {
     { method: "POST", path: "/v2/session", access: "login", handle: (request) => this.login(request.json()) },
     { method: "DELETE", path: "/v2/session", handle: (request) => this.logout(request.token) },
     { method: "GET", path: "/v2/incident", handle: ({ query }) => this.listIncidents(query, () => true) },
-    { method: "GET", path: "/v2/incident/:id", handle: ({ params }) => this.getIncident(id(params)) },
-    { method: "PUT", path: "/v2/incident/:id/clear", handle: ({ params }) => this.clearIncident(id(params)) },
+    { method: "GET", path: "/v2/incident/:id", handle: ({ params }) => this.getIncident(param(params, "id")) },
+    { method: "PUT", path: "/v2/incident/:id/clear", handle: ({ params }) => this.clearIncident(param(params, "id")) },
     {
       method: "POST",
       path: "/v2/detector/validate",
@@ -158,12 +149,12 @@ export class RestStore {
     {
       method: "GET",
       path: "/v2/detector/:id/events",
-      handle: ({ params, query }) => this.detectorEvents(id(params), query)
+      handle: ({ params, query }) => this.detectorEvents(param(params, "id"), query)
     },
     {
       method: "GET",
       path: "/v2/detector/:id/incidents",
-      handle: ({ params, query }) => this.detectorIncidents(id(params), query)
+      handle: ({ params, query }) => this.detectorIncidents(param(params, "id"), query)
     },
     ...[...COLLECTIONS].flatMap((collection): Array<Route> => [
       { method: "GET", path: `/v2/${collection}`, handle: ({ query }) => this.search(collection, query) },
@@ -172,13 +163,21 @@ export class RestStore {
         path: `/v2/${collection}`,
         handle: (request) => this.create(collection, request.json(), request.query)
       },
-      { method: "GET", path: `/v2/${collection}/:id`, handle: ({ params }) => this.read(collection, id(params)) },
+      {
+        method: "GET",
+        path: `/v2/${collection}/:id`,
+        handle: ({ params }) => this.read(collection, param(params, "id"))
+      },
       {
         method: "PUT",
         path: `/v2/${collection}/:id`,
-        handle: (request) => this.update(collection, id(request.params), request.json())
+        handle: (request) => this.update(collection, param(request.params, "id"), request.json())
       },
-      { method: "DELETE", path: `/v2/${collection}/:id`, handle: ({ params }) => this.delete(collection, id(params)) }
+      {
+        method: "DELETE",
+        path: `/v2/${collection}/:id`,
+        handle: ({ params }) => this.delete(collection, param(params, "id"))
+      }
     ])
   ]
 

@@ -87,6 +87,9 @@ export interface Route {
   readonly handle: (request: RouteRequest) => Answer | Promise<Answer>
 }
 
+/** A parameter of the route's path, by the name its pattern gives it. @internal */
+export const param = (params: Readonly<Record<string, string>>, name: string): string => params[name] ?? ""
+
 /** @internal */
 export const streamed = (status: number): Streamed => ({ _tag: "Streamed", status })
 
