@@ -68,7 +68,7 @@ describe("deep nesting", () => {
     assert.strictEqual(response.status, 400)
     const body = await response.json() as { readonly errorType: string; readonly message: string }
     assert.strictEqual(body.errorType, "ANALYTICS_PROGRAM_SYNTAX_ERROR")
-    assert.include(body.message, "nest more than 200 levels deep")
+    assert.include(body.message, "nest more than 200 deep")
   })
 
   it("of 24,000 brackets, or a chain of 8,000 `and`s, is an error on the WebSocket channel, then END_OF_CHANNEL", async () => {
@@ -90,7 +90,7 @@ describe("deep nesting", () => {
         "END_OF_CHANNEL"
       ])
       assert.strictEqual(chain[1]?.errorType, "ANALYTICS_PROGRAM_SYNTAX_ERROR")
-      assert.include(chain[1]?.message, "nest more than 200 levels deep")
+      assert.include(chain[1]?.message, "nest more than 200 deep")
     } finally {
       client.close()
     }

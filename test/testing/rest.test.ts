@@ -1,5 +1,6 @@
 import { afterAll, assert, beforeEach, describe, it } from "@effect/vitest"
-import { ProgramError, publishedLabels } from "../../src/internal/testing/detectorProgram.js"
+import { publishedLabels } from "../../src/internal/testing/detectorProgram.js"
+import { ProgramError } from "../../src/internal/testing/signalflow/syntax.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { api } from "./support.js"
 
@@ -161,6 +162,23 @@ describe("FakeSignalFx REST objects", () => {
 })
 
 describe("the detector program check", () => {
+  it("refuses a program without detect() and rules naming what it does not publish", async () => {
+    const refusals: ReadonlyArray<readonly [Readonly<Record<string, unknown>>, string]> = [
+      [
+        { programText: "data('cpu').publish('cpu high')" },
+        "the program calls no detect(), which a detector's program must"
+      ],
+      [
+        { rules: [{ detectLabel: "mem high", severity: "Critical" }] },
+        "rules[0]: detectLabel \"mem high\" is not published by the program (it publishes \"cpu high\")"
+      ]
+    ]
+    for (const [change, message] of refusals) {
+      const response = await api(server, "POST", "/v2/detector/validate", { ...DETECTOR, ...change })
+      assert.deepStrictEqual(await body(response), { code: 400, message })
+    }
+  })
+
   it("parses SignalFlow and answers the published labels", () => {
     const program = [
       "# the filters",
@@ -189,7 +207,9 @@ describe("the detector program check", () => {
         "syntax error at line 1, column 13: expected the end of the statement, found \"data\""
       ],
       ["A = 1 if B", "syntax error at line 1, column 11: expected \"else\", found \"end of program\""],
-      ["A.", "syntax error at line 1, column 3: expected a name after \".\", found \"end of program\""]
+      ["A.", "syntax error at line 1, column 3: expected a name after \".\", found \"end of program\""],
+      ["x = 'a' 'b' )", "syntax error at line 1, column 13: expected the end of the statement, found \")\""],
+      ["f = lambda 1: 2", "syntax error at line 1, column 12: expected a parameter name, found \"1\""]
     ]
     for (const [program, expected] of problems) {
       let message = "it parsed"

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { compile } from "../../src/internal/testing/signalflow/compile.js"
-import { parse, ProgramError, tokenize } from "../../src/internal/testing/signalflow/parser.js"
+import { parse, tokenize } from "../../src/internal/testing/signalflow/parser.js"
+import { ProgramError } from "../../src/internal/testing/signalflow/syntax.js"
 
 const refusal = (program: string): ProgramError => {
   try {
@@ -119,5 +120,21 @@ describe("the SignalFlow compiler", () => {
     assert.strictEqual(refusal("data('a', rollup='median')").errorType, "ANALYTICS_PROGRAM_TYPE_ERROR")
     assert.strictEqual(refusal("data('a').sum(by=[1])").errorType, "ANALYTICS_PROGRAM_TYPE_ERROR")
     assert.strictEqual(refusal("filter('a')").errorType, "ANALYTICS_PROGRAM_TYPE_ERROR")
+  })
+
+  it("refuses syntax outside the subset before evaluating anything, where it stands", () => {
+    const error = refusal("nosuch('a') + 1")
+    assert.strictEqual(error.errorType, "ANALYTICS_PROGRAM_SYNTAX_ERROR")
+    assert.deepStrictEqual([error.position.line, error.position.column], [1, 13])
+    assert.include(error.message, "the operator \"+\" is not supported by the local SignalFlow server")
+    assert.strictEqual(refusal("data('a', filter=lambda x: x)").errorType, "ANALYTICS_PROGRAM_SYNTAX_ERROR")
+    // A negative number is still a number, not an operator.
+    assert.include(refusal("data('a').sum(by=-1)").message, "not a number")
+  })
+
+  it("bounds a chain of method calls as it bounds brackets", () => {
+    const error = refusal(`data('a')${".sum()".repeat(5_000)}.publish()`)
+    assert.strictEqual(error.errorType, "ANALYTICS_PROGRAM_SYNTAX_ERROR")
+    assert.include(error.message, "nest more than 200 deep")
   })
 })

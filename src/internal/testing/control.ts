@@ -21,17 +21,13 @@
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import type * as http from "node:http"
 import type { Fault, RecordedDatapoint, RecordedEvent, RecordedRequest, Server } from "../../testing/FakeSignalFx.js"
 import type { JsonValue } from "../wire/jsonParse.js"
-import { readBody } from "./body.js"
-import type { RestResult } from "./metadataStore.js"
+import type { RestResult, Route } from "./router.js"
+import { errorResult, ok } from "./router.js"
 
 /** @internal */
 export const CONTROL_PREFIX = "/_fake"
-
-/** @internal */
-export const isControlPath = (path: string): boolean => path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)
 
 const Headers = Schema.Record({ key: Schema.String, value: Schema.String })
 
@@ -82,7 +78,7 @@ const badBody = (expected: string, parseError: ParseResult.ParseError): RestResu
   return error(400, `expected ${expected}: ${issue?.message ?? "invalid body"}${where}`)
 }
 
-const error = (status: number, message: string): RestResult => ({ status, body: { code: status, message } })
+const error = errorResult
 
 const orNull = (value: string | number | undefined): JsonValue => value ?? null
 
@@ -117,22 +113,10 @@ const requestJson = (request: RecordedRequest): JsonValue => ({
 /** A fault script or an incident is a few hundred bytes; a megabyte is room for thousands. */
 const MAX_CONTROL_BODY_BYTES = 1024 * 1024
 
-/** The body as text, or the answer to a body that is too large or not decodable. */
-const readText = async (req: http.IncomingMessage): Promise<string | RestResult> => {
-  const body = await readBody(req, { maxBytes: MAX_CONTROL_BODY_BYTES, maxDecodedBytes: MAX_CONTROL_BODY_BYTES })
-  switch (body._tag) {
-    case "Read":
-      return body.bytes.toString("utf8")
-    case "Undecodable":
-      return error(body.status, body.message)
-    case "TooLarge":
-      return error(413, body.message)
-  }
-}
+/** What the control endpoints drive: the parts of `Server` that are not its address. @internal */
+export type Controlled = Pick<Server, "datapoints" | "events" | "requests" | "reset" | "fault" | "raiseIncident">
 
-const scriptFaults = async (server: Server, req: http.IncomingMessage): Promise<RestResult> => {
-  const text = await readText(req)
-  if (typeof text !== "string") return text
+const scriptFaults = (server: Controlled, text: string): RestResult => {
   const decoded = decodeFaultRequest(text)
   if (Either.isLeft(decoded)) {
     return badBody(`{"route": "/v2/…", "faults": [{"_tag": "Respond", "status": 429}, …]}`, decoded.left)
@@ -142,9 +126,7 @@ const scriptFaults = async (server: Server, req: http.IncomingMessage): Promise<
   return { status: 204 }
 }
 
-const raiseIncident = async (server: Server, req: http.IncomingMessage): Promise<RestResult> => {
-  const text = await readText(req)
-  if (typeof text !== "string") return text
+const raiseIncident = (server: Controlled, text: string): RestResult => {
   const decoded = decodeIncidentRequest(text)
   if (Either.isLeft(decoded)) return badBody(`{"detectorId": "…"}`, decoded.left)
   try {
@@ -155,38 +137,37 @@ const raiseIncident = async (server: Server, req: http.IncomingMessage): Promise
 }
 
 /**
- * Answers a request under {@link CONTROL_PREFIX}.
+ * The routes under {@link CONTROL_PREFIX}: no token, never faulted nor recorded.
  *
  * @internal
  */
-export const handleControl = async (
-  server: Server,
-  method: string,
-  path: string,
-  req: http.IncomingMessage
-): Promise<RestResult> => {
-  const route = path.slice(CONTROL_PREFIX.length)
-  const only = (allowed: string, answer: () => RestResult | Promise<RestResult>) =>
-    method === allowed ? answer() : error(405, `${method} is not allowed here; use ${allowed}`)
-  switch (route) {
-    case "/datapoints":
-      return only("GET", () => ({ status: 200, body: server.datapoints().map(datapointJson) }))
-    case "/events":
-      return only("GET", () => ({ status: 200, body: server.events().map(eventJson) }))
-    case "/requests":
-      return only("GET", () => ({ status: 200, body: server.requests().map(requestJson) }))
-    case "/reset":
-      return only("POST", () => {
+export const controlRoutes = (server: Controlled): ReadonlyArray<Route> =>
+  ([
+    { method: "GET", path: "/datapoints", handle: () => ok(server.datapoints().map(datapointJson)) },
+    { method: "GET", path: "/events", handle: () => ok(server.events().map(eventJson)) },
+    { method: "GET", path: "/requests", handle: () => ok(server.requests().map(requestJson)) },
+    {
+      method: "POST",
+      path: "/reset",
+      handle: () => {
         server.reset()
         return { status: 204 }
-      })
-    case "/faults":
-      return only("POST", () => scriptFaults(server, req))
-    case "/incidents":
-      return only("POST", () => raiseIncident(server, req))
-  }
-  return error(
-    404,
-    `no such control endpoint; there are GET ${CONTROL_PREFIX}/datapoints, /events, /requests and POST /reset, /faults, /incidents`
-  )
-}
+      }
+    },
+    { method: "POST", path: "/faults", handle: ({ text }) => scriptFaults(server, text()) },
+    { method: "POST", path: "/incidents", handle: ({ text }) => raiseIncident(server, text()) },
+    {
+      method: "*",
+      path: "/*",
+      handle: () =>
+        error(
+          404,
+          `no such control endpoint; there are GET ${CONTROL_PREFIX}/datapoints, /events, /requests and POST /reset, /faults, /incidents`
+        )
+    }
+  ] satisfies ReadonlyArray<Route>).map((route): Route => ({
+    ...route,
+    path: `${CONTROL_PREFIX}${route.path}`,
+    access: "control",
+    maxBodyBytes: MAX_CONTROL_BODY_BYTES
+  }))

@@ -1,264 +1,87 @@
 /**
- * A syntax check of SignalFlow program text, for the local server's detector validation: enough
- * of the language's grammar (Python-like expressions, assignments, calls with keyword arguments,
- * attribute chains, lists, `lambda`, `x if c else y`) to refuse what the service cannot parse,
- * and the labels the program publishes, which a detector's rules must name. It does not know
- * SignalFlow's functions: `data('cpu').foo()` parses.
- *
- * Only brackets recurse (chains of prefix operators, `**`, `lambda` and `else` are loops), at
- * most {@link MAX_NESTING_DEPTH} deep: a program of a million `(` is a syntax error, not a
- * stack overflow.
+ * The local server's check of a detector, for `POST /v2/detector[/validate]` and `PUT`: the
+ * program is parsed by the one SignalFlow parser (`signalflow/parser.ts`, which also bounds its
+ * nesting), then held to a detector's rules: at most {@link MAX_PROGRAM_CHARS} characters, a
+ * `detect()`, a published label, and rules that each name one of those labels with a known
+ * severity.
  */
 import { peerText } from "../peerText.js"
+import type { JsonValue } from "../wire/jsonParse.js"
+import { isObject } from "./metadataStore.js"
+import type { RestResult } from "./router.js"
+import { parse } from "./signalflow/parser.js"
+import type { Expression, Statement } from "./signalflow/syntax.js"
+import { expressions, MAX_PROGRAM_CHARS, ProgramError } from "./signalflow/syntax.js"
 
-/** @internal */
-export class ProgramError {
-  constructor(readonly message: string) {}
+const SEVERITIES: ReadonlyArray<string> = ["Critical", "Major", "Minor", "Warning", "Info"]
+
+const error = (status: number, message: string): RestResult => ({ status, body: { code: status, message } })
+
+/** The label a `publish` call names as a string literal, its first argument or `label=`. */
+const publishedLabel = (expression: Expression): string | undefined => {
+  const isPublish = (expression._tag === "Method" && expression.name === "publish") ||
+    (expression._tag === "Call" && expression.callee._tag === "Name" && expression.callee.name === "publish")
+  if (!isPublish) return undefined
+  const [first] = expression.args
+  const label = expression.args.find((arg) => arg.name === "label") ?? (first?.name === undefined ? first : undefined)
+  return label?.value._tag === "String" ? label.value.value : undefined
 }
-
-type TokenKind = "name" | "number" | "string" | "op" | "newline" | "end"
-
-interface Token {
-  readonly kind: TokenKind
-  readonly text: string
-  /** The string's value, for a string token. */
-  readonly value: string
-  readonly line: number
-  readonly column: number
-}
-
-// Longest first, so that `**` and `==` are not read as two operators.
-const OPERATORS = "** == != <= >= + - * / % < > = ( ) [ ] { } , . : ;".split(" ")
-
-const tokenize = (source: string): Array<Token> => {
-  const tokens: Array<Token> = []
-  let line = 1
-  let lineStart = 0
-  let depth = 0
-  let index = 0
-  const at = (start: number) => ({ line, column: start - lineStart + 1 })
-  const fail = (message: string, start: number): never => {
-    const where = at(start)
-    throw new ProgramError(`${message} at line ${where.line}, column ${where.column}`)
-  }
-  while (index < source.length) {
-    const char = source[index]!
-    if (char === "\n") {
-      // Inside brackets a newline continues the expression, as in Python.
-      if (depth === 0) tokens.push({ kind: "newline", text: "\n", value: "", ...at(index) })
-      index += 1
-      line += 1
-      lineStart = index
-      continue
-    }
-    if (char === " " || char === "\t" || char === "\r") {
-      index += 1
-      continue
-    }
-    if (char === "#") {
-      while (index < source.length && source[index] !== "\n") index += 1
-      continue
-    }
-    if (char === "\\" && source[index + 1] === "\n") {
-      index += 2
-      line += 1
-      lineStart = index
-      continue
-    }
-    const start = index
-    if (char === "'" || char === "\"") {
-      let value = ""
-      index += 1
-      while (source[index] !== char) {
-        if (index >= source.length || source[index] === "\n") fail("unterminated string", start)
-        if (source[index] === "\\") {
-          value += source[index + 1] ?? ""
-          index += 2
-        } else {
-          value += source[index]
-          index += 1
-        }
-      }
-      index += 1
-      tokens.push({ kind: "string", text: source.slice(start, index), value, ...at(start) })
-      continue
-    }
-    const number = /^(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)/.exec(source.slice(index))
-    if (number !== null) {
-      index += number[0].length
-      tokens.push({ kind: "number", text: number[0], value: "", ...at(start) })
-      continue
-    }
-    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(index))
-    if (name !== null) {
-      index += name[0].length
-      tokens.push({ kind: "name", text: name[0], value: "", ...at(start) })
-      continue
-    }
-    const op = OPERATORS.find((candidate) => source.startsWith(candidate, index))
-    if (op === undefined) return fail(`unexpected character ${peerText(JSON.stringify(char))}`, start)
-    if (op === "(" || op === "[" || op === "{") depth += 1
-    if (op === ")" || op === "]" || op === "}") depth = Math.max(0, depth - 1)
-    index += op.length
-    tokens.push({ kind: "op", text: op, value: "", ...at(start) })
-  }
-  tokens.push({ kind: "end", text: "end of program", value: "", ...at(index) })
-  return tokens
-}
-
-const KEYWORDS = new Set(["and", "or", "not", "if", "else", "lambda", "in", "is"])
-
-/** The deepest brackets may nest, as in CPython's parser. @internal */
-export const MAX_NESTING_DEPTH = 200
-const COMPARISONS = new Set(["==", "!=", "<", ">", "<=", ">="])
 
 /**
  * Parses the program and answers the labels it publishes (`….publish('label')` or
- * `publish(label='label')`), in order; throws a `ProgramError` naming the first problem.
+ * `publish(label='label')`), in program order; throws a `ProgramError` naming the first problem.
  * @internal
  */
-export const publishedLabels = (source: string): Array<string> => {
-  const tokens = tokenize(source)
-  const labels: Array<string> = []
-  let position = 0
-  const peek = () => tokens[position]!
-  const next = () => tokens[position++]!
-  const fail = (token: Token, expected: string): never => {
-    const found = token.kind === "end" ? "end of program" : token.kind === "newline" ? "end of line" : token.text
-    throw new ProgramError(
-      `syntax error at line ${token.line}, column ${token.column}: expected ${expected}, found ${
-        peerText(JSON.stringify(found))
-      }`
-    )
-  }
-  const isOp = (text: string) => peek().kind === "op" && peek().text === text
-  const isName = (text: string) => peek().kind === "name" && peek().text === text
-  const expectOp = (text: string) => {
-    if (!isOp(text)) fail(peek(), JSON.stringify(text))
-    next()
-  }
+export const publishedLabels = (source: string): Array<string> => programLabels(parse(source))
 
-  const list = (close: string, item: () => void) => {
-    while (!isOp(close)) {
-      item()
-      if (!isOp(",")) break
-      next()
-    }
-    expectOp(close)
-  }
+const programLabels = (statements: ReadonlyArray<Statement>): Array<string> =>
+  expressions(statements).flatMap((expression) => publishedLabel(expression) ?? [])
 
-  const primary = (): void => {
-    const token = next()
-    if (token.kind === "number" || token.kind === "string") return
-    if (token.kind === "name" && !KEYWORDS.has(token.text)) return
-    if (token.kind === "op" && token.text === "(") return list(")", expression)
-    if (token.kind === "op" && token.text === "[") return list("]", expression)
-    if (token.kind === "op" && token.text === "{") {
-      return list("}", () => {
-        expression()
-        expectOp(":")
-        expression()
-      })
-    }
-    return fail(token, "a value")
-  }
+const callsDetect = (statements: ReadonlyArray<Statement>): boolean =>
+  expressions(statements).some((expression) =>
+    expression._tag === "Call" && expression.callee._tag === "Name" && expression.callee.name === "detect"
+  )
 
-  const call = (callee: string | undefined) => {
-    let first = true
-    list(")", () => {
-      const keyword = peek().kind === "name" && tokens[position + 1]?.text === "=" ? next().text : undefined
-      if (keyword !== undefined) next()
-      const argument = peek()
-      expression()
-      const isLabel = keyword === "label" || (keyword === undefined && first)
-      if (callee === "publish" && isLabel && argument.kind === "string" && tokens[position - 1] === argument) {
-        labels.push(argument.value)
-      }
-      first = false
-    })
+/**
+ * The problem with a detector's body, if any: a name (when saved), a program that parses, calls
+ * `detect()` and publishes, and rules that each name one of its labels with a known severity.
+ * @internal
+ */
+export const checkDetector = (body: JsonValue, use: "validate" | "save"): RestResult | undefined => {
+  if (!isObject(body)) return error(400, "the body must be a JSON object")
+  if (use === "save" && (typeof body.name !== "string" || body.name.trim() === "")) {
+    return error(400, "name is required")
   }
-
-  const postfix = (): void => {
-    let callee = peek().kind === "name" ? peek().text : undefined
-    primary()
-    for (;;) {
-      if (isOp("(")) {
-        next()
-        call(callee)
-        callee = undefined
-      } else if (isOp(".")) {
-        next()
-        const name = next()
-        if (name.kind !== "name") fail(name, "a name after \".\"")
-        callee = name.text
-      } else if (isOp("[")) {
-        next()
-        list("]", expression)
-        callee = undefined
-      } else {
-        return
-      }
-    }
+  if (typeof body.programText !== "string" || body.programText.trim() === "") {
+    return error(400, "programText is required")
   }
-
-  const unary = (): void => {
-    for (;;) {
-      while (isOp("-") || isOp("+") || isName("not")) next()
-      postfix()
-      if (!isOp("**")) return
-      next()
-    }
+  if (body.programText.length > MAX_PROGRAM_CHARS) {
+    return error(400, `programText is longer than the ${MAX_PROGRAM_CHARS} characters a program may have`)
   }
-
-  const binary = (): void => {
-    unary()
-    while (
-      (peek().kind === "op" && (["+", "-", "*", "/", "%"].includes(peek().text) || COMPARISONS.has(peek().text))) ||
-      isName("and") || isName("or") || isName("in") || isName("is")
-    ) {
-      next()
-      if (isName("not")) next()
-      unary()
-    }
+  let statements: ReadonlyArray<Statement>
+  try {
+    statements = parse(body.programText)
+  } catch (cause) {
+    if (cause instanceof ProgramError) return error(400, `Invalid SignalFlow program: ${cause.message}`)
+    throw cause
   }
-
-  let depth = 0
-  function expression(): void {
-    depth += 1
-    if (depth > MAX_NESTING_DEPTH) {
-      const token = peek()
-      throw new ProgramError(
-        `syntax error at line ${token.line}, column ${token.column}: brackets nest more than ${MAX_NESTING_DEPTH} deep`
+  const published = programLabels(statements)
+  if (published.length === 0) return error(400, "the program publishes no detect label")
+  if (!callsDetect(statements)) return error(400, "the program calls no detect(), which a detector's program must")
+  const rules = body.rules
+  if (!Array.isArray(rules) || rules.length === 0) return error(400, "a detector needs at least one rule")
+  for (const [index, rule] of rules.entries()) {
+    if (!isObject(rule)) return error(400, `rules[${index}] must be an object`)
+    if (typeof rule.detectLabel !== "string" || !published.includes(rule.detectLabel)) {
+      return error(
+        400,
+        `rules[${index}]: detectLabel ${peerText(JSON.stringify(rule.detectLabel ?? null))} is not published by the ` +
+          `program (it publishes ${peerText(published.map((label) => JSON.stringify(label)).join(", "))})`
       )
     }
-    for (;;) {
-      if (isName("lambda")) {
-        next()
-        list(":", () => {
-          const name = next()
-          if (name.kind !== "name") fail(name, "a parameter name")
-        })
-        continue
-      }
-      binary()
-      if (!isName("if")) break
-      next()
-      binary()
-      if (!isName("else")) fail(peek(), "\"else\"")
-      next()
+    if (typeof rule.severity !== "string" || !SEVERITIES.includes(rule.severity)) {
+      return error(400, `rules[${index}]: severity must be one of ${SEVERITIES.join(", ")}`)
     }
-    depth -= 1
   }
-
-  for (;;) {
-    while (peek().kind === "newline" || isOp(";")) next()
-    if (peek().kind === "end") break
-    if (peek().kind === "name" && tokens[position + 1]?.text === "=" && !KEYWORDS.has(peek().text)) {
-      position += 2
-    }
-    expression()
-    const end = peek()
-    if (end.kind !== "newline" && end.kind !== "end" && !isOp(";")) fail(end, "the end of the statement")
-  }
-  return labels
+  return undefined
 }

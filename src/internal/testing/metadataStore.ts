@@ -11,6 +11,8 @@ import type { JsonValue } from "../wire/jsonParse.js"
 import type { DecodedDatapoint, WireMetricType } from "../wire/records.js"
 import type { FieldValues } from "./query.js"
 import { compile } from "./query.js"
+import type { RestResult, Route } from "./router.js"
+import { errorResult, ok, param } from "./router.js"
 
 /** @internal */
 export type JsonObject = { readonly [key: string]: JsonValue }
@@ -18,18 +20,7 @@ export type JsonObject = { readonly [key: string]: JsonValue }
 /** @internal */
 export type Kind = "metric" | "dimension" | "metrictimeseries" | "tag"
 
-/**
- * A REST answer: a status and a JSON body, or none (204).
- * @internal
- */
-export interface RestResult {
-  readonly status: number
-  readonly body?: JsonValue
-}
-
-const error = (status: number, message: string): RestResult => ({ status, body: { code: status, message } })
-
-const ok = (body: JsonValue): RestResult => ({ status: 200, body })
+const error = errorResult
 
 const metricTypeNames: Readonly<Record<WireMetricType, string>> = {
   gauge: "GAUGE",
@@ -42,10 +33,12 @@ const metricTypeNames: Readonly<Record<WireMetricType, string>> = {
 const MAX_WINDOW = 10_000
 const DEFAULT_LIMIT = 50
 
-const isObject = (value: JsonValue | undefined): value is JsonObject =>
+/** @internal */
+export const isObject = (value: JsonValue | undefined): value is JsonObject =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
-const isStringArray = (value: JsonValue | undefined): value is ReadonlyArray<string> =>
+/** @internal */
+export const isStringArray = (value: JsonValue | undefined): value is ReadonlyArray<string> =>
   Array.isArray(value) && value.every((item) => typeof item === "string")
 
 const sortedEntries = (record: Readonly<Record<string, string>>): Array<[string, string]> =>
@@ -133,6 +126,44 @@ export class MetadataStore {
   private readonly tags = new Map<string, JsonObject>()
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /** The routes, each to its handler; a new metadata operation is one entry here and its handler. */
+  readonly routes: ReadonlyArray<Route> = [
+    ...(["metric", "dimension", "metrictimeseries", "tag"] as const).map((kind): Route => ({
+      method: "GET",
+      path: `/v2/${kind}`,
+      handle: ({ query }) => this.search(kind, query)
+    })),
+    { method: "GET", path: "/v2/metric/:name", handle: ({ params }) => this.getMetric(param(params, "name")) },
+    {
+      method: "PUT",
+      path: "/v2/metric/:name",
+      handle: (request) => this.putMetric(param(request.params, "name"), request.json())
+    },
+    {
+      method: "GET",
+      path: "/v2/dimension/:key/:value",
+      handle: ({ params }) => this.getDimension(param(params, "key"), param(params, "value"))
+    },
+    {
+      method: "PUT",
+      path: "/v2/dimension/:key/:value",
+      handle: ({ json, params }) => this.putDimension(param(params, "key"), param(params, "value"), json())
+    },
+    {
+      method: "PATCH",
+      path: "/v2/dimension/:key/:value/_/sfxagent",
+      handle: ({ json, params }) => this.patchDimension(param(params, "key"), param(params, "value"), json())
+    },
+    {
+      method: "GET",
+      path: "/v2/metrictimeseries/:id",
+      handle: ({ params }) => this.getTimeSeries(param(params, "id"))
+    },
+    { method: "GET", path: "/v2/tag/:name", handle: ({ params }) => this.getTag(param(params, "name")) },
+    { method: "PUT", path: "/v2/tag/:name", handle: ({ json, params }) => this.putTag(param(params, "name"), json()) },
+    { method: "DELETE", path: "/v2/tag/:name", handle: ({ params }) => this.deleteTag(param(params, "name")) }
+  ]
 
   clear(): void {
     this.metrics.clear()

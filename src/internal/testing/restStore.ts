@@ -11,13 +11,13 @@
 import { randomBytes } from "node:crypto"
 import { peerText } from "../peerText.js"
 import type { JsonValue } from "../wire/jsonParse.js"
-import { ProgramError, publishedLabels } from "./detectorProgram.js"
-import type { JsonObject, RestResult } from "./metadataStore.js"
-import { MAX_PROGRAM_CHARS } from "./signalflow/websocket.js"
+import { checkDetector } from "./detectorProgram.js"
+import type { JsonObject } from "./metadataStore.js"
+import { isObject, isStringArray } from "./metadataStore.js"
+import type { RestResult, Route } from "./router.js"
+import { errorResult, ok, param } from "./router.js"
 
-const error = (status: number, message: string): RestResult => ({ status, body: { code: status, message } })
-
-const ok = (body: JsonValue): RestResult => ({ status: 200, body })
+const error = errorResult
 
 const noContent: RestResult = { status: 204 }
 
@@ -25,14 +25,6 @@ const noContent: RestResult = { status: 204 }
 const emptyOk: RestResult = { status: 200 }
 
 const DEFAULT_LIMIT = 50
-
-const SEVERITIES: ReadonlyArray<string> = ["Critical", "Major", "Minor", "Warning", "Info"]
-
-const isObject = (value: JsonValue | undefined): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
-const isStringArray = (value: JsonValue | undefined): value is ReadonlyArray<string> =>
-  Array.isArray(value) && value.every((item) => typeof item === "string")
 
 /** Ids look like the service's: 11 characters of base64url. */
 const newId = (): string => randomBytes(8).toString("base64url")
@@ -74,16 +66,7 @@ export interface RaiseIncident {
 
 type Collection = "chart" | "dashboard" | "dashboardgroup" | "detector" | "crosslink"
 
-const COLLECTIONS: ReadonlySet<string> = new Set<Collection>([
-  "chart",
-  "dashboard",
-  "dashboardgroup",
-  "detector",
-  "crosslink"
-])
-const isCollection = (route: string): route is Collection => COLLECTIONS.has(route)
-
-const ROUTES: ReadonlySet<string> = new Set([...COLLECTIONS, "incident", "organization", "session"])
+const COLLECTIONS: ReadonlyArray<Collection> = ["chart", "dashboard", "dashboardgroup", "detector", "crosslink"]
 
 const labels: Readonly<Record<Collection, string>> = {
   chart: "chart",
@@ -116,18 +99,13 @@ export class RestStore {
     this.sessions.clear()
   }
 
-  /** Whether `route` (the segment after `/v2/`) is served here. */
-  handles(route: string): boolean {
-    return ROUTES.has(route)
-  }
-
   /** Whether `token` is a session token this server handed out. */
   hasSession(token: string): boolean {
     return this.sessions.has(token)
   }
 
   /** `POST /v2/session`, which needs no token. */
-  login(body: JsonValue): RestResult {
+  private login(body: JsonValue): RestResult {
     if (!isObject(body) || typeof body.email !== "string" || typeof body.password !== "string") {
       return error(400, "email and password are required")
     }
@@ -153,62 +131,55 @@ export class RestStore {
   }
 
   /**
-   * One REST call: `segments` start with the route, `body` parses the request body when called
-   * (a `clear` has none).
+   * The routes, each to its handler. A new REST operation is one entry here (and its handler
+   * below): the dispatcher (`router.ts`) takes care of the token, faults, the body and recording.
    */
-  handle(
-    method: string,
-    segments: ReadonlyArray<string>,
-    params: URLSearchParams,
-    body: () => JsonValue,
-    token: string
-  ): RestResult {
-    const [route, id, action, ...rest] = segments
-    if (rest.length > 0) return error(404, "no such endpoint")
-    const allow = (...methods: ReadonlyArray<string>): RestResult | undefined =>
-      methods.includes(method) ? undefined : error(405, `${method} is not allowed here`)
-    switch (route) {
-      case "organization":
-        return id !== undefined ? error(404, "no such endpoint") : allow("GET") ?? ok(this.organization)
-      case "session":
-        if (id !== undefined) return error(404, "no such endpoint")
-        if (method === "DELETE") return this.sessions.delete(token) ? noContent : error(401, "not a session token")
-        return allow("POST", "DELETE") ?? this.login(body())
-      case "incident":
-        if (id === undefined) return allow("GET") ?? this.listIncidents(params, () => true)
-        if (action === undefined) return allow("GET") ?? this.getIncident(id)
-        if (action === "clear") return allow("PUT") ?? this.clearIncident(id)
-        return error(404, "no such endpoint")
-      case "detector":
-        if (id === "validate" && action === undefined) {
-          return allow("POST") ?? this.checkDetector(body(), "validate") ?? noContent
-        }
-        if (id !== undefined && action === "events") return allow("GET") ?? this.detectorEvents(id, params)
-        if (id !== undefined && action === "incidents") {
-          if (!this.tables.detector.has(id)) return this.missing("detector", id)
-          return allow("GET") ?? this.listIncidents(params, (incident) => incident.detectorId === id, true)
-        }
-        break
-    }
-    if (action !== undefined || route === undefined || !isCollection(route)) return error(404, "no such endpoint")
-    const collection = route
-    if (id === undefined) {
-      if (method === "GET") return this.search(collection, params)
-      return allow("POST") ?? this.create(collection, body(), params)
-    }
-    switch (method) {
-      case "GET":
-        return this.tables[collection].get(id) === undefined
-          ? this.missing(collection, id)
-          : ok(this.get(collection, id))
-      case "PUT":
-        return this.update(collection, id, body())
-      case "DELETE":
-        return this.delete(collection, id)
-      default:
-        return error(405, `${method} is not allowed here`)
-    }
-  }
+  readonly routes: ReadonlyArray<Route> = [
+    { method: "GET", path: "/v2/organization", handle: () => ok(this.organization) },
+    { method: "POST", path: "/v2/session", access: "login", handle: (request) => this.login(request.json()) },
+    { method: "DELETE", path: "/v2/session", handle: (request) => this.logout(request.token) },
+    { method: "GET", path: "/v2/incident", handle: ({ query }) => this.listIncidents(query, () => true) },
+    { method: "GET", path: "/v2/incident/:id", handle: ({ params }) => this.getIncident(param(params, "id")) },
+    { method: "PUT", path: "/v2/incident/:id/clear", handle: ({ params }) => this.clearIncident(param(params, "id")) },
+    {
+      method: "POST",
+      path: "/v2/detector/validate",
+      handle: (request) => checkDetector(request.json(), "validate") ?? noContent
+    },
+    {
+      method: "GET",
+      path: "/v2/detector/:id/events",
+      handle: ({ params, query }) => this.detectorEvents(param(params, "id"), query)
+    },
+    {
+      method: "GET",
+      path: "/v2/detector/:id/incidents",
+      handle: ({ params, query }) => this.detectorIncidents(param(params, "id"), query)
+    },
+    ...[...COLLECTIONS].flatMap((collection): Array<Route> => [
+      { method: "GET", path: `/v2/${collection}`, handle: ({ query }) => this.search(collection, query) },
+      {
+        method: "POST",
+        path: `/v2/${collection}`,
+        handle: (request) => this.create(collection, request.json(), request.query)
+      },
+      {
+        method: "GET",
+        path: `/v2/${collection}/:id`,
+        handle: ({ params }) => this.read(collection, param(params, "id"))
+      },
+      {
+        method: "PUT",
+        path: `/v2/${collection}/:id`,
+        handle: (request) => this.update(collection, param(request.params, "id"), request.json())
+      },
+      {
+        method: "DELETE",
+        path: `/v2/${collection}/:id`,
+        handle: ({ params }) => this.delete(collection, param(params, "id"))
+      }
+    ])
+  ]
 
   /** Raises an incident on a detector, as its program would; answers the incident's id. */
   raiseIncident(options: RaiseIncident): string {
@@ -251,6 +222,19 @@ export class RestStore {
     }
   }
 
+  private logout(token: string | undefined): RestResult {
+    return token !== undefined && this.sessions.delete(token) ? noContent : error(401, "not a session token")
+  }
+
+  private read(collection: Collection, id: string): RestResult {
+    return this.tables[collection].has(id) ? ok(this.get(collection, id)) : this.missing(collection, id)
+  }
+
+  private detectorIncidents(id: string, params: URLSearchParams): RestResult {
+    if (!this.tables.detector.has(id)) return this.missing("detector", id)
+    return this.listIncidents(params, (incident) => incident.detectorId === id, true)
+  }
+
   private missing(collection: Collection, id: string): RestResult {
     return error(404, `${labels[collection]} ${peerText(JSON.stringify(id))} not found`)
   }
@@ -290,7 +274,7 @@ export class RestStore {
 
   /** The problem with a body for `collection`, if any. */
   private check(collection: Collection, body: JsonObject): RestResult | undefined {
-    if (collection === "detector") return this.checkDetector(body, "save")
+    if (collection === "detector") return checkDetector(body, "save")
     if (collection === "crosslink") {
       return typeof body.propertyName === "string" && body.propertyName !== ""
         ? undefined
@@ -315,49 +299,6 @@ export class RestStore {
             `chart ${peerText(JSON.stringify(isObject(chart) ? chart.chartId ?? null : chart))} does not exist`
           )
         }
-      }
-    }
-    return undefined
-  }
-
-  /**
-   * A detector the service would accept: a name, a program that parses and publishes, and rules
-   * that each name one of its labels with a known severity.
-   */
-  private checkDetector(body: JsonValue, use: "validate" | "save"): RestResult | undefined {
-    if (!isObject(body)) return error(400, "the body must be a JSON object")
-    if (use === "save" && (typeof body.name !== "string" || body.name.trim() === "")) {
-      return error(400, "name is required")
-    }
-    if (typeof body.programText !== "string" || body.programText.trim() === "") {
-      return error(400, "programText is required")
-    }
-    if (body.programText.length > MAX_PROGRAM_CHARS) {
-      return error(400, `programText is longer than the ${MAX_PROGRAM_CHARS} characters a program may have`)
-    }
-    let published: Array<string>
-    try {
-      published = publishedLabels(body.programText)
-    } catch (cause) {
-      if (cause instanceof ProgramError) return error(400, `Invalid SignalFlow program: ${cause.message}`)
-      throw cause
-    }
-    if (published.length === 0) return error(400, "the program publishes no detect label")
-    const rules = body.rules
-    if (!Array.isArray(rules) || rules.length === 0) return error(400, "a detector needs at least one rule")
-    for (const [index, rule] of rules.entries()) {
-      if (!isObject(rule)) return error(400, `rules[${index}] must be an object`)
-      if (typeof rule.detectLabel !== "string" || !published.includes(rule.detectLabel)) {
-        return error(
-          400,
-          `rules[${index}]: detectLabel ${
-            peerText(JSON.stringify(rule.detectLabel ?? null))
-          } is not published by the ` +
-            `program (it publishes ${peerText(published.map((label) => JSON.stringify(label)).join(", "))})`
-        )
-      }
-      if (typeof rule.severity !== "string" || !SEVERITIES.includes(rule.severity)) {
-        return error(400, `rules[${index}]: severity must be one of ${SEVERITIES.join(", ")}`)
       }
     }
     return undefined

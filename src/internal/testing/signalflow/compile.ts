@@ -3,11 +3,14 @@
  * subset: `data(metric, filter=…, rollup=…)`, `filter(key, value, …)` combined with `and`, `or`
  * and `not`, the aggregations `sum`, `mean`, `min`, `max` and `count` with `by=[…]`, and
  * `.publish(label)`, with variables. Anything else is refused with the service's kind of error
- * and the position of what was refused.
+ * and the position of what was refused: syntax the subset does not compute (arithmetic,
+ * comparisons, `lambda`, …) as a syntax error before anything is evaluated, an unknown or
+ * unsupported function as a name error, a wrong argument as a type error.
  */
 import { peerText } from "../../peerText.js"
-import type { Argument, Expression, Position } from "./parser.js"
-import { parse, ProgramError } from "./parser.js"
+import { parse } from "./parser.js"
+import type { Argument, Expression, Position } from "./syntax.js"
+import { expressions, ProgramError, syntaxError } from "./syntax.js"
 
 export type Filter =
   | { readonly _tag: "Match"; readonly key: string; readonly patterns: ReadonlyArray<string> }
@@ -124,6 +127,40 @@ const unsupported = (name: string, position: Position): ProgramError =>
     name
   )
 
+/** Whether the subset computes this kind of expression: no operators but `-` on a number. */
+const inSubset = (expression: Expression): boolean => {
+  switch (expression._tag) {
+    case "Name":
+    case "String":
+    case "Number":
+    case "List":
+    case "Call":
+    case "Method":
+    case "Logical":
+    case "Not":
+      return true
+    case "Unary":
+      return expression.operand._tag === "Number"
+    default:
+      return false
+  }
+}
+
+/** The refusal of syntax outside the subset, wherever it stands in the program. */
+const unsupportedSyntax = (expression: Expression): ProgramError => {
+  const what = expression._tag === "Binary" || expression._tag === "Unary"
+    ? `the operator "${expression.operator}"`
+    : expression._tag === "Attribute"
+    ? `the attribute ".${peerText(expression.name)}"`
+    : expression._tag === "Conditional"
+    ? "\"if … else\""
+    : expression._tag.toLowerCase()
+  return syntaxError(
+    `${what} is not supported by the local SignalFlow server (it computes ${SUPPORTED_SUMMARY})`,
+    expression.position
+  )
+}
+
 interface Evaluated {
   readonly value: Value
   readonly position: Position
@@ -203,6 +240,14 @@ class Compiler {
         return this.call(expression.callee, expression.args, expression.position)
       case "Method":
         return this.method(expression.target, expression.name, expression.args, expression.position)
+      case "Unary": {
+        const operand = this.evaluate(expression.operand)
+        if (operand._tag !== "Number") throw unsupportedSyntax(expression)
+        return { _tag: "Number", value: expression.operator === "-" ? -operand.value : operand.value }
+      }
+      default:
+        // `compile` refused these before evaluating anything.
+        throw unsupportedSyntax(expression)
     }
   }
 
@@ -351,7 +396,11 @@ class Compiler {
 
 /** Parses and compiles a program, or throws a {@link ProgramError}. */
 export const compile = (text: string): Plan => {
+  const statements = parse(text)
+  for (const expression of expressions(statements)) {
+    if (!inSubset(expression)) throw unsupportedSyntax(expression)
+  }
   const compiler = new Compiler()
-  for (const statement of parse(text)) compiler.statement(statement.target, statement.expression)
+  for (const statement of statements) compiler.statement(statement.target, statement.expression)
   return { publishes: compiler.publishes }
 }

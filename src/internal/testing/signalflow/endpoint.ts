@@ -2,36 +2,30 @@
  * The local server's SignalFlow: the WebSocket endpoint (`/v2/signalflow/connect`) and the SSE
  * one (`POST /v2/signalflow/execute`), computing over the datapoints the server ingested.
  */
-import * as http from "node:http"
+import type * as http from "node:http"
 import type * as stream from "node:stream"
 import { WebSocketServer } from "ws"
 import type { RecordedDatapoint } from "../../../testing/FakeSignalFx.js"
 import type { FaultScripts } from "../faults.js"
+import { faultUpgrade, refuseUpgrade } from "../faults.js"
+import type { Route, RouteRequest, Streamed } from "../router.js"
+import { streamed } from "../router.js"
 import { compile } from "./compile.js"
 import type { Outbound } from "./computation.js"
 import { Computation, programErrorMessage, RequestError, resolveTiming } from "./computation.js"
-import { ProgramError } from "./parser.js"
 import { SeriesStore } from "./store.js"
+import { MAX_PROGRAM_CHARS, ProgramError } from "./syntax.js"
 import type { Shared } from "./websocket.js"
-import { Connection, MAX_PROGRAM_CHARS } from "./websocket.js"
+import { Connection } from "./websocket.js"
 import { encodeDataJson } from "./wire.js"
 
 export const CONNECT_PATH = "/v2/signalflow/connect"
 
-/** An HTTP answer written on a socket that asked for an upgrade. */
-const statusLine = (status: number, headers: Readonly<Record<string, string>>, body: string): string =>
-  [
-    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ""}`,
-    ...Object.entries({ ...headers, connection: "close", "content-length": String(Buffer.byteLength(body)) })
-      .map(([name, value]) => `${name}: ${value}`),
-    "",
-    body
-  ].join("\r\n")
-
-/** An SSE request refused before the stream starts, answered as JSON with this status. */
-export interface Refusal {
-  readonly status: number
-  readonly body: Readonly<Record<string, unknown>>
+/** An SSE request refused before the stream starts, answered as JSON. */
+const refuse = (response: http.ServerResponse, body: Readonly<Record<string, unknown>>): Streamed => {
+  response.writeHead(400, { "content-type": "application/json" })
+  response.end(JSON.stringify(body))
+  return streamed(400)
 }
 
 const sseEvent = (message: Outbound): string => {
@@ -73,10 +67,9 @@ export class SignalFlowEndpoint {
   upgrade(request: http.IncomingMessage, socket: stream.Duplex, head: Buffer, faults: FaultScripts): void {
     const path = (request.url ?? "/").split("?")[0]
     if (path !== CONNECT_PATH) {
-      socket.end(statusLine(404, {}, ""))
+      refuseUpgrade(socket, 404)
       return
     }
-    const fault = faults.next(CONNECT_PATH)
     // Upgraded sockets are no longer the HTTP server's to close.
     this.sockets.add(socket)
     socket.once("close", () => this.sockets.delete(socket))
@@ -86,34 +79,7 @@ export class SignalFlowEndpoint {
         new Connection(webSocket, this.shared, (reason) => this.onRefusedAuthentication(request, reason))
       })
     }
-    switch (fault?._tag) {
-      case undefined:
-        return accept()
-      case "Respond": {
-        const retryAfter = fault.retryAfter === undefined
-          ? {}
-          : {
-            "retry-after": typeof fault.retryAfter === "number"
-              ? String(fault.retryAfter)
-              : fault.retryAfter.toUTCString()
-          }
-        socket.end(statusLine(fault.status, { ...retryAfter, ...fault.headers }, fault.body ?? ""))
-        return
-      }
-      case "Redirect":
-        socket.end(statusLine(fault.status ?? 307, { location: fault.location }, ""))
-        return
-      case "Reset":
-        socket.destroy()
-        return
-      case "Hang":
-        return
-      case "Delay": {
-        const timer = setTimeout(accept, fault.millis)
-        socket.once("close", () => clearTimeout(timer))
-        return
-      }
-    }
+    faultUpgrade(faults.next(CONNECT_PATH), socket, accept)
   }
 
   /** Drops every SignalFlow connection at once, as a network failure would; returns how many. */
@@ -123,17 +89,23 @@ export class SignalFlowEndpoint {
     return count
   }
 
+  /** The HTTP routes; the WebSocket endpoint is an upgrade, taken by {@link upgrade}. */
+  readonly routes: ReadonlyArray<Route> = [
+    { method: "POST", path: "/v2/signalflow/execute", handle: (request) => this.executeSse(request) }
+  ]
+
   /**
    * `POST /v2/signalflow/execute`: the body is the program, the query string holds `start`,
-   * `stop`, `resolution` and `maxDelay`. Returns a refusal to answer as JSON, or streams the
-   * computation as server-sent events until it ends or the client goes away.
+   * `stop`, `resolution` and `maxDelay`. Answers a refusal as JSON, or streams the computation
+   * as server-sent events until it ends or the client goes away.
    */
-  executeSse(params: URLSearchParams, program: string, response: http.ServerResponse): Refusal | undefined {
+  private executeSse({ query: params, response, text }: RouteRequest): Streamed {
+    const program = text()
     if (program.trim() === "" || program.length > MAX_PROGRAM_CHARS) {
-      return {
-        status: 400,
-        body: { error: 400, message: `the body must be the program text, at most ${MAX_PROGRAM_CHARS} characters` }
-      }
+      return refuse(response, {
+        error: 400,
+        message: `the body must be the program text, at most ${MAX_PROGRAM_CHARS} characters`
+      })
     }
     let computation: Computation
     try {
@@ -151,10 +123,10 @@ export class SignalFlowEndpoint {
         }
       })
     } catch (error) {
-      if (error instanceof RequestError) return { status: 400, body: { error: 400, message: error.message } }
+      if (error instanceof RequestError) return refuse(response, { error: 400, message: error.message })
       if (error instanceof ProgramError) {
         const { type: _type, ...body } = programErrorMessage(error, program)
-        return { status: 400, body }
+        return refuse(response, body)
       }
       throw error
     }
@@ -162,7 +134,7 @@ export class SignalFlowEndpoint {
     response.on("close", () => computation.abort())
     this.handles.set(computation.handle, computation)
     computation.start()
-    return undefined
+    return streamed(200)
   }
 
   /** Forgets the ingested datapoints; running computations keep running over what comes next. */

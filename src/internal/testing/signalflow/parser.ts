@@ -1,100 +1,57 @@
 /**
- * The tokenizer and recursive-descent parser for the subset of SignalFlow the local server
- * evaluates. SignalFlow is Python-shaped: statements end at a newline (or `;`), newlines inside
- * brackets are ignored, `#` starts a comment. The grammar:
+ * The local server's one SignalFlow parser: the tokenizer, and the syntax tree (`syntax.ts`) that detector
+ * validation (`../detectorProgram.ts`) and the evaluator (`compile.ts`) both read. SignalFlow is
+ * Python-shaped: statements end at a newline (or `;`), newlines inside brackets are ignored, `#`
+ * starts a comment. The grammar, loosest first, as in Python:
  *
  * ```
- * program    := statement*
- * statement  := [name "="] expression
- * expression := and ("or" and)*
- * and        := not ("and" not)*
- * not        := "not" not | postfix
- * postfix    := primary ("." name "(" arguments ")" | "(" arguments ")")*
- * primary    := name | string | number | "[" [expression ("," expression)* [","]] "]" | "(" expression ")"
- * arguments  := [argument ("," argument)* [","]]
- * argument   := [name "="] expression
+ * program     := statement*
+ * statement   := [name "="] expression
+ * expression  := "lambda" [name ("," name)*] ":" expression | or ["if" or "else" expression]
+ * or          := and ("or" and)*                and := not ("and" not)*
+ * not         := "not" not | comparison         comparison := sum (comparator sum)*
+ * comparator  := "==" | "!=" | "<" | ">" | "<=" | ">=" | "in" | "not" "in" | "is" ["not"]
+ * sum         := term (("+" | "-") term)*       term := unary (("*" | "/" | "%") unary)*
+ * unary       := ("-" | "+") unary | power      power := postfix ["**" unary]
+ * postfix     := primary ("." name ["(" arguments ")"] | "(" arguments ")" | "[" expression "]")*
+ * primary     := name | string+ | number | "(" expression ")" | "[" expressions "]"
+ *              | "{" [expression ":" expression ("," …)*] "}"
+ * arguments   := [[name "="] expression ("," [name "="] expression)* [","]]
  * ```
  *
- * What the grammar accepts but the subset does not know (an unknown function, a wrong argument)
- * is the evaluator's to reject, with the position the parser recorded.
+ * It does not know SignalFlow's functions: `data('cpu').foo()` parses; what the tree holds and
+ * a use does not take is the user's to refuse (the evaluator's subset, a detector's rules), at the
+ * position the parser recorded.
  *
- * Expressions nest at most {@link MAX_NESTING_DEPTH} deep, so that neither this parser nor the
- * evaluator walking the tree it builds can exhaust the stack: a program of 25,000 `(` is a
- * syntax error like any other.
+ * The tree is at most {@link MAX_NESTING_DEPTH} deep (brackets, arguments, prefix operators and
+ * each link of an operator or method chain count one level), so that neither this parser nor
+ * what walks its tree can exhaust the stack: a program of 25,000 `(` is a syntax error.
  */
-
 import { peerText } from "../../peerText.js"
-
-/** Where something starts in the program text, both 1-based, as the service reports it. */
-export interface Position {
-  readonly line: number
-  readonly column: number
-}
-
-/** A program the parser or the evaluator refuses, with the service's kind of error. */
-export class ProgramError {
-  constructor(
-    readonly errorType:
-      | "ANALYTICS_PROGRAM_SYNTAX_ERROR"
-      | "ANALYTICS_PROGRAM_NAME_ERROR"
-      | "ANALYTICS_PROGRAM_TYPE_ERROR",
-    readonly message: string,
-    readonly position: Position,
-    readonly reference?: string
-  ) {}
-}
+import type { Argument, BinaryOperator, Expression, Position, Statement } from "./syntax.js"
+import { ProgramError, syntaxError } from "./syntax.js"
 
 type TokenKind = "name" | "string" | "number" | "punct" | "newline" | "end"
 
-interface Token extends Position {
+export interface Token extends Position {
   readonly kind: TokenKind
+  /** The token's text; a string's value, its escapes undone. */
   readonly text: string
+  /** The text as written, quotes included: what an error says it found. */
+  readonly source: string
 }
 
-export type Expression =
-  | { readonly _tag: "Name"; readonly name: string; readonly position: Position }
-  | { readonly _tag: "String"; readonly value: string; readonly position: Position }
-  | { readonly _tag: "Number"; readonly value: number; readonly position: Position }
-  | { readonly _tag: "List"; readonly items: ReadonlyArray<Expression>; readonly position: Position }
-  | {
-    readonly _tag: "Call"
-    readonly callee: Expression
-    readonly args: ReadonlyArray<Argument>
-    readonly position: Position
-  }
-  | {
-    readonly _tag: "Method"
-    readonly target: Expression
-    readonly name: string
-    readonly args: ReadonlyArray<Argument>
-    readonly position: Position
-  }
-  | {
-    readonly _tag: "Logical"
-    readonly operator: "and" | "or"
-    readonly left: Expression
-    readonly right: Expression
-    readonly position: Position
-  }
-  | { readonly _tag: "Not"; readonly operand: Expression; readonly position: Position }
-
-export interface Argument {
-  readonly name: string | undefined
-  readonly value: Expression
-  readonly position: Position
-}
-
-export interface Statement {
-  readonly target: string | undefined
-  readonly expression: Expression
-}
-
-const PUNCTUATION = new Set(["(", ")", "[", "]", ",", ".", "=", ";"])
+const PUNCTUATION = "** == != <= >= + - * / % < > = ( ) [ ] { } , . : ;".split(" ")
 const ESCAPES: Readonly<Record<string, string>> = { n: "\n", t: "\t", r: "\r", "\\": "\\", "'": "'", "\"": "\"" }
+// Sticky, so that each token is matched where it starts without copying the rest of the text.
+const NUMBER = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y
+const NAME_START = /[A-Za-z_]/
 
-const isNameStart = (char: string): boolean => /[A-Za-z_]/.test(char)
-const isNamePart = (char: string): boolean => /[A-Za-z0-9_]/.test(char)
-const isDigit = (char: string): boolean => char >= "0" && char <= "9"
+const sticky = (pattern: RegExp, text: string, index: number): string | undefined => {
+  pattern.lastIndex = index
+  return pattern.exec(text)?.[0]
+}
 
 /** Splits the program into tokens, dropping comments and the newlines inside brackets. */
 export const tokenize = (text: string): Array<Token> => {
@@ -104,12 +61,17 @@ export const tokenize = (text: string): Array<Token> => {
   let lineStart = 0
   let depth = 0
   const here = (): Position => ({ line, column: index - lineStart + 1 })
+  const push = (kind: TokenKind, start: number, position: Position, value?: string) => {
+    const source = text.slice(start, index)
+    tokens.push({ kind, text: value ?? source, source, ...position })
+  }
   while (index < text.length) {
     const char = text[index]!
     const position = here()
+    const start = index
     if (char === "\n") {
-      if (depth === 0) tokens.push({ kind: "newline", text: "\n", ...position })
       index++
+      if (depth === 0) push("newline", start, position)
       line++
       lineStart = index
     } else if (char === " " || char === "\t" || char === "\r") {
@@ -121,22 +83,17 @@ export const tokenize = (text: string): Array<Token> => {
       lineStart = index
     } else if (char === "#") {
       while (index < text.length && text[index] !== "\n") index++
-    } else if (isNameStart(char)) {
-      const start = index
-      while (index < text.length && isNamePart(text[index]!)) index++
-      tokens.push({ kind: "name", text: text.slice(start, index), ...position })
-    } else if (isDigit(char) || (char === "." && isDigit(text[index + 1] ?? ""))) {
-      const match = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(text.slice(index))
-      const literal = match![0]
-      index += literal.length
-      tokens.push({ kind: "number", text: literal, ...position })
     } else if (char === "'" || char === "\"") {
       let value = ""
       index++
       for (;;) {
         const next = text[index]
         if (next === undefined || next === "\n") {
-          throw new ProgramError("ANALYTICS_PROGRAM_SYNTAX_ERROR", "unterminated string literal", position)
+          throw new ProgramError(
+            "ANALYTICS_PROGRAM_SYNTAX_ERROR",
+            `unterminated string at line ${position.line}, column ${position.column}`,
+            position
+          )
         }
         index++
         if (next === char) break
@@ -149,36 +106,42 @@ export const tokenize = (text: string): Array<Token> => {
           value += next
         }
       }
-      tokens.push({ kind: "string", text: value, ...position })
-    } else if (char === "-" && isDigit(text[index + 1] ?? "")) {
-      // A negative literal; the subset has no arithmetic, so `-` only ever starts a number.
-      const match = /^-\d+\.?\d*(?:[eE][+-]?\d+)?/.exec(text.slice(index))
-      const literal = match![0]
-      index += literal.length
-      tokens.push({ kind: "number", text: literal, ...position })
-    } else if (PUNCTUATION.has(char)) {
-      if (char === "(" || char === "[") depth++
-      if ((char === ")" || char === "]") && depth > 0) depth--
-      tokens.push({ kind: "punct", text: char, ...position })
-      index++
+      push("string", start, position, value)
     } else {
-      throw new ProgramError(
-        "ANALYTICS_PROGRAM_SYNTAX_ERROR",
-        `unexpected character ${peerText(JSON.stringify(char))}`,
-        position
-      )
+      const literal = sticky(NUMBER, text, index) ?? sticky(NAME, text, index)
+      const punct = literal === undefined
+        ? PUNCTUATION.find((candidate) => text.startsWith(candidate, index))
+        : undefined
+      if (literal !== undefined) {
+        index += literal.length
+        push(NAME_START.test(char) ? "name" : "number", start, position)
+      } else if (punct !== undefined) {
+        if (punct === "(" || punct === "[" || punct === "{") depth++
+        if ((punct === ")" || punct === "]" || punct === "}") && depth > 0) depth--
+        index += punct.length
+        push("punct", start, position)
+      } else {
+        throw new ProgramError(
+          "ANALYTICS_PROGRAM_SYNTAX_ERROR",
+          `unexpected character ${peerText(JSON.stringify(char))} at line ${position.line}, column ${position.column}`,
+          position
+        )
+      }
     }
   }
-  tokens.push({ kind: "end", text: "", ...here() })
+  tokens.push({ kind: "end", text: "", source: "", ...here() })
   return tokens
 }
 
-const KEYWORDS = new Set(["and", "or", "not"])
+const KEYWORDS = new Set(["and", "or", "not", "if", "else", "lambda", "in", "is"])
+const COMPARATORS: ReadonlyArray<BinaryOperator> = ["==", "!=", "<", ">", "<=", ">="]
+const ARITHMETIC: readonly [ReadonlyArray<BinaryOperator>, ReadonlyArray<BinaryOperator>] = [["+", "-"], [
+  "*",
+  "/",
+  "%"
+]]
 
-/**
- * The deepest an expression tree may be: brackets, calls, arguments, `not`s and the operands of
- * a chain of `and` and `or` each count one level. As deep as CPython's parser lets brackets nest.
- */
+/** The deepest the tree may be, as deep as CPython's parser lets brackets nest. */
 export const MAX_NESTING_DEPTH = 200
 
 class Parser {
@@ -191,16 +154,36 @@ class Parser {
   private deeper(): void {
     this.depth++
     if (this.depth > MAX_NESTING_DEPTH) {
-      throw new ProgramError(
-        "ANALYTICS_PROGRAM_SYNTAX_ERROR",
-        `expressions nest more than ${MAX_NESTING_DEPTH} levels deep`,
-        this.peek()
-      )
+      throw syntaxError(`expressions nest more than ${MAX_NESTING_DEPTH} deep`, this.peek())
     }
   }
 
-  private peek(): Token {
-    return this.tokens[this.index]!
+  /** Parses `inner` one level deeper in the tree. */
+  private nested<A>(inner: () => A): A {
+    this.deeper()
+    const result = inner()
+    this.depth--
+    return result
+  }
+
+  /**
+   * A left-associative chain: `operand (operator operand)*`, each link one level deeper, as the
+   * chain so far becomes the left operand of the next.
+   */
+  private chain(operand: () => Expression, link: (left: Expression) => Expression | undefined): Expression {
+    const outer = this.depth
+    let left = operand()
+    for (;;) {
+      const linked = link(left)
+      if (linked === undefined) break
+      left = linked
+    }
+    this.depth = outer
+    return left
+  }
+
+  private peek(offset = 0): Token {
+    return this.tokens[Math.min(this.index + offset, this.tokens.length - 1)]!
   }
 
   private advance(): Token {
@@ -214,24 +197,26 @@ class Parser {
     return token.kind === "punct" && token.text === text
   }
 
-  private isKeyword(text: string): boolean {
-    const token = this.peek()
+  private isKeyword(text: string, offset = 0): boolean {
+    const token = this.peek(offset)
     return token.kind === "name" && token.text === text
   }
 
+  /** Whether a `name =` starts here: an assignment or a keyword argument. */
+  private isNamed(): boolean {
+    const first = this.peek()
+    const second = this.peek(1)
+    return first.kind === "name" && !KEYWORDS.has(first.text) && second.kind === "punct" && second.text === "="
+  }
+
   private expect(text: string): Token {
-    if (!this.isPunct(text)) throw this.unexpected(`expected "${text}"`)
+    if (!this.isPunct(text)) throw this.unexpected(JSON.stringify(text))
     return this.advance()
   }
 
-  private unexpected(expected: string): ProgramError {
-    const token = this.peek()
-    const found = token.kind === "end"
-      ? "the end of the program"
-      : token.kind === "newline"
-      ? "a new line"
-      : peerText(JSON.stringify(token.text))
-    return new ProgramError("ANALYTICS_PROGRAM_SYNTAX_ERROR", `${expected}, found ${found}`, token)
+  private unexpected(expected: string, token: Token = this.peek()): ProgramError {
+    const found = token.kind === "end" ? "end of program" : token.kind === "newline" ? "end of line" : token.source
+    return syntaxError(`expected ${expected}, found ${peerText(JSON.stringify(found))}`, token)
   }
 
   program(): Array<Statement> {
@@ -239,108 +224,167 @@ class Parser {
     for (;;) {
       while (this.peek().kind === "newline" || this.isPunct(";")) this.advance()
       if (this.peek().kind === "end") return statements
-      statements.push(this.statement())
+      let target: string | undefined
+      if (this.isNamed()) {
+        target = this.advance().text
+        this.advance()
+      }
+      statements.push({ target, expression: this.expression() })
       const token = this.peek()
       if (token.kind !== "newline" && token.kind !== "end" && !this.isPunct(";")) {
-        throw this.unexpected("expected the end of the statement")
+        throw this.unexpected("the end of the statement")
       }
     }
-  }
-
-  private statement(): Statement {
-    const first = this.peek()
-    const second = this.tokens[this.index + 1]
-    if (
-      first.kind === "name" && !KEYWORDS.has(first.text) && second?.kind === "punct" && second.text === "="
-    ) {
-      this.advance()
-      this.advance()
-      return { target: first.text, expression: this.expression() }
-    }
-    return { target: undefined, expression: this.expression() }
   }
 
   private expression(): Expression {
-    const outer = this.depth
-    let left = this.and()
-    while (this.isKeyword("or")) {
-      // Each operator puts the chain so far one level deeper in the tree.
+    return this.nested(() => {
+      const position = this.peek()
+      if (this.isKeyword("lambda")) {
+        this.advance()
+        const parameters = this.list(":", () => {
+          const name = this.advance()
+          if (name.kind !== "name" || KEYWORDS.has(name.text)) throw this.unexpected("a parameter name", name)
+          return name.text
+        })
+        return { _tag: "Lambda", parameters, body: this.expression(), position }
+      }
+      const then = this.or()
+      if (!this.isKeyword("if")) return then
+      const at = this.advance()
+      const test = this.or()
+      if (!this.isKeyword("else")) throw this.unexpected("\"else\"")
+      this.advance()
+      return { _tag: "Conditional", test, then, otherwise: this.expression(), position: at }
+    })
+  }
+
+  private or(): Expression {
+    return this.chain(() => this.and(), (left) => {
+      if (!this.isKeyword("or")) return undefined
       this.deeper()
       const position = this.advance()
-      left = { _tag: "Logical", operator: "or", left, right: this.and(), position }
-    }
-    this.depth = outer
-    return left
+      return { _tag: "Logical", operator: "or", left, right: this.and(), position }
+    })
   }
 
   private and(): Expression {
-    const outer = this.depth
-    let left = this.not()
-    while (this.isKeyword("and")) {
+    return this.chain(() => this.not(), (left) => {
+      if (!this.isKeyword("and")) return undefined
       this.deeper()
       const position = this.advance()
-      left = { _tag: "Logical", operator: "and", left, right: this.not(), position }
-    }
-    this.depth = outer
-    return left
+      return { _tag: "Logical", operator: "and", left, right: this.not(), position }
+    })
   }
 
   private not(): Expression {
-    this.deeper()
-    let expression: Expression
-    if (this.isKeyword("not")) {
-      const position = this.advance()
-      expression = { _tag: "Not", operand: this.not(), position }
-    } else {
-      expression = this.postfix()
+    if (!this.isKeyword("not")) return this.comparison()
+    const position = this.advance()
+    return this.nested(() => ({ _tag: "Not", operand: this.not(), position }))
+  }
+
+  private comparison(): Expression {
+    return this.chain(() => this.binary(0), (left) => {
+      const token = this.peek()
+      let operator: BinaryOperator | undefined
+      if (token.kind === "punct") operator = COMPARATORS.find((comparator) => comparator === token.text)
+      else if (this.isKeyword("in")) operator = "in"
+      else if (this.isKeyword("not") && this.isKeyword("in", 1)) operator = "not in"
+      else if (this.isKeyword("is")) operator = this.isKeyword("not", 1) ? "is not" : "is"
+      if (operator === undefined) return undefined
+      this.deeper()
+      this.advance()
+      if (operator === "not in" || operator === "is not") this.advance()
+      return { _tag: "Binary", operator, left, right: this.binary(0), position: token }
+    })
+  }
+
+  /** The arithmetic levels, loosest first: `+ -`, then `* / %`. */
+  private binary(level: 0 | 1): Expression {
+    const operand = () => level === 0 ? this.binary(1) : this.unary()
+    return this.chain(operand, (left) => {
+      const token = this.peek()
+      const operator = ARITHMETIC[level].find((candidate) => token.kind === "punct" && candidate === token.text)
+      if (operator === undefined) return undefined
+      this.deeper()
+      this.advance()
+      return { _tag: "Binary", operator, left, right: operand(), position: token }
+    })
+  }
+
+  private unary(): Expression {
+    const token = this.peek()
+    if (token.kind === "punct" && (token.text === "-" || token.text === "+")) {
+      this.advance()
+      return this.nested(() => ({
+        _tag: "Unary",
+        operator: token.text === "-" ? "-" : "+",
+        operand: this.unary(),
+        position: token
+      }))
     }
-    this.depth--
-    return expression
+    const base = this.postfix()
+    if (!this.isPunct("**")) return base
+    const position = this.advance()
+    return this.nested(() => ({ _tag: "Binary", operator: "**", left: base, right: this.unary(), position }))
   }
 
   private postfix(): Expression {
-    let expression = this.primary()
-    for (;;) {
+    return this.chain(() => this.primary(), (expression) => {
       if (this.isPunct(".")) {
+        this.deeper()
         this.advance()
         const name = this.peek()
-        if (name.kind !== "name") throw this.unexpected("expected a method name after \".\"")
+        if (name.kind !== "name") throw this.unexpected("a name after \".\"")
         this.advance()
-        if (!this.isPunct("(")) throw this.unexpected(`expected "(" after ".${name.text}"`)
-        expression = { _tag: "Method", target: expression, name: name.text, args: this.arguments(), position: name }
-      } else if (this.isPunct("(")) {
-        expression = { _tag: "Call", callee: expression, args: this.arguments(), position: expression.position }
-      } else {
-        return expression
+        if (!this.isPunct("(")) return { _tag: "Attribute", target: expression, name: name.text, position: name }
+        return { _tag: "Method", target: expression, name: name.text, args: this.arguments(), position: name }
       }
+      if (this.isPunct("(")) {
+        this.deeper()
+        return { _tag: "Call", callee: expression, args: this.arguments(), position: expression.position }
+      }
+      if (this.isPunct("[")) {
+        this.deeper()
+        const position = this.advance()
+        const index = this.expression()
+        this.expect("]")
+        return { _tag: "Subscript", target: expression, index, position }
+      }
+      return undefined
+    })
+  }
+
+  /** Items up to `close`, separated by commas, a trailing one allowed; `close` is consumed. */
+  private list<A>(close: string, item: () => A): Array<A> {
+    const items: Array<A> = []
+    while (!this.isPunct(close)) {
+      items.push(item())
+      if (!this.isPunct(",")) break
+      this.advance()
     }
+    this.expect(close)
+    return items
   }
 
   private arguments(): Array<Argument> {
     this.expect("(")
-    const args: Array<Argument> = []
-    while (!this.isPunct(")")) {
-      const first = this.peek()
-      const second = this.tokens[this.index + 1]
+    return this.list(")", () => {
+      const position = this.peek()
       let name: string | undefined
-      if (first.kind === "name" && second?.kind === "punct" && second.text === "=") {
-        name = first.text
-        this.advance()
+      if (this.isNamed()) {
+        name = this.advance().text
         this.advance()
       }
-      args.push({ name, value: this.expression(), position: first })
-      if (!this.isPunct(",")) break
-      this.advance()
-    }
-    this.expect(")")
-    return args
+      return { name, value: this.expression(), position }
+    })
   }
 
   private primary(): Expression {
     const token = this.peek()
     switch (token.kind) {
       case "name": {
-        if (KEYWORDS.has(token.text)) throw this.unexpected("expected an expression")
+        if (KEYWORDS.has(token.text)) break
         this.advance()
         return { _tag: "Name", name: token.text, position: token }
       }
@@ -364,19 +408,21 @@ class Parser {
         }
         if (token.text === "[") {
           this.advance()
-          const items: Array<Expression> = []
-          while (!this.isPunct("]")) {
-            items.push(this.expression())
-            if (!this.isPunct(",")) break
-            this.advance()
-          }
-          this.expect("]")
-          return { _tag: "List", items, position: token }
+          return { _tag: "List", items: this.list("]", () => this.expression()), position: token }
+        }
+        if (token.text === "{") {
+          this.advance()
+          const entries = this.list("}", () => {
+            const key = this.expression()
+            this.expect(":")
+            return [key, this.expression()] as const
+          })
+          return { _tag: "Dict", entries, position: token }
         }
         break
       }
     }
-    throw this.unexpected("expected an expression")
+    throw this.unexpected("a value")
   }
 }
 

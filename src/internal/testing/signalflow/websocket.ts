@@ -9,12 +9,11 @@ import { peerText } from "../../peerText.js"
 import { compile } from "./compile.js"
 import type { Outbound } from "./computation.js"
 import { Computation, control, programErrorMessage, RequestError, resolveTiming } from "./computation.js"
-import { ProgramError } from "./parser.js"
 import type { SeriesStore } from "./store.js"
+import { MAX_PROGRAM_CHARS, ProgramError } from "./syntax.js"
 import { channelFits, encodeDataFrame } from "./wire.js"
 
-/** The service's limits: program text length and computations per connection. */
-export const MAX_PROGRAM_CHARS = 50_000
+/** The service's limit of computations per connection. */
 export const MAX_JOBS_PER_CONNECTION = 300
 /** How often the server says it is alive; the JavaScript client reconnects after a minute of silence. */
 const KEEP_ALIVE_MS = 30_000
