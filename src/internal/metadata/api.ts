@@ -19,12 +19,11 @@ import * as schema from "./schema.js"
 /**
  * The service answers nothing past `offset + limit = 10,000` (docs/protocol.md §3), so a stream
  * never asks past it.
- * @internal
  */
-export const MAX_SEARCH_WINDOW = 10_000
+const MAX_SEARCH_WINDOW = 10_000
 
-/** @internal */
-export const DEFAULT_PAGE_SIZE = 1_000
+/** Results per request of the `stream*` operations. */
+const DEFAULT_PAGE_SIZE = 1_000
 
 // The schemas as the public interfaces name their types, so that the operations' types read `Metric`.
 const Metric = typedAs<Metadata.Metric>()(schema.Metric)
@@ -33,13 +32,13 @@ const MetricTimeSeries = typedAs<Metadata.MetricTimeSeries>()(schema.MetricTimeS
 const Tag = typedAs<Metadata.Tag>()(schema.Tag)
 const SearchResult = <A, I>(item: Schema.Schema<A, I>) => typedAs<Metadata.SearchResult<A>>()(schema.SearchResult(item))
 
-const search = (collection: string) => (options: Metadata.SearchOptions): Request => ({
+type Encoded<S> = Schema.Schema.Encoded<S>
+
+const searchRequest = (collection: string) => (options: Metadata.SearchOptions): Request => ({
   method: "GET",
   path: [collection],
   query: { query: options.query, orderBy: options.orderBy, offset: options.offset, limit: options.limit }
 })
-
-const streamOptions = (options: Metadata.StreamOptions) => options
 
 const dimensionNotFound = (key: string, value: string) =>
   new RestNotFoundError({ kind: "dimension", id: `${key}:${value}` })
@@ -49,33 +48,59 @@ const dimensionNotFound = (key: string, value: string) =>
  * @internal
  */
 export const operations = (client: Client) => {
-  const { operation, pages } = interpreter(client)
-  const paging = { options: streamOptions, counted: true, pageSize: DEFAULT_PAGE_SIZE, window: MAX_SEARCH_WINDOW }
-  return {
-    /** One page of the metrics matching `query`. */
-    searchMetrics: operation({ request: search("metric"), answer: SearchResult(Metric) }),
-    /** Every metric matching `query` (at most 10,000), page by page. */
-    streamMetrics: pages({ ...paging, search: search("metric"), items: Metric }),
-    getMetric: operation({
-      request: (name: string) => ({ method: "GET", path: ["metric", name] }),
-      answer: Metric,
-      notFound: notFound("metric")
+  const { get, operation, pages } = interpreter(client)
+  /** A collection's search, one page, and its stream of every page within the search window. */
+  const searches = <A, I>(collection: string, item: Schema.Schema<A, I>) => ({
+    search: operation({ request: searchRequest(collection), answer: SearchResult(item) }),
+    stream: pages({
+      options: (options: Metadata.StreamOptions) => options,
+      search: searchRequest(collection),
+      items: item,
+      counted: true,
+      pageSize: DEFAULT_PAGE_SIZE,
+      window: MAX_SEARCH_WINDOW
+    })
+  })
+  /** Reading and replacing an object named by one path segment: a metric, a tag. */
+  const named = <A, I, Update extends object>(
+    collection: string,
+    kind: "metric" | "tag",
+    item: Schema.Schema<A, I>
+  ) => ({
+    get: operation({
+      request: (name: string) => ({ method: "GET", path: [collection, name] }),
+      answer: item,
+      notFound: notFound(kind)
     }),
-    /** Replaces the metric's metadata; see {@link Metadata.MetricUpdate}. Answers the metric as stored. */
-    updateMetric: operation({
-      request: (name: string, update: Metadata.MetricUpdate) => ({
+    update: operation({
+      request: (name: string, update: Update) => ({
         method: "PUT",
-        path: ["metric", name],
+        path: [collection, name],
         body: { ...update, name }
       }),
-      answer: Metric,
-      notFound: notFound("metric")
-    }),
+      answer: item,
+      notFound: notFound(kind)
+    })
+  })
+  const metric = named<Metadata.Metric, Encoded<typeof Metric>, Metadata.MetricUpdate>("metric", "metric", Metric)
+  const tag = named<Metadata.Tag, Encoded<typeof Tag>, Metadata.TagUpdate>("tag", "tag", Tag)
+  const metrics = searches("metric", Metric)
+  const dimensions = searches("dimension", Dimension)
+  const metricTimeSeries = searches("metrictimeseries", MetricTimeSeries)
+  const tags = searches("tag", Tag)
+  return {
+    /** One page of the metrics matching `query`. */
+    searchMetrics: metrics.search,
+    /** Every metric matching `query` (at most 10,000), page by page. */
+    streamMetrics: metrics.stream,
+    getMetric: metric.get,
+    /** Replaces the metric's metadata; see {@link Metadata.MetricUpdate}. Answers the metric as stored. */
+    updateMetric: metric.update,
 
     /** One page of the dimensions matching `query`. */
-    searchDimensions: operation({ request: search("dimension"), answer: SearchResult(Dimension) }),
+    searchDimensions: dimensions.search,
     /** Every dimension matching `query` (at most 10,000), page by page. */
-    streamDimensions: pages({ ...paging, search: search("dimension"), items: Dimension }),
+    streamDimensions: dimensions.stream,
     getDimension: operation({
       request: (key: string, value: string) => ({ method: "GET", path: ["dimension", key, value] }),
       answer: Dimension,
@@ -103,37 +128,18 @@ export const operations = (client: Client) => {
     }),
 
     /** One page of the metric time series matching `query`. */
-    searchMetricTimeSeries: operation({
-      request: search("metrictimeseries"),
-      answer: SearchResult(MetricTimeSeries)
-    }),
+    searchMetricTimeSeries: metricTimeSeries.search,
     /** Every metric time series matching `query` (at most 10,000), page by page. */
-    streamMetricTimeSeries: pages({ ...paging, search: search("metrictimeseries"), items: MetricTimeSeries }),
-    getMetricTimeSeries: operation({
-      request: (id: string) => ({ method: "GET", path: ["metrictimeseries", id] }),
-      answer: MetricTimeSeries,
-      notFound: notFound("metricTimeSeries")
-    }),
+    streamMetricTimeSeries: metricTimeSeries.stream,
+    getMetricTimeSeries: get("metrictimeseries", "metricTimeSeries", MetricTimeSeries),
 
     /** One page of the tags matching `query`. */
-    searchTags: operation({ request: search("tag"), answer: SearchResult(Tag) }),
+    searchTags: tags.search,
     /** Every tag matching `query` (at most 10,000), page by page. */
-    streamTags: pages({ ...paging, search: search("tag"), items: Tag }),
-    getTag: operation({
-      request: (name: string) => ({ method: "GET", path: ["tag", name] }),
-      answer: Tag,
-      notFound: notFound("tag")
-    }),
+    streamTags: tags.stream,
+    getTag: tag.get,
     /** Creates the tag or replaces its metadata; see {@link Metadata.TagUpdate}. Answers the tag as stored. */
-    updateTag: operation({
-      request: (name: string, update: Metadata.TagUpdate) => ({
-        method: "PUT",
-        path: ["tag", name],
-        body: { ...update, name }
-      }),
-      answer: Tag,
-      notFound: notFound("tag")
-    }),
+    updateTag: tag.update,
     /** Deletes the tag; a tag that does not exist fails with a `RestNotFoundError`. */
     deleteTag: operation({
       request: (name: string) => ({ method: "DELETE", path: ["tag", name] }),

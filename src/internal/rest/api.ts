@@ -19,8 +19,8 @@ import type { Request } from "./operation.js"
 import { interpreter, notFound, rejected, typedAs } from "./operation.js"
 import * as schema from "./schema.js"
 
-/** Results per request of the `stream` operations, as the Python client's `batch_size`. @internal */
-export const DEFAULT_PAGE_SIZE = 100
+/** Results per request of the `stream` operations, as the Python client's `batch_size`. */
+const DEFAULT_PAGE_SIZE = 100
 
 // The schemas as the public interfaces name their types, so that the operations' types read `Chart`.
 const Organization = typedAs<Rest.Organization>()(schema.Organization)
@@ -45,23 +45,27 @@ const nameSearch = (collection: string) => (options: Rest.NameSearch = {}): Requ
   query: { name: options.name, tags: options.tags, ...page(options) }
 })
 
+type Encoded<S> = Schema.Schema.Encoded<S>
+
 type Kind = RestNotFoundError["kind"] & RestRejectedError["kind"]
 
 /**
  * The operations of a kind of object that has an id, can be searched by name, and written.
  * @internal
  */
-export const family = <A, I, Input, Search extends Rest.NameSearch, StreamOptions extends Rest.NameStream>(
-  { operation, pages }: ReturnType<typeof interpreter>,
+export const family = <
+  A,
+  I,
+  Input,
+  Search extends Rest.NameSearch = Rest.NameSearch,
+  StreamOptions extends Rest.NameStream = Rest.NameStream
+>(
+  { get, operation, pages }: ReturnType<typeof interpreter>,
   collection: string,
   kind: Kind,
   item: Schema.Schema<A, I>
 ) => ({
-  get: operation({
-    request: (id: string) => ({ method: "GET", path: [collection, id] }),
-    answer: item,
-    notFound: notFound(kind)
-  }),
+  get: get(collection, kind, item),
   /** One page of the objects that match. */
   search: operation({ request: (options?: Search) => nameSearch(collection)(options), answer: Page(item) }),
   /** Every object that matches, page by page. */
@@ -98,10 +102,10 @@ export const family = <A, I, Input, Search extends Rest.NameSearch, StreamOption
  */
 export const operations = (client: Client) => {
   const interpret = interpreter(client)
-  const { operation, pages } = interpret
+  const { get, operation, pages } = interpret
   const dashboardGroups = family<
     Rest.DashboardGroup,
-    Schema.Schema.Encoded<typeof schema.DashboardGroup>,
+    Encoded<typeof DashboardGroup>,
     Rest.DashboardGroupInput,
     Omit<Rest.NameSearch, "tags">,
     Omit<Rest.NameStream, "tags">
@@ -126,25 +130,13 @@ export const operations = (client: Client) => {
     organization: {
       get: operation({ request: () => ({ method: "GET", path: ["organization"] }), answer: Organization })
     },
-    charts: family<
-      Rest.Chart,
-      Schema.Schema.Encoded<typeof schema.Chart>,
-      Rest.ChartInput,
-      Rest.NameSearch,
-      Rest.NameStream
-    >(
+    charts: family<Rest.Chart, Encoded<typeof Chart>, Rest.ChartInput>(interpret, "chart", "chart", Chart),
+    dashboards: family<Rest.Dashboard, Encoded<typeof Dashboard>, Rest.DashboardInput>(
       interpret,
-      "chart",
-      "chart",
-      Chart
+      "dashboard",
+      "dashboard",
+      Dashboard
     ),
-    dashboards: family<
-      Rest.Dashboard,
-      Schema.Schema.Encoded<typeof schema.Dashboard>,
-      Rest.DashboardInput,
-      Rest.NameSearch,
-      Rest.NameStream
-    >(interpret, "dashboard", "dashboard", Dashboard),
     dashboardGroups: {
       ...dashboardGroups,
       /** Creates a group; the service adds a first dashboard to it unless `empty` is set. */
@@ -161,13 +153,12 @@ export const operations = (client: Client) => {
       })
     },
     detectors: {
-      ...family<
-        Rest.Detector,
-        Schema.Schema.Encoded<typeof schema.Detector>,
-        Rest.DetectorInput,
-        Rest.NameSearch,
-        Rest.NameStream
-      >(interpret, "detector", "detector", Detector),
+      ...family<Rest.Detector, Encoded<typeof Detector>, Rest.DetectorInput>(
+        interpret,
+        "detector",
+        "detector",
+        Detector
+      ),
       /** Checks a detector without creating it; fails with a `RestRejectedError` if refused. */
       validate: operation({
         // A check only: nothing is created, so it is retried like a read.
@@ -200,11 +191,7 @@ export const operations = (client: Client) => {
       })
     },
     incidents: {
-      get: operation({
-        request: (id: string) => ({ method: "GET", path: ["incident", id] }),
-        answer: Incident,
-        notFound: notFound("incident")
-      }),
+      get: get("incident", "incident", Incident),
       /** One page of incidents, the active ones unless `includeResolved`. */
       list: operation({ request: listIncidents, answer: IncidentList }),
       /** Every incident, page by page, until a page comes back empty. */
@@ -225,11 +212,7 @@ export const operations = (client: Client) => {
       })
     },
     dataLinks: {
-      get: operation({
-        request: (id: string) => ({ method: "GET", path: ["crosslink", id] }),
-        answer: DataLink,
-        notFound: notFound("dataLink")
-      }),
+      get: get("crosslink", "dataLink", DataLink),
       search: operation({ request: searchDataLinks, answer: Page(DataLink) }),
       stream: pages({
         options: (

@@ -186,7 +186,15 @@ export const interpreter = (client: Client) => {
     }
   }
 
-  return { operation, pages }
+  /** The most common operation: read the object of `kind` whose id (or name) is the argument. */
+  const get = <A, I>(collection: string, kind: RestNotFoundError["kind"], answer: Schema.Schema<A, I>) =>
+    operation({
+      request: (id: string) => ({ method: "GET", path: [collection, id] }),
+      answer,
+      notFound: notFound(kind)
+    })
+
+  return { operation, pages, get }
 }
 
 /**
