@@ -50,7 +50,6 @@ import type * as Schema from "effect/Schema"
 import { accessToken, apiUrl, realm } from "./internal/config.js"
 import * as internal from "./internal/metadata/api.js"
 import * as schema from "./internal/metadata/schema.js"
-import type { Operations } from "./internal/rest/operation.js"
 import type { ConfigurationError } from "./SignalFxError.js"
 
 /**
@@ -240,7 +239,7 @@ export interface TagUpdate {
  * @since 0.1.0
  * @category models
  */
-export interface Service extends Operations<ReturnType<typeof internal.operations>> {}
+export interface Service extends ReturnType<typeof internal.operations> {}
 
 /**
  * Options of the Metadata service. Durations accept anything `Duration.decode` does; a number is

@@ -48,7 +48,6 @@ import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
 import * as internal from "./internal/rest/api.js"
-import type { Operations } from "./internal/rest/operation.js"
 import * as schema from "./internal/rest/schema.js"
 import * as Metadata from "./Metadata.js"
 import type { ConfigurationError, RestNotFoundError, RestRejectedError, RestRequestError } from "./SignalFxError.js"
@@ -354,8 +353,7 @@ export type Refused = RestRejectedError | RestRequestError
  * @category models
  */
 export interface Family<A, Input, Search = NameSearch, StreamOptions = NameStream>
-  extends
-    Operations<ReturnType<typeof internal.family<A, unknown, Input, Search & NameSearch, StreamOptions & NameStream>>>
+  extends ReturnType<typeof internal.family<A, unknown, Input, Search & NameSearch, StreamOptions & NameStream>>
 {}
 
 /**
@@ -365,7 +363,7 @@ export interface Family<A, Input, Search = NameSearch, StreamOptions = NameStrea
  * @since 0.2.0
  * @category models
  */
-export interface Service extends Operations<ReturnType<typeof internal.operations>> {}
+export interface Service extends ReturnType<typeof internal.operations> {}
 
 /**
  * The options: those of the {@link Metadata} service (`token`, `realm` or `apiEndpoint`,

@@ -145,7 +145,7 @@ export const operations = (client: Client) => {
       request: (name: string) => ({ method: "DELETE", path: ["tag", name] }),
       notFound: notFound("tag")
     })
-  }
+  } as const
 }
 
 /** @internal */

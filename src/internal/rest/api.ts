@@ -64,37 +64,38 @@ export const family = <
   collection: string,
   kind: Kind,
   item: Schema.Schema<A, I>
-) => ({
-  get: get(collection, kind, item),
-  /** One page of the objects that match. */
-  search: operation({ request: (options?: Search) => nameSearch(collection)(options), answer: Page(item) }),
-  /** Every object that matches, page by page. */
-  stream: pages({
-    options: (options?: StreamOptions) => options ?? {},
-    search: nameSearch(collection),
-    items: item,
-    counted: true,
-    pageSize: DEFAULT_PAGE_SIZE
-  }),
-  /** Creates the object; answers it as stored, with its `id`. Retried only on 429. */
-  create: operation({
-    request: (input: Input) => ({ method: "POST", path: [collection], body: input }),
-    answer: item,
-    rejected: rejected(kind),
-    idempotent: false
-  }),
-  /** Replaces the object; answers it as stored. */
-  update: operation({
-    request: (id: string, input: Input) => ({ method: "PUT", path: [collection, id], body: input }),
-    answer: item,
-    notFound: notFound(kind),
-    rejected: rejected(kind)
-  }),
-  delete: operation({
-    request: (id: string) => ({ method: "DELETE", path: [collection, id] }),
-    notFound: notFound(kind)
-  })
-})
+) =>
+  ({
+    get: get(collection, kind, item),
+    /** One page of the objects that match. */
+    search: operation({ request: (options?: Search) => nameSearch(collection)(options), answer: Page(item) }),
+    /** Every object that matches, page by page. */
+    stream: pages({
+      options: (options?: StreamOptions) => options ?? {},
+      search: nameSearch(collection),
+      items: item,
+      counted: true,
+      pageSize: DEFAULT_PAGE_SIZE
+    }),
+    /** Creates the object; answers it as stored, with its `id`. Retried only on 429. */
+    create: operation({
+      request: (input: Input) => ({ method: "POST", path: [collection], body: input }),
+      answer: item,
+      rejected: rejected(kind),
+      idempotent: false
+    }),
+    /** Replaces the object; answers it as stored. */
+    update: operation({
+      request: (id: string, input: Input) => ({ method: "PUT", path: [collection, id], body: input }),
+      answer: item,
+      notFound: notFound(kind),
+      rejected: rejected(kind)
+    }),
+    delete: operation({
+      request: (id: string) => ({ method: "DELETE", path: [collection, id] }),
+      notFound: notFound(kind)
+    })
+  }) as const
 
 /**
  * The operations over `client`. Their doc comments are the service's (`Rest.Service`).
@@ -224,7 +225,7 @@ export const operations = (client: Client) => {
         pageSize: DEFAULT_PAGE_SIZE
       })
     }
-  }
+  } as const
 }
 
 /** @internal */

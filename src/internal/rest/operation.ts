@@ -198,15 +198,6 @@ export const interpreter = (client: Client) => {
 }
 
 /**
- * A service's type from what its declarations answer: every operation and group read-only. A
- * homomorphic mapping, so each operation keeps the doc comment of its declaration.
- * @internal
- */
-export type Operations<S> = {
-  readonly [K in keyof S]: S[K] extends (...args: ReadonlyArray<never>) => unknown ? S[K] : Operations<S[K]>
-}
-
-/**
  * `schema`, its type named by the public interface `A` (`Metric` rather than its fields), so
  * that the operations' types read as the service's documentation does.
  * @internal
