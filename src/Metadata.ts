@@ -47,11 +47,10 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
-import type * as Stream from "effect/Stream"
 import { accessToken, apiUrl, realm } from "./internal/config.js"
+import * as internal from "./internal/metadata/api.js"
 import * as schema from "./internal/metadata/schema.js"
-import * as internal from "./internal/metadata/service.js"
-import type { ConfigurationError, RestNotFoundError, RestRequestError } from "./SignalFxError.js"
+import type { ConfigurationError } from "./SignalFxError.js"
 
 /**
  * A metric: `{name, type, description, customProperties, tags, created, creator, lastUpdated,
@@ -240,66 +239,7 @@ export interface TagUpdate {
  * @since 0.1.0
  * @category models
  */
-export interface Service {
-  /** One page of the metrics matching `query`. */
-  readonly searchMetrics: (options: SearchOptions) => Effect.Effect<SearchResult<Metric>, RestRequestError>
-  /** Every metric matching `query` (at most 10,000), page by page. */
-  readonly streamMetrics: (options: StreamOptions) => Stream.Stream<Metric, RestRequestError>
-  readonly getMetric: (name: string) => Effect.Effect<Metric, RestNotFoundError | RestRequestError>
-  /** Replaces the metric's metadata; see {@link MetricUpdate}. Answers the metric as stored. */
-  readonly updateMetric: (
-    name: string,
-    update: MetricUpdate
-  ) => Effect.Effect<Metric, RestNotFoundError | RestRequestError>
-
-  /** One page of the dimensions matching `query`. */
-  readonly searchDimensions: (
-    options: SearchOptions
-  ) => Effect.Effect<SearchResult<Dimension>, RestRequestError>
-  /** Every dimension matching `query` (at most 10,000), page by page. */
-  readonly streamDimensions: (options: StreamOptions) => Stream.Stream<Dimension, RestRequestError>
-  readonly getDimension: (
-    key: string,
-    value: string
-  ) => Effect.Effect<Dimension, RestNotFoundError | RestRequestError>
-  /** Replaces the dimension's metadata; see {@link DimensionUpdate}. Answers the dimension as stored. */
-  readonly updateDimension: (
-    key: string,
-    value: string,
-    update: DimensionUpdate
-  ) => Effect.Effect<Dimension, RestNotFoundError | RestRequestError>
-  /** Merges into the dimension's metadata; see {@link DimensionPatch}. Answers the dimension as stored. */
-  readonly patchDimension: (
-    key: string,
-    value: string,
-    patch: DimensionPatch
-  ) => Effect.Effect<Dimension, RestNotFoundError | RestRequestError>
-
-  /** One page of the metric time series matching `query`. */
-  readonly searchMetricTimeSeries: (
-    options: SearchOptions
-  ) => Effect.Effect<SearchResult<MetricTimeSeries>, RestRequestError>
-  /** Every metric time series matching `query` (at most 10,000), page by page. */
-  readonly streamMetricTimeSeries: (
-    options: StreamOptions
-  ) => Stream.Stream<MetricTimeSeries, RestRequestError>
-  readonly getMetricTimeSeries: (
-    id: string
-  ) => Effect.Effect<MetricTimeSeries, RestNotFoundError | RestRequestError>
-
-  /** One page of the tags matching `query`. */
-  readonly searchTags: (options: SearchOptions) => Effect.Effect<SearchResult<Tag>, RestRequestError>
-  /** Every tag matching `query` (at most 10,000), page by page. */
-  readonly streamTags: (options: StreamOptions) => Stream.Stream<Tag, RestRequestError>
-  readonly getTag: (name: string) => Effect.Effect<Tag, RestNotFoundError | RestRequestError>
-  /** Creates the tag or replaces its metadata; see {@link TagUpdate}. Answers the tag as stored. */
-  readonly updateTag: (
-    name: string,
-    update: TagUpdate
-  ) => Effect.Effect<Tag, RestNotFoundError | RestRequestError>
-  /** Deletes the tag; a tag that does not exist fails with a `RestNotFoundError`. */
-  readonly deleteTag: (name: string) => Effect.Effect<void, RestNotFoundError | RestRequestError>
-}
+export interface Service extends ReturnType<typeof internal.operations> {}
 
 /**
  * Options of the Metadata service. Durations accept anything `Duration.decode` does; a number is

@@ -47,9 +47,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
-import type * as Stream from "effect/Stream"
+import * as internal from "./internal/rest/api.js"
 import * as schema from "./internal/rest/schema.js"
-import * as internal from "./internal/rest/service.js"
 import * as Metadata from "./Metadata.js"
 import type { ConfigurationError, RestNotFoundError, RestRejectedError, RestRequestError } from "./SignalFxError.js"
 
@@ -353,18 +352,9 @@ export type Refused = RestRejectedError | RestRequestError
  * @since 0.2.0
  * @category models
  */
-export interface Family<A, Input, Search = NameSearch, StreamOptions = NameStream> {
-  readonly get: (id: string) => Effect.Effect<A, NotFound>
-  /** One page of the objects that match. */
-  readonly search: (options?: Search) => Effect.Effect<Page<A>, RestRequestError>
-  /** Every object that matches, page by page. */
-  readonly stream: (options?: StreamOptions) => Stream.Stream<A, RestRequestError>
-  /** Creates the object; answers it as stored, with its `id`. Retried only on 429. */
-  readonly create: (input: Input) => Effect.Effect<A, Refused>
-  /** Replaces the object; answers it as stored. */
-  readonly update: (id: string, input: Input) => Effect.Effect<A, NotFound | RestRejectedError>
-  readonly delete: (id: string) => Effect.Effect<void, NotFound>
-}
+export interface Family<A, Input, Search = NameSearch, StreamOptions = NameStream>
+  extends ReturnType<typeof internal.family<A, unknown, Input, Search & NameSearch, StreamOptions & NameStream>>
+{}
 
 /**
  * The operations, grouped by the kind of object. Ids are sent percent-encoded; an empty id, `.`
@@ -373,65 +363,7 @@ export interface Family<A, Input, Search = NameSearch, StreamOptions = NameStrea
  * @since 0.2.0
  * @category models
  */
-export interface Service {
-  readonly organization: {
-    readonly get: () => Effect.Effect<Organization, RestRequestError>
-  }
-  readonly charts: Family<Chart, ChartInput>
-  readonly dashboards: Family<Dashboard, DashboardInput>
-  readonly dashboardGroups:
-    & Omit<
-      Family<DashboardGroup, DashboardGroupInput, Omit<NameSearch, "tags">, Omit<NameStream, "tags">>,
-      "create"
-    >
-    & {
-      /**
-       * Creates a group; the service adds a first dashboard to it unless `empty` is set.
-       */
-      readonly create: (
-        input: DashboardGroupInput,
-        options?: { readonly empty?: boolean | undefined }
-      ) => Effect.Effect<DashboardGroup, Refused>
-    }
-  readonly detectors: Family<Detector, DetectorInput> & {
-    /** Checks a detector without creating it; fails with a `RestRejectedError` if refused. */
-    readonly validate: (input: DetectorInput) => Effect.Effect<void, Refused>
-    /** The detector's events; `from` and `to` in milliseconds since the epoch. */
-    readonly events: (
-      id: string,
-      options?: {
-        readonly from?: number | undefined
-        readonly to?: number | undefined
-        readonly offset?: number | undefined
-        readonly limit?: number | undefined
-      }
-    ) => Effect.Effect<ReadonlyArray<DetectorEvent>, NotFound>
-    /** The detector's active incidents. */
-    readonly incidents: (
-      id: string,
-      options?: { readonly offset?: number | undefined; readonly limit?: number | undefined }
-    ) => Effect.Effect<ReadonlyArray<Incident>, NotFound>
-  }
-  readonly incidents: {
-    readonly get: (id: string) => Effect.Effect<Incident, NotFound>
-    /** One page of incidents, the active ones unless `includeResolved`. */
-    readonly list: (options?: IncidentSearch) => Effect.Effect<ReadonlyArray<Incident>, RestRequestError>
-    /** Every incident, page by page, until a page comes back empty. */
-    readonly stream: (options?: {
-      readonly includeResolved?: boolean | undefined
-      readonly pageSize?: number | undefined
-    }) => Stream.Stream<Incident, RestRequestError>
-    /** Clears (resolves) the incident. */
-    readonly clear: (id: string) => Effect.Effect<void, NotFound>
-  }
-  readonly dataLinks: {
-    readonly get: (id: string) => Effect.Effect<DataLink, NotFound>
-    readonly search: (options?: DataLinkSearch) => Effect.Effect<Page<DataLink>, RestRequestError>
-    readonly stream: (
-      options?: Omit<DataLinkSearch, "offset" | "limit"> & { readonly pageSize?: number | undefined }
-    ) => Stream.Stream<DataLink, RestRequestError>
-  }
-}
+export interface Service extends ReturnType<typeof internal.operations> {}
 
 /**
  * The options: those of the {@link Metadata} service (`token`, `realm` or `apiEndpoint`,
