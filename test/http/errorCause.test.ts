@@ -35,7 +35,7 @@ const failure = (apiEndpoint: string) =>
       apiEndpoint,
       retry: { initialDelay: 1, maxDelay: 1, maxElapsed: 0 }
     }).pipe(Effect.provide(FetchHttpClient.layer))
-    return yield* Effect.flip(metadata.getMetric("cpu"))
+    return yield* Effect.flip(metadata.getMetric("cpu").pipe(Effect.catchTag("RestNotFoundError", Effect.die)))
   }).pipe(Effect.scoped)
 
 const assertNoToken = (error: RestRequestError) => {
