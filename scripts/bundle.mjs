@@ -64,6 +64,8 @@ export const bundleFacade = async (outfile) => {
     format: "esm",
     target: "node20",
     external,
+    // The version, for the User-Agent: no package.json lies at a known path beside the bundle.
+    define: { EFFECT_SIGNALFX_VERSION: JSON.stringify(manifest.version) },
     // Whitespace and syntax only: names stay readable in a stack trace.
     minifyWhitespace: true,
     minifySyntax: true,

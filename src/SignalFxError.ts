@@ -246,6 +246,11 @@ export class RestRejectedError extends Schema.TaggedError<RestRejectedError>("ef
  * - `"TooLarge"`: the answer was longer than the `maxResponseBytes` option; it was not read
  *   further.
  *
+ * `cause` is what lay beneath, when something did: the socket error of a `"Transport"` failure
+ * (connection refused, reset, TLS), the parse error of a `"Decode"` one. It never holds the
+ * request (whose headers carry the token), and a cause that would show the token is replaced by
+ * its scrubbed text.
+ *
  * The message names the method and the path, never the token or a password.
  *
  * @since 0.2.0
@@ -260,7 +265,8 @@ export class RestRequestError extends Schema.TaggedError<RestRequestError>("effe
     path: Schema.String,
     status: Schema.optional(Schema.Number),
     serviceMessage: Schema.optional(Schema.String),
-    description: Schema.String
+    description: Schema.String,
+    cause: Schema.optional(Schema.Defect)
   }
 ) {
   /**

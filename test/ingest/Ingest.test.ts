@@ -69,7 +69,7 @@ describe("Ingest", () => {
         expect(small!.status).toBe(200)
         expect(small!.encoding).toBeUndefined()
         expect(large!.encoding).toBe("gzip")
-        expect(small!.headers["user-agent"]).toBe("effect-signalfx/0.1.0 my-app/2.0")
+        expect(small!.headers["user-agent"]).toBe("effect-signalfx/0.2.0 my-app/2.0")
         expect(small!.headers["x-sf-token"]).toBe(FakeSignalFx.redacted)
         expect(server.datapoints()).toHaveLength(501)
       }))

@@ -202,7 +202,7 @@ describe("Metadata failures", () => {
       expect(server.requests().every((request) => request.headers["x-sf-token"] === FakeSignalFx.redacted)).toBe(
         true
       )
-      expect(server.requests()[0]!.headers["user-agent"]).toBe("effect-signalfx/0.1.0")
+      expect(server.requests()[0]!.headers["user-agent"]).toBe("effect-signalfx/0.2.0")
     }).pipe(
       Effect.provide(Logger.replace(Logger.defaultLogger, capture)),
       Logger.withMinimumLogLevel(LogLevel.All)

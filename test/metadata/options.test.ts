@@ -92,7 +92,7 @@ describe("Metadata options", () => {
         Effect.withConfigProvider(fromEnv)
       )
       expect(metric.name).toBe("memory.free")
-      expect(server.requests().at(-1)!.headers["user-agent"]).toBe("effect-signalfx/0.1.0 my-tool/1.0")
+      expect(server.requests().at(-1)!.headers["user-agent"]).toBe("effect-signalfx/0.2.0 my-tool/1.0")
 
       const missing = yield* Effect.flip(
         Layer.build(Metadata.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))).pipe(

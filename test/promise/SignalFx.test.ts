@@ -207,7 +207,7 @@ describe("the logger option", () => {
       stderr.mockRestore()
     }
     assert.deepStrictEqual(printed, [
-      "effect-signalfx: SignalFx rejected 1 datapoint, dropped: HTTP 401: {\"code\":401,\"message\":\"invalid X-SF-Token\"}: the access token was refused\n"
+      "effect-signalfx: SignalFx rejected 1 datapoint, dropped: HTTP 401: invalid X-SF-Token: the access token was refused\n"
     ])
   })
 

@@ -64,7 +64,7 @@ describe("SignalFlow over WebSocket", () => {
 
       const connection = yield* peer.accept
       const authenticate = yield* connection.authenticate
-      expect(authenticate).toEqual({ type: "authenticate", token: TOKEN, userAgent: "effect-signalfx/0.1.0 tests/1.0" })
+      expect(authenticate).toEqual({ type: "authenticate", token: TOKEN, userAgent: "effect-signalfx/0.2.0 tests/1.0" })
       const request = yield* connection.receive
       expect(request).toEqual({
         type: "execute",

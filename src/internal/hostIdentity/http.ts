@@ -11,12 +11,14 @@ import type * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Data from "effect/Data"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
-import { describeCause, harden, originOf, readUpTo } from "../http/transport.js"
+import { makeRequests } from "../http/request.js"
+import type { Verdict } from "../http/status.js"
+import { isRetryable } from "../http/status.js"
+import { describeCause, readUpTo } from "../http/transport.js"
 import { checkDimensionValue } from "../limits.js"
-import { direct } from "../proxy/client.js"
 
 /**
  * No answer: the connection failed or nothing came back in time. Outside a cloud this is the
@@ -49,6 +51,8 @@ export type LookupFailure = Unreachable | NotThere | Unusable
 export interface Answer {
   readonly url: string
   readonly status: number
+  /** What the status says, as every service reads it. */
+  readonly verdict: Verdict
   readonly headers: Headers.Headers
   readonly body: string
 }
@@ -68,47 +72,46 @@ export const AWS_TOKEN_HEADER = "x-aws-ec2-metadata-token"
 /** Identity documents are well under 10 KiB; a larger body is not one. */
 const MAX_BODY_BYTES = 64 * 1024
 
-/** @internal */
+/**
+ * Requests through the request core: straight to the metadata server, never through a proxy,
+ * each pinned to its own URL's origin, the IMDSv2 token a redacted header.
+ * @internal
+ */
 export const makeRequest: Effect.Effect<Request, never, HttpClient.HttpClient> = Effect.map(
-  harden(AWS_TOKEN_HEADER),
-  ({ client, run }) => (method, url, headers, timeout) =>
-    // A metadata server answers only on the host's own network: never through a proxy.
-    direct(run(
-      originOf(url),
-      client.execute(HttpClientRequest.make(method)(url, { headers })).pipe(
-        Effect.flatMap((response) =>
-          readUpTo(response.stream, MAX_BODY_BYTES).pipe(
-            Effect.map((body): Answer => ({ url, status: response.status, headers: response.headers, body }))
-          )
-        ),
-        Effect.mapError((error) =>
-          new Unreachable({
-            reason: `${method} ${url}: ${error.message}${describeCause(error.cause)}`,
+  makeRequests({ secretHeader: AWS_TOKEN_HEADER, direct: true }),
+  ({ answer }) => (method, url, headers, timeout) =>
+    answer(HttpClientRequest.make(method)(url, { headers }), {
+      timeout,
+      read: (response, verdict) =>
+        readUpTo(response.stream, MAX_BODY_BYTES).pipe(
+          Effect.map((body): Answer => ({ url, status: response.status, verdict, headers: response.headers, body }))
+        )
+    }).pipe(
+      Effect.mapError((failure) =>
+        failure._tag === "RequestFailure"
+          ? new Unreachable({
+            reason: `${method} ${url}: ${failure.error.description}`,
+            timedOut: failure.error.reason === "Timeout"
+          })
+          // The answer broke off.
+          : new Unreachable({
+            reason: `${method} ${url}: ${failure.message}${describeCause(failure.cause)}`,
             timedOut: false
           })
-        ),
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () =>
-            new Unreachable({
-              reason: `${method} ${url}: no answer within ${Duration.format(timeout)}`,
-              timedOut: true
-            })
-        })
       )
-    ))
+    )
 )
 
 /** @internal */
-export const isSuccess = (answer: Answer): boolean => answer.status >= 200 && answer.status < 300
+export const isSuccess = (answer: Answer): boolean => answer.verdict === "ok"
 
 /**
- * The failure for an answer that is not a success: a 5xx is a server in trouble, retried like
- * no answer at all; anything else says this is not the cloud asked about.
+ * The failure for an answer that is not a success: a server in trouble (5xx, 408, 429) is
+ * retried like no answer at all; anything else says this is not the cloud asked about.
  * @internal
  */
 export const unsuccessful = (answer: Answer, method: "GET" | "PUT" = "GET"): Unreachable | NotThere =>
-  answer.status >= 500
+  isRetryable(answer.verdict)
     ? new Unreachable({ reason: `${method} ${answer.url}: answered ${answer.status}`, timedOut: false })
     : new NotThere({ reason: `${method} ${answer.url}: answered ${answer.status}` })
 

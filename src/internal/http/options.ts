@@ -7,12 +7,32 @@
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
+import { createRequire } from "node:module"
 import { ConfigurationError } from "../../SignalFxError.js"
 import { describeType, shown } from "../english.js"
 import type { RetrySettings } from "./retry.js"
 
+/**
+ * Set to package.json's version by esbuild's `define` in the bundled facade (scripts/bundle.mjs),
+ * where no package.json lies at a known path; absent in dist/ and the sources.
+ */
+declare const EFFECT_SIGNALFX_VERSION: string | undefined
+
+/**
+ * The package's version, from package.json (the one place it is written): compiled into the
+ * bundle, read once at load from dist/ and the sources, both three levels below it.
+ */
+const packageVersion = (): string => {
+  if (typeof EFFECT_SIGNALFX_VERSION === "string") return EFFECT_SIGNALFX_VERSION
+  const manifest: unknown = createRequire(import.meta.url)("../../../package.json")
+  return typeof manifest === "object" && manifest !== null && "version" in manifest &&
+      typeof manifest.version === "string"
+    ? manifest.version
+    : "unknown"
+}
+
 /** @internal */
-export const VERSION = "0.1.0"
+export const VERSION = packageVersion()
 
 /** @internal */
 export const DEFAULT_REALM = "us0"
@@ -185,3 +205,39 @@ export const retrySettings = (
   maxElapsed: duration("retry.maxElapsed", retry?.maxElapsed, defaults.maxElapsed),
   maxRetryAfter: duration("retry.maxRetryAfter", retry?.maxRetryAfter, defaults.maxRetryAfter)
 })
+
+/** What a service that talks to SignalFx over HTTP with a token resolves alike. @internal */
+export interface ResolvedConnection {
+  readonly token: Redacted.Redacted<string>
+  readonly endpoint: URL
+  readonly requestTimeout: Duration.Duration
+  readonly retry: RetrySettings
+  readonly userAgent: string
+}
+
+/**
+ * The options every such service shares, checked: the token, the endpoint (`option`, or the
+ * realm's `host`), `requestTimeout`, `retry` and `userAgent`. Called inside {@link resolving}.
+ * @internal
+ */
+export const connection = (
+  options: {
+    readonly token: Redacted.Redacted<string>
+    readonly realm?: string | undefined
+    readonly allowInsecureHttp?: boolean | undefined
+    readonly requestTimeout?: Duration.DurationInput | undefined
+    readonly retry?: Parameters<typeof retrySettings>[0]
+    readonly userAgent?: string | undefined
+  },
+  where: { readonly option: string; readonly url: string | undefined; readonly host: (realm: string) => string },
+  defaults: { readonly requestTimeout: Duration.Duration; readonly retry: RetrySettings }
+): ResolvedConnection => {
+  redactedToken(options.token)
+  return {
+    token: options.token,
+    endpoint: endpoint({ ...where, realm: options.realm, allowInsecureHttp: options.allowInsecureHttp }),
+    requestTimeout: duration("requestTimeout", options.requestTimeout, defaults.requestTimeout, { positive: true }),
+    retry: retrySettings(options.retry, defaults.retry),
+    userAgent: userAgent(options.userAgent)
+  }
+}

@@ -28,29 +28,30 @@ export const parseRetryAfter = (value: string | undefined, now: number): Option.
   return Option.some(Duration.millis(Math.max(0, date - now)))
 }
 
+/** What the policy asks of a failure: whether it may be tried again, and when at the soonest. @internal */
+export interface Retriable {
+  readonly retryable: boolean
+  readonly retryAfter: Option.Option<Duration.Duration>
+}
+
 /**
- * Jittered exponential backoff capped at `maxDelay`, stretched to honour a failure's
- * `Retry-After` (itself capped at `maxRetryAfter`), retrying only what `isRetryable` accepts,
- * for at most `maxElapsed`.
+ * The retry policy: jittered exponential backoff capped at `maxDelay`, stretched to honour a
+ * failure's `Retry-After` (itself capped at `maxRetryAfter`), retrying only a retryable failure,
+ * for at most `maxElapsed`. (The platform's `HttpClient.retryTransient` has no way to honour
+ * `Retry-After`, nor to leave alone a call that must not be repeated once it may have arrived.)
  * @internal
  */
-export const backoff = <E>(
-  retry: RetrySettings,
-  failures: {
-    readonly isRetryable: (failure: E) => boolean
-    readonly retryAfter: (failure: E) => Option.Option<Duration.Duration>
-  }
-): Schedule.Schedule<unknown, E> =>
+export const retryPolicy = <E extends Retriable>(retry: RetrySettings): Schedule.Schedule<unknown, E> =>
   Schedule.exponential(retry.initialDelay, 2).pipe(
     Schedule.jittered,
     Schedule.modifyDelay((_, delay) => Duration.min(delay, retry.maxDelay)),
     Schedule.intersect(Schedule.identity<E>()),
     Schedule.modifyDelay(([, failure], delay) =>
-      Option.match(failures.retryAfter(failure), {
+      Option.match(failure.retryAfter, {
         onNone: () => delay,
         onSome: (retryAfter) => Duration.max(delay, Duration.min(retryAfter, retry.maxRetryAfter))
       })
     ),
-    Schedule.whileInput(failures.isRetryable),
+    Schedule.whileInput((failure) => failure.retryable),
     Schedule.upTo(retry.maxElapsed)
   )

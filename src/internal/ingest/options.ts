@@ -5,28 +5,15 @@
  */
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
-import type * as Redacted from "effect/Redacted"
 import type * as Datapoint from "../../Datapoint.js"
 import type * as Ingest from "../../Ingest.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
-import {
-  duration,
-  endpoint,
-  invalid,
-  oneOf,
-  positiveInteger,
-  redactedToken,
-  resolving,
-  retrySettings,
-  userAgent
-} from "../http/options.js"
-import type { RetrySettings } from "../http/retry.js"
+import type { ResolvedConnection } from "../http/options.js"
+import { connection, duration, invalid, oneOf, positiveInteger, resolving } from "../http/options.js"
 import { validateDimensionsRecord } from "../validation.js"
 
 /** @internal */
-export interface ResolvedOptions {
-  readonly token: Redacted.Redacted<string>
-  readonly endpoint: URL
+export interface ResolvedOptions extends ResolvedConnection {
   readonly format: "protobuf" | "json"
   readonly compression: "auto" | "gzip" | "none"
   readonly maxBatchSize: number
@@ -35,11 +22,8 @@ export interface ResolvedOptions {
   readonly eventQueueCapacity: number
   readonly overflow: "dropNewest" | "dropOldest"
   readonly maxConcurrentRequests: number
-  readonly requestTimeout: Duration.Duration
-  readonly retry: RetrySettings
   readonly shutdownTimeout: Duration.Duration
   readonly dimensions: Datapoint.Dimensions
-  readonly userAgent: string
 }
 
 /** @internal */
@@ -82,18 +66,15 @@ export const GZIP_LEVEL = 1
 /** @internal */
 export const resolve = (options: Ingest.Options): Either.Either<ResolvedOptions, ConfigurationError> =>
   resolving(() => {
-    redactedToken(options.token)
+    const shared = connection(options, {
+      option: "ingestEndpoint",
+      url: options.ingestEndpoint,
+      host: (realm) => `ingest.${realm}.signalfx.com`
+    }, defaults)
     const dimensions = validateDimensionsRecord(options.dimensions ?? {})
     if (Either.isLeft(dimensions)) invalid("dimensions", dimensions.left.message)
     return {
-      token: options.token,
-      endpoint: endpoint({
-        option: "ingestEndpoint",
-        url: options.ingestEndpoint,
-        realm: options.realm,
-        allowInsecureHttp: options.allowInsecureHttp,
-        host: (realm) => `ingest.${realm}.signalfx.com`
-      }),
+      ...shared,
       format: oneOf("format", options.format, ["protobuf", "json"], defaults.format),
       compression: oneOf("compression", options.compression, ["auto", "gzip", "none"], defaults.compression),
       maxBatchSize: positiveInteger("maxBatchSize", options.maxBatchSize, defaults.maxBatchSize),
@@ -110,10 +91,7 @@ export const resolve = (options: Ingest.Options): Either.Either<ResolvedOptions,
         options.maxConcurrentRequests,
         defaults.maxConcurrentRequests
       ),
-      requestTimeout: duration("requestTimeout", options.requestTimeout, defaults.requestTimeout, { positive: true }),
-      retry: retrySettings(options.retry, defaults.retry),
       shutdownTimeout: duration("shutdownTimeout", options.shutdownTimeout, defaults.shutdownTimeout),
-      dimensions: Either.isRight(dimensions) ? dimensions.right : {},
-      userAgent: userAgent(options.userAgent)
+      dimensions: Either.isRight(dimensions) ? dimensions.right : {}
     }
   })

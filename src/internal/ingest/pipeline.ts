@@ -23,14 +23,16 @@ import * as zlib from "node:zlib"
 import type * as Datapoint from "../../Datapoint.js"
 import { ClosedError } from "../../SignalFxError.js"
 import { countOf, formatCount, plural } from "../english.js"
+import type { RequestFailure } from "../http/request.js"
+import { retryPolicy } from "../http/retry.js"
 import type { Items, Segment } from "./buffer.js"
 import { countItems, SegmentBuffer, splitSegments } from "./buffer.js"
 import type { ResolvedOptions } from "./options.js"
 import { AUTO_GZIP_THRESHOLD, GZIP_LEVEL } from "./options.js"
 import type { DropReason } from "./stats.js"
 import { StatsRecorder } from "./stats.js"
-import type { AttemptFailure, Transport } from "./transport.js"
-import { retrySchedule, TooLarge } from "./transport.js"
+import type { Transport } from "./transport.js"
+import { outcomeOf } from "./transport.js"
 
 /** @internal */
 export interface PipelineConfig<I extends Items<I>> {
@@ -106,7 +108,8 @@ interface TooLargeTally {
   dropped: number
   unsent: number
   smallestRefused: number
-  reason: string
+  /** The 413 that refused it. */
+  refusal: RequestFailure | undefined
 }
 
 /** The items of one batch that are still in flight; its `firstSeq` holds back `flush`. */
@@ -140,7 +143,7 @@ export const makePipeline = <I extends Items<I>>(
     const slots = yield* Effect.makeSemaphore(options.maxConcurrentRequests)
     const throttleGate = yield* Effect.makeSemaphore(1)
     const fibers = yield* FiberSet.make()
-    const schedule = retrySchedule(options.retry)
+    const schedule = retryPolicy<RequestFailure>(options.retry)
     const inflight = new Set<Batch>()
     const waiters = new Set<{ readonly target: number; readonly deferred: Deferred.Deferred<void> }>()
     // A queue smaller than a batch would otherwise fill up, and drop, while the linger runs.
@@ -246,18 +249,19 @@ export const makePipeline = <I extends Items<I>>(
     let failedSince: number | undefined
     let failedAttempts = 0
 
-    const failed = (failure: AttemptFailure, bytes: number): Effect.Effect<void> => {
-      if (failure._tag === "Retryable" && failure.throttled) throttled = true
+    const failed = (failure: RequestFailure, bytes: number): Effect.Effect<void> => {
+      if (failure.verdict === "throttled") throttled = true
       const now = clock.unsafeCurrentTimeMillis()
-      stats.fail(failure.reason, now)
-      if (failure._tag !== "Retryable" || failure.answered) stats.sent(bytes)
+      stats.fail(failure.error.description, now)
+      // An answer came, so the body surely left; not so for a network error or a timeout.
+      if (failure.error.status !== undefined) stats.sent(bytes)
       // A refusal or a body too large is reported with what it drops, batch by batch.
-      if (failure._tag !== "Retryable") return Effect.void
+      if (!failure.retryable) return Effect.void
       failedAttempts++
       if (failedSince !== undefined) return Effect.void
       failedSince = now
       return Effect.logWarning(
-        `Cannot deliver ${kind} to ${options.endpoint.host}: ${failure.reason}. Retrying for up to ${
+        `Cannot deliver ${kind} to ${options.endpoint.host}: ${failure.error.description}. Retrying for up to ${
           Duration.format(options.retry.maxElapsed)
         }; the next line comes when delivery recovers or ${kind} are dropped`
       )
@@ -286,7 +290,7 @@ export const makePipeline = <I extends Items<I>>(
       }).pipe(
         Effect.tapBoth({
           onSuccess: () => Effect.suspend(() => succeeded(body.length)),
-          onFailure: (failure: AttemptFailure) => Effect.suspend(() => failed(failure, body.length))
+          onFailure: (failure: RequestFailure) => Effect.suspend(() => failed(failure, body.length))
         })
       )
 
@@ -298,14 +302,16 @@ export const makePipeline = <I extends Items<I>>(
      */
     const send = (batch: Batch, segments: ReadonlyArray<Segment<I>>): Effect.Effect<void> =>
       Effect.gen(function*() {
-        const tooLarge: TooLargeTally = { dropped: 0, unsent: 0, smallestRefused: Infinity, reason: "" }
+        const tooLarge: TooLargeTally = { dropped: 0, unsent: 0, smallestRefused: Infinity, refusal: undefined }
         yield* sendPart(batch, segments, tooLarge)
         if (tooLarge.dropped === 0) return
         const unsent = tooLarge.unsent === 0
           ? ""
           : ` (${formatCount(tooLarge.unsent)} of them not sent, being no smaller than a body already refused)`
         yield* Effect.logWarning(
-          `Dropped ${countOf(tooLarge.dropped, kind)} too large to send${unsent}: ${tooLarge.reason}`
+          `Dropped ${
+            countOf(tooLarge.dropped, kind)
+          } too large to send${unsent}: ${tooLarge.refusal?.error.description}`
         )
       })
 
@@ -322,16 +328,16 @@ export const makePipeline = <I extends Items<I>>(
         const body = gzipped ? yield* gzip(encoded) : encoded
         const refusedUnsent = body.length >= tooLarge.smallestRefused
         let attempts = 0
-        const outcome = refusedUnsent
-          ? Either.left(new TooLarge({ reason: tooLarge.reason }))
+        const outcome = refusedUnsent && tooLarge.refusal !== undefined
+          ? Either.left(tooLarge.refusal)
           : yield* attempt(body, gzipped, () => attempts++ > 0).pipe(Effect.retry(schedule), Effect.either)
         if (Either.isRight(outcome)) return settle(batch, "delivered", count)
         const failure = outcome.left
-        switch (failure._tag) {
-          case "TooLarge": {
+        switch (outcomeOf(failure)) {
+          case "tooLarge": {
             if (!refusedUnsent) {
               tooLarge.smallestRefused = body.length
-              tooLarge.reason = failure.reason
+              tooLarge.refusal = failure
             }
             if (count === 1) {
               settle(batch, "tooLarge", 1)
@@ -343,15 +349,17 @@ export const makePipeline = <I extends Items<I>>(
             yield* sendPart(batch, first, tooLarge)
             return yield* sendPart(batch, second, tooLarge)
           }
-          case "Rejected":
+          case "rejected":
             settle(batch, "rejected", count)
-            return yield* Effect.logWarning(`SignalFx rejected ${countOf(count, kind)}, dropped: ${failure.reason}`)
-          case "Retryable":
+            return yield* Effect.logWarning(
+              `SignalFx rejected ${countOf(count, kind)}, dropped: ${failure.error.description}`
+            )
+          case "retryable":
             settle(batch, "retriesExhausted", count)
             return yield* Effect.logWarning(
               `Gave up on ${countOf(count, kind)} after ${plural(attempts, "attempt")} within ${
                 Duration.format(options.retry.maxElapsed)
-              }: ${failure.reason}`
+              }: ${failure.error.description}`
             )
         }
       })

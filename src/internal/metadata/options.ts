@@ -4,27 +4,13 @@
  */
 import * as Duration from "effect/Duration"
 import type * as Either from "effect/Either"
-import type * as Redacted from "effect/Redacted"
 import type * as Metadata from "../../Metadata.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
-import {
-  duration,
-  endpoint,
-  positiveInteger,
-  redactedToken,
-  resolving,
-  retrySettings,
-  userAgent
-} from "../http/options.js"
-import type { RetrySettings } from "../http/retry.js"
+import type { ResolvedConnection } from "../http/options.js"
+import { connection, positiveInteger, resolving } from "../http/options.js"
 
 /** @internal */
-export interface ResolvedOptions {
-  readonly token: Redacted.Redacted<string>
-  readonly endpoint: URL
-  readonly requestTimeout: Duration.Duration
-  readonly retry: RetrySettings
-  readonly userAgent: string
+export interface ResolvedOptions extends ResolvedConnection {
   readonly maxResponseBytes: number
 }
 
@@ -47,20 +33,11 @@ export const defaults = {
 
 /** @internal */
 export const resolve = (options: Metadata.Options): Either.Either<ResolvedOptions, ConfigurationError> =>
-  resolving(() => {
-    redactedToken(options.token)
-    return {
-      token: options.token,
-      endpoint: endpoint({
-        option: "apiEndpoint",
-        url: options.apiEndpoint,
-        realm: options.realm,
-        allowInsecureHttp: options.allowInsecureHttp,
-        host: (realm) => `api.${realm}.signalfx.com`
-      }),
-      requestTimeout: duration("requestTimeout", options.requestTimeout, defaults.requestTimeout, { positive: true }),
-      retry: retrySettings(options.retry, defaults.retry),
-      userAgent: userAgent(options.userAgent),
-      maxResponseBytes: positiveInteger("maxResponseBytes", options.maxResponseBytes, defaults.maxResponseBytes)
-    }
-  })
+  resolving(() => ({
+    ...connection(options, {
+      option: "apiEndpoint",
+      url: options.apiEndpoint,
+      host: (realm) => `api.${realm}.signalfx.com`
+    }, defaults),
+    maxResponseBytes: positiveInteger("maxResponseBytes", options.maxResponseBytes, defaults.maxResponseBytes)
+  }))

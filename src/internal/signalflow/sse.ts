@@ -9,14 +9,16 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import type { SignalFlowError } from "../../SignalFxError.js"
 import {
   ComputationFailedError,
   SignalFlowAuthenticationError,
   SignalFlowConnectionError
 } from "../../SignalFxError.js"
-import { describeBody, describeCause, readCapped, secure } from "../http/transport.js"
+import type { RequestFailure } from "../http/request.js"
+import { makeRequests } from "../http/request.js"
+import { describeBody, describeCause, readCapped, TOKEN_HEADER } from "../http/transport.js"
 import { peerText } from "../peerText.js"
 import { parseJson } from "../wire/jsonParse.js"
 import { scrubServiceMessage, scrubTexts, toServiceError } from "./errors.js"
@@ -143,62 +145,61 @@ export const readEvents = <E>(
 /** @internal */
 export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const { client, headers, run, scrub } = yield* secure(options.token, options.userAgent, options.httpBase)
+    const { scrub, send } = yield* makeRequests({
+      base: signalflowUrl(options.httpBase, ""),
+      headers: { [TOKEN_HEADER]: Redacted.value(options.token), "user-agent": options.userAgent },
+      secretHeader: TOKEN_HEADER,
+      secret: options.token
+    })
     const endpoint = options.httpBase.href
 
     const post = (request: Request) => {
-      const url = signalflowUrl(options.httpBase, pathOf(request))
-      const base = HttpClientRequest.post(url).pipe(
-        HttpClientRequest.setHeaders(headers),
-        HttpClientRequest.setUrlParams(parameters(request))
-      )
+      const base = HttpClientRequest.post(pathOf(request)).pipe(HttpClientRequest.setUrlParams(parameters(request)))
       return typeof request.program === "string"
         ? HttpClientRequest.bodyText(base, request.program, "text/plain")
         : base
     }
 
-    /** Sends the request; a refused token or an error status fails, anything else is the answer. */
+    /**
+     * Sends the request, again while it fails in a way worth retrying (the network, 408, 429,
+     * 5xx) and the reconnect schedule allows; a success is the answer.
+     */
     const open = (request: Request) =>
-      Effect.gen(function*() {
-        const response = yield* run(client.execute(post(request))).pipe(
-          Effect.mapError((error) =>
-            new SignalFlowConnectionError({
-              endpoint,
-              reason: "Transport",
-              description: `POST ${where(request)} failed${peerText(scrub(describeCause(error.cause)))}`
-            })
-          )
-        )
-        if (response.status === 200) return response
-        const body = yield* readCapped(response.stream)
-        if (response.status === 401 || response.status === 403) {
-          return yield* new SignalFlowAuthenticationError({ endpoint, description: `HTTP ${response.status}` })
-        }
-        if (response.status === 400) {
-          // A program the service cannot run: `{message, errorType, …}`, each of its texts scrubbed.
-          const error = scrubTexts(parseObject(body), scrub)
-          return yield* new ComputationFailedError({ errors: [toServiceError({ code: 400, ...error })] })
-        }
-        return yield* new SignalFlowConnectionError({
-          endpoint,
-          reason: "StatusCode",
-          status: response.status,
-          // Scrubbed before describeBody cuts it: a token straddling the cut would leave its prefix.
-          description: `POST ${where(request)} answered HTTP ${response.status}${describeBody(scrub(body))}`
-        })
-      })
+      send(post(request), { read: Effect.succeed }).pipe(
+        Effect.retry({ schedule: options.reconnect, while: (failure) => failure.retryable }),
+        Effect.mapError((failure) => connectFailure(request, failure))
+      )
 
-    const retried = <A, E extends SignalFlowError, R>(effect: Effect.Effect<A, E, R>) =>
-      Effect.retry(effect, {
-        schedule: options.reconnect,
-        while: (error) =>
-          error._tag === "SignalFlowConnectionError" && (error.status === undefined || error.status >= 500)
+    /** What a failed request means to SignalFlow: a refused token, a program refused (400), or no connection. */
+    const connectFailure = (request: Request, failure: RequestFailure): ConnectError | ComputationFailedError => {
+      const status = failure.error.status
+      if (status === undefined) {
+        return new SignalFlowConnectionError({
+          endpoint,
+          reason: "Transport",
+          description: `POST ${where(request)} failed${peerText(scrub(describeCause(failure.error.cause)))}`
+        })
+      }
+      if (failure.verdict === "tokenRefused") {
+        return new SignalFlowAuthenticationError({ endpoint, description: `HTTP ${status}` })
+      }
+      if (status === 400) {
+        // A program the service cannot run: `{message, errorType, …}`, each of its texts scrubbed.
+        const error = scrubTexts(parseObject(failure.body), scrub)
+        return new ComputationFailedError({ errors: [toServiceError({ code: 400, ...error })] })
+      }
+      return new SignalFlowConnectionError({
+        endpoint,
+        reason: "StatusCode",
+        status,
+        description: `POST ${where(request)} answered HTTP ${status}${describeBody(failure.body)}`
       })
+    }
 
     const attempt = (request: Request, sink: Sink): Effect.Effect<AttemptEnd, ConnectError> =>
       Effect.scoped(
         Effect.gen(function*() {
-          const response = yield* retried(open(request))
+          const response = yield* open(request)
           const end = yield* readEvents(response.stream, (event, data) => {
             // Integers beyond 2^53 stay exact, as bigints, as they do in binary frames.
             const parsed = parseJson(data)
@@ -229,7 +230,7 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
       )
 
     const command = (request: Request): Effect.Effect<void, ConnectError> =>
-      retried(open(request)).pipe(
+      open(request).pipe(
         Effect.flatMap((response) => readCapped(response.stream)),
         Effect.scoped,
         Effect.asVoid,
