@@ -25,9 +25,7 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
 import * as Cause from "effect/Cause"
-import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -39,139 +37,38 @@ import * as Scope from "effect/Scope"
 import * as util from "node:util"
 import type * as Datapoint from "../Datapoint.js"
 import type * as Event from "../Event.js"
-import type * as HostIdentity from "../HostIdentity.js"
 import * as Ingest from "../Ingest.js"
 import { apiUrl } from "../internal/config.js"
 import { countOf } from "../internal/english.js"
-import * as hostIdentityOptions from "../internal/hostIdentity/options.js"
-import { isPlainObject } from "../internal/ingest/globalDimensions.js"
 import { resolve } from "../internal/ingest/options.js"
 import type { Offered } from "../internal/ingest/pipeline.js"
 import { offeredDone } from "../internal/ingest/pipeline.js"
 import type { Internals } from "../internal/ingest/service.js"
-import { makeWithInternals } from "../internal/ingest/service.js"
-import type { ServiceRunner } from "../internal/promise/api.js"
-import { apiSettings } from "../internal/promise/api.js"
 import {
   checkConstructorArguments,
   checkOptions,
   checkReporterArguments,
-  methodOptions
+  flushTimeout,
+  fromEnvRefuses,
+  hostIdentityFrom,
+  methodOptions,
+  withoutUndefined
 } from "../internal/promise/arguments.js"
 import { unrefClock } from "../internal/promise/clock.js"
 import { unrefFetch } from "../internal/promise/fetch.js"
+import type { IngestInternals } from "../internal/promise/ingest.js"
+import { lookUpHost, startIngest } from "../internal/promise/ingest.js"
 import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
-import { FacadeRuntime } from "../internal/promise/runtime.js"
-import { layerFromEnvironment, makeFromEnvironment } from "../internal/proxy/client.js"
-import type * as Metadata from "../Metadata.js"
+import { defineOperations } from "../internal/promise/runner.js"
+import type { FacadeRuntime } from "../internal/promise/runtime.js"
+import { layerFromEnvironment } from "../internal/proxy/client.js"
 import * as MetricsReporter from "../MetricsReporter.js"
-import type * as Rest from "../Rest.js"
-import { ClosedError, ConfigurationError, ValidationError, ValidationIssue } from "../SignalFxError.js"
-import { makeMetadataRunner, SignalFxMetadata } from "./metadata.js"
+import { ClosedError, ConfigurationError, ValidationError } from "../SignalFxError.js"
+import { ApiClients } from "./apiClients.js"
+import { metadataOperations, type SignalFxMetadata } from "./metadata.js"
+import type { SignalFxOptions } from "./options.js"
 import type { LoginOptions, RestClient } from "./rest.js"
-import { makeLogin, makeRestClient, makeRestRunner } from "./rest.js"
-import { SignalFlowClient, type SignalFlowClientOptions } from "./signalflow.js"
-
-/**
- * Every option of the Ingest service except the token, which is the constructor's first
- * argument. Durations given as numbers are milliseconds (`"2 seconds"` works too).
- *
- * @example
- * ```ts
- * import { SignalFx, type SignalFxOptions } from "effect-signalfx/promise"
- *
- * const options: SignalFxOptions = {
- *   ingestEndpoint: "http://localhost:9943", // an OpenTelemetry Collector's SignalFx receiver
- *   format: "json",
- *   maxBatchSize: 500,
- *   flushInterval: 2_000,
- *   shutdownTimeout: 5_000,
- *   retry: { initialDelay: 500, maxElapsed: 60_000 },
- *   dimensions: { service: "checkout" }
- * }
- * const sfx = new SignalFx("MY_TOKEN", options)
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {
-  /**
-   * Look up the host's cloud ids in the background and add those found to the global
-   * dimensions: `AWSUniqueId` (the old clients' `enableAmazonUniqueId`, IMDSv2 included),
-   * `gcp_id`, `azure_resource_id`. `true` asks all three clouds; HostIdentity options choose
-   * (`{ clouds: ["aws"] }`) and tune them. The AWS environment variables are honoured
-   * (`AWS_EC2_METADATA_DISABLED`, …). `send` never waits for the lookup: what is sent before
-   * it ends does not carry the ids; `await sfx.hostIdentity()` first for everything to.
-   */
-  readonly hostIdentity?: boolean | HostIdentity.Options | undefined
-  /**
-   * Where the client's own warnings and errors go (a full queue, a refused batch, retries given
-   * up, the shutdown deadline): any object with `warn` and `error`, such as `console` or a pino
-   * or winston logger; `false` silences them. Without it they are plain lines on stderr
-   * (`effect-signalfx: …`). A logger that throws never breaks the client: that line goes to
-   * stderr instead. Messages never contain the token.
-   */
-  readonly logger?: SignalFxLogger | false | undefined
-  /**
-   * The REST API's base URL, for the metadata methods and {@link SignalFx.rest}; default the realm's
-   * `https://api.{realm}.signalfx.com`.
-   *
-   * @since 0.2.0
-   */
-  readonly apiEndpoint?: string | undefined
-  /**
-   * The token of the metadata methods and {@link SignalFx.rest}, when it is not the client's (ingest) token: an org
-   * token with the API scope, or a user session token.
-   *
-   * @since 0.2.0
-   */
-  readonly apiToken?: string | Redacted.Redacted<string> | undefined
-  /**
-   * The proxy for every request (`http://host:port`, credentials allowed:
-   * `http://user:password@host:port`), overriding `HTTPS_PROXY` and `HTTP_PROXY`, which are
-   * honoured without it, with `NO_PROXY`. Its credentials are never shown.
-   *
-   * @since 0.2.0
-   */
-  readonly proxy?: string | Redacted.Redacted<string> | undefined
-  /**
-   * Certificate authorities (PEM, one or more) to trust beside Node's own and
-   * `NODE_EXTRA_CA_CERTS`: a private CA, or a proxy's that inspects TLS.
-   *
-   * @since 0.2.0
-   */
-  readonly ca?: string | ReadonlyArray<string> | undefined
-  /**
-   * Options of `sfx.signalflow`; the client's realm, and `apiToken` (or the client's token),
-   * unless given here. SignalFlow needs a token with the API scope.
-   *
-   * @since 0.2.0
-   */
-  readonly signalflow?: SignalFlowClientOptions | undefined
-}
-
-/**
- * What the `logger` option takes: `console`, or any logger with `warn` and `error`.
- *
- * @example
- * ```ts
- * import { SignalFx, type SignalFxLogger } from "effect-signalfx/promise"
- *
- * const logger: SignalFxLogger = {
- *   warn: (message) => console.warn(`[metrics] ${message}`),
- *   error: (message) => console.error(`[metrics] ${message}`)
- * }
- * const sfx = new SignalFx("MY_TOKEN", { logger })
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export interface SignalFxLogger {
-  readonly warn: (message: string) => void
-  readonly error: (message: string) => void
-}
+import type { SignalFlowClient } from "./signalflow.js"
 
 /**
  * A SignalFx client with a Promise API: ingest, and the metadata methods of
@@ -193,7 +90,10 @@ export interface SignalFxLogger {
  * @since 0.1.0
  * @category constructors
  */
-export class SignalFx extends SignalFxMetadata {
+// The metadata methods are declared by the interface of the same name and defined on the
+// prototype from the service's operations (`defineOperations`), which a class body cannot express.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class SignalFx {
   /**
    * A client whose token, realm and endpoints come from the environment: `SPLUNK_ACCESS_TOKEN`
    * (or `SIGNALFX_ACCESS_TOKEN`), `SPLUNK_REALM` (or `SIGNALFX_REALM`), `SPLUNK_INGEST_URL`
@@ -224,16 +124,17 @@ export class SignalFx extends SignalFxMetadata {
     return new SignalFx(token, { ...options, ...endpoint, apiEndpoint })
   }
 
+  static {
+    defineOperations(SignalFx.prototype, metadataOperations, (sfx) => sfx.#api.metadata)
+  }
+
   readonly #runtime: FacadeRuntime<Ingest.Ingest | IngestInternals>
   readonly #service: Ingest.Service
   readonly #internals: Internals
+  readonly #api: ApiClients
   readonly #hostIdentity: Promise<Datapoint.Dimensions>
   /** Ends the host identity lookup, when one is running, at `stop()`. */
   readonly #endLookup = new AbortController()
-  readonly #metadata: ServiceRunner<Metadata.Service>
-  readonly #restRunner: ServiceRunner<Rest.Service>
-  #rest: RestClient | undefined
-  readonly #login: ReturnType<typeof makeLogin>
   readonly #endpoint: string
   readonly #shutdownTimeoutMillis: number
   readonly #removeExitHook: () => void
@@ -242,8 +143,6 @@ export class SignalFx extends SignalFxMetadata {
   readonly #reporters: Array<Scope.CloseableScope> = []
   #exitFlush: Promise<void> | undefined
   #exitDeadline: number | undefined
-  readonly #makeSignalflow: () => SignalFlowClient
-  #signalflow: SignalFlowClient | undefined
 
   /**
    * Checks the options and starts the client. Throws a `ConfigurationError` right away for an
@@ -263,62 +162,29 @@ export class SignalFx extends SignalFxMetadata {
     }
     const resolved = resolve(ingestOptions)
     if (Either.isLeft(resolved)) throw resolved.left
+    this.#endpoint = resolved.right.endpoint.href
+    this.#shutdownTimeoutMillis = Duration.toMillis(resolved.right.shutdownTimeout)
     // Every request of the client, ingest and REST alike, goes through the same proxy and CAs.
     // Directly, without a proxy or a `ca`, on sockets that never hold the process open: the exit
     // deadline then counts from the program's end, whatever the server does with an open request.
     const network = { proxy, ca }
     const httpClient = layerFromEnvironment(network, unrefFetch)
-    // The metadata methods load and build their service on first use only.
-    const api = apiSettings(ingestOptions.token, { ...rest, apiEndpoint, apiToken })
-    if (Either.isLeft(api)) throw api.left
-    const metadata = makeMetadataRunner(api.right, httpClient)
-    super(metadata)
-    this.#metadata = metadata
-    // The Rest service takes the metadata options, checked above; it too is loaded on first use.
-    this.#restRunner = makeRestRunner(api.right, httpClient)
-    this.#login = makeLogin(this.#restRunner, api.right, httpClient)
-    const { token: signalflowToken, ...signalflowOptions } = signalflow ?? {}
-    this.#makeSignalflow = () =>
-      new SignalFlowClient(signalflowToken ?? api.right.token, {
-        realm: options.realm,
-        logger,
-        proxy,
-        ca,
-        ...signalflowOptions
-      })
+    this.#api = new ApiClients(
+      ingestOptions.token,
+      { ...rest, apiEndpoint, apiToken, logger, proxy, ca, signalflow },
+      httpClient
+    )
     const identityOptions = hostIdentityFrom(hostIdentity)
-    this.#endpoint = resolved.right.endpoint.href
-    this.#shutdownTimeoutMillis = Duration.toMillis(resolved.right.shutdownTimeout)
-
-    // Built now rather than on first use: every method can then reach the service directly,
-    // and `stats()` stays synchronous. The unref'd clock keeps the linger and backoff timers
-    // from holding the process open.
-    const built = FacadeRuntime.make(
-      Effect.flatMap(makeFromEnvironment(network, unrefFetch), (client) =>
-        Effect.withClock(
-          Effect.map(
-            Effect.provideService(makeWithInternals(ingestOptions), HttpClient.HttpClient, client),
-            ({ internals, service }) =>
-              Context.make(Ingest.Ingest, service).pipe(Context.add(IngestInternals, internals))
-          ),
-          unrefClock
-        )),
+    ;({ internals: this.#internals, runtime: this.#runtime, service: this.#service } = startIngest(
+      ingestOptions,
+      network,
       logger
-    )
-    if (Exit.isFailure(built)) throw Cause.squash(built.cause)
-    this.#runtime = built.value
-    const { internals, service } = this.#runtime.runSync(
-      Effect.all({ internals: IngestInternals, service: Ingest.Ingest })
-    )
-    this.#service = service
-    this.#internals = internals
+    ))
     this.#removeExitHook = onBeforeExit(() => this.#flushBeforeExit())
-    // In the background, on the unref'd clock: the lookup neither delays `send` nor holds the
-    // process beyond its own timeout; `stop()` interrupts it. Without the option, HostIdentity is
-    // not even loaded.
+    // Without the option, HostIdentity is not even loaded; `stop()` ends the lookup.
     this.#hostIdentity = identityOptions === undefined
       ? Promise.resolve({})
-      : this.#lookUpHost(identityOptions, httpClient).catch(() => ({}))
+      : lookUpHost(this.#runtime, identityOptions, httpClient, this.#endLookup.signal).catch(() => ({}))
   }
 
   /**
@@ -558,7 +424,7 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.2.0
    */
   get rest(): RestClient {
-    return this.#rest ??= makeRestClient(this.#restRunner)
+    return this.#api.rest
   }
 
   /**
@@ -588,7 +454,7 @@ export class SignalFx extends SignalFxMetadata {
     password: string | Redacted.Redacted<string>,
     options?: LoginOptions
   ): Promise<Redacted.Redacted<string>> {
-    return this.#login(email, password, options)
+    return this.#api.login(email, password, options)
   }
 
   /**
@@ -600,12 +466,7 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.2.0
    */
   get signalflow(): SignalFlowClient {
-    if (this.#signalflow === undefined) {
-      this.#signalflow = this.#makeSignalflow()
-      // Nothing would close it otherwise: its socket would outlive the stopped client.
-      if (this.#stopping !== undefined) void this.#signalflow.close()
-    }
-    return this.#signalflow
+    return this.#api.signalflow
   }
 
   /**
@@ -620,12 +481,10 @@ export class SignalFx extends SignalFxMetadata {
     if (this.#stopping === undefined) {
       this.#removeExitHook()
       this.#endLookup.abort()
-      const apiClosed = Promise.all([this.#metadata.close(), this.#restRunner.close()])
+      const apiClosed = this.#api.close()
       // The reporters report a last time first, while the service still takes their datapoints.
       this.#stopping = hold(
-        this.#runtime.runPromise(this.#closeReporters).then(() =>
-          Promise.all([this.#runtime.dispose(), apiClosed, this.#signalflow?.close()])
-        )
+        this.#runtime.runPromise(this.#closeReporters).then(() => Promise.all([this.#runtime.dispose(), apiClosed]))
       ).then(() => undefined)
     }
     return this.#stopping
@@ -641,7 +500,7 @@ export class SignalFx extends SignalFxMetadata {
   /**
    * @since 0.1.0
    */
-  override toString(): string {
+  toString(): string {
     return `SignalFx(${this.#endpoint})`
   }
 
@@ -650,21 +509,6 @@ export class SignalFx extends SignalFxMetadata {
    */
   [Symbol.for("nodejs.util.inspect.custom")](_depth: number, options: util.InspectOptions): string {
     return `SignalFx ${util.inspect(this.toJSON(), options)}`
-  }
-
-  /** The host's cloud ids, added to the global dimensions; HostIdentity is loaded for it. */
-  async #lookUpHost(
-    options: HostIdentity.Options,
-    httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>
-  ): Promise<Datapoint.Dimensions> {
-    const { HostIdentity: { addToIngest, layer } } = await import("../internal/promise/onFirstUse.js")
-    if (this.#stopping !== undefined) return {}
-    const lookup = addToIngest.pipe(
-      Effect.provide(Layer.provide(layer(options), httpClient)),
-      Effect.withClock(unrefClock)
-    )
-    const exit = await this.#runtime.runPromiseExit(lookup, { signal: this.#endLookup.signal })
-    return Exit.getOrElse(exit, () => ({}))
   }
 
   /**
@@ -763,79 +607,7 @@ export class SignalFx extends SignalFxMetadata {
   }
 }
 
-/**
- * The HostIdentity options of the `hostIdentity` option, over the environment's, checked now so
- * that a bad one throws from the constructor. Without the option (`undefined`) no cloud is asked.
- */
-const hostIdentityFrom = (option: SignalFxOptions["hostIdentity"]): HostIdentity.Options | undefined => {
-  if (option === undefined || option === false) return undefined
-  if (option !== true && (typeof option !== "object" || option === null)) {
-    throw new ConfigurationError({
-      option: "hostIdentity",
-      reason: `must be true, false or HostIdentity options such as { clouds: ["aws"] }, got ${
-        option === null ? "null" : typeof option
-      }`
-    })
-  }
-  const fromEnv = Effect.runSyncExit(hostIdentityOptions.config)
-  if (Exit.isFailure(fromEnv)) {
-    throw new ConfigurationError({ option: "hostIdentity", reason: Cause.pretty(fromEnv.cause) })
-  }
-  const options = hostIdentityOptions.overriding(fromEnv.value, option === true ? {} : option)
-  const resolved = hostIdentityOptions.resolve(options)
-  if (Either.isLeft(resolved)) {
-    throw new ConfigurationError({ option: `hostIdentity.${resolved.left.option}`, reason: resolved.left.reason })
-  }
-  return options
-}
-
-/** What `fromEnv` reads from the environment, and so refuses as an option. */
-const fromEnvRefuses: ReadonlyArray<readonly [string, string]> = [
-  [
-    "realm",
-    "fromEnv reads the realm from SPLUNK_REALM (or SIGNALFX_REALM); to set it in code, use new SignalFx(token, { realm })"
-  ],
-  [
-    "ingestEndpoint",
-    "fromEnv reads the endpoint from SPLUNK_INGEST_URL (or SIGNALFX_INGEST_URL); to set it in code, use new SignalFx(token, { ingestEndpoint })"
-  ],
-  [
-    "apiEndpoint",
-    "fromEnv reads the API endpoint from SPLUNK_API_URL (or SIGNALFX_API_URL); to set it in code, use new SignalFx(token, { apiEndpoint })"
-  ]
-]
-
-/** The `timeout` of `flush`: a finite duration, zero or more. */
-const flushTimeout = (timeout: unknown): Duration.Duration | ValidationError => {
-  const decoded = typeof timeout === "number" && !(timeout >= 0) ? Option.none() : Duration.decodeUnknown(timeout)
-  if (Option.isSome(decoded) && Duration.isFinite(decoded.value)) return decoded.value
-  return new ValidationError({
-    issues: [
-      new ValidationIssue({ path: "timeout", message: "must be a finite duration such as 2000 or \"2 seconds\"" })
-    ]
-  })
-}
-
-/** The Ingest service's internals, beside it in the client's runtime. */
-class IngestInternals extends Context.Tag("effect-signalfx/promise/IngestInternals")<IngestInternals, Internals>() {}
-
 const resolved: Promise<void> = Promise.resolve()
-
-/** The dimensions whose value is defined: an id that was not found adds no dimension. */
-const withoutUndefined = (dimensions: { readonly [key: string]: string | undefined }): Datapoint.Dimensions => {
-  // Not a plain object (a Map, an array, not an object at all): the service names what it is.
-  if (!isPlainObject(dimensions)) return dimensions
-  let entries: Array<[string, string | undefined]>
-  try {
-    entries = Object.entries(dimensions)
-  } catch (error) {
-    throw new ValidationError({
-      issues: [new ValidationIssue({ path: "dimensions", message: `could not be read: ${String(error)}` })]
-    })
-  }
-  // fromEntries defines each key as its own property, "__proto__" included.
-  return Object.fromEntries(entries.filter((entry): entry is [string, string] => entry[1] !== undefined))
-}
 
 /** The service's synchronous effects need no runtime; a failure is thrown as our own error. */
 const runSync = <A, E>(effect: Effect.Effect<A, E>): A => {
@@ -843,3 +615,12 @@ const runSync = <A, E>(effect: Effect.Effect<A, E>): A => {
   if (Exit.isSuccess(exit)) return exit.value
   throw Cause.squash(exit.cause)
 }
+
+/**
+ * The metadata methods of a `SignalFx` client (see {@link SignalFxMetadata}), derived from the
+ * `Metadata` service.
+ *
+ * @since 0.2.0
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the class
+export interface SignalFx extends SignalFxMetadata {}
