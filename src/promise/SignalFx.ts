@@ -1,7 +1,7 @@
 /**
  * The Promise facade: a `SignalFx` client for code that does not use Effect.
  *
- * It is a thin layer over the {@link Ingest} service, run by a `ManagedRuntime`: the same
+ * It is a thin layer over the {@link Ingest} service, run on the facade's own runtime: the same
  * validation, batching, retries and accounting. Promises reject only for invalid input or a
  * stopped client, with the library's own error classes, so `instanceof` works.
  *
@@ -25,45 +25,32 @@
  *
  * @since 0.1.0
  */
-import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Scope from "effect/Scope"
 import * as util from "node:util"
 import type * as Datapoint from "../Datapoint.js"
 import type * as Event from "../Event.js"
-import * as Ingest from "../Ingest.js"
-import { apiUrl } from "../internal/config.js"
-import { countOf } from "../internal/english.js"
+import type * as Ingest from "../Ingest.js"
 import { resolve } from "../internal/ingest/options.js"
-import type { Offered } from "../internal/ingest/pipeline.js"
-import { offeredDone } from "../internal/ingest/pipeline.js"
-import type { Internals } from "../internal/ingest/service.js"
 import {
   checkConstructorArguments,
-  checkOptions,
   checkReporterArguments,
+  environmentOptions,
   flushTimeout,
-  fromEnvRefuses,
   hostIdentityFrom,
   methodOptions,
   withoutUndefined
 } from "../internal/promise/arguments.js"
-import { unrefClock } from "../internal/promise/clock.js"
+import { ClientEnding } from "../internal/promise/ending.js"
 import { unrefFetch } from "../internal/promise/fetch.js"
-import type { IngestInternals } from "../internal/promise/ingest.js"
-import { lookUpHost, startIngest } from "../internal/promise/ingest.js"
-import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
+import { lookUpHost, StartedIngest } from "../internal/promise/ingest.js"
+import { hold } from "../internal/promise/lifecycle.js"
 import { defineOperations } from "../internal/promise/runner.js"
-import type { FacadeRuntime } from "../internal/promise/runtime.js"
 import { layerFromEnvironment } from "../internal/proxy/client.js"
-import * as MetricsReporter from "../MetricsReporter.js"
-import { ClosedError, ConfigurationError, ValidationError } from "../SignalFxError.js"
+import type * as MetricsReporter from "../MetricsReporter.js"
+import { ClosedError, ValidationError } from "../SignalFxError.js"
 import { ApiClients } from "./apiClients.js"
 import { metadataOperations, type SignalFxMetadata } from "./metadata.js"
 import type { SignalFxOptions } from "./options.js"
@@ -111,38 +98,22 @@ export class SignalFx {
    * @since 0.1.0
    */
   static fromEnv(options: Omit<SignalFxOptions, "realm" | "ingestEndpoint" | "apiEndpoint"> = {}): SignalFx {
-    checkOptions(options, fromEnvRefuses)
-    const config = Effect.runSyncExit(Ingest.config)
-    if (Exit.isFailure(config)) {
-      throw new ConfigurationError({
-        option: "token",
-        reason: "set SPLUNK_ACCESS_TOKEN (or SIGNALFX_ACCESS_TOKEN) in the environment"
-      })
-    }
-    const { token, ...endpoint } = config.value
-    const apiEndpoint = Option.getOrUndefined(Effect.runSync(apiUrl))
-    return new SignalFx(token, { ...options, ...endpoint, apiEndpoint })
+    const { token, ...fromEnvironment } = environmentOptions(options)
+    return new SignalFx(token, fromEnvironment)
   }
 
   static {
     defineOperations(SignalFx.prototype, metadataOperations, (sfx) => sfx.#api.metadata)
   }
 
-  readonly #runtime: FacadeRuntime<Ingest.Ingest | IngestInternals>
-  readonly #service: Ingest.Service
-  readonly #internals: Internals
+  readonly #ingest: StartedIngest
   readonly #api: ApiClients
   readonly #hostIdentity: Promise<Datapoint.Dimensions>
   /** Ends the host identity lookup, when one is running, at `stop()`. */
   readonly #endLookup = new AbortController()
   readonly #endpoint: string
-  readonly #shutdownTimeoutMillis: number
-  readonly #removeExitHook: () => void
+  readonly #ending: ClientEnding
   #stopping: Promise<void> | undefined
-  /** One scope per `reportMeasured`: closing it makes the reporter's last report. */
-  readonly #reporters: Array<Scope.CloseableScope> = []
-  #exitFlush: Promise<void> | undefined
-  #exitDeadline: number | undefined
 
   /**
    * Checks the options and starts the client. Throws a `ConfigurationError` right away for an
@@ -163,7 +134,6 @@ export class SignalFx {
     const resolved = resolve(ingestOptions)
     if (Either.isLeft(resolved)) throw resolved.left
     this.#endpoint = resolved.right.endpoint.href
-    this.#shutdownTimeoutMillis = Duration.toMillis(resolved.right.shutdownTimeout)
     // Every request of the client, ingest and REST alike, goes through the same proxy and CAs.
     // Directly, without a proxy or a `ca`, on sockets that never hold the process open: the exit
     // deadline then counts from the program's end, whatever the server does with an open request.
@@ -175,16 +145,16 @@ export class SignalFx {
       httpClient
     )
     const identityOptions = hostIdentityFrom(hostIdentity)
-    ;({ internals: this.#internals, runtime: this.#runtime, service: this.#service } = startIngest(
-      ingestOptions,
-      network,
-      logger
-    ))
-    this.#removeExitHook = onBeforeExit(() => this.#flushBeforeExit())
+    this.#ingest = new StartedIngest(ingestOptions, network, logger)
+    this.#ending = new ClientEnding(
+      this.#ingest,
+      Duration.toMillis(resolved.right.shutdownTimeout),
+      () => this.#stopping !== undefined
+    )
     // Without the option, HostIdentity is not even loaded; `stop()` ends the lookup.
     this.#hostIdentity = identityOptions === undefined
       ? Promise.resolve({})
-      : lookUpHost(this.#runtime, identityOptions, httpClient, this.#endLookup.signal).catch(() => ({}))
+      : lookUpHost(this.#ingest.runtime, identityOptions, httpClient, this.#endLookup.signal).catch(() => ({}))
   }
 
   /**
@@ -217,7 +187,11 @@ export class SignalFx {
    * @since 0.1.0
    */
   send(datapoints: Datapoint.Datapoints): Promise<void> {
-    return this.#offer((internals) => internals.send(datapoints), () => this.#service.send(datapoints))
+    return this.#ingest.offer(
+      (internals) => internals.send(datapoints),
+      (service) => service.send(datapoints),
+      this.#stopping
+    )
   }
 
   /**
@@ -239,7 +213,11 @@ export class SignalFx {
    * @since 0.1.0
    */
   sendEvent(event: Event.Event): Promise<void> {
-    return this.#offer((internals) => internals.sendEvent(event), () => this.#service.sendEvent(event))
+    return this.#ingest.offer(
+      (internals) => internals.sendEvent(event),
+      (service) => service.sendEvent(event),
+      this.#stopping
+    )
   }
 
   /**
@@ -248,7 +226,11 @@ export class SignalFx {
    * @since 0.1.0
    */
   sendEvents(events: ReadonlyArray<Event.Event>): Promise<void> {
-    return this.#offer((internals) => internals.sendEvents(events), () => this.#service.sendEvents(events))
+    return this.#ingest.offer(
+      (internals) => internals.sendEvents(events),
+      (service) => service.sendEvents(events),
+      this.#stopping
+    )
   }
 
   /**
@@ -274,12 +256,15 @@ export class SignalFx {
   flush(options: { readonly timeout?: Duration.DurationInput | undefined } = {}): Promise<boolean> {
     const checked = methodOptions("options", options)
     if (checked instanceof ValidationError) return Promise.reject(checked)
-    const settled = Effect.as(this.#service.flush, true)
-    if (checked.timeout === undefined) return hold(this.#run(settled))
+    const settled = Effect.as(this.#ingest.service.flush, true)
+    if (checked.timeout === undefined) return hold(this.#ingest.run(settled, this.#stopping))
     const timeout = flushTimeout(checked.timeout)
     if (timeout instanceof ValidationError) return Promise.reject(timeout)
     return hold(
-      this.#run(Effect.timeoutTo(settled, { duration: timeout, onSuccess: () => true, onTimeout: () => false }))
+      this.#ingest.run(
+        Effect.timeoutTo(settled, { duration: timeout, onSuccess: () => true, onTimeout: () => false }),
+        this.#stopping
+      )
     )
   }
 
@@ -324,7 +309,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   addDimensions(dimensions: { readonly [key: string]: string | undefined }): void {
-    runSync(this.#service.addDimensions(withoutUndefined(dimensions)))
+    this.#ingest.sync(this.#ingest.service.addDimensions(withoutUndefined(dimensions)))
   }
 
   /**
@@ -334,7 +319,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   removeDimensions(keys: ReadonlyArray<string>): void {
-    runSync(this.#service.removeDimensions(keys))
+    this.#ingest.sync(this.#ingest.service.removeDimensions(keys))
   }
 
   /**
@@ -343,7 +328,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   dimensions(): Datapoint.Dimensions {
-    return runSync(this.#service.dimensions)
+    return this.#ingest.sync(this.#ingest.service.dimensions)
   }
 
   /**
@@ -364,7 +349,7 @@ export class SignalFx {
    * @since 0.1.0
    */
   stats(): Ingest.Stats {
-    return runSync(this.#service.stats)
+    return this.#ingest.sync(this.#ingest.service.stats)
   }
 
   /**
@@ -391,13 +376,7 @@ export class SignalFx {
   reportMeasured(registry: MetricsReporter.MeasuredRegistry, options: MetricsReporter.Options = {}): void {
     if (this.#stopping !== undefined) throw new ClosedError({ what: "datapoints", count: 0 })
     checkReporterArguments(registry, options)
-    const scope = Effect.runSync(Scope.make())
-    // On the unref'd clock, like the service: a reporter alone never holds the process open.
-    const built = this.#runtime.runSyncExit(
-      Layer.buildWithScope(MetricsReporter.layerMeasured(registry, options), scope).pipe(Effect.withClock(unrefClock))
-    )
-    if (Exit.isFailure(built)) throw Cause.squash(built.cause)
-    this.#reporters.push(scope)
+    this.#ending.report(registry, options)
   }
 
   /**
@@ -479,12 +458,14 @@ export class SignalFx {
    */
   stop(): Promise<void> {
     if (this.#stopping === undefined) {
-      this.#removeExitHook()
+      this.#ending.removeExitHook()
       this.#endLookup.abort()
       const apiClosed = this.#api.close()
       // The reporters report a last time first, while the service still takes their datapoints.
       this.#stopping = hold(
-        this.#runtime.runPromise(this.#closeReporters).then(() => Promise.all([this.#runtime.dispose(), apiClosed]))
+        this.#ingest.runtime.runPromise(this.#ending.closeReporters).then(() =>
+          Promise.all([this.#ingest.runtime.dispose(), apiClosed])
+        )
       ).then(() => undefined)
     }
     return this.#stopping
@@ -510,110 +491,6 @@ export class SignalFx {
   [Symbol.for("nodejs.util.inspect.custom")](_depth: number, options: util.InspectOptions): string {
     return `SignalFx ${util.inspect(this.toJSON(), options)}`
   }
-
-  /**
-   * Validates and queues without running an effect: the service's synchronous core, then what
-   * the offer left to do (a warning to log, an event-loop turn to give). After `stop()` the
-   * effect path of `#run` keeps its ordering.
-   */
-  #offer(
-    fast: (internals: Internals) => ValidationError | Offered,
-    slow: () => Effect.Effect<void, ValidationError | ClosedError>
-  ): Promise<void> {
-    if (this.#stopping !== undefined) return this.#run(slow())
-    let outcome: ValidationError | Offered
-    try {
-      outcome = fast(this.#internals)
-    } catch (defect) {
-      // A throwing getter or proxy in the input: rejected, as the effect path would.
-      return Promise.reject(defect)
-    }
-    if (outcome instanceof ValidationError) return Promise.reject(outcome)
-    if (outcome === offeredDone) return resolved
-    if (outcome.closed !== undefined) return Promise.reject(outcome.closed)
-    if (outcome.warning !== undefined) this.#runtime.runFork(outcome.warning)
-    return outcome.yieldTurn ? new Promise((resume) => setImmediate(resume)) : resolved
-  }
-
-  /**
-   * Runs one of the service's effects. Once `stop()` was called, it waits for the stop to
-   * finish, so that `send` fails with the `ClosedError` (and counts it) rather than slip in
-   * while the service is still draining; the service's effects need nothing from the disposed
-   * runtime.
-   */
-  async #run<A, E>(effect: Effect.Effect<A, E>): Promise<A> {
-    let exit: Exit.Exit<A, E | ConfigurationError>
-    if (this.#stopping === undefined) {
-      exit = await this.#runtime.runPromiseExit(effect)
-    } else {
-      await this.#stopping
-      exit = await Effect.runPromiseExit(effect)
-    }
-    if (Exit.isSuccess(exit)) return exit.value
-    throw Cause.squash(exit.cause)
-  }
-
-  /**
-   * The event loop ran dry: deliver what is queued before the process ends, within the
-   * shutdown deadline counted from the first time it ran dry with data pending.
-   */
-  #closeReporters: Effect.Effect<void> = Effect.suspend(() =>
-    Effect.forEach(this.#reporters.splice(0), (scope) => Scope.close(scope, Exit.void), { discard: true })
-  )
-
-  #flushBeforeExit(): void {
-    if (this.#stopping !== undefined || this.#exitFlush !== undefined) return
-    const reporting = this.#reporters.length > 0
-    if (!reporting) {
-      const { datapoints, events } = this.stats()
-      if (datapoints.pending + events.pending === 0) {
-        this.#exitDeadline = undefined
-        return
-      }
-    }
-    // One deadline for the whole ending, from the first time the loop ran dry with work left.
-    const now = Date.now()
-    this.#exitDeadline ??= now + this.#shutdownTimeoutMillis
-    const left = Math.max(0, this.#exitDeadline - now)
-    // The event loop ran dry: the program is ending. Its reporters report a last time, and that
-    // report is flushed in the same breath: work that ends within one turn would not bring
-    // `beforeExit` back.
-    const delivered = Effect.zipRight(this.#closeReporters, Effect.timeoutOption(this.#service.flush, left))
-    this.#exitFlush = hold(
-      this.#runtime.runPromise(delivered).then((outcome) => {
-        this.#exitFlush = undefined
-        if (Option.isNone(outcome)) this.#abandonAtExit()
-      })
-    )
-  }
-
-  /**
-   * The shutdown deadline passed while the process was ending: what is left is dropped (and
-   * counted), and the requests still open are aborted. Their sockets would otherwise keep the
-   * process alive until the request timeout, well past the deadline.
-   */
-  #abandonAtExit(): void {
-    this.#removeExitHook()
-    const { datapoints, events } = this.stats()
-    this.#runtime.runSync(
-      Effect.logWarning(
-        `The process is exiting with ${countOf(datapoints.pending, "datapoints")} and ${
-          countOf(events.pending, "events")
-        } undelivered ` +
-          `after the shutdown deadline of ${Duration.format(this.#shutdownTimeoutMillis)}`
-      ).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "SignalFx" }))
-    )
-    this.#runtime.runFork(this.#internals.abandon)
-  }
-}
-
-const resolved: Promise<void> = Promise.resolve()
-
-/** The service's synchronous effects need no runtime; a failure is thrown as our own error. */
-const runSync = <A, E>(effect: Effect.Effect<A, E>): A => {
-  const exit = Effect.runSyncExit(effect)
-  if (Exit.isSuccess(exit)) return exit.value
-  throw Cause.squash(exit.cause)
 }
 
 /**

@@ -12,8 +12,10 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Datapoint from "../../Datapoint.js"
 import type * as HostIdentity from "../../HostIdentity.js"
+import * as Ingest from "../../Ingest.js"
 import type { SignalFxOptions } from "../../promise/options.js"
 import { ConfigurationError, ValidationError, ValidationIssue } from "../../SignalFxError.js"
+import { apiUrl } from "../config.js"
 import { describeType } from "../english.js"
 import * as hostIdentityOptions from "../hostIdentity/options.js"
 import { isPlainObject as hasPlainPrototype } from "../ingest/globalDimensions.js"
@@ -295,4 +297,25 @@ export const withoutUndefined = (dimensions: { readonly [key: string]: string | 
   }
   // fromEntries defines each key as its own property, "__proto__" included.
   return Object.fromEntries(entries.filter((entry): entry is [string, string] => entry[1] !== undefined))
+}
+
+/**
+ * `SignalFx.fromEnv`'s token and options: the token, realm and endpoints from the environment,
+ * over the options given in code (which may not set them). Throws a `ConfigurationError` when
+ * no token is set.
+ * @internal
+ */
+export const environmentOptions = (
+  options: Omit<SignalFxOptions, "realm" | "ingestEndpoint" | "apiEndpoint">
+): SignalFxOptions & { readonly token: Redacted.Redacted<string> } => {
+  checkOptions(options, fromEnvRefuses)
+  const config = Effect.runSyncExit(Ingest.config)
+  if (Exit.isFailure(config)) {
+    throw new ConfigurationError({
+      option: "token",
+      reason: "set SPLUNK_ACCESS_TOKEN (or SIGNALFX_ACCESS_TOKEN) in the environment"
+    })
+  }
+  const apiEndpoint = Option.getOrUndefined(Effect.runSync(apiUrl))
+  return { ...options, ...config.value, apiEndpoint }
 }
