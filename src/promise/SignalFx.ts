@@ -1,7 +1,7 @@
 /**
  * The Promise facade: a `SignalFx` client for code that does not use Effect.
  *
- * It is a thin layer over the {@link Ingest} service, run by a `ManagedRuntime`: the same
+ * It is a thin layer over the {@link Ingest} service, run on the facade's own runtime: the same
  * validation, batching, retries and accounting. Promises reject only for invalid input or a
  * stopped client, with the library's own error classes, so `instanceof` works.
  *
@@ -25,153 +25,37 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as Cause from "effect/Cause"
-import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Scope from "effect/Scope"
 import * as util from "node:util"
 import type * as Datapoint from "../Datapoint.js"
 import type * as Event from "../Event.js"
-import type * as HostIdentity from "../HostIdentity.js"
-import * as Ingest from "../Ingest.js"
-import { apiUrl } from "../internal/config.js"
-import { countOf } from "../internal/english.js"
-import * as hostIdentityOptions from "../internal/hostIdentity/options.js"
-import { isPlainObject } from "../internal/ingest/globalDimensions.js"
+import type * as Ingest from "../Ingest.js"
 import { resolve } from "../internal/ingest/options.js"
-import type { Offered } from "../internal/ingest/pipeline.js"
-import { offeredDone } from "../internal/ingest/pipeline.js"
-import type { Internals } from "../internal/ingest/service.js"
-import { makeWithInternals } from "../internal/ingest/service.js"
-import type { ServiceRunner } from "../internal/promise/api.js"
-import { apiSettings } from "../internal/promise/api.js"
 import {
   checkConstructorArguments,
-  checkOptions,
   checkReporterArguments,
-  methodOptions
+  environmentOptions,
+  flushTimeout,
+  hostIdentityFrom,
+  methodOptions,
+  withoutUndefined
 } from "../internal/promise/arguments.js"
-import { unrefClock } from "../internal/promise/clock.js"
+import { ClientEnding } from "../internal/promise/ending.js"
 import { unrefFetch } from "../internal/promise/fetch.js"
-import { hold, onBeforeExit } from "../internal/promise/lifecycle.js"
-import { FacadeRuntime } from "../internal/promise/runtime.js"
-import { layerFromEnvironment, makeFromEnvironment } from "../internal/proxy/client.js"
-import type * as Metadata from "../Metadata.js"
-import * as MetricsReporter from "../MetricsReporter.js"
-import type * as Rest from "../Rest.js"
-import { ClosedError, ConfigurationError, ValidationError, ValidationIssue } from "../SignalFxError.js"
-import { makeMetadataRunner, SignalFxMetadata } from "./metadata.js"
+import { lookUpHost, StartedIngest } from "../internal/promise/ingest.js"
+import { hold } from "../internal/promise/lifecycle.js"
+import { defineOperations } from "../internal/promise/runner.js"
+import { layerFromEnvironment } from "../internal/proxy/client.js"
+import type * as MetricsReporter from "../MetricsReporter.js"
+import { ClosedError, ValidationError } from "../SignalFxError.js"
+import { ApiClients } from "./apiClients.js"
+import { metadataOperations, type SignalFxMetadata } from "./metadata.js"
+import type { SignalFxOptions } from "./options.js"
 import type { LoginOptions, RestClient } from "./rest.js"
-import { makeLogin, makeRestClient, makeRestRunner } from "./rest.js"
-import { SignalFlowClient, type SignalFlowClientOptions } from "./signalflow.js"
-
-/**
- * Every option of the Ingest service except the token, which is the constructor's first
- * argument. Durations given as numbers are milliseconds (`"2 seconds"` works too).
- *
- * @example
- * ```ts
- * import { SignalFx, type SignalFxOptions } from "effect-signalfx/promise"
- *
- * const options: SignalFxOptions = {
- *   ingestEndpoint: "http://localhost:9943", // an OpenTelemetry Collector's SignalFx receiver
- *   format: "json",
- *   maxBatchSize: 500,
- *   flushInterval: 2_000,
- *   shutdownTimeout: 5_000,
- *   retry: { initialDelay: 500, maxElapsed: 60_000 },
- *   dimensions: { service: "checkout" }
- * }
- * const sfx = new SignalFx("MY_TOKEN", options)
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export interface SignalFxOptions extends Omit<Ingest.Options, "token"> {
-  /**
-   * Look up the host's cloud ids in the background and add those found to the global
-   * dimensions: `AWSUniqueId` (the old clients' `enableAmazonUniqueId`, IMDSv2 included),
-   * `gcp_id`, `azure_resource_id`. `true` asks all three clouds; HostIdentity options choose
-   * (`{ clouds: ["aws"] }`) and tune them. The AWS environment variables are honoured
-   * (`AWS_EC2_METADATA_DISABLED`, …). `send` never waits for the lookup: what is sent before
-   * it ends does not carry the ids; `await sfx.hostIdentity()` first for everything to.
-   */
-  readonly hostIdentity?: boolean | HostIdentity.Options | undefined
-  /**
-   * Where the client's own warnings and errors go (a full queue, a refused batch, retries given
-   * up, the shutdown deadline): any object with `warn` and `error`, such as `console` or a pino
-   * or winston logger; `false` silences them. Without it they are plain lines on stderr
-   * (`effect-signalfx: …`). A logger that throws never breaks the client: that line goes to
-   * stderr instead. Messages never contain the token.
-   */
-  readonly logger?: SignalFxLogger | false | undefined
-  /**
-   * The REST API's base URL, for the metadata methods and {@link SignalFx.rest}; default the realm's
-   * `https://api.{realm}.signalfx.com`.
-   *
-   * @since 0.2.0
-   */
-  readonly apiEndpoint?: string | undefined
-  /**
-   * The token of the metadata methods and {@link SignalFx.rest}, when it is not the client's (ingest) token: an org
-   * token with the API scope, or a user session token.
-   *
-   * @since 0.2.0
-   */
-  readonly apiToken?: string | Redacted.Redacted<string> | undefined
-  /**
-   * The proxy for every request (`http://host:port`, credentials allowed:
-   * `http://user:password@host:port`), overriding `HTTPS_PROXY` and `HTTP_PROXY`, which are
-   * honoured without it, with `NO_PROXY`. Its credentials are never shown.
-   *
-   * @since 0.2.0
-   */
-  readonly proxy?: string | Redacted.Redacted<string> | undefined
-  /**
-   * Certificate authorities (PEM, one or more) to trust beside Node's own and
-   * `NODE_EXTRA_CA_CERTS`: a private CA, or a proxy's that inspects TLS.
-   *
-   * @since 0.2.0
-   */
-  readonly ca?: string | ReadonlyArray<string> | undefined
-  /**
-   * Options of `sfx.signalflow`; the client's realm, and `apiToken` (or the client's token),
-   * unless given here. SignalFlow needs a token with the API scope.
-   *
-   * @since 0.2.0
-   */
-  readonly signalflow?: SignalFlowClientOptions | undefined
-}
-
-/**
- * What the `logger` option takes: `console`, or any logger with `warn` and `error`.
- *
- * @example
- * ```ts
- * import { SignalFx, type SignalFxLogger } from "effect-signalfx/promise"
- *
- * const logger: SignalFxLogger = {
- *   warn: (message) => console.warn(`[metrics] ${message}`),
- *   error: (message) => console.error(`[metrics] ${message}`)
- * }
- * const sfx = new SignalFx("MY_TOKEN", { logger })
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export interface SignalFxLogger {
-  readonly warn: (message: string) => void
-  readonly error: (message: string) => void
-}
+import type { SignalFlowClient } from "./signalflow.js"
 
 /**
  * A SignalFx client with a Promise API: ingest, and the metadata methods of
@@ -193,7 +77,10 @@ export interface SignalFxLogger {
  * @since 0.1.0
  * @category constructors
  */
-export class SignalFx extends SignalFxMetadata {
+// The metadata methods are declared by the interface of the same name and defined on the
+// prototype from the service's operations (`defineOperations`), which a class body cannot express.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class SignalFx {
   /**
    * A client whose token, realm and endpoints come from the environment: `SPLUNK_ACCESS_TOKEN`
    * (or `SIGNALFX_ACCESS_TOKEN`), `SPLUNK_REALM` (or `SIGNALFX_REALM`), `SPLUNK_INGEST_URL`
@@ -211,39 +98,22 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.1.0
    */
   static fromEnv(options: Omit<SignalFxOptions, "realm" | "ingestEndpoint" | "apiEndpoint"> = {}): SignalFx {
-    checkOptions(options, fromEnvRefuses)
-    const config = Effect.runSyncExit(Ingest.config)
-    if (Exit.isFailure(config)) {
-      throw new ConfigurationError({
-        option: "token",
-        reason: "set SPLUNK_ACCESS_TOKEN (or SIGNALFX_ACCESS_TOKEN) in the environment"
-      })
-    }
-    const { token, ...endpoint } = config.value
-    const apiEndpoint = Option.getOrUndefined(Effect.runSync(apiUrl))
-    return new SignalFx(token, { ...options, ...endpoint, apiEndpoint })
+    const { token, ...fromEnvironment } = environmentOptions(options)
+    return new SignalFx(token, fromEnvironment)
   }
 
-  readonly #runtime: FacadeRuntime<Ingest.Ingest | IngestInternals>
-  readonly #service: Ingest.Service
-  readonly #internals: Internals
+  static {
+    defineOperations(SignalFx.prototype, metadataOperations, (sfx) => sfx.#api.metadata)
+  }
+
+  readonly #ingest: StartedIngest
+  readonly #api: ApiClients
   readonly #hostIdentity: Promise<Datapoint.Dimensions>
   /** Ends the host identity lookup, when one is running, at `stop()`. */
   readonly #endLookup = new AbortController()
-  readonly #metadata: ServiceRunner<Metadata.Service>
-  readonly #restRunner: ServiceRunner<Rest.Service>
-  #rest: RestClient | undefined
-  readonly #login: ReturnType<typeof makeLogin>
   readonly #endpoint: string
-  readonly #shutdownTimeoutMillis: number
-  readonly #removeExitHook: () => void
+  readonly #ending: ClientEnding
   #stopping: Promise<void> | undefined
-  /** One scope per `reportMeasured`: closing it makes the reporter's last report. */
-  readonly #reporters: Array<Scope.CloseableScope> = []
-  #exitFlush: Promise<void> | undefined
-  #exitDeadline: number | undefined
-  readonly #makeSignalflow: () => SignalFlowClient
-  #signalflow: SignalFlowClient | undefined
 
   /**
    * Checks the options and starts the client. Throws a `ConfigurationError` right away for an
@@ -263,62 +133,28 @@ export class SignalFx extends SignalFxMetadata {
     }
     const resolved = resolve(ingestOptions)
     if (Either.isLeft(resolved)) throw resolved.left
+    this.#endpoint = resolved.right.endpoint.href
     // Every request of the client, ingest and REST alike, goes through the same proxy and CAs.
     // Directly, without a proxy or a `ca`, on sockets that never hold the process open: the exit
     // deadline then counts from the program's end, whatever the server does with an open request.
     const network = { proxy, ca }
     const httpClient = layerFromEnvironment(network, unrefFetch)
-    // The metadata methods load and build their service on first use only.
-    const api = apiSettings(ingestOptions.token, { ...rest, apiEndpoint, apiToken })
-    if (Either.isLeft(api)) throw api.left
-    const metadata = makeMetadataRunner(api.right, httpClient)
-    super(metadata)
-    this.#metadata = metadata
-    // The Rest service takes the metadata options, checked above; it too is loaded on first use.
-    this.#restRunner = makeRestRunner(api.right, httpClient)
-    this.#login = makeLogin(this.#restRunner, api.right, httpClient)
-    const { token: signalflowToken, ...signalflowOptions } = signalflow ?? {}
-    this.#makeSignalflow = () =>
-      new SignalFlowClient(signalflowToken ?? api.right.token, {
-        realm: options.realm,
-        logger,
-        proxy,
-        ca,
-        ...signalflowOptions
-      })
+    this.#api = new ApiClients(
+      ingestOptions.token,
+      { ...rest, apiEndpoint, apiToken, logger, proxy, ca, signalflow },
+      httpClient
+    )
     const identityOptions = hostIdentityFrom(hostIdentity)
-    this.#endpoint = resolved.right.endpoint.href
-    this.#shutdownTimeoutMillis = Duration.toMillis(resolved.right.shutdownTimeout)
-
-    // Built now rather than on first use: every method can then reach the service directly,
-    // and `stats()` stays synchronous. The unref'd clock keeps the linger and backoff timers
-    // from holding the process open.
-    const built = FacadeRuntime.make(
-      Effect.flatMap(makeFromEnvironment(network, unrefFetch), (client) =>
-        Effect.withClock(
-          Effect.map(
-            Effect.provideService(makeWithInternals(ingestOptions), HttpClient.HttpClient, client),
-            ({ internals, service }) =>
-              Context.make(Ingest.Ingest, service).pipe(Context.add(IngestInternals, internals))
-          ),
-          unrefClock
-        )),
-      logger
+    this.#ingest = new StartedIngest(ingestOptions, network, logger)
+    this.#ending = new ClientEnding(
+      this.#ingest,
+      Duration.toMillis(resolved.right.shutdownTimeout),
+      () => this.#stopping !== undefined
     )
-    if (Exit.isFailure(built)) throw Cause.squash(built.cause)
-    this.#runtime = built.value
-    const { internals, service } = this.#runtime.runSync(
-      Effect.all({ internals: IngestInternals, service: Ingest.Ingest })
-    )
-    this.#service = service
-    this.#internals = internals
-    this.#removeExitHook = onBeforeExit(() => this.#flushBeforeExit())
-    // In the background, on the unref'd clock: the lookup neither delays `send` nor holds the
-    // process beyond its own timeout; `stop()` interrupts it. Without the option, HostIdentity is
-    // not even loaded.
+    // Without the option, HostIdentity is not even loaded; `stop()` ends the lookup.
     this.#hostIdentity = identityOptions === undefined
       ? Promise.resolve({})
-      : this.#lookUpHost(identityOptions, httpClient).catch(() => ({}))
+      : lookUpHost(this.#ingest.runtime, identityOptions, httpClient, this.#endLookup.signal).catch(() => ({}))
   }
 
   /**
@@ -351,7 +187,11 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.1.0
    */
   send(datapoints: Datapoint.Datapoints): Promise<void> {
-    return this.#offer((internals) => internals.send(datapoints), () => this.#service.send(datapoints))
+    return this.#ingest.offer(
+      (internals) => internals.send(datapoints),
+      (service) => service.send(datapoints),
+      this.#stopping
+    )
   }
 
   /**
@@ -373,7 +213,11 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.1.0
    */
   sendEvent(event: Event.Event): Promise<void> {
-    return this.#offer((internals) => internals.sendEvent(event), () => this.#service.sendEvent(event))
+    return this.#ingest.offer(
+      (internals) => internals.sendEvent(event),
+      (service) => service.sendEvent(event),
+      this.#stopping
+    )
   }
 
   /**
@@ -382,7 +226,11 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.1.0
    */
   sendEvents(events: ReadonlyArray<Event.Event>): Promise<void> {
-    return this.#offer((internals) => internals.sendEvents(events), () => this.#service.sendEvents(events))
+    return this.#ingest.offer(
+      (internals) => internals.sendEvents(events),
+      (service) => service.sendEvents(events),
+      this.#stopping
+    )
   }
 
   /**
@@ -408,12 +256,15 @@ export class SignalFx extends SignalFxMetadata {
   flush(options: { readonly timeout?: Duration.DurationInput | undefined } = {}): Promise<boolean> {
     const checked = methodOptions("options", options)
     if (checked instanceof ValidationError) return Promise.reject(checked)
-    const settled = Effect.as(this.#service.flush, true)
-    if (checked.timeout === undefined) return hold(this.#run(settled))
+    const settled = Effect.as(this.#ingest.service.flush, true)
+    if (checked.timeout === undefined) return hold(this.#ingest.run(settled, this.#stopping))
     const timeout = flushTimeout(checked.timeout)
     if (timeout instanceof ValidationError) return Promise.reject(timeout)
     return hold(
-      this.#run(Effect.timeoutTo(settled, { duration: timeout, onSuccess: () => true, onTimeout: () => false }))
+      this.#ingest.run(
+        Effect.timeoutTo(settled, { duration: timeout, onSuccess: () => true, onTimeout: () => false }),
+        this.#stopping
+      )
     )
   }
 
@@ -458,7 +309,7 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.1.0
    */
   addDimensions(dimensions: { readonly [key: string]: string | undefined }): void {
-    runSync(this.#service.addDimensions(withoutUndefined(dimensions)))
+    this.#ingest.sync(this.#ingest.service.addDimensions(withoutUndefined(dimensions)))
   }
 
   /**
@@ -468,7 +319,7 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.1.0
    */
   removeDimensions(keys: ReadonlyArray<string>): void {
-    runSync(this.#service.removeDimensions(keys))
+    this.#ingest.sync(this.#ingest.service.removeDimensions(keys))
   }
 
   /**
@@ -477,7 +328,7 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.1.0
    */
   dimensions(): Datapoint.Dimensions {
-    return runSync(this.#service.dimensions)
+    return this.#ingest.sync(this.#ingest.service.dimensions)
   }
 
   /**
@@ -498,7 +349,7 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.1.0
    */
   stats(): Ingest.Stats {
-    return runSync(this.#service.stats)
+    return this.#ingest.sync(this.#ingest.service.stats)
   }
 
   /**
@@ -525,13 +376,7 @@ export class SignalFx extends SignalFxMetadata {
   reportMeasured(registry: MetricsReporter.MeasuredRegistry, options: MetricsReporter.Options = {}): void {
     if (this.#stopping !== undefined) throw new ClosedError({ what: "datapoints", count: 0 })
     checkReporterArguments(registry, options)
-    const scope = Effect.runSync(Scope.make())
-    // On the unref'd clock, like the service: a reporter alone never holds the process open.
-    const built = this.#runtime.runSyncExit(
-      Layer.buildWithScope(MetricsReporter.layerMeasured(registry, options), scope).pipe(Effect.withClock(unrefClock))
-    )
-    if (Exit.isFailure(built)) throw Cause.squash(built.cause)
-    this.#reporters.push(scope)
+    this.#ending.report(registry, options)
   }
 
   /**
@@ -558,7 +403,7 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.2.0
    */
   get rest(): RestClient {
-    return this.#rest ??= makeRestClient(this.#restRunner)
+    return this.#api.rest
   }
 
   /**
@@ -588,7 +433,7 @@ export class SignalFx extends SignalFxMetadata {
     password: string | Redacted.Redacted<string>,
     options?: LoginOptions
   ): Promise<Redacted.Redacted<string>> {
-    return this.#login(email, password, options)
+    return this.#api.login(email, password, options)
   }
 
   /**
@@ -600,12 +445,7 @@ export class SignalFx extends SignalFxMetadata {
    * @since 0.2.0
    */
   get signalflow(): SignalFlowClient {
-    if (this.#signalflow === undefined) {
-      this.#signalflow = this.#makeSignalflow()
-      // Nothing would close it otherwise: its socket would outlive the stopped client.
-      if (this.#stopping !== undefined) void this.#signalflow.close()
-    }
-    return this.#signalflow
+    return this.#api.signalflow
   }
 
   /**
@@ -618,13 +458,13 @@ export class SignalFx extends SignalFxMetadata {
    */
   stop(): Promise<void> {
     if (this.#stopping === undefined) {
-      this.#removeExitHook()
+      this.#ending.removeExitHook()
       this.#endLookup.abort()
-      const apiClosed = Promise.all([this.#metadata.close(), this.#restRunner.close()])
+      const apiClosed = this.#api.close()
       // The reporters report a last time first, while the service still takes their datapoints.
       this.#stopping = hold(
-        this.#runtime.runPromise(this.#closeReporters).then(() =>
-          Promise.all([this.#runtime.dispose(), apiClosed, this.#signalflow?.close()])
+        this.#ingest.runtime.runPromise(this.#ending.closeReporters).then(() =>
+          Promise.all([this.#ingest.runtime.dispose(), apiClosed])
         )
       ).then(() => undefined)
     }
@@ -641,7 +481,7 @@ export class SignalFx extends SignalFxMetadata {
   /**
    * @since 0.1.0
    */
-  override toString(): string {
+  toString(): string {
     return `SignalFx(${this.#endpoint})`
   }
 
@@ -651,195 +491,13 @@ export class SignalFx extends SignalFxMetadata {
   [Symbol.for("nodejs.util.inspect.custom")](_depth: number, options: util.InspectOptions): string {
     return `SignalFx ${util.inspect(this.toJSON(), options)}`
   }
-
-  /** The host's cloud ids, added to the global dimensions; HostIdentity is loaded for it. */
-  async #lookUpHost(
-    options: HostIdentity.Options,
-    httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>
-  ): Promise<Datapoint.Dimensions> {
-    const { HostIdentity: { addToIngest, layer } } = await import("../internal/promise/onFirstUse.js")
-    if (this.#stopping !== undefined) return {}
-    const lookup = addToIngest.pipe(
-      Effect.provide(Layer.provide(layer(options), httpClient)),
-      Effect.withClock(unrefClock)
-    )
-    const exit = await this.#runtime.runPromiseExit(lookup, { signal: this.#endLookup.signal })
-    return Exit.getOrElse(exit, () => ({}))
-  }
-
-  /**
-   * Validates and queues without running an effect: the service's synchronous core, then what
-   * the offer left to do (a warning to log, an event-loop turn to give). After `stop()` the
-   * effect path of `#run` keeps its ordering.
-   */
-  #offer(
-    fast: (internals: Internals) => ValidationError | Offered,
-    slow: () => Effect.Effect<void, ValidationError | ClosedError>
-  ): Promise<void> {
-    if (this.#stopping !== undefined) return this.#run(slow())
-    let outcome: ValidationError | Offered
-    try {
-      outcome = fast(this.#internals)
-    } catch (defect) {
-      // A throwing getter or proxy in the input: rejected, as the effect path would.
-      return Promise.reject(defect)
-    }
-    if (outcome instanceof ValidationError) return Promise.reject(outcome)
-    if (outcome === offeredDone) return resolved
-    if (outcome.closed !== undefined) return Promise.reject(outcome.closed)
-    if (outcome.warning !== undefined) this.#runtime.runFork(outcome.warning)
-    return outcome.yieldTurn ? new Promise((resume) => setImmediate(resume)) : resolved
-  }
-
-  /**
-   * Runs one of the service's effects. Once `stop()` was called, it waits for the stop to
-   * finish, so that `send` fails with the `ClosedError` (and counts it) rather than slip in
-   * while the service is still draining; the service's effects need nothing from the disposed
-   * runtime.
-   */
-  async #run<A, E>(effect: Effect.Effect<A, E>): Promise<A> {
-    let exit: Exit.Exit<A, E | ConfigurationError>
-    if (this.#stopping === undefined) {
-      exit = await this.#runtime.runPromiseExit(effect)
-    } else {
-      await this.#stopping
-      exit = await Effect.runPromiseExit(effect)
-    }
-    if (Exit.isSuccess(exit)) return exit.value
-    throw Cause.squash(exit.cause)
-  }
-
-  /**
-   * The event loop ran dry: deliver what is queued before the process ends, within the
-   * shutdown deadline counted from the first time it ran dry with data pending.
-   */
-  #closeReporters: Effect.Effect<void> = Effect.suspend(() =>
-    Effect.forEach(this.#reporters.splice(0), (scope) => Scope.close(scope, Exit.void), { discard: true })
-  )
-
-  #flushBeforeExit(): void {
-    if (this.#stopping !== undefined || this.#exitFlush !== undefined) return
-    const reporting = this.#reporters.length > 0
-    if (!reporting) {
-      const { datapoints, events } = this.stats()
-      if (datapoints.pending + events.pending === 0) {
-        this.#exitDeadline = undefined
-        return
-      }
-    }
-    // One deadline for the whole ending, from the first time the loop ran dry with work left.
-    const now = Date.now()
-    this.#exitDeadline ??= now + this.#shutdownTimeoutMillis
-    const left = Math.max(0, this.#exitDeadline - now)
-    // The event loop ran dry: the program is ending. Its reporters report a last time, and that
-    // report is flushed in the same breath: work that ends within one turn would not bring
-    // `beforeExit` back.
-    const delivered = Effect.zipRight(this.#closeReporters, Effect.timeoutOption(this.#service.flush, left))
-    this.#exitFlush = hold(
-      this.#runtime.runPromise(delivered).then((outcome) => {
-        this.#exitFlush = undefined
-        if (Option.isNone(outcome)) this.#abandonAtExit()
-      })
-    )
-  }
-
-  /**
-   * The shutdown deadline passed while the process was ending: what is left is dropped (and
-   * counted), and the requests still open are aborted. Their sockets would otherwise keep the
-   * process alive until the request timeout, well past the deadline.
-   */
-  #abandonAtExit(): void {
-    this.#removeExitHook()
-    const { datapoints, events } = this.stats()
-    this.#runtime.runSync(
-      Effect.logWarning(
-        `The process is exiting with ${countOf(datapoints.pending, "datapoints")} and ${
-          countOf(events.pending, "events")
-        } undelivered ` +
-          `after the shutdown deadline of ${Duration.format(this.#shutdownTimeoutMillis)}`
-      ).pipe(Effect.annotateLogs({ package: "effect-signalfx", module: "SignalFx" }))
-    )
-    this.#runtime.runFork(this.#internals.abandon)
-  }
 }
 
 /**
- * The HostIdentity options of the `hostIdentity` option, over the environment's, checked now so
- * that a bad one throws from the constructor. Without the option (`undefined`) no cloud is asked.
+ * The metadata methods of a `SignalFx` client (see {@link SignalFxMetadata}), derived from the
+ * `Metadata` service.
+ *
+ * @since 0.2.0
  */
-const hostIdentityFrom = (option: SignalFxOptions["hostIdentity"]): HostIdentity.Options | undefined => {
-  if (option === undefined || option === false) return undefined
-  if (option !== true && (typeof option !== "object" || option === null)) {
-    throw new ConfigurationError({
-      option: "hostIdentity",
-      reason: `must be true, false or HostIdentity options such as { clouds: ["aws"] }, got ${
-        option === null ? "null" : typeof option
-      }`
-    })
-  }
-  const fromEnv = Effect.runSyncExit(hostIdentityOptions.config)
-  if (Exit.isFailure(fromEnv)) {
-    throw new ConfigurationError({ option: "hostIdentity", reason: Cause.pretty(fromEnv.cause) })
-  }
-  const options = hostIdentityOptions.overriding(fromEnv.value, option === true ? {} : option)
-  const resolved = hostIdentityOptions.resolve(options)
-  if (Either.isLeft(resolved)) {
-    throw new ConfigurationError({ option: `hostIdentity.${resolved.left.option}`, reason: resolved.left.reason })
-  }
-  return options
-}
-
-/** What `fromEnv` reads from the environment, and so refuses as an option. */
-const fromEnvRefuses: ReadonlyArray<readonly [string, string]> = [
-  [
-    "realm",
-    "fromEnv reads the realm from SPLUNK_REALM (or SIGNALFX_REALM); to set it in code, use new SignalFx(token, { realm })"
-  ],
-  [
-    "ingestEndpoint",
-    "fromEnv reads the endpoint from SPLUNK_INGEST_URL (or SIGNALFX_INGEST_URL); to set it in code, use new SignalFx(token, { ingestEndpoint })"
-  ],
-  [
-    "apiEndpoint",
-    "fromEnv reads the API endpoint from SPLUNK_API_URL (or SIGNALFX_API_URL); to set it in code, use new SignalFx(token, { apiEndpoint })"
-  ]
-]
-
-/** The `timeout` of `flush`: a finite duration, zero or more. */
-const flushTimeout = (timeout: unknown): Duration.Duration | ValidationError => {
-  const decoded = typeof timeout === "number" && !(timeout >= 0) ? Option.none() : Duration.decodeUnknown(timeout)
-  if (Option.isSome(decoded) && Duration.isFinite(decoded.value)) return decoded.value
-  return new ValidationError({
-    issues: [
-      new ValidationIssue({ path: "timeout", message: "must be a finite duration such as 2000 or \"2 seconds\"" })
-    ]
-  })
-}
-
-/** The Ingest service's internals, beside it in the client's runtime. */
-class IngestInternals extends Context.Tag("effect-signalfx/promise/IngestInternals")<IngestInternals, Internals>() {}
-
-const resolved: Promise<void> = Promise.resolve()
-
-/** The dimensions whose value is defined: an id that was not found adds no dimension. */
-const withoutUndefined = (dimensions: { readonly [key: string]: string | undefined }): Datapoint.Dimensions => {
-  // Not a plain object (a Map, an array, not an object at all): the service names what it is.
-  if (!isPlainObject(dimensions)) return dimensions
-  let entries: Array<[string, string | undefined]>
-  try {
-    entries = Object.entries(dimensions)
-  } catch (error) {
-    throw new ValidationError({
-      issues: [new ValidationIssue({ path: "dimensions", message: `could not be read: ${String(error)}` })]
-    })
-  }
-  // fromEntries defines each key as its own property, "__proto__" included.
-  return Object.fromEntries(entries.filter((entry): entry is [string, string] => entry[1] !== undefined))
-}
-
-/** The service's synchronous effects need no runtime; a failure is thrown as our own error. */
-const runSync = <A, E>(effect: Effect.Effect<A, E>): A => {
-  const exit = Effect.runSyncExit(effect)
-  if (Exit.isSuccess(exit)) return exit.value
-  throw Cause.squash(exit.cause)
-}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the class
+export interface SignalFx extends SignalFxMetadata {}

@@ -11,7 +11,10 @@ export {
   /**
    * @since 0.1.0
    */
-  SignalFx,
+  SignalFx
+} from "./SignalFx.js"
+
+export {
   /**
    * @since 0.1.0
    */
@@ -20,7 +23,7 @@ export {
    * @since 0.1.0
    */
   type SignalFxOptions
-} from "./SignalFx.js"
+} from "./options.js"
 
 export {
   /**

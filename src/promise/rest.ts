@@ -1,17 +1,19 @@
 /**
  * The REST API on the Promise facade: `sfx.rest`, the {@link Rest} service's operations with
- * promises, and async iterables for the streams. It runs the service; it reimplements nothing.
+ * promises, and async iterables for the streams, derived from the service (`promised`): an
+ * operation added to the service is there with nothing written here.
  *
  * @since 0.2.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import type * as Stream from "effect/Stream"
 import { describeType } from "../internal/english.js"
-import type { ApiSettings, ServiceRunner } from "../internal/promise/api.js"
-import { LazyRunner } from "../internal/promise/api.js"
+import type { ApiSettings } from "../internal/promise/api.js"
+import { makeApiRunner } from "../internal/promise/api.js"
+import type { LineLogger } from "../internal/promise/logger.js"
+import type { Promised, ServiceRunner } from "../internal/promise/runner.js"
 import type * as Rest from "../Rest.js"
 import { ConfigurationError } from "../SignalFxError.js"
 
@@ -39,20 +41,12 @@ import { ConfigurationError } from "../SignalFxError.js"
 export type RestClient = Promised<Rest.Service>
 
 /**
- * A service shape with each effect-returning function turned into a promise-returning one, each
- * stream-returning function into an async-iterable-returning one.
+ * A service shape as the facade runs it: see {@link RestClient}.
  *
  * @since 0.2.0
  * @category models
  */
-export type Promised<S> = {
-  readonly [
-    // Effect first: an Effect is also a Stream (of one element), not the other way round.
-    K in keyof S
-  ]: S[K] extends (...args: infer P) => Effect.Effect<infer A, infer _E, never> ? (...args: P) => Promise<A>
-    : S[K] extends (...args: infer P) => Stream.Stream<infer A, infer _E, never> ? (...args: P) => AsyncIterable<A>
-    : Promised<S[K]>
-}
+export type { Promised }
 
 /**
  * The runner of the Rest service for a facade client. The service and its schemas are loaded on
@@ -61,71 +55,12 @@ export type Promised<S> = {
  */
 export const makeRestRunner = (
   settings: ApiSettings,
-  httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>
+  httpClient: Layer.Layer<HttpClient.HttpClient, ConfigurationError>,
+  logger: LineLogger | false | undefined
 ): ServiceRunner<Rest.Service> =>
-  new LazyRunner(async () => {
-    const { ApiRunner, Rest } = await import("../internal/promise/onFirstUse.js")
-    return new ApiRunner(Rest.Rest, Rest.layer(settings), httpClient)
-  })
-
-/**
- * The client of `sfx.rest` over the runner of the Rest service: each operation runs the service's
- * operation of the same name.
- * @internal
- */
-export const makeRestClient = (runner: ServiceRunner<Rest.Service>): RestClient => {
-  const promise = <P extends ReadonlyArray<unknown>, A, E>(
-    operation: (service: Rest.Service) => (...args: P) => Effect.Effect<A, E>
-  ) =>
-  (...args: P): Promise<A> => runner.call((service) => operation(service)(...args))
-
-  const iterable = <P extends ReadonlyArray<unknown>, A, E>(
-    operation: (service: Rest.Service) => (...args: P) => Stream.Stream<A, E>
-  ) =>
-  (...args: P): AsyncIterable<A> => runner.stream((service) => operation(service)(...args))
-
-  const family = <A, Input, Search, StreamOptions>(
-    select: (service: Rest.Service) => Rest.Family<A, Input, Search, StreamOptions>
-  ) => ({
-    get: promise((service) => select(service).get),
-    search: promise((service) => select(service).search),
-    stream: iterable((service) => select(service).stream),
-    create: promise((service) => select(service).create),
-    update: promise((service) => select(service).update),
-    delete: promise((service) => select(service).delete)
-  })
-
-  return {
-    organization: { get: promise((service) => service.organization.get) },
-    charts: family((service) => service.charts),
-    dashboards: family((service) => service.dashboards),
-    dashboardGroups: {
-      get: promise((service) => service.dashboardGroups.get),
-      search: promise((service) => service.dashboardGroups.search),
-      stream: iterable((service) => service.dashboardGroups.stream),
-      create: promise((service) => service.dashboardGroups.create),
-      update: promise((service) => service.dashboardGroups.update),
-      delete: promise((service) => service.dashboardGroups.delete)
-    },
-    detectors: {
-      ...family((service) => service.detectors),
-      validate: promise((service) => service.detectors.validate),
-      events: promise((service) => service.detectors.events),
-      incidents: promise((service) => service.detectors.incidents)
-    },
-    incidents: {
-      get: promise((service) => service.incidents.get),
-      list: promise((service) => service.incidents.list),
-      stream: iterable((service) => service.incidents.stream),
-      clear: promise((service) => service.incidents.clear)
-    },
-    dataLinks: {
-      get: promise((service) => service.dataLinks.get),
-      search: promise((service) => service.dataLinks.search),
-      stream: iterable((service) => service.dataLinks.stream)
-    }
-  }
-}
+  makeApiRunner(({ loadService, Rest }) =>
+    loadService(Rest.Rest, Layer.provide(Rest.layer(settings), httpClient), { logger })
+  )
 
 /**
  * The options of `sfx.login`.

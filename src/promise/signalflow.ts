@@ -1,18 +1,30 @@
 /**
- * SignalFlow for code that does not use Effect: the {@link SignalFlow} service run by a
- * `ManagedRuntime`, its streams as async iterables. The service (its WebSocket, its message
- * schemas) is loaded on a client's first computation or command.
+ * SignalFlow for code that does not use Effect: the {@link SignalFlow} service run by the
+ * facade's runner, its operations derived from the service (streams as async iterables,
+ * commands as promises). The service (its WebSocket, its message schemas) is loaded on a client's
+ * first computation or command.
+ *
+ * A computation holds the process only while someone awaits it: the service's timers run on the
+ * unref'd clock (a buffer's drain poll, the reconnect backoff, the authentication timeout), its
+ * socket holds nothing, and each pending step of an iteration, and each command, is held open
+ * (see `lifecycle.ts`). A script that stops reading a live computation, without `break`, then
+ * ends by itself; one that awaits its next message stays up for it.
  *
  * @since 0.2.0
  */
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import { deferredIterable } from "../internal/promise/api.js"
-import type { SignalFlowRunner } from "../internal/promise/signalflowRunner.js"
+import type * as Stream from "effect/Stream"
+import { unrefClock } from "../internal/promise/clock.js"
+import type { OperationNames, Promised } from "../internal/promise/runner.js"
+import { defineOperations, ServiceRunner } from "../internal/promise/runner.js"
 import * as proxy from "../internal/proxy/options.js"
 import { resolve } from "../internal/signalflow/options.js"
 import type * as SignalFlow from "../SignalFlow.js"
+import { SignalFlowConnectionError } from "../SignalFxError.js"
 
 /**
  * The options of the SignalFlow service, less the Effect-only ones. The token may be given here
@@ -48,7 +60,38 @@ export interface SignalFlowClientOptions extends Omit<SignalFlow.Options, "token
 export interface SignalFlowIterable<A> extends AsyncIterable<A> {}
 
 /**
+ * The SignalFlow service as the facade runs it: the service's operations, and `values`.
+ * @internal
+ */
+export interface FacadeSignalFlow extends SignalFlow.Service {
+  /**
+   * Runs a program; for each logical timestamp, every time series' value with its metadata
+   * (see `SignalFlow.byTimestamp`).
+   */
+  readonly values: (
+    program: string,
+    options?: SignalFlow.ExecuteOptions
+  ) => Stream.Stream<SignalFlow.Snapshot, SignalFlow.SignalFlowError>
+}
+
+/** The methods of a `SignalFlowClient`: every operation of the service, checked by the compiler. */
+const operations: OperationNames<FacadeSignalFlow> = {
+  execute: null,
+  values: null,
+  preflight: null,
+  attach: null,
+  start: null,
+  stop: null,
+  keepalive: null
+}
+
+const FacadeSignalFlow = Context.GenericTag<FacadeSignalFlow>("effect-signalfx/promise/SignalFlow")
+
+/**
  * A SignalFlow client with a Promise API; `sfx.signalflow` on a `SignalFx` client, or on its own.
+ * Each operation of the `SignalFlow` service is a method: `execute`, `preflight` and `attach`
+ * (and `values`, `execute` by timestamp) answer async iterables, whose messages come as they
+ * come (resuming across reconnections); `start`, `stop` and `keepalive` answer promises.
  *
  * @example
  * ```ts
@@ -69,10 +112,15 @@ export interface SignalFlowIterable<A> extends AsyncIterable<A> {}
  * @since 0.2.0
  * @category constructors
  */
+// The operations are declared by the interface of the same name and defined on the prototype from
+// the service (`defineOperations`), which a class body cannot express.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class SignalFlowClient {
-  readonly #load: () => Promise<SignalFlowRunner>
-  #runner: Promise<SignalFlowRunner> | undefined
-  #closed = false
+  static {
+    defineOperations(SignalFlowClient.prototype, operations, (client) => client.#runner)
+  }
+
+  readonly #runner: ServiceRunner<FacadeSignalFlow>
 
   /**
    * Checks the options; throws a `ConfigurationError` for an unusable one. Nothing is opened
@@ -91,85 +139,46 @@ export class SignalFlowClient {
     const resolved = resolve(checked, Effect.runSync(proxy.fromEnvironment))
     if (Either.isLeft(resolved)) throw resolved.left
     const endpoint = resolved.right.connectUrl
-    this.#load = () =>
-      import("../internal/promise/onFirstUse.js").then(({ SignalFlowRunner }) =>
-        new SignalFlowRunner(checked, logger, endpoint)
-      )
+    this.#runner = new ServiceRunner(
+      () =>
+        import("../internal/promise/onFirstUse.js").then((
+          { loadService, makeSignalFlow, SignalFlow, SocketHoldsProcess }
+        ) =>
+          loadService(
+            FacadeSignalFlow,
+            Layer.scoped(
+              FacadeSignalFlow,
+              Effect.map(makeSignalFlow(checked), (service) => ({
+                ...service,
+                values: (program: string, options?: SignalFlow.ExecuteOptions) =>
+                  SignalFlow.byTimestamp(service.execute(program, options))
+              }))
+              // The socket holds nothing either: each awaited step holds the process.
+            ).pipe(Layer.provide(Layer.succeed(SocketHoldsProcess, false))),
+            // Everything the service runs, and what that forks, sleeps on timers that never hold the process.
+            { logger, clock: unrefClock }
+          )
+        ),
+      {
+        closedError: () =>
+          new SignalFlowConnectionError({
+            endpoint,
+            reason: "Closed",
+            description: "the SignalFlow client was closed"
+          }),
+        hold: true
+      }
+    )
   }
 
   /**
-   * Runs a program; its messages as they come. Resumes across reconnections.
-   *
-   * @since 0.2.0
-   */
-  execute(program: string, options?: SignalFlow.ExecuteOptions): SignalFlowIterable<SignalFlow.Message> {
-    return deferredIterable(() => this.#loaded().then((runner) => runner.execute(program, options)))
-  }
-
-  /**
-   * Runs a program; for each logical timestamp, every time series' value with its metadata
-   * (see `SignalFlow.byTimestamp`).
-   *
-   * @since 0.2.0
-   */
-  values(program: string, options?: SignalFlow.ExecuteOptions): SignalFlowIterable<SignalFlow.Snapshot> {
-    return deferredIterable(() => this.#loaded().then((runner) => runner.values(program, options)))
-  }
-
-  /**
-   * Runs a detector program's preflight.
-   *
-   * @since 0.2.0
-   */
-  preflight(program: string, options?: SignalFlow.ExecuteOptions): SignalFlowIterable<SignalFlow.Message> {
-    return deferredIterable(() => this.#loaded().then((runner) => runner.preflight(program, options)))
-  }
-
-  /**
-   * Streams a running computation by its handle.
-   *
-   * @since 0.2.0
-   */
-  attach(handle: string, options?: SignalFlow.AttachOptions): SignalFlowIterable<SignalFlow.Message> {
-    return deferredIterable(() => this.#loaded().then((runner) => runner.attach(handle, options)))
-  }
-
-  /**
-   * Starts a computation without streaming it.
-   *
-   * @since 0.2.0
-   */
-  start(program: string, options?: SignalFlow.StartOptions): Promise<void> {
-    return this.#loaded().then((runner) => runner.start(program, options))
-  }
-
-  /**
-   * Stops a computation by its handle.
-   *
-   * @since 0.2.0
-   */
-  stop(handle: string, options?: SignalFlow.StopOptions): Promise<void> {
-    return this.#loaded().then((runner) => runner.stop(handle, options))
-  }
-
-  /**
-   * Keeps a persistent computation alive.
-   *
-   * @since 0.2.0
-   */
-  keepalive(handle: string): Promise<void> {
-    return this.#loaded().then((runner) => runner.keepalive(handle))
-  }
-
-  /**
-   * Closes the socket; running iterations end with a `SignalFlowConnectionError`.
+   * Closes the socket; running iterations end with a `SignalFlowConnectionError`, and so do the
+   * calls made after it (which open no socket).
    *
    * @since 0.2.0
    */
   close(): Promise<void> {
-    this.#closed = true
-    // A service that failed to load has nothing to close; its calls rejected with the failure.
-    return this.#runner === undefined ? Promise.resolve() : this.#runner.then((runner) => runner.close(), () => {})
+    return this.#runner.close()
   }
 
   /**
@@ -178,15 +187,12 @@ export class SignalFlowClient {
   toString(): string {
     return "SignalFlowClient"
   }
-
-  /**
-   * The service, loaded and built on first use. Closed before that, it is built and closed at
-   * once: a call after `close()` meets a closed service, as it would had it been used before.
-   */
-  #loaded(): Promise<SignalFlowRunner> {
-    return this.#runner ??= this.#load().then(async (runner) => {
-      if (this.#closed) await runner.close()
-      return runner
-    })
-  }
 }
+
+/**
+ * The operations of the SignalFlow service, with promises and async iterables.
+ *
+ * @since 0.2.0
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the class
+export interface SignalFlowClient extends Promised<FacadeSignalFlow> {}

@@ -3,12 +3,22 @@
  * library's own typed error naming what is wrong, never a `TypeError` from deep inside, and an
  * option the client does not know is refused rather than silently ignored.
  */
+import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import type { SignalFxOptions } from "../../promise/SignalFx.js"
+import type * as Datapoint from "../../Datapoint.js"
+import type * as HostIdentity from "../../HostIdentity.js"
+import * as Ingest from "../../Ingest.js"
+import type { SignalFxOptions } from "../../promise/options.js"
 import { ConfigurationError, ValidationError, ValidationIssue } from "../../SignalFxError.js"
+import { apiUrl } from "../config.js"
 import { describeType } from "../english.js"
+import * as hostIdentityOptions from "../hostIdentity/options.js"
+import { isPlainObject as hasPlainPrototype } from "../ingest/globalDimensions.js"
 
 /**
  * Every option of `SignalFxOptions`, in one place: the compiler insists that an option added to
@@ -207,4 +217,105 @@ export const checkReporterArguments = (registry: unknown, options: unknown): voi
   if (include !== undefined && typeof include !== "function") {
     throw invalidArgument("options.include", `must be a function of the metric name, got ${describeType(include)}`)
   }
+}
+
+/**
+ * The HostIdentity options of the `hostIdentity` option, over the environment's, checked now so
+ * that a bad one throws from the constructor. Without the option (`undefined`) no cloud is asked.
+ * @internal
+ */
+export const hostIdentityFrom = (option: SignalFxOptions["hostIdentity"]): HostIdentity.Options | undefined => {
+  if (option === undefined || option === false) return undefined
+  if (option !== true && (typeof option !== "object" || option === null)) {
+    throw new ConfigurationError({
+      option: "hostIdentity",
+      reason: `must be true, false or HostIdentity options such as { clouds: ["aws"] }, got ${
+        option === null ? "null" : typeof option
+      }`
+    })
+  }
+  const fromEnv = Effect.runSyncExit(hostIdentityOptions.config)
+  if (Exit.isFailure(fromEnv)) {
+    throw new ConfigurationError({ option: "hostIdentity", reason: Cause.pretty(fromEnv.cause) })
+  }
+  const options = hostIdentityOptions.overriding(fromEnv.value, option === true ? {} : option)
+  const resolved = hostIdentityOptions.resolve(options)
+  if (Either.isLeft(resolved)) {
+    throw new ConfigurationError({ option: `hostIdentity.${resolved.left.option}`, reason: resolved.left.reason })
+  }
+  return options
+}
+
+/**
+ * What `fromEnv` reads from the environment, and so refuses as an option.
+ * @internal
+ */
+export const fromEnvRefuses: ReadonlyArray<readonly [string, string]> = [
+  [
+    "realm",
+    "fromEnv reads the realm from SPLUNK_REALM (or SIGNALFX_REALM); to set it in code, use new SignalFx(token, { realm })"
+  ],
+  [
+    "ingestEndpoint",
+    "fromEnv reads the endpoint from SPLUNK_INGEST_URL (or SIGNALFX_INGEST_URL); to set it in code, use new SignalFx(token, { ingestEndpoint })"
+  ],
+  [
+    "apiEndpoint",
+    "fromEnv reads the API endpoint from SPLUNK_API_URL (or SIGNALFX_API_URL); to set it in code, use new SignalFx(token, { apiEndpoint })"
+  ]
+]
+
+/**
+ * The `timeout` of `flush`: a finite duration, zero or more.
+ * @internal
+ */
+export const flushTimeout = (timeout: unknown): Duration.Duration | ValidationError => {
+  const decoded = typeof timeout === "number" && !(timeout >= 0) ? Option.none() : Duration.decodeUnknown(timeout)
+  if (Option.isSome(decoded) && Duration.isFinite(decoded.value)) return decoded.value
+  return new ValidationError({
+    issues: [
+      new ValidationIssue({ path: "timeout", message: "must be a finite duration such as 2000 or \"2 seconds\"" })
+    ]
+  })
+}
+
+/**
+ * The dimensions of `addDimensions` whose value is defined: an id that was not found adds no
+ * dimension.
+ * @internal
+ */
+export const withoutUndefined = (dimensions: { readonly [key: string]: string | undefined }): Datapoint.Dimensions => {
+  // Not a plain object (a Map, an array, not an object at all): the service names what it is.
+  if (!hasPlainPrototype(dimensions)) return dimensions
+  let entries: Array<[string, string | undefined]>
+  try {
+    entries = Object.entries(dimensions)
+  } catch (error) {
+    throw new ValidationError({
+      issues: [new ValidationIssue({ path: "dimensions", message: `could not be read: ${String(error)}` })]
+    })
+  }
+  // fromEntries defines each key as its own property, "__proto__" included.
+  return Object.fromEntries(entries.filter((entry): entry is [string, string] => entry[1] !== undefined))
+}
+
+/**
+ * `SignalFx.fromEnv`'s token and options: the token, realm and endpoints from the environment,
+ * over the options given in code (which may not set them). Throws a `ConfigurationError` when
+ * no token is set.
+ * @internal
+ */
+export const environmentOptions = (
+  options: Omit<SignalFxOptions, "realm" | "ingestEndpoint" | "apiEndpoint">
+): SignalFxOptions & { readonly token: Redacted.Redacted<string> } => {
+  checkOptions(options, fromEnvRefuses)
+  const config = Effect.runSyncExit(Ingest.config)
+  if (Exit.isFailure(config)) {
+    throw new ConfigurationError({
+      option: "token",
+      reason: "set SPLUNK_ACCESS_TOKEN (or SIGNALFX_ACCESS_TOKEN) in the environment"
+    })
+  }
+  const apiEndpoint = Option.getOrUndefined(Effect.runSync(apiUrl))
+  return { ...options, ...config.value, apiEndpoint }
 }

@@ -1,12 +1,14 @@
 /**
- * The runtime the Promise facade runs its Ingest service on: the service's context, built once in
- * a scope of its own, in a `Runtime` that carries the facade's logger; `dispose` closes the scope
- * (the service delivers what it holds, within its deadline).
+ * The one runtime the Promise facade runs its services on (Ingest, and Metadata, Rest and
+ * SignalFlow once loaded): the service's context, built once in a scope of its own, in a `Runtime`
+ * that carries the facade's logger; `dispose` closes the scope (the service releases what it
+ * holds: Ingest delivers what is queued within its deadline, SignalFlow closes its socket).
  *
  * Not a `ManagedRuntime` over layers: for one service built at once, their machinery (a memo map,
  * a scope and a fiber per layer) was a tenth of a short script's start-up
  * (`npm run bench:startup`). The method names are ManagedRuntime's.
  */
+import type * as Clock from "effect/Clock"
 import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -14,6 +16,14 @@ import * as Runtime from "effect/Runtime"
 import * as Scope from "effect/Scope"
 import type { LineLogger } from "./logger.js"
 import { withLogger } from "./logger.js"
+
+/** @internal */
+export interface FacadeRuntimeOptions {
+  /** The `logger` option: where the service's warnings go, from its build on. */
+  readonly logger: LineLogger | false | undefined
+  /** The clock of everything the runtime runs (and what that forks), instead of Effect's. */
+  readonly clock?: Clock.Clock | undefined
+}
 
 /** @internal */
 export class FacadeRuntime<R> {
@@ -26,28 +36,34 @@ export class FacadeRuntime<R> {
   }
 
   /**
-   * Builds the context synchronously, under the logger; what it adds to its scope lives until
-   * {@link dispose}. A failed build has its scope closed, and its failure is returned.
+   * Builds the context under the logger (and the clock); what it adds to its scope lives until
+   * {@link dispose}. A failed build has its scope closed, and fails with the build's failure.
    */
+  static build<R, E>(
+    build: Effect.Effect<Context.Context<R>, E, Scope.Scope>,
+    options: FacadeRuntimeOptions
+  ): Effect.Effect<FacadeRuntime<R>, E> {
+    const { clock, logger } = options
+    return Effect.flatMap(Scope.make(), (scope) => {
+      const runtime = Effect.flatMap(
+        Scope.extend(build, scope),
+        (context) =>
+          // The fiber refs of the build (the logger and the clock among them) are the runtime's.
+          Effect.map(Effect.runtime<never>(), ({ fiberRefs, runtimeFlags }) =>
+            new FacadeRuntime(Runtime.make({ context, fiberRefs, runtimeFlags }), scope))
+      )
+      return withLogger(clock === undefined ? runtime : Effect.withClock(runtime, clock), logger).pipe(
+        Effect.onExit((exit) => Exit.isFailure(exit) ? Scope.close(scope, exit) : Effect.void)
+      )
+    })
+  }
+
+  /** {@link build}, run at once: the build must not wait for anything. */
   static make<R, E>(
     build: Effect.Effect<Context.Context<R>, E, Scope.Scope>,
-    logger: LineLogger | false | undefined
+    options: FacadeRuntimeOptions
   ): Exit.Exit<FacadeRuntime<R>, E> {
-    const scope = Effect.runSync(Scope.make())
-    const built = Effect.runSyncExit(
-      withLogger(
-        Effect.flatMap(
-          Scope.extend(build, scope),
-          (context) =>
-            // The fiber refs of the build (the logger among them) are the runtime's.
-            Effect.map(Effect.runtime<never>(), ({ fiberRefs, runtimeFlags }) =>
-              new FacadeRuntime(Runtime.make({ context, fiberRefs, runtimeFlags }), scope))
-        ),
-        logger
-      )
-    )
-    if (Exit.isFailure(built)) void Effect.runPromise(Scope.close(scope, built))
-    return built
+    return Effect.runSyncExit(FacadeRuntime.build(build, options))
   }
 
   runSync<A, E>(effect: Effect.Effect<A, E, R>): A {
