@@ -15,8 +15,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import { describeCause, harden, originOf, readUpTo } from "../http/transport.js"
-import { checkDimensionValue } from "../limits.js"
 import { direct } from "../proxy/client.js"
+import { dimensionValue } from "../rules.js"
 
 /**
  * No answer: the connection failed or nothing came back in time. Outside a cloud this is the
@@ -127,7 +127,7 @@ export const describeParseError = (error: ParseResult.ParseError): string => {
  * @internal
  */
 export const asDimensionValue = (id: string, source: string): Effect.Effect<string, Unusable> => {
-  const problem = checkDimensionValue(id)
+  const problem = dimensionValue.check(id)
   return problem === undefined
     ? Effect.succeed(id)
     : Effect.fail(new Unusable({ reason: `the id made of ${source} is not usable: ${problem}` }))

@@ -24,7 +24,7 @@ import type {
 } from "../../testing/FakeSignalFx.js"
 import { peerText } from "../peerText.js"
 import { setEntry } from "../record.js"
-import { EVENT_CATEGORIES } from "../validation.js"
+import { category as categoryRule } from "../rules.js"
 import * as json from "../wire/json.js"
 import type { JsonValue } from "../wire/jsonParse.js"
 import { parseJson } from "../wire/jsonParse.js"
@@ -69,7 +69,7 @@ const redactHeaders = (headers: http.IncomingHttpHeaders): Record<string, string
 
 const toRecordedEvent = (event: DecodedEvent): RecordedEvent => {
   // The decoders only let the eight enum names through; a miss here is a decoder bug.
-  const category = EVENT_CATEGORIES.find((name) => name === event.category)
+  const category = categoryRule.values.find((name) => name === event.category)
   if (category === undefined) throw new HttpError(400, `unknown category ${JSON.stringify(event.category)}`)
   const properties: Record<string, string | number | bigint | boolean> = {}
   const propertyTypes: Record<string, "int" | "double" | "string" | "bool"> = {}
