@@ -9,7 +9,8 @@
  */
 import type * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
-import * as limits from "./internal/limits.js"
+import * as rules from "./internal/rules.js"
+import { checkedRecord, fromRule } from "./internal/ruleSchemas.js"
 import * as validation from "./internal/validation.js"
 import type { ValidationError } from "./SignalFxError.js"
 
@@ -134,17 +135,14 @@ export interface Validated {
 export const validate: (input: unknown) => Either.Either<ReadonlyArray<Validated>, ValidationError> =
   validation.validateDatapoints
 
-const fromRule = <A>(rule: (a: A) => string | undefined) => (a: A): true | string => rule(a) ?? true
-
 /**
  * A metric name: non-empty, at most 256 characters.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const MetricName: Schema.Schema<string> = Schema.String.pipe(
-  Schema.filter(fromRule((name: string) => limits.checkName("metric name", name)))
-).annotations({ identifier: "MetricName" })
+export const MetricName: Schema.Schema<string> = Schema.String.pipe(Schema.filter(fromRule(rules.metricName)))
+  .annotations({ identifier: "MetricName" })
 
 /**
  * A dimension key: at most 128 characters, a letter first, then letters, digits, `_`, `-` or
@@ -154,9 +152,8 @@ export const MetricName: Schema.Schema<string> = Schema.String.pipe(
  * @since 0.1.0
  * @category schemas
  */
-export const DimensionKey: Schema.Schema<string> = Schema.String.pipe(
-  Schema.filter(fromRule(limits.checkDimensionKey))
-).annotations({ identifier: "DimensionKey" })
+export const DimensionKey: Schema.Schema<string> = Schema.String.pipe(Schema.filter(fromRule(rules.dimensionKey)))
+  .annotations({ identifier: "DimensionKey" })
 
 /**
  * A dimension value: non-empty, at most 256 characters.
@@ -164,9 +161,8 @@ export const DimensionKey: Schema.Schema<string> = Schema.String.pipe(
  * @since 0.1.0
  * @category schemas
  */
-export const DimensionValue: Schema.Schema<string> = Schema.String.pipe(
-  Schema.filter(fromRule(limits.checkDimensionValue))
-).annotations({ identifier: "DimensionValue" })
+export const DimensionValue: Schema.Schema<string> = Schema.String.pipe(Schema.filter(fromRule(rules.dimensionValue)))
+  .annotations({ identifier: "DimensionValue" })
 
 /**
  * At most 36 dimensions, each key and value valid.
@@ -174,23 +170,11 @@ export const DimensionValue: Schema.Schema<string> = Schema.String.pipe(
  * @since 0.1.0
  * @category schemas
  */
-export const DimensionsSchema: Schema.Schema<Dimensions> = Schema.Record({ key: Schema.String, value: DimensionValue })
-  .pipe(
-    // The keys are checked here rather than by a refined key schema: a Record drops the entries
-    // whose key fails its key schema instead of failing, and dropping silently is what we prevent.
-    Schema.filter((dimensions) => {
-      const keys = Object.keys(dimensions)
-      const issues: Array<Schema.FilterIssue> = []
-      for (const key of keys) {
-        const problem = limits.checkDimensionKey(key)
-        if (problem !== undefined) issues.push({ path: [key], message: problem })
-      }
-      if (keys.length > limits.MAX_DIMENSIONS) {
-        issues.push({ path: [], message: `at most ${limits.MAX_DIMENSIONS} dimensions` })
-      }
-      return issues
-    })
-  ).annotations({ identifier: "Dimensions" })
+export const DimensionsSchema: Schema.Schema<Dimensions> = checkedRecord(
+  DimensionValue,
+  rules.dimensionKey,
+  rules.dimensionCount
+).annotations({ identifier: "Dimensions" })
 
 /**
  * A timestamp in milliseconds since the epoch: a non-negative safe integer that does not look
@@ -199,9 +183,8 @@ export const DimensionsSchema: Schema.Schema<Dimensions> = Schema.Record({ key: 
  * @since 0.1.0
  * @category schemas
  */
-export const Timestamp: Schema.Schema<number> = Schema.Number.pipe(
-  Schema.filter(fromRule(limits.checkTimestamp))
-).annotations({ identifier: "Timestamp" })
+export const Timestamp: Schema.Schema<number> = Schema.Number.pipe(Schema.filter(fromRule(rules.timestamp)))
+  .annotations({ identifier: "Timestamp" })
 
 /**
  * A datapoint value: a finite number, an int64 `bigint`, or a string.
@@ -209,11 +192,9 @@ export const Timestamp: Schema.Schema<number> = Schema.Number.pipe(
  * @since 0.1.0
  * @category schemas
  */
-export const ValueSchema: Schema.Schema<Value> = Schema.Union(
-  Schema.Number.pipe(Schema.filter(fromRule(limits.checkFiniteNumber))),
-  Schema.BigIntFromSelf.pipe(Schema.filter(fromRule(limits.checkInt64))),
-  Schema.String
-).annotations({ identifier: "Value" })
+export const ValueSchema: Schema.Schema<Value> = Schema.Union(Schema.Number, Schema.BigIntFromSelf, Schema.String)
+  .pipe(Schema.filter(fromRule(rules.value)))
+  .annotations({ identifier: "Value" })
 
 /**
  * The Schema of one valid {@link Datapoint}, for decoding datapoints from untyped sources

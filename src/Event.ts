@@ -8,7 +8,8 @@ import type * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import type * as Datapoint from "./Datapoint.js"
 import { DimensionsSchema, Timestamp } from "./Datapoint.js"
-import * as limits from "./internal/limits.js"
+import * as rules from "./internal/rules.js"
+import { checkedRecord, fromRule } from "./internal/ruleSchemas.js"
 import * as validation from "./internal/validation.js"
 import type { ValidationError } from "./SignalFxError.js"
 
@@ -19,7 +20,7 @@ import type { ValidationError } from "./SignalFxError.js"
  * @since 0.1.0
  * @category models
  */
-export const categories: ReadonlyArray<Category> = validation.EVENT_CATEGORIES
+export const categories: ReadonlyArray<Category> = rules.category.values
 
 /**
  * @since 0.1.0
@@ -124,45 +125,29 @@ export const validate: (input: unknown) => Either.Either<Validated, ValidationEr
 export const validateAll: (input: unknown) => Either.Either<ReadonlyArray<Validated>, ValidationError> =
   validation.validateEvents
 
-const fromRule = <A>(rule: (a: A) => string | undefined) => (a: A): true | string => rule(a) ?? true
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CategorySchema: Schema.Schema<Category> = Schema.Literal(...rules.category.values)
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const CategorySchema: Schema.Schema<Category> = Schema.Literal(...validation.EVENT_CATEGORIES)
+export const EventType: Schema.Schema<string> = Schema.String.pipe(Schema.filter(fromRule(rules.eventType)))
+  .annotations({ identifier: "EventType" })
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const EventType: Schema.Schema<string> = Schema.String.pipe(
-  Schema.filter(fromRule((eventType: string) => limits.checkName("event type", eventType)))
-).annotations({ identifier: "EventType" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const PropertiesSchema: Schema.Schema<Properties> = Schema.Record({
-  key: Schema.String,
-  value: Schema.Union(Schema.String, Schema.Number, Schema.BigIntFromSelf, Schema.Boolean).pipe(
-    Schema.filter(fromRule(limits.checkPropertyValue))
-  )
-}).pipe(
-  // Keys are checked here: a Record would drop, not reject, an entry whose key fails a key schema.
-  Schema.filter((properties) => {
-    const keys = Object.keys(properties)
-    const issues: Array<Schema.FilterIssue> = []
-    for (const key of keys) {
-      const problem = limits.checkPropertyKey(key)
-      if (problem !== undefined) issues.push({ path: [key], message: problem })
-    }
-    if (keys.length > limits.MAX_PROPERTIES) {
-      issues.push({ path: [], message: `at most ${limits.MAX_PROPERTIES} properties` })
-    }
-    return issues
-  })
+export const PropertiesSchema: Schema.Schema<Properties> = checkedRecord(
+  Schema.Union(Schema.String, Schema.Number, Schema.BigIntFromSelf, Schema.Boolean).pipe(
+    Schema.filter(fromRule(rules.propertyValue))
+  ),
+  rules.propertyKey,
+  rules.propertyCount
 ).annotations({ identifier: "Properties" })
 
 /**

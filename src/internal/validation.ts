@@ -1,30 +1,17 @@
 /**
- * The fast validator behind `send`. It checks the same rules as the public Schemas (both call
- * the predicates of `limits.ts`) but without allocating per field: it runs once per datapoint
- * on the hot path, and builds path strings only when something is wrong.
+ * The walk that checks a send against the rule table (`rules.ts`), shared by the two ways it is
+ * run. The first walk lists nothing and stops at the first problem: the one-walk encoder runs
+ * it with a sink that writes each valid datapoint straight into its buffer, and
+ * `validateDatapoints` with a sink that copies it. Only when that walk fails does a second,
+ * the same walk given an `Issues` to fill, list every problem with its path for the error.
+ * The first walk allocates nothing per field and builds no path.
  */
 import * as Either from "effect/Either"
 import type * as Datapoint from "../Datapoint.js"
 import type * as Event from "../Event.js"
 import { ValidationError, ValidationIssue } from "../SignalFxError.js"
-import * as limits from "./limits.js"
 import { includesKey, setEntry } from "./record.js"
-
-/** @internal */
-export const EVENT_CATEGORIES = [
-  "USER_DEFINED",
-  "ALERT",
-  "AUDIT",
-  "JOB",
-  "COLLECTD",
-  "SERVICE_DISCOVERY",
-  "EXCEPTION",
-  "AGENT"
-] as const
-
-const eventCategories: ReadonlySet<unknown> = new Set(EVENT_CATEGORIES)
-
-const isCategory = (category: unknown): category is Event.Category => eventCategories.has(category)
+import * as rules from "./rules.js"
 
 /** @internal */
 export const formatKey = (key: string): string => `[${JSON.stringify(key)}]`
@@ -57,6 +44,16 @@ class Issues {
 }
 
 /**
+ * A problem the walk found: the first walk (no `issues`) stops at it, and this says so; the
+ * second lists it and goes on.
+ */
+const stopsAt = (issues: Issues | undefined, path: string, problem: string): boolean => {
+  if (issues === undefined) return true
+  issues.add(path, problem)
+  return false
+}
+
+/**
  * Visits the elements present in `list`, in order, and reports each run of holes in one call:
  * a sparse array of ten million slots costs no work per hole.
  */
@@ -81,14 +78,16 @@ const join = (path: string, field: string): string => path === "" ? field : `${p
 const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
-/** Keys that passed `checkDimensionKey`; an application uses a handful, again and again. */
+const hasOwn = Object.prototype.hasOwnProperty
+
+/** Keys that passed the dimension key rule; an application uses a handful, again and again. */
 let validDimensionKeys = new Set<string>()
 const MAX_CACHED_KEYS = 4096
 
-/** `checkDimensionKey`, skipping its pattern and prefix tests for a key already found valid. */
+/** The dimension key rule, skipping its pattern and prefix tests for a key already found valid. */
 const checkDimensionKeyCached = (key: string): string | undefined => {
   if (validDimensionKeys.has(key)) return undefined
-  const problem = limits.checkDimensionKey(key)
+  const problem = rules.dimensionKey.check(key)
   if (problem === undefined) {
     if (validDimensionKeys.size >= MAX_CACHED_KEYS) validDimensionKeys = new Set()
     validDimensionKeys.add(key)
@@ -97,112 +96,135 @@ const checkDimensionKeyCached = (key: string): string | undefined => {
 }
 
 /**
- * Copies the dimensions into a fresh object so that nothing queued refers to the caller's
- * objects; only keys that passed the rules are ever assigned (so `__proto__` can't be).
+ * The valid dimensions of the item being walked, the first entries of arrays reused from one
+ * item to the next: a datapoint's are handed to the sink as they are, without a copy.
  */
-const validateDimensions = (
+const ownKeys: Array<string> = []
+const ownValues: Array<string> = []
+
+/**
+ * Walks an item's own dimensions (its own enumerable keys, each value read once, so a getter
+ * can't answer differently to the check and to the encoder) into `ownKeys` and `ownValues`, and
+ * counts them with the global dimensions. Returns how many it read, or -1 when they break a rule.
+ */
+const walkDimensions = (
   dimensions: unknown,
   path: string,
-  issues: Issues,
+  issues: Issues | undefined,
   globals: Datapoint.Dimensions | undefined
-): Datapoint.Dimensions => {
+): number => {
+  const at = join(path, "dimensions")
+  /** Own keys, valid or not. */
+  let read = 0
+  /** Valid entries kept in `ownKeys` and `ownValues`. */
+  let kept = 0
+  let withinCount = true
+  if (dimensions !== undefined) {
+    if (!isRecord(dimensions)) {
+      stopsAt(
+        issues,
+        at,
+        `dimensions must be an object of string keys to string values, got ${rules.describeValue(dimensions)}`
+      )
+      return -1
+    }
+    if (issues !== undefined) {
+      // The second walk names the count first; the first stops at the first key past the limit.
+      const problem = rules.dimensionCount.check(Object.keys(dimensions).length)
+      if (problem !== undefined) issues.add(at, problem)
+      withinCount = problem === undefined
+    }
+    for (const key in dimensions) {
+      if (!hasOwn.call(dimensions, key)) continue
+      read++
+      if (issues === undefined && rules.dimensionCount.check(read) !== undefined) return -1
+      const value = dimensions[key]
+      const keyProblem = checkDimensionKeyCached(key)
+      const valueProblem = rules.dimensionValue.check(value)
+      if (keyProblem !== undefined && stopsAt(issues, `${at}${formatKey(key)}`, keyProblem)) return -1
+      if (valueProblem !== undefined && stopsAt(issues, `${at}${formatKey(key)}`, valueProblem)) return -1
+      if (keyProblem === undefined && typeof value === "string" && valueProblem === undefined && withinCount) {
+        ownKeys[kept] = key
+        ownValues[kept] = value
+        kept++
+      }
+    }
+  }
+  if (!withinCount) return -1
+  if (globals !== undefined) {
+    let merged = read
+    for (const key in globals) {
+      if (!includesKey(ownKeys, kept, key)) merged++
+    }
+    const problem = rules.mergedDimensionCount.check(merged)
+    if (problem !== undefined) {
+      stopsAt(issues, at, problem)
+      return -1
+    }
+  }
+  return kept === read ? kept : -1
+}
+
+/** A copy of the dimensions `walkDimensions` kept, sharing nothing with the caller's objects. */
+const copyOwnDimensions = (count: number): Datapoint.Dimensions => {
   const copy: Record<string, string> = {}
-  if (dimensions === undefined) {
-    checkMergedCount(copy, 0, globals, path, issues)
-    return copy
-  }
-  if (!isRecord(dimensions)) {
-    issues.add(
-      join(path, "dimensions"),
-      `dimensions must be an object of string keys to string values, got ${limits.describeValue(dimensions)}`
-    )
-    return copy
-  }
-  const keys = Object.keys(dimensions)
-  if (keys.length > limits.MAX_DIMENSIONS) {
-    issues.add(
-      join(path, "dimensions"),
-      `at most ${limits.MAX_DIMENSIONS} dimensions are allowed, got ${keys.length}`
-    )
-  }
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!
-    const value = dimensions[key]
-    const keyProblem = checkDimensionKeyCached(key)
-    const valueProblem = limits.checkDimensionValue(value)
-    if (keyProblem !== undefined) issues.add(`${join(path, "dimensions")}${formatKey(key)}`, keyProblem)
-    if (valueProblem !== undefined) issues.add(`${join(path, "dimensions")}${formatKey(key)}`, valueProblem)
-    if (keyProblem === undefined && typeof value === "string" && valueProblem === undefined) copy[key] = value
-  }
-  if (keys.length <= limits.MAX_DIMENSIONS) checkMergedCount(copy, keys.length, globals, path, issues)
+  // only keys that passed the rules are assigned (so `__proto__` can't be)
+  for (let i = 0; i < count; i++) copy[ownKeys[i]!] = ownValues[i]!
   return copy
 }
 
-const hasOwn = Object.prototype.hasOwnProperty
-
-/** The service counts the global dimensions too: together they must stay within the limit. */
-const checkMergedCount = (
-  own: Datapoint.Dimensions,
-  ownCount: number,
-  globals: Datapoint.Dimensions | undefined,
-  path: string,
-  issues: Issues
-): void => {
-  if (globals === undefined) return
-  let count = ownCount
-  for (const key in globals) {
-    if (!hasOwn.call(own, key)) count++
-  }
-  if (count > limits.MAX_DIMENSIONS) {
-    issues.add(
-      join(path, "dimensions"),
-      `with the global dimensions there would be ${count} dimensions; at most ${limits.MAX_DIMENSIONS} are allowed`
-    )
-  }
-}
-
 /**
- * Checks a dimensions record on its own (the global dimensions); paths are the keys.
+ * Takes each valid datapoint of a send as the walk finds it: the encoder, which writes it
+ * straight into its buffer, or a copy for `validateDatapoints`. `keys` and `values` are the
+ * datapoint's own dimensions, the first `count` entries of arrays reused from one datapoint to
+ * the next.
  * @internal
  */
-export const validateDimensionsRecord = (
-  input: unknown
-): Either.Either<Datapoint.Dimensions, ValidationError> => {
-  const issues = new Issues()
-  const copy = validateDimensions(input, "", issues, undefined)
-  return issues.count === 0 ? Either.right(copy) : Either.left(issues.error())
+export interface DatapointSink {
+  readonly put: (
+    type: Datapoint.MetricType,
+    metric: string,
+    value: Datapoint.Value,
+    timestamp: number | undefined,
+    keys: ReadonlyArray<string>,
+    values: ReadonlyArray<string>,
+    count: number,
+    /** The caller's dimensions object they were read from: the encoder may know it already. */
+    dimensionsObject: object | undefined
+  ) => void
 }
 
-const validateTimestamp = (timestamp: unknown, path: string, issues: Issues): number | undefined => {
-  if (timestamp === undefined) return undefined
-  const problem = limits.checkTimestamp(timestamp)
-  if (problem === undefined && typeof timestamp === "number") return timestamp
-  issues.add(join(path, "timestamp"), problem ?? "invalid timestamp")
-  return undefined
-}
-
-const validateDatapoint = (
+/** Checks one datapoint, each field read once, and hands it to `sink` when it is valid. */
+const walkDatapoint = (
   type: Datapoint.MetricType,
   input: unknown,
   path: string,
-  issues: Issues,
-  globals: Datapoint.Dimensions | undefined
-): Datapoint.Validated | undefined => {
+  issues: Issues | undefined,
+  globals: Datapoint.Dimensions | undefined,
+  sink: DatapointSink
+): boolean => {
   if (!isRecord(input)) {
-    issues.add(path, `a datapoint must be an object with metric and value, got ${limits.describeValue(input)}`)
-    return undefined
+    stopsAt(issues, path, `a datapoint must be an object with metric and value, got ${rules.describeValue(input)}`)
+    return false
   }
-  const before = issues.count
+  const before = issues?.count
   const metric = input.metric
-  const metricProblem = limits.checkName("metric name", metric)
-  if (metricProblem !== undefined) issues.add(join(path, "metric"), metricProblem)
+  const metricProblem = rules.metricName.check(metric)
+  if (metricProblem !== undefined && stopsAt(issues, join(path, "metric"), metricProblem)) return false
   const value = input.value
-  const valueProblem = limits.checkDatapointValue(value)
-  if (valueProblem !== undefined) issues.add(join(path, "value"), valueProblem)
-  const timestamp = validateTimestamp(input.timestamp, path, issues)
-  const dimensions = validateDimensions(input.dimensions, path, issues, globals)
-  if (issues.count !== before || typeof metric !== "string" || !limits.isDatapointValue(value)) return undefined
-  return { type, metric, value, timestamp, dimensions }
+  const valueProblem = rules.value.check(value)
+  if (valueProblem !== undefined && stopsAt(issues, join(path, "value"), valueProblem)) return false
+  const timestamp = input.timestamp
+  const timestampProblem = timestamp === undefined ? undefined : rules.timestamp.check(timestamp)
+  if (timestampProblem !== undefined && stopsAt(issues, join(path, "timestamp"), timestampProblem)) return false
+  const dimensions = input.dimensions
+  const count = walkDimensions(dimensions, path, issues, globals)
+  if (
+    count < 0 || issues?.count !== before || typeof metric !== "string" || !rules.value.is(value) ||
+    (timestamp !== undefined && typeof timestamp !== "number")
+  ) return false
+  sink.put(type, metric, value, timestamp, ownKeys, ownValues, count, isRecord(dimensions) ? dimensions : undefined)
+  return true
 }
 
 const datapointLists: ReadonlyArray<readonly [field: keyof Datapoint.Datapoints, type: Datapoint.MetricType]> = [
@@ -222,206 +244,137 @@ const suggestions: Readonly<Record<string, string>> = {
   cumulative_counter_list: "cumulativeCounters"
 }
 
-/**
- * The first walk builds no path per datapoint (a string per datapoint, on the hot path); only
- * when it finds a problem does a second walk build them, for the error.
- * @internal
- */
-export const validateDatapoints = (
-  input: unknown,
-  globals?: Datapoint.Dimensions
-): Either.Either<Array<Datapoint.Validated>, ValidationError> => {
-  const unnamed = walkDatapoints(input, globals, false)
-  return Either.isRight(unnamed) ? unnamed : walkDatapoints(input, globals, true)
-}
+const missingDatapoint = "a datapoint must be an object with metric and value, got undefined"
 
+/** Walks a send; returns how many datapoints the sink took, or `undefined` when any problem was found. */
 const walkDatapoints = (
   input: unknown,
   globals: Datapoint.Dimensions | undefined,
-  withPaths: boolean
-): Either.Either<Array<Datapoint.Validated>, ValidationError> => {
-  const issues = new Issues()
-  const valid: Array<Datapoint.Validated> = []
+  issues: Issues | undefined,
+  sink: DatapointSink
+): number | undefined => {
   if (!isRecord(input)) {
-    issues.add(
+    stopsAt(
+      issues,
       "",
-      `expected an object with gauges, counters or cumulativeCounters, got ${limits.describeValue(input)}`
+      `expected an object with gauges, counters or cumulativeCounters, got ${rules.describeValue(input)}`
     )
-    return Either.left(issues.error())
+    return undefined
   }
   for (const field in input) {
-    if (!knownDatapointFields.has(field)) {
-      const suggestion = suggestions[field]
-      issues.add(
-        field,
-        suggestion === undefined
-          ? "unknown key; datapoints go in gauges, counters or cumulativeCounters (or cumulative_counters)"
-          : `unknown key; did you mean ${suggestion}?`
-      )
-    }
+    if (knownDatapointFields.has(field)) continue
+    const suggestion = suggestions[field]
+    const problem = suggestion === undefined
+      ? "unknown key; datapoints go in gauges, counters or cumulativeCounters (or cumulative_counters)"
+      : `unknown key; did you mean ${suggestion}?`
+    if (stopsAt(issues, field, problem)) return undefined
   }
+  let count = 0
   for (const [field, type] of datapointLists) {
     const list = input[field]
     if (list === undefined) continue
     if (!Array.isArray(list)) {
-      issues.add(field, `${field} must be an array of datapoints, got ${limits.describeValue(list)}`)
-      continue
-    }
-    if (!withPaths) {
-      // The hot path: a plain loop, given up at the first problem (a hole is one), since the
-      // walk with paths describes them all.
-      for (let i = 0; i < list.length; i++) {
-        const datapoint = validateDatapoint(type, list[i], "", issues, globals)
-        if (datapoint === undefined) return Either.left(issues.error())
-        valid.push(datapoint)
+      if (stopsAt(issues, field, `${field} must be an array of datapoints, got ${rules.describeValue(list)}`)) {
+        return undefined
       }
       continue
     }
-    forEachSlot(
-      list,
-      (i) => {
-        const datapoint = validateDatapoint(type, list[i], `${field}[${i}]`, issues, globals)
-        if (datapoint !== undefined) valid.push(datapoint)
-      },
-      (from, count) => issues.addRepeated(count, (k) => `${field}[${from + k}]`, missingDatapoint)
-    )
-  }
-  return issues.count === 0 ? Either.right(valid) : Either.left(issues.error())
-}
-
-const missingDatapoint = "a datapoint must be an object with metric and value, got undefined"
-
-// ---------------------------------------------------------------------------------------------
-// The hot path of `send` in protobuf: validate and encode in one walk
-
-/**
- * Takes each valid datapoint of a send at once, as `validateDatapointsInto` walks it: the
- * encoder, which writes it straight into its buffer. `keys` and `values` are the datapoint's own
- * dimensions, the first `count` entries of arrays reused from one datapoint to the next.
- * @internal
- */
-export interface DatapointSink {
-  readonly put: (
-    type: Datapoint.MetricType,
-    metric: string,
-    value: Datapoint.Value,
-    timestamp: number | undefined,
-    keys: ReadonlyArray<string>,
-    values: ReadonlyArray<string>,
-    count: number,
-    /** The caller's dimensions object they were read from: the encoder may know it already. */
-    dimensionsObject: object | undefined
-  ) => void
-}
-
-const scratchKeys: Array<string> = []
-const scratchValues: Array<string> = []
-
-/**
- * `validateDatapoint` without a copy or a message: the same rules, each field read once (so a
- * getter can't answer differently to the check and to the encoder), and the datapoint handed
- * to `sink`. False at the first problem.
- */
-const putDatapoint = (
-  type: Datapoint.MetricType,
-  input: unknown,
-  globals: Datapoint.Dimensions | undefined,
-  sink: DatapointSink
-): boolean => {
-  if (!isRecord(input)) return false
-  const metric = input.metric
-  if (typeof metric !== "string" || limits.checkName("metric name", metric) !== undefined) return false
-  const value = input.value
-  if (!limits.isDatapointValue(value) || limits.checkDatapointValue(value) !== undefined) return false
-  const timestamp = input.timestamp
-  if (timestamp !== undefined && (typeof timestamp !== "number" || limits.checkTimestamp(timestamp) !== undefined)) {
-    return false
-  }
-  const dimensions = input.dimensions
-  let count = 0
-  if (dimensions !== undefined) {
-    if (!isRecord(dimensions)) return false
-    // The own enumerable keys, as `Object.keys` gives them, without the array it allocates for
-    // every datapoint.
-    for (const key in dimensions) {
-      if (!hasOwn.call(dimensions, key)) continue
-      if (count === limits.MAX_DIMENSIONS) return false
-      const dimensionValue = dimensions[key]
-      if (
-        typeof dimensionValue !== "string" || checkDimensionKeyCached(key) !== undefined ||
-        limits.checkDimensionValue(dimensionValue) !== undefined
-      ) return false
-      scratchKeys[count] = key
-      scratchValues[count] = dimensionValue
-      count++
+    if (issues === undefined) {
+      // The hot path: a plain loop, given up at the first problem (a hole is one).
+      for (let i = 0; i < list.length; i++) {
+        if (!walkDatapoint(type, list[i], "", undefined, globals, sink)) return undefined
+      }
+    } else {
+      forEachSlot(
+        list,
+        (i) => walkDatapoint(type, list[i], `${field}[${i}]`, issues, globals, sink),
+        (from, holes) => issues.addRepeated(holes, (k) => `${field}[${from + k}]`, missingDatapoint)
+      )
     }
+    count += list.length
   }
-  if (globals !== undefined) {
-    // As `checkMergedCount`: the global dimensions the datapoint does not set count too.
-    let merged = count
-    for (const key in globals) {
-      if (!includesKey(scratchKeys, count, key)) merged++
-    }
-    if (merged > limits.MAX_DIMENSIONS) return false
-  }
-  sink.put(type, metric, value, timestamp, scratchKeys, scratchValues, count, dimensions)
-  return true
+  return issues === undefined || issues.count === 0 ? count : undefined
 }
 
 /**
- * Validates a send and hands each datapoint to `sink` as it goes, with the rules of
- * `validateDatapoints`. Returns how many datapoints the sink took, or `undefined` at the first
- * problem: the caller then discards what the sink took and runs `validateDatapoints` for the
- * error, which lists every problem with its path.
+ * Validates a send and hands each datapoint to `sink` as it goes. Returns how many datapoints
+ * the sink took, or `undefined` at the first problem: the caller then discards what the sink
+ * took and runs `validateDatapoints` for the error, which lists every problem with its path.
  * @internal
  */
 export const validateDatapointsInto = (
   input: unknown,
   globals: Datapoint.Dimensions | undefined,
   sink: DatapointSink
-): number | undefined => {
-  if (!isRecord(input)) return undefined
-  for (const field in input) {
-    if (!knownDatapointFields.has(field)) return undefined
+): number | undefined => walkDatapoints(input, globals, undefined, sink)
+
+/** Keeps a copy of each datapoint, sharing nothing with the caller's objects. */
+class CopyingSink implements DatapointSink {
+  readonly valid: Array<Datapoint.Validated> = []
+  put(
+    type: Datapoint.MetricType,
+    metric: string,
+    value: Datapoint.Value,
+    timestamp: number | undefined,
+    _keys: ReadonlyArray<string>,
+    _values: ReadonlyArray<string>,
+    count: number
+  ): void {
+    this.valid.push({ type, metric, value, timestamp, dimensions: copyOwnDimensions(count) })
   }
-  let count = 0
-  for (const [field, type] of datapointLists) {
-    const list = input[field]
-    if (list === undefined) continue
-    if (!Array.isArray(list)) return undefined
-    for (let i = 0; i < list.length; i++) {
-      if (!putDatapoint(type, list[i], globals, sink)) return undefined
-    }
-    count += list.length
-  }
-  return count
 }
+
+/**
+ * The first walk copies each datapoint and builds no path; only when it finds a problem does
+ * the second walk build them, for the error.
+ * @internal
+ */
+export const validateDatapoints = (
+  input: unknown,
+  globals?: Datapoint.Dimensions
+): Either.Either<Array<Datapoint.Validated>, ValidationError> => {
+  const first = new CopyingSink()
+  if (walkDatapoints(input, globals, undefined, first) !== undefined) return Either.right(first.valid)
+  const issues = new Issues()
+  const second = new CopyingSink()
+  walkDatapoints(input, globals, issues, second)
+  return issues.count === 0 ? Either.right(second.valid) : Either.left(issues.error())
+}
+
+/**
+ * Checks a dimensions record on its own (the global dimensions); paths start at `dimensions`.
+ * @internal
+ */
+export const validateDimensionsRecord = (
+  input: unknown
+): Either.Either<Datapoint.Dimensions, ValidationError> => {
+  const issues = new Issues()
+  const count = walkDimensions(input, "", issues, undefined)
+  return count >= 0 && issues.count === 0 ? Either.right(copyOwnDimensions(count)) : Either.left(issues.error())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events: rare, so only the walk that lists every problem
 
 const validateProperties = (properties: unknown, path: string, issues: Issues): Event.Properties => {
   const copy: Record<string, Event.PropertyValue> = {}
   if (properties === undefined) return copy
+  const at = join(path, "properties")
   if (!isRecord(properties)) {
-    issues.add(
-      join(path, "properties"),
-      `properties must be an object of string keys to values, got ${limits.describeValue(properties)}`
-    )
+    issues.add(at, `properties must be an object of string keys to values, got ${rules.describeValue(properties)}`)
     return copy
   }
   const keys = Object.keys(properties)
-  if (keys.length > limits.MAX_PROPERTIES) {
-    issues.add(
-      join(path, "properties"),
-      `at most ${limits.MAX_PROPERTIES} properties are allowed, got ${keys.length}`
-    )
-  }
+  const countProblem = rules.propertyCount.check(keys.length)
+  if (countProblem !== undefined) issues.add(at, countProblem)
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!
     const value = properties[key]
-    const keyProblem = limits.checkPropertyKey(key)
-    const valueProblem = limits.checkPropertyValue(value)
-    if (keyProblem !== undefined) issues.add(`${join(path, "properties")}${formatKey(key)}`, keyProblem)
-    if (valueProblem !== undefined) issues.add(`${join(path, "properties")}${formatKey(key)}`, valueProblem)
-    if (keyProblem === undefined && valueProblem === undefined && limits.isPropertyValue(value)) {
+    const keyProblem = rules.propertyKey.check(key)
+    const valueProblem = rules.propertyValue.check(value)
+    if (keyProblem !== undefined) issues.add(`${at}${formatKey(key)}`, keyProblem)
+    if (valueProblem !== undefined) issues.add(`${at}${formatKey(key)}`, valueProblem)
+    if (keyProblem === undefined && valueProblem === undefined && rules.propertyValue.is(value)) {
       setEntry(copy, key, value)
     }
   }
@@ -435,34 +388,29 @@ const validateEventAt = (
   globals: Datapoint.Dimensions | undefined
 ): Event.Validated | undefined => {
   if (!isRecord(input)) {
-    issues.add(path, `an event must be an object with an eventType, got ${limits.describeValue(input)}`)
+    issues.add(path, `an event must be an object with an eventType, got ${rules.describeValue(input)}`)
     return undefined
   }
   const before = issues.count
   const eventType = input.eventType
-  const typeProblem = limits.checkName("event type", eventType)
+  const typeProblem = rules.eventType.check(eventType)
   if (typeProblem !== undefined) issues.add(join(path, "eventType"), typeProblem)
   // only an absent category defaults; `null` is an error, as in `EventSchema`
   const category = input.category === undefined ? "USER_DEFINED" : input.category
-  if (!isCategory(category)) {
-    issues.add(
-      join(path, "category"),
-      `the category must be one of ${EVENT_CATEGORIES.join(", ")}, got ${
-        typeof category === "string" ? JSON.stringify(category) : limits.describeValue(category)
-      }`
-    )
-  }
-  const timestamp = validateTimestamp(input.timestamp, path, issues)
-  const dimensions = validateDimensions(input.dimensions, path, issues, globals)
+  const categoryProblem = rules.category.check(category)
+  if (categoryProblem !== undefined) issues.add(join(path, "category"), categoryProblem)
+  const timestamp = input.timestamp
+  const timestampProblem = timestamp === undefined ? undefined : rules.timestamp.check(timestamp)
+  if (timestampProblem !== undefined) issues.add(join(path, "timestamp"), timestampProblem)
+  const count = walkDimensions(input.dimensions, path, issues, globals)
+  // copied before the properties are read: a getter among them could walk other dimensions
+  const dimensions = count < 0 ? {} : copyOwnDimensions(count)
   const properties = validateProperties(input.properties, path, issues)
-  if (issues.count !== before || typeof eventType !== "string" || !isCategory(category)) return undefined
-  return {
-    eventType,
-    category,
-    dimensions,
-    properties,
-    timestamp
-  }
+  if (
+    issues.count !== before || typeof eventType !== "string" || !rules.category.is(category) ||
+    (timestamp !== undefined && typeof timestamp !== "number")
+  ) return undefined
+  return { eventType, category, dimensions, properties, timestamp }
 }
 
 /** @internal */
@@ -482,7 +430,7 @@ export const validateEvents = (
 ): Either.Either<Array<Event.Validated>, ValidationError> => {
   const issues = new Issues()
   if (!Array.isArray(input)) {
-    issues.add("", `expected an array of events, got ${limits.describeValue(input)}`)
+    issues.add("", `expected an array of events, got ${rules.describeValue(input)}`)
     return Either.left(issues.error())
   }
   const valid: Array<Event.Validated> = []

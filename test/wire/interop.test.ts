@@ -16,6 +16,7 @@ import type { JsonValue } from "../../src/internal/wire/jsonParse.js"
 import { parseJson } from "../../src/internal/wire/jsonParse.js"
 import * as protobuf from "../../src/internal/wire/protobuf.js"
 import * as protobufDecode from "../../src/internal/wire/protobufDecode.js"
+import { encodeEvents } from "../../src/internal/wire/protobufEvents.js"
 import type { DecodedDatapoint, DecodedEvent, DecodedProperty } from "../../src/internal/wire/records.js"
 
 const directory = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "interop")
@@ -168,7 +169,7 @@ describe("interop vectors", () => {
       const item = validated(name)
       const body = item.kind === "datapoint"
         ? protobuf.encodeDatapoints(item.datapoints)
-        : protobuf.encodeEvents(item.events)
+        : encodeEvents(item.events)
       expect(asMultiset(decodeBody(item.kind, "protobuf", body))).toEqual(asMultiset(expectedRecords(`${name}.pb`)))
     })
 
@@ -186,7 +187,7 @@ describe("interop vectors", () => {
       const item = validated(name)
       const ours = item.kind === "datapoint"
         ? protobuf.encodeDatapoints(item.datapoints)
-        : protobuf.encodeEvents(item.events)
+        : encodeEvents(item.events)
       const theirs = new Uint8Array(read(`${name}.pb`))
       expect(asMultiset(decodeBody(item.kind, "protobuf", ours))).toEqual(
         asMultiset(decodeBody(item.kind, "protobuf", theirs))

@@ -14,6 +14,7 @@ import * as EventModule from "../../src/Event.js"
 import * as json from "../../src/internal/wire/json.js"
 import * as protobuf from "../../src/internal/wire/protobuf.js"
 import * as protobufDecode from "../../src/internal/wire/protobufDecode.js"
+import { encodeEvents } from "../../src/internal/wire/protobufEvents.js"
 import type { DecodedDatapoint, DecodedEvent, DecodedProperty } from "../../src/internal/wire/records.js"
 import * as arb from "../arbitraries.js"
 
@@ -118,7 +119,7 @@ const codecs = {
     datapoints: (points: ReadonlyArray<Datapoint.Validated>, globals?: Datapoint.Dimensions) =>
       protobufDecode.decodeDatapoints(protobuf.encodeDatapoints(points, globals)),
     events: (events: ReadonlyArray<Event.Validated>, globals?: Datapoint.Dimensions) =>
-      protobufDecode.decodeEvents(protobuf.encodeEvents(events, globals))
+      protobufDecode.decodeEvents(encodeEvents(events, globals))
   },
   json: {
     datapoints: (points: ReadonlyArray<Datapoint.Validated>, globals?: Datapoint.Dimensions) =>

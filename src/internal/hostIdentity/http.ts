@@ -18,7 +18,7 @@ import { makeRequests } from "../http/request.js"
 import type { Verdict } from "../http/status.js"
 import { isRetryable } from "../http/status.js"
 import { describeCause, readUpTo } from "../http/transport.js"
-import { checkDimensionValue } from "../limits.js"
+import { dimensionValue } from "../rules.js"
 
 /**
  * No answer: the connection failed or nothing came back in time. Outside a cloud this is the
@@ -130,7 +130,7 @@ export const describeParseError = (error: ParseResult.ParseError): string => {
  * @internal
  */
 export const asDimensionValue = (id: string, source: string): Effect.Effect<string, Unusable> => {
-  const problem = checkDimensionValue(id)
+  const problem = dimensionValue.check(id)
   return problem === undefined
     ? Effect.succeed(id)
     : Effect.fail(new Unusable({ reason: `the id made of ${source} is not usable: ${problem}` }))

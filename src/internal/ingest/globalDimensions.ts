@@ -8,7 +8,7 @@ import * as Either from "effect/Either"
 import type * as Datapoint from "../../Datapoint.js"
 import { ValidationError, ValidationIssue } from "../../SignalFxError.js"
 import { describeType } from "../english.js"
-import * as limits from "../limits.js"
+import { globalDimensionCount } from "../rules.js"
 import { validateDimensionsRecord } from "../validation.js"
 
 const invalid = (path: string, message: string): Either.Either<never, ValidationError> =>
@@ -52,13 +52,8 @@ export const addedDimensions = (
   }
   return Either.flatMap(validateDimensionsRecord(dimensions), (added) => {
     const merged = { ...globals, ...added }
-    const count = Object.keys(merged).length
-    return count > limits.MAX_DIMENSIONS
-      ? invalid(
-        "dimensions",
-        `with the global dimensions already set there would be ${count}; at most ${limits.MAX_DIMENSIONS} are allowed`
-      )
-      : Either.right(merged)
+    const problem = globalDimensionCount.check(Object.keys(merged).length)
+    return problem === undefined ? Either.right(merged) : invalid("dimensions", problem)
   })
 }
 

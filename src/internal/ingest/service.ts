@@ -14,6 +14,7 @@ import { ValidationError } from "../../SignalFxError.js"
 import { validateDatapoints, validateEvent, validateEvents } from "../validation.js"
 import * as jsonCodec from "../wire/json.js"
 import * as protobufCodec from "../wire/protobuf.js"
+import { encodeEventSegments } from "../wire/protobufEvents.js"
 import { addedDimensions, removedDimensions } from "./globalDimensions.js"
 import * as options_ from "./options.js"
 import type { Offered, PipelineControl } from "./pipeline.js"
@@ -142,7 +143,7 @@ export const makeWithInternals = (
         capacity: resolved.eventQueueCapacity,
         contentType,
         encode: protobuf
-          ? protobufCodec.encodeEventSegments
+          ? encodeEventSegments
           : (segments) => textEncoder.encode(jsonCodec.encodeEventSegments(segments))
       },
       resolved,

@@ -7,7 +7,7 @@
 import type { Batch, RecordedDatapoint, RecordedEvent } from "../../testing/FakeSignalFx.js"
 import { peerText } from "../peerText.js"
 import { setEntry } from "../record.js"
-import { EVENT_CATEGORIES } from "../validation.js"
+import { category as categoryRule } from "../rules.js"
 import * as json from "../wire/json.js"
 import * as protobuf from "../wire/protobufDecode.js"
 import type { DecodedDatapoint, DecodedEvent } from "../wire/records.js"
@@ -17,7 +17,7 @@ import { HttpError, ok, orFail } from "./router.js"
 
 const toRecordedEvent = (event: DecodedEvent): RecordedEvent => {
   // The decoders only let the eight enum names through; a miss here is a decoder bug.
-  const category = EVENT_CATEGORIES.find((name) => name === event.category)
+  const category = categoryRule.values.find((name) => name === event.category)
   if (category === undefined) throw new HttpError(400, `unknown category ${JSON.stringify(event.category)}`)
   const properties: Record<string, string | number | bigint | boolean> = {}
   const propertyTypes: Record<string, "int" | "double" | "string" | "bool"> = {}

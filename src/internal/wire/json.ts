@@ -10,8 +10,14 @@ import type * as Event from "../../Event.js"
 import { setEntry } from "../record.js"
 import type { JsonValue } from "./jsonParse.js"
 import { parseJson } from "./jsonParse.js"
-import type { EncodeSegment } from "./protobuf.js"
-import type { DecodedDatapoint, DecodedEvent, DecodedProperty, ValueType, WireMetricType } from "./records.js"
+import type {
+  DecodedDatapoint,
+  DecodedEvent,
+  DecodedProperty,
+  EncodeSegment,
+  ValueType,
+  WireMetricType
+} from "./records.js"
 import { eventCategoryNumbers, isInt64Number, WireDecodeError } from "./records.js"
 
 const hasOwn = Object.prototype.hasOwnProperty

@@ -1,4 +1,5 @@
 import * as Data from "effect/Data"
+import type * as Datapoint from "../../Datapoint.js"
 
 /**
  * What a decoder reads off the wire: one record per datapoint or event, keeping the wire's own
@@ -45,6 +46,15 @@ export interface DecodedEvent {
  * @internal
  */
 export class WireDecodeError extends Data.TaggedError("WireDecodeError")<{ readonly message: string }> {}
+
+/**
+ * Items sharing one set of global dimensions: the unit the batcher queues.
+ * @internal
+ */
+export interface EncodeSegment<A> {
+  readonly items: ReadonlyArray<A>
+  readonly globals?: Datapoint.Dimensions | undefined
+}
 
 /** @internal */
 export const metricTypeNumbers = {

@@ -1,0 +1,35 @@
+/**
+ * Schema filters made from the rule table (`rules.ts`), so that the public Schemas say exactly
+ * what the validator says. The table itself needs no Effect at all.
+ */
+import * as Schema from "effect/Schema"
+import type { Rule } from "./rules.js"
+
+/**
+ * A Schema filter from a rule of the table: its check's problem is the filter's message.
+ */
+export const fromRule = <A>(rule: Rule<A>) => (a: A): true | string => rule.check(a) ?? true
+
+/**
+ * A record whose keys, count and values the rules check, each key problem at its key. The keys
+ * are checked here rather than by a refined key schema: a Record drops the entries whose key
+ * fails its key schema instead of failing, and dropping silently is what we prevent.
+ */
+export const checkedRecord = <V>(
+  value: Schema.Schema<V>,
+  keyRule: Rule<string>,
+  countRule: Rule<number>
+): Schema.Schema<{ readonly [key: string]: V }> =>
+  Schema.Record({ key: Schema.String, value }).pipe(
+    Schema.filter((record) => {
+      const keys = Object.keys(record)
+      const issues: Array<Schema.FilterIssue> = []
+      for (const key of keys) {
+        const problem = keyRule.check(key)
+        if (problem !== undefined) issues.push({ path: [key], message: problem })
+      }
+      const countProblem = countRule.check(keys.length)
+      if (countProblem !== undefined) issues.push({ path: [], message: countProblem })
+      return issues
+    })
+  )
