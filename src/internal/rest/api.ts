@@ -166,6 +166,29 @@ export const operations = (client: Client) => {
         request: (input: Rest.DetectorInput) => ({ method: "POST", path: ["detector", "validate"], body: input }),
         rejected: rejected("detector")
       }),
+      /**
+       * Stops the rules of these `detectLabel`s from alerting, until `enable`d; the detector
+       * keeps running. Fails with a `RestRejectedError` naming a label it has no rule for.
+       */
+      disable: operation({
+        request: (id: string, detectLabels: ReadonlyArray<string>) => ({
+          method: "PUT",
+          path: ["detector", id, "disable"],
+          body: detectLabels
+        }),
+        notFound: notFound("detector"),
+        rejected: rejected("detector")
+      }),
+      /** Lets the rules of these `detectLabel`s alert again. */
+      enable: operation({
+        request: (id: string, detectLabels: ReadonlyArray<string>) => ({
+          method: "PUT",
+          path: ["detector", id, "enable"],
+          body: detectLabels
+        }),
+        notFound: notFound("detector"),
+        rejected: rejected("detector")
+      }),
       /** The detector's events; `from` and `to` in milliseconds since the epoch. */
       events: operation({
         request: (id: string, options: {

@@ -147,6 +147,16 @@ export class RestStore {
       handle: (request) => checkDetector(request.json(), "validate") ?? noContent
     },
     {
+      method: "PUT",
+      path: "/v2/detector/:id/disable",
+      handle: (request) => this.setRulesDisabled(param(request.params, "id"), request.json(), true)
+    },
+    {
+      method: "PUT",
+      path: "/v2/detector/:id/enable",
+      handle: (request) => this.setRulesDisabled(param(request.params, "id"), request.json(), false)
+    },
+    {
       method: "GET",
       path: "/v2/detector/:id/events",
       handle: ({ params, query }) => this.detectorEvents(param(params, "id"), query)
@@ -233,6 +243,28 @@ export class RestStore {
   private detectorIncidents(id: string, params: URLSearchParams): RestResult {
     if (!this.tables.detector.has(id)) return this.missing("detector", id)
     return this.listIncidents(params, (incident) => incident.detectorId === id, true)
+  }
+
+  /** Disables (or enables) the detector's rules of the labels in `body`, as the service does. */
+  private setRulesDisabled(id: string, body: JsonValue, disabled: boolean): RestResult {
+    const detector = this.tables.detector.get(id)
+    if (detector === undefined) return this.missing("detector", id)
+    if (!isStringArray(body) || body.length === 0) {
+      return error(400, "the body must be a non-empty array of detect labels")
+    }
+    const rules = Array.isArray(detector.rules) ? detector.rules.filter(isObject) : []
+    const unknown = body.find((label) => !rules.some((rule) => rule.detectLabel === label))
+    if (unknown !== undefined) {
+      return error(400, `the detector has no rule with the detectLabel ${peerText(JSON.stringify(unknown))}`)
+    }
+    this.tables.detector.set(id, {
+      ...detector,
+      rules: rules.map((rule) =>
+        typeof rule.detectLabel === "string" && body.includes(rule.detectLabel) ? { ...rule, disabled } : rule
+      ),
+      lastUpdated: this.now()
+    })
+    return noContent
   }
 
   private missing(collection: Collection, id: string): RestResult {
