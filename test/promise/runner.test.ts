@@ -15,6 +15,7 @@ import { loadService } from "../../src/internal/promise/loaded.js"
 import type { Promised } from "../../src/internal/promise/runner.js"
 import { promised, ServiceRunner } from "../../src/internal/promise/runner.js"
 import { ClosedError, ConfigurationError } from "../../src/SignalFxError.js"
+import { collect } from "../collect.js"
 
 interface Toy {
   readonly greet: (name: string) => Effect.Effect<string>
@@ -45,12 +46,6 @@ const makeToy = () => {
     return loadService(ToyService, Layer.succeed(ToyService, toy), { logger: false })
   }, { closedError: () => new ClosedError({ what: "requests", count: 0 }) })
   return { counters, runner, client: promised(runner) }
-}
-
-const collect = async <A>(iterable: AsyncIterable<A>): Promise<Array<A>> => {
-  const items: Array<A> = []
-  for await (const item of iterable) items.push(item)
-  return items
 }
 
 describe("promised(runner)", () => {

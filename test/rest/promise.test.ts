@@ -9,6 +9,7 @@ import {
   SignalFx
 } from "../../src/promise/index.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
+import { collect } from "../collect.js"
 import { detectorInput } from "./support.js"
 
 const INGEST_TOKEN = "ingest-only-4f1a"
@@ -22,12 +23,6 @@ beforeEach(() => server.reset())
 
 const client = (options: { readonly apiToken?: string; readonly apiEndpoint?: string } = {}) =>
   new SignalFx(INGEST_TOKEN, { ingestEndpoint: server.url, apiEndpoint: server.url, logger: false, ...options })
-
-const collect = async <A>(iterable: AsyncIterable<A>): Promise<Array<A>> => {
-  const items: Array<A> = []
-  for await (const item of iterable) items.push(item)
-  return items
-}
 
 describe("SignalFx.rest", () => {
   it("runs the Rest service with promises and async iterables, with apiToken", async () => {

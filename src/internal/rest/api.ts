@@ -127,6 +127,17 @@ export const operations = (client: Client) => {
       ...page(options)
     }
   })
+  /** Turns the detector's rules of `detectLabels` off or on. */
+  const setRules = (action: "disable" | "enable") =>
+    operation({
+      request: (id: string, detectLabels: ReadonlyArray<string>) => ({
+        method: "PUT",
+        path: ["detector", id, action],
+        body: detectLabels
+      }),
+      notFound: notFound("detector"),
+      rejected: rejected("detector")
+    })
   return {
     organization: {
       get: operation({ request: () => ({ method: "GET", path: ["organization"] }), answer: Organization })
@@ -170,25 +181,9 @@ export const operations = (client: Client) => {
        * Stops the rules of these `detectLabel`s from alerting, until `enable`d; the detector
        * keeps running. Fails with a `RestRejectedError` naming a label it has no rule for.
        */
-      disable: operation({
-        request: (id: string, detectLabels: ReadonlyArray<string>) => ({
-          method: "PUT",
-          path: ["detector", id, "disable"],
-          body: detectLabels
-        }),
-        notFound: notFound("detector"),
-        rejected: rejected("detector")
-      }),
+      disable: setRules("disable"),
       /** Lets the rules of these `detectLabel`s alert again. */
-      enable: operation({
-        request: (id: string, detectLabels: ReadonlyArray<string>) => ({
-          method: "PUT",
-          path: ["detector", id, "enable"],
-          body: detectLabels
-        }),
-        notFound: notFound("detector"),
-        rejected: rejected("detector")
-      }),
+      enable: setRules("enable"),
       /** The detector's events; `from` and `to` in milliseconds since the epoch. */
       events: operation({
         request: (id: string, options: {
