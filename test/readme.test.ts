@@ -15,7 +15,6 @@
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import * as esbuild from "esbuild"
-import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as https from "node:https"
 import * as os from "node:os"
@@ -23,7 +22,7 @@ import * as path from "node:path"
 import { generate } from "selfsigned"
 import { allSnippets, writeSnippets } from "../scripts/readme-snippets.mjs"
 import { FakeSignalFx } from "../src/testing/index.js"
-import { root } from "./promise/runScript.js"
+import { root, runNode } from "./promise/runScript.js"
 
 const folder = path.join(root, "doc-examples", "markdown")
 const bundles = path.join(folder, "run")
@@ -63,30 +62,6 @@ const noAccount = Object.fromEntries(
     "no_proxy"
   ].map((name) => [name, undefined])
 )
-
-/** Runs `node` with these arguments to its end, or kills it after `killAfterMillis` (`code: null`). */
-const runNode = (
-  args: ReadonlyArray<string>,
-  env: Record<string, string | undefined>,
-  killAfterMillis: number
-): Promise<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-    const killer = setTimeout(() => child.kill("SIGKILL"), killAfterMillis)
-    child.on("error", reject)
-    child.on("close", (code) => {
-      clearTimeout(killer)
-      resolve({ code, stdout, stderr })
-    })
-  })
 
 /** `effect-signalfx` and `effect-signalfx/<entry>` resolved to the sources, as tsconfig.json's paths say. */
 const packageToSources: esbuild.Plugin = {

@@ -4,10 +4,9 @@
  * message stays up. Child processes against the local server's live computations.
  */
 import { afterAll, describe, expect, it } from "@effect/vitest"
-import { spawn } from "node:child_process"
 import { SignalFlowConnectionError, SignalFx } from "../../src/promise/index.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
-import { root, runScript } from "./runScript.js"
+import { runScript, startNode } from "./runScript.js"
 
 const TOKEN = "api-token-abandon"
 const server = await FakeSignalFx.start({ tokens: [TOKEN] })
@@ -38,29 +37,20 @@ describe("a script's SignalFlow computation", () => {
   )
 
   it("awaited, keeps the script up while it waits for the next message", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/scripts/signalflow-awaits.ts"], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+    const { child, closed, output } = startNode(["--import", "tsx", "test/fixtures/scripts/signalflow-awaits.ts"], env)
     try {
       // Reading: the computation is live and the script awaits its next message, a second away.
       const deadline = Date.now() + 30_000
-      while (!stdout.includes("reading") && child.exitCode === null && Date.now() < deadline) {
+      while (!output().stdout.includes("reading") && child.exitCode === null && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
-      expect(stdout, stderr).toBe("reading\n")
+      expect(output().stdout, output().stderr).toBe("reading\n")
       // Several messages' worth of waiting: a script not held between them would have ended.
       await new Promise((resolve) => setTimeout(resolve, 3_000))
-      expect(child.exitCode, `${stdout}${stderr}`).toBeNull()
+      expect(child.exitCode, `${output().stdout}${output().stderr}`).toBeNull()
     } finally {
       child.kill("SIGKILL")
-      await exited
+      await closed
     }
   }, 40_000)
 })

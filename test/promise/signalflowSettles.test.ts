@@ -6,9 +6,17 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { SignalFlowClient, SignalFlowConnectionError } from "../../src/promise/index.js"
+import type { Peer } from "../signalflow/peer.js"
 import { makePeer } from "../signalflow/peer.js"
 
 /** What the promise settled to within `millis`, or "pending". */
+/** A facade SignalFlow client of the peer, closed with the test's scope. */
+const clientOf = (peer: Peer) =>
+  Effect.acquireRelease(
+    Effect.sync(() => new SignalFlowClient("api-token", { streamEndpoint: peer.url, logger: false })),
+    (signalflow) => Effect.promise(() => signalflow.close())
+  )
+
 const settledWithin = (promise: Promise<unknown>, millis: number): Effect.Effect<unknown> =>
   Effect.promise(() =>
     Promise.race([
@@ -40,8 +48,7 @@ describe("a facade iteration's pending step", () => {
   it.scopedLive("settles as done when return() ends the iteration, and so does every later step", () =>
     Effect.gen(function*() {
       const peer = yield* makePeer
-      const signalflow = new SignalFlowClient("api-token", { streamEndpoint: peer.url, logger: false })
-      yield* Effect.addFinalizer(() => Effect.promise(() => signalflow.close()))
+      const signalflow = yield* clientOf(peer)
       const messages = signalflow.execute("data('cpu').publish()")[Symbol.asyncIterator]()
       const step = messages.next()
       const connection = yield* peer.accept
@@ -59,8 +66,7 @@ describe("a facade iteration that ended", () => {
   it.scopedLive("answers done to every later step, ended by the computation or failed", () =>
     Effect.gen(function*() {
       const peer = yield* makePeer
-      const signalflow = new SignalFlowClient("api-token", { streamEndpoint: peer.url, logger: false })
-      yield* Effect.addFinalizer(() => Effect.promise(() => signalflow.close()))
+      const signalflow = yield* clientOf(peer)
       const ending = signalflow.execute("data('cpu').publish()")[Symbol.asyncIterator]()
       const failing = signalflow.execute("data('mem').publish()")[Symbol.asyncIterator]()
       // Both on one connection: started before either ends.
@@ -83,8 +89,7 @@ describe("steps asked together", () => {
   it.scopedLive("are answered in turn, none left pending", () =>
     Effect.gen(function*() {
       const peer = yield* makePeer
-      const signalflow = new SignalFlowClient("api-token", { streamEndpoint: peer.url, logger: false })
-      yield* Effect.addFinalizer(() => Effect.promise(() => signalflow.close()))
+      const signalflow = yield* clientOf(peer)
       const messages = signalflow.execute("data('cpu').publish()")[Symbol.asyncIterator]()
       const steps = [messages.next(), messages.next(), messages.next()]
       const connection = yield* peer.accept

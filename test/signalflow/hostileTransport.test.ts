@@ -100,6 +100,24 @@ describe("SignalFlow's server-sent events against a peer that never ends its eve
   )
 })
 
+/** `attach`, `stop` and `keepalive` of a handle no URL path can carry fail as `InvalidRequest`. */
+const expectUnsendableHandlesRefused = (signalflow: SignalFlow.Service) =>
+  Effect.gen(function*() {
+    for (const handle of ["", ".", ".."]) {
+      for (
+        const call of [
+          signalflow.stop(handle),
+          signalflow.keepalive(handle),
+          signalflow.attach(handle).pipe(Stream.runDrain)
+        ]
+      ) {
+        const error = yield* Effect.flip(call)
+        expect(error).toMatchObject({ _tag: "SignalFlowConnectionError", reason: "InvalidRequest" })
+        expectSafeError(error)
+      }
+    }
+  })
+
 describe("SignalFlow over WebSocket against a peer that echoes the token and sends hostile text", () => {
   it.scopedLive("the authentication error and a close reason before authentication show neither", () =>
     Effect.gen(function*() {
@@ -202,18 +220,7 @@ describe("SignalFlow over WebSocket against a peer that echoes the token and sen
     Effect.gen(function*() {
       const peer = yield* makePeer
       const signalflow = yield* overWebSocket(peer)
-      for (const handle of ["", ".", ".."]) {
-        for (
-          const call of [
-            signalflow.stop(handle),
-            signalflow.keepalive(handle),
-            signalflow.attach(handle).pipe(Stream.runDrain)
-          ]
-        ) {
-          const error = yield* Effect.flip(call)
-          expect(error).toMatchObject({ _tag: "SignalFlowConnectionError", reason: "InvalidRequest" })
-        }
-      }
+      yield* expectUnsendableHandlesRefused(signalflow)
       expect(peer.connectionCount()).toBe(0)
     }))
 })
@@ -261,19 +268,7 @@ describe("SignalFlow over server-sent events against a peer that echoes the toke
         response.end()
       })
       const signalflow = yield* overSse(peer)
-      for (const handle of ["", ".", ".."]) {
-        for (
-          const call of [
-            signalflow.stop(handle),
-            signalflow.keepalive(handle),
-            signalflow.attach(handle).pipe(Stream.runDrain)
-          ]
-        ) {
-          const error = yield* Effect.flip(call)
-          expect(error).toMatchObject({ _tag: "SignalFlowConnectionError", reason: "InvalidRequest" })
-          expectSafeError(error)
-        }
-      }
+      yield* expectUnsendableHandlesRefused(signalflow)
       expect(peer.received).toEqual([])
       // Refused by the server (a URL that long is over its limit) or answered 404: either way the
       // error names the handle cut.
