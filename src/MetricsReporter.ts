@@ -27,11 +27,11 @@ import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
+import { addMeasuredRegistry } from "./core/reporter/measured.js"
+import type { PointsBuilder } from "./core/reporter/points.js"
 import type * as Datapoint from "./Datapoint.js"
 import type * as Ingest from "./Ingest.js"
 import { addEffectMetrics } from "./internal/reporter/effectMetrics.js"
-import { addMeasuredRegistry } from "./internal/reporter/measured.js"
-import type { PointsBuilder } from "./internal/reporter/points.js"
 import * as reporter from "./internal/reporter/reporter.js"
 
 /**
@@ -76,36 +76,8 @@ export interface Options {
 export const applicationMetrics = (name: string): boolean =>
   !name.startsWith("effect_") && !name.startsWith("signalfx_ingest_")
 
-/**
- * A measured-core metric: what `Counter`, `Gauge`, `SettableGauge`, `CachedGauge`,
- * `Histogram`, `Meter` and `Timer` have in common.
- *
- * @since 0.1.0
- * @category models
- */
-export interface MeasuredMetric {
-  getType(): string
-  toJSON(): unknown
-}
-
-/**
- * A measured-core `Collection`: its metrics are reported as `{collection name}.{metric name}`.
- *
- * @since 0.1.0
- * @category models
- */
-export interface MeasuredCollection {
-  readonly name?: string | undefined
-  readonly _metrics: { readonly [name: string]: MeasuredMetric }
-}
-
-/**
- * A measured-core `Collection`, or a plain object of named measured-core metrics.
- *
- * @since 0.1.0
- * @category models
- */
-export type MeasuredRegistry = MeasuredCollection | { readonly [name: string]: MeasuredMetric }
+export type { MeasuredCollection, MeasuredMetric, MeasuredRegistry } from "./core/reporter/measured.js"
+import type { MeasuredRegistry } from "./core/reporter/measured.js"
 
 const effectRegistry = (options: Options) => (builder: PointsBuilder) =>
   addEffectMetrics(builder, Metric.unsafeSnapshot(), options.include ?? applicationMetrics)

@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { plural } from "./internal/english.js"
-import { peerText } from "./internal/peerText.js"
+import { plural } from "./core/english.js"
+import { peerText } from "./core/peerText.js"
 
 /**
  * One problem found in the input, with the path of the offending value, e.g.

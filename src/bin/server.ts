@@ -21,7 +21,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { parseArgs } from "node:util"
-import { peerText } from "../internal/peerText.js"
+import { peerText } from "../core/peerText.js"
 import { FakeSignalFx } from "../testing/index.js"
 
 const usage = `usage: effect-signalfx-server [options]

@@ -3,7 +3,7 @@
  * what the validator says. The table itself needs no Effect at all.
  */
 import * as Schema from "effect/Schema"
-import type { Rule } from "./rules.js"
+import type { Rule } from "../core/rules.js"
 
 /**
  * A Schema filter from a rule of the table: its check's problem is the filter's message.

@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
+import { countItems, SegmentBuffer } from "../../src/core/ingest/buffer.js"
+import type { EncodedDatapoints } from "../../src/core/wire/protobuf.js"
+import { DatapointEncoder, joinDatapoints } from "../../src/core/wire/protobuf.js"
+import { decodeDatapoints } from "../../src/core/wire/protobufDecode.js"
 import type * as Datapoint from "../../src/Datapoint.js"
-import { countItems, SegmentBuffer } from "../../src/internal/ingest/buffer.js"
-import type { EncodedDatapoints } from "../../src/internal/wire/protobuf.js"
-import { DatapointEncoder, joinDatapoints } from "../../src/internal/wire/protobuf.js"
-import { decodeDatapoints } from "../../src/internal/wire/protobufDecode.js"
 
 const globals: Datapoint.Dimensions = { env: "test" }
 

@@ -3,7 +3,7 @@ import type { HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger } from "effect"
 import * as zlib from "node:zlib"
-import { decodeDatapoints } from "../../src/internal/wire/protobufDecode.js"
+import { decodeDatapoints } from "../../src/core/wire/protobufDecode.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { invariantHolds, startIngest } from "./support.js"
 

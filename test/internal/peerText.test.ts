@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
+import { MAX_PEER_TEXT_LENGTH, peerText } from "../../src/core/peerText.js"
 import { describeBody } from "../../src/internal/http/transport.js"
-import { MAX_PEER_TEXT_LENGTH, peerText } from "../../src/internal/peerText.js"
 
 describe("peerText", () => {
   it("writes newlines and terminal escapes as escapes, on one line", () => {

@@ -6,7 +6,7 @@
  */
 import { afterEach, assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { generate } from "../../src/internal/testing/tls.js"
+import { generate } from "../../src/core/testing/tls.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { startProxy } from "../proxy/support.js"
 import { mainToExit, runScript } from "./runScript.js"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { parse } from "../../src/internal/proxy/noProxy.js"
+import { parse } from "../../src/core/proxy/noProxy.js"
 
 const bypasses = (noProxy: string, url: string): boolean => parse(noProxy).bypasses(new URL(url))
 

@@ -1,6 +1,6 @@
 /**
  * `rest.detectors.disable` / `enable`: added as a declaration (src/internal/rest/api.ts) and the
- * local server's route (src/internal/testing/restStore.ts), and nothing else — the Promise
+ * local server's route (src/core/testing/restStore.ts), and nothing else — the Promise
  * facade has them without a line written for them.
  */
 import { describe, expect, it } from "@effect/vitest"

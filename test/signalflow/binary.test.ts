@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
-import { decodeFrame, tsIdAt } from "../../src/internal/signalflow/binary.js"
+import { decodeFrame, tsIdAt } from "../../src/core/signalflow/binary.js"
 import { dataFrame, header, id, jsonFrame, tsIdString } from "./frames.js"
 
 const bytes = (values: ReadonlyArray<number>) => Uint8Array.from(values)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as zlib from "node:zlib"
-import { decodeFrame, MAX_BODY_BYTES } from "../../src/internal/signalflow/binary.js"
+import { decodeFrame, MAX_BODY_BYTES } from "../../src/core/signalflow/binary.js"
 import { classify } from "../../src/internal/signalflow/messages.js"
 import { header, jsonFrame } from "./frames.js"
 import { dataBomb, gzipBomb } from "./hostile.js"

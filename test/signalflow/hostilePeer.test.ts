@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Logger, LogLevel, Redacted, Schedule, Stream } from "effect"
+import { MAX_BODY_BYTES } from "../../src/core/signalflow/binary.js"
 import { SignalFlow } from "../../src/index.js"
-import { MAX_BODY_BYTES } from "../../src/internal/signalflow/binary.js"
 import { MAX_ANNOUNCED, MAX_BUFFERED_VALUES, MAX_KEPT_VALUES } from "../../src/internal/signalflow/computation.js"
 import { MAX_MESSAGE_BYTES } from "../../src/internal/signalflow/websocket.js"
 import { captureLogLines } from "../logCapture.js"

@@ -1,6 +1,6 @@
 import { afterAll, assert, beforeEach, describe, it } from "@effect/vitest"
-import { publishedLabels } from "../../src/internal/testing/detectorProgram.js"
-import { ProgramError } from "../../src/internal/testing/signalflow/syntax.js"
+import { publishedLabels } from "../../src/core/testing/detectorProgram.js"
+import { ProgramError } from "../../src/core/testing/signalflow/syntax.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { api } from "./support.js"
 

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { compile } from "../../src/internal/testing/signalflow/compile.js"
-import { parse, tokenize } from "../../src/internal/testing/signalflow/parser.js"
-import { ProgramError } from "../../src/internal/testing/signalflow/syntax.js"
+import { compile } from "../../src/core/testing/signalflow/compile.js"
+import { parse, tokenize } from "../../src/core/testing/signalflow/parser.js"
+import { ProgramError } from "../../src/core/testing/signalflow/syntax.js"
 
 const refusal = (program: string): ProgramError => {
   try {

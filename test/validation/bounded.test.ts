@@ -6,7 +6,8 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
-import { MAX_LISTED_ISSUES, validateDatapoints, validateEvents } from "../../src/internal/validation.js"
+import { MAX_LISTED_ISSUES } from "../../src/core/validation.js"
+import { validateDatapoints, validateEvents } from "../../src/internal/validated.js"
 import { SignalFx, ValidationError } from "../../src/promise/index.js"
 
 const failure = <A>(result: Either.Either<A, ValidationError>): ValidationError => {

@@ -6,10 +6,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as fc from "fast-check"
+import * as protobuf from "../../src/core/wire/protobuf.js"
+import { decodeDatapoints } from "../../src/core/wire/protobufDecode.js"
 import type * as Datapoint from "../../src/Datapoint.js"
-import { validateDatapoints } from "../../src/internal/validation.js"
-import * as protobuf from "../../src/internal/wire/protobuf.js"
-import { decodeDatapoints } from "../../src/internal/wire/protobufDecode.js"
+import { validateDatapoints } from "../../src/internal/validated.js"
 import * as arb from "../arbitraries.js"
 
 /** A valid datapoint with one field replaced by anything at all, or a dimension added. */

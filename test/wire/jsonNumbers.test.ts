@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
+import * as json from "../../src/core/wire/json.js"
 import * as DatapointModule from "../../src/Datapoint.js"
 import * as EventModule from "../../src/Event.js"
-import * as json from "../../src/internal/wire/json.js"
 
 const body = (value: number) =>
   json.encodeDatapoints(Either.getOrThrow(DatapointModule.validate({ gauges: [{ metric: "m", value }] })))

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as fc from "fast-check"
-import type { JsonValue } from "../../src/internal/wire/jsonParse.js"
-import { parseJson } from "../../src/internal/wire/jsonParse.js"
+import type { JsonValue } from "../../src/core/wire/jsonParse.js"
+import { parseJson } from "../../src/core/wire/jsonParse.js"
 
 const parsed = (text: string): JsonValue => Either.getOrThrow(parseJson(text))
 

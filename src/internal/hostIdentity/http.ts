@@ -14,11 +14,11 @@ import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
+import type { Verdict } from "../../core/http/status.js"
+import { isRetryable } from "../../core/http/status.js"
+import { dimensionValue } from "../../core/rules.js"
 import { makeRequests } from "../http/request.js"
-import type { Verdict } from "../http/status.js"
-import { isRetryable } from "../http/status.js"
 import { describeCause, readUpTo } from "../http/transport.js"
-import { dimensionValue } from "../rules.js"
 
 /**
  * No answer: the connection failed or nothing came back in time. Outside a cloud this is the

@@ -8,8 +8,8 @@ import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import { createRequire } from "node:module"
+import { describeType, shown } from "../../core/english.js"
 import { ConfigurationError } from "../../SignalFxError.js"
-import { describeType, shown } from "../english.js"
 import type { RetrySettings } from "./retry.js"
 
 /**

@@ -21,12 +21,12 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as util from "node:util"
+import type { Verdict } from "../../core/http/status.js"
+import { classify, isRetryable, verdictNote } from "../../core/http/status.js"
 import { RestRequestError } from "../../SignalFxError.js"
 import { ErrorBody } from "../metadata/schema.js"
 import { direct } from "../proxy/client.js"
 import { parseRetryAfter } from "./retry.js"
-import type { Verdict } from "./status.js"
-import { classify, isRetryable, verdictNote } from "./status.js"
 import {
   crossOriginRefusal,
   describeBody,

@@ -22,7 +22,7 @@ import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { peerText } from "../peerText.js"
+import { peerText } from "../../core/peerText.js"
 
 /** @internal */
 export const TOKEN_HEADER = "x-sf-token"

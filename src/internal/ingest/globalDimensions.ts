@@ -5,11 +5,11 @@
  * taken silently for nothing.
  */
 import * as Either from "effect/Either"
+import { describeType } from "../../core/english.js"
+import { globalDimensionCount } from "../../core/rules.js"
 import type * as Datapoint from "../../Datapoint.js"
 import { ValidationError, ValidationIssue } from "../../SignalFxError.js"
-import { describeType } from "../english.js"
-import { globalDimensionCount } from "../rules.js"
-import { validateDimensionsRecord } from "../validation.js"
+import { validateDimensionsRecord } from "../validated.js"
 
 const invalid = (path: string, message: string): Either.Either<never, ValidationError> =>
   Either.left(new ValidationError({ issues: [new ValidationIssue({ path, message })] }))

@@ -10,7 +10,7 @@ import type * as Ingest from "../../Ingest.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import type { ResolvedConnection } from "../http/options.js"
 import { connection, duration, invalid, oneOf, positiveInteger, resolving } from "../http/options.js"
-import { validateDimensionsRecord } from "../validation.js"
+import { validateDimensionsRecord } from "../validated.js"
 
 /** @internal */
 export interface ResolvedOptions extends ResolvedConnection {

@@ -9,11 +9,11 @@ import type * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as fs from "node:fs"
+import type { NoProxy } from "../../core/proxy/noProxy.js"
+import * as noProxy from "../../core/proxy/noProxy.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import { firstOf } from "../config.js"
 import { invalid, resolving } from "../http/options.js"
-import type { NoProxy } from "./noProxy.js"
-import * as noProxy from "./noProxy.js"
 
 /** A proxy, its credentials apart so that its URL can be shown. @internal */
 export interface ProxyEndpoint {

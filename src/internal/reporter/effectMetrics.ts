@@ -14,7 +14,7 @@ import * as MetricKeyType from "effect/MetricKeyType"
 import type * as MetricPair from "effect/MetricPair"
 import * as MetricState from "effect/MetricState"
 import * as Option from "effect/Option"
-import type { PointsBuilder } from "./points.js"
+import type { PointsBuilder } from "../../core/reporter/points.js"
 
 /** @internal */
 export const quantileSuffix = (quantile: number): string =>

@@ -9,11 +9,11 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import { PointsBuilder } from "../../core/reporter/points.js"
 import type * as Datapoint from "../../Datapoint.js"
 import * as Ingest from "../../Ingest.js"
 import type * as MetricsReporter from "../../MetricsReporter.js"
-import { validateDatapoints } from "../validation.js"
-import { PointsBuilder } from "./points.js"
+import { validateDatapoints } from "../validated.js"
 
 /** @internal */
 export const DEFAULT_INTERVAL = Duration.seconds(10)

@@ -6,8 +6,8 @@
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { peerText } from "../../core/peerText.js"
 import type * as SignalFlow from "../../SignalFlow.js"
-import { peerText } from "../peerText.js"
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)

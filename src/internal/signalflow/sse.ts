@@ -11,6 +11,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
+import { peerText } from "../../core/peerText.js"
+import { parseJson } from "../../core/wire/jsonParse.js"
 import {
   ComputationFailedError,
   SignalFlowAuthenticationError,
@@ -19,8 +21,6 @@ import {
 import type { RequestFailure } from "../http/request.js"
 import { makeRequests } from "../http/request.js"
 import { describeBody, describeCause, readCapped, TOKEN_HEADER } from "../http/transport.js"
-import { peerText } from "../peerText.js"
-import { parseJson } from "../wire/jsonParse.js"
 import { scrubServiceMessage, scrubTexts, toServiceError } from "./errors.js"
 import type { ResolvedOptions } from "./options.js"
 import { signalflowUrl } from "./options.js"

@@ -21,8 +21,8 @@
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import type { Fault, RecordedDatapoint, RecordedEvent, RecordedRequest, Server } from "../../testing/FakeSignalFx.js"
 import type { JsonValue } from "../wire/jsonParse.js"
+import type { Fault, RecordedDatapoint, RecordedEvent, RecordedRequest, Server } from "./localServer.js"
 import type { RestResult, Route } from "./router.js"
 import { errorResult, ok } from "./router.js"
 

@@ -5,7 +5,7 @@
  * Items are numbered in arrival order, which is what lets `flush` wait for exactly the items
  * accepted before it.
  */
-import type * as Datapoint from "../../Datapoint.js"
+import type * as Datapoint from "../datapoint.js"
 
 /**
  * What a segment holds: an array of items, or items already encoded (datapoints are encoded

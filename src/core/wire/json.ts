@@ -5,8 +5,8 @@
  * typed by their value: integral is "int", anything else "double".
  */
 import * as Either from "effect/Either"
-import type * as Datapoint from "../../Datapoint.js"
-import type * as Event from "../../Event.js"
+import type * as Datapoint from "../datapoint.js"
+import type * as Event from "../event.js"
 import { setEntry } from "../record.js"
 import type { JsonValue } from "./jsonParse.js"
 import { parseJson } from "./jsonParse.js"

@@ -1,7 +1,7 @@
 /**
  * A registry snapshot, converted: datapoints sorted by metric type, built up one at a time.
  */
-import type * as Datapoint from "../../Datapoint.js"
+import type * as Datapoint from "../datapoint.js"
 
 /** @internal */
 export class PointsBuilder {

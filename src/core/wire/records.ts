@@ -1,5 +1,5 @@
 import * as Data from "effect/Data"
-import type * as Datapoint from "../../Datapoint.js"
+import type * as Datapoint from "../datapoint.js"
 
 /**
  * What a decoder reads off the wire: one record per datapoint or event, keeping the wire's own

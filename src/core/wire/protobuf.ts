@@ -6,7 +6,7 @@
  * decoder, on protobufjs reflection, is `protobufDecode.ts`, and the tests check each against
  * the other and against the bytes of the official client.
  */
-import type * as Datapoint from "../../Datapoint.js"
+import type * as Datapoint from "../datapoint.js"
 import type { DatapointSink } from "../validation.js"
 import { validateDatapointsInto } from "../validation.js"
 import { DatapointWriter } from "./protobufDatapoints.js"

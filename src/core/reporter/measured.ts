@@ -11,8 +11,38 @@
  *   `.5MinuteRate`, `.15MinuteRate` gauges;
  * - `Timer`: the meter's figures and the histogram's gauges.
  */
-import type * as MetricsReporter from "../../MetricsReporter.js"
 import type { PointsBuilder } from "./points.js"
+
+/**
+ * A measured-core metric: what `Counter`, `Gauge`, `SettableGauge`, `CachedGauge`,
+ * `Histogram`, `Meter` and `Timer` have in common.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MeasuredMetric {
+  getType(): string
+  toJSON(): unknown
+}
+
+/**
+ * A measured-core `Collection`: its metrics are reported as `{collection name}.{metric name}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MeasuredCollection {
+  readonly name?: string | undefined
+  readonly _metrics: { readonly [name: string]: MeasuredMetric }
+}
+
+/**
+ * A measured-core `Collection`, or a plain object of named measured-core metrics.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type MeasuredRegistry = MeasuredCollection | { readonly [name: string]: MeasuredMetric }
 
 const histogramGauges = ["min", "max", "mean", "stddev", "median", "p75", "p95", "p99", "p999"] as const
 const meterGauges = ["mean", "currentRate", "1MinuteRate", "5MinuteRate", "15MinuteRate"] as const
@@ -53,7 +83,7 @@ const addCount = (
 export const addMeasuredMetric = (
   builder: PointsBuilder,
   name: string,
-  metric: MetricsReporter.MeasuredMetric,
+  metric: MeasuredMetric,
   dimensions: Readonly<Record<string, string>>
 ): void => {
   const data = metric.toJSON()
@@ -89,7 +119,7 @@ export const addMeasuredMetric = (
  */
 export const addMeasuredRegistry = (
   builder: PointsBuilder,
-  registry: MetricsReporter.MeasuredRegistry,
+  registry: MeasuredRegistry,
   include: (name: string) => boolean
 ): void => {
   const metrics: Readonly<Record<string, unknown>> = isCollection(registry) ? registry._metrics : registry
@@ -104,8 +134,8 @@ export const addMeasuredRegistry = (
   }
 }
 
-const isMeasuredMetric = (value: unknown): value is MetricsReporter.MeasuredMetric =>
+const isMeasuredMetric = (value: unknown): value is MeasuredMetric =>
   isRecord(value) && typeof value.getType === "function" && typeof value.toJSON === "function"
 
-const isCollection = (registry: MetricsReporter.MeasuredRegistry): registry is MetricsReporter.MeasuredCollection =>
+const isCollection = (registry: MeasuredRegistry): registry is MeasuredCollection =>
   "_metrics" in registry && isRecord(registry._metrics) && !isMeasuredMetric(registry._metrics)

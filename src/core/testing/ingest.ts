@@ -4,7 +4,6 @@
  * request (413, `batchSize.ts`). A batch is recorded only once it decoded completely, so bad
  * input never changes what was recorded.
  */
-import type { Batch, RecordedDatapoint, RecordedEvent } from "../../testing/FakeSignalFx.js"
 import { peerText } from "../peerText.js"
 import { setEntry } from "../record.js"
 import { category as categoryRule } from "../rules.js"
@@ -12,6 +11,7 @@ import * as json from "../wire/json.js"
 import * as protobuf from "../wire/protobufDecode.js"
 import type { DecodedDatapoint, DecodedEvent } from "../wire/records.js"
 import { countItems, MAX_ITEMS_PER_REQUEST } from "./batchSize.js"
+import type { Batch, RecordedDatapoint, RecordedEvent } from "./localServer.js"
 import type { Route, RouteRequest } from "./router.js"
 import { HttpError, ok, orFail } from "./router.js"
 

@@ -1,8 +1,8 @@
 /**
  * The protobuf encoder of events: rare, so encoded per batch on the plain `FieldWriter`.
  */
-import type * as Datapoint from "../../Datapoint.js"
-import type * as Event from "../../Event.js"
+import type * as Datapoint from "../datapoint.js"
+import type * as Event from "../event.js"
 import {
   FieldWriter,
   TAG_DIMENSION_KEY,

@@ -7,8 +7,8 @@
 import * as http from "node:http"
 import type * as stream from "node:stream"
 import { setTimeout as sleep } from "node:timers/promises"
-import type { Fault } from "../../testing/FakeSignalFx.js"
 import type { Body } from "./body.js"
+import type { Fault } from "./localServer.js"
 
 const normalize = (route: string): string => (route.length > 1 && route.endsWith("/") ? route.slice(0, -1) : route)
 

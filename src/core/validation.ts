@@ -6,10 +6,8 @@
  * the same walk given an `Issues` to fill, list every problem with its path for the error.
  * The first walk allocates nothing per field and builds no path.
  */
-import * as Either from "effect/Either"
-import type * as Datapoint from "../Datapoint.js"
-import type * as Event from "../Event.js"
-import { ValidationError, ValidationIssue } from "../SignalFxError.js"
+import type * as Datapoint from "./datapoint.js"
+import type * as Event from "./event.js"
 import { includesKey, setEntry } from "./record.js"
 import * as rules from "./rules.js"
 
@@ -23,8 +21,29 @@ export const formatKey = (key: string): string => `[${JSON.stringify(key)}]`
  */
 export const MAX_LISTED_ISSUES = 100
 
+/**
+ * One problem: where (`gauges[0].dimensions["1host"]`) and what. Each package turns a list of
+ * them into its own `ValidationError`.
+ * @internal
+ */
+export interface Problem {
+  readonly path: string
+  readonly message: string
+}
+
+/**
+ * What a check returns: the validated value, or the problems listed (at most
+ * {@link MAX_LISTED_ISSUES}) and how many more were found.
+ * @internal
+ */
+export type Checked<A> =
+  | { readonly ok: true; readonly value: A }
+  | { readonly ok: false; readonly problems: ReadonlyArray<Problem>; readonly omitted: number }
+
+const passed = <A>(value: A): Checked<A> => ({ ok: true, value })
+
 class Issues {
-  list: Array<ValidationIssue> | undefined = undefined
+  list: Array<Problem> | undefined = undefined
   /** Every problem found, listed or not. */
   count = 0
   add(path: string, message: string): void {
@@ -33,13 +52,12 @@ class Issues {
   /** `count` problems with the same message; only those still listed get their path built. */
   addRepeated(count: number, pathOf: (k: number) => string, message: string): void {
     const listed = Math.min(count, MAX_LISTED_ISSUES - (this.list?.length ?? 0))
-    for (let k = 0; k < listed; k++) (this.list ??= []).push(new ValidationIssue({ path: pathOf(k), message }))
+    for (let k = 0; k < listed; k++) (this.list ??= []).push({ path: pathOf(k), message })
     this.count += count
   }
-  error(): ValidationError {
-    const issues = this.list ?? []
-    const omitted = this.count - issues.length
-    return new ValidationError(omitted === 0 ? { issues } : { issues, omitted })
+  failure<A>(): Checked<A> {
+    const problems = this.list ?? []
+    return { ok: false, problems, omitted: this.count - problems.length }
   }
 }
 
@@ -332,13 +350,13 @@ class CopyingSink implements DatapointSink {
 export const validateDatapoints = (
   input: unknown,
   globals?: Datapoint.Dimensions
-): Either.Either<Array<Datapoint.Validated>, ValidationError> => {
+): Checked<Array<Datapoint.Validated>> => {
   const first = new CopyingSink()
-  if (walkDatapoints(input, globals, undefined, first) !== undefined) return Either.right(first.valid)
+  if (walkDatapoints(input, globals, undefined, first) !== undefined) return passed(first.valid)
   const issues = new Issues()
   const second = new CopyingSink()
   walkDatapoints(input, globals, issues, second)
-  return issues.count === 0 ? Either.right(second.valid) : Either.left(issues.error())
+  return issues.count === 0 ? passed(second.valid) : issues.failure()
 }
 
 /**
@@ -347,10 +365,10 @@ export const validateDatapoints = (
  */
 export const validateDimensionsRecord = (
   input: unknown
-): Either.Either<Datapoint.Dimensions, ValidationError> => {
+): Checked<Datapoint.Dimensions> => {
   const issues = new Issues()
   const count = walkDimensions(input, "", issues, undefined)
-  return count >= 0 && issues.count === 0 ? Either.right(copyOwnDimensions(count)) : Either.left(issues.error())
+  return count >= 0 && issues.count === 0 ? passed(copyOwnDimensions(count)) : issues.failure()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -417,21 +435,21 @@ const validateEventAt = (
 export const validateEvent = (
   input: unknown,
   globals?: Datapoint.Dimensions
-): Either.Either<Event.Validated, ValidationError> => {
+): Checked<Event.Validated> => {
   const issues = new Issues()
   const event = validateEventAt(input, "", issues, globals)
-  return event !== undefined && issues.count === 0 ? Either.right(event) : Either.left(issues.error())
+  return event !== undefined && issues.count === 0 ? passed(event) : issues.failure()
 }
 
 /** @internal */
 export const validateEvents = (
   input: unknown,
   globals?: Datapoint.Dimensions
-): Either.Either<Array<Event.Validated>, ValidationError> => {
+): Checked<Array<Event.Validated>> => {
   const issues = new Issues()
   if (!Array.isArray(input)) {
     issues.add("", `expected an array of events, got ${rules.describeValue(input)}`)
-    return Either.left(issues.error())
+    return issues.failure()
   }
   const valid: Array<Event.Validated> = []
   forEachSlot(
@@ -443,5 +461,5 @@ export const validateEvents = (
     (from, count) =>
       issues.addRepeated(count, (k) => `[${from + k}]`, "an event must be an object with an eventType, got undefined")
   )
-  return issues.count === 0 ? Either.right(valid) : Either.left(issues.error())
+  return issues.count === 0 ? passed(valid) : issues.failure()
 }

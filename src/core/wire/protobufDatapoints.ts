@@ -11,7 +11,7 @@
  * is written by copying those bytes. A caller's dimensions object sent again is one copy of its
  * block of fields rather than a lookup per dimension.
  */
-import type * as Datapoint from "../../Datapoint.js"
+import type * as Datapoint from "../datapoint.js"
 import { includesKey } from "../record.js"
 import {
   FieldWriter,

@@ -3,7 +3,7 @@
  * for SignalFlow programs to read. A datapoint sent without a timestamp counts at the time the
  * server received it, as the service does.
  */
-import type { RecordedDatapoint } from "../../../testing/FakeSignalFx.js"
+import type { RecordedDatapoint } from "../localServer.js"
 
 /** A number as ingested: an int stays exact (`bigint` beyond 2^53) and says it was an int. */
 export interface Sample {
