@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config"
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // No test reaches beyond 127.0.0.1: a connection elsewhere is refused before it is made.
+    setupFiles: ["../../test/setup/loopbackOnly.ts"],
+    // Tests talk to real loopback servers; a hung socket must fail the test, not the run.
+    testTimeout: 30_000,
+    hookTimeout: 30_000
+  }
+})
