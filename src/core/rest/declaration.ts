@@ -7,8 +7,7 @@
  * declaration for both.
  */
 
-/** @internal */
-export type Method = "GET" | "PUT" | "PATCH" | "DELETE" | "POST"
+import type { Method, Params } from "../http/restPath.js"
 
 /** A query parameter: left out when `undefined`, repeated for a list, a number or boolean as text. */
 type QueryValue = string | number | boolean | ReadonlyArray<string> | undefined
@@ -233,7 +232,7 @@ export const interpretAll = (
  * A request's query as the client sends it: `undefined` left out, numbers and booleans as text.
  * @internal
  */
-export const queryParams = (request: Request): Record<string, string | ReadonlyArray<string>> => {
+export const queryParams = (request: Request): Params => {
   const params: Record<string, string | ReadonlyArray<string>> = {}
   for (const [name, value] of Object.entries(request.query ?? {})) {
     if (value !== undefined) {
@@ -271,11 +270,19 @@ export const answeredWith = (failed: Failed, statuses: ReadonlyArray<number>): f
 } => failed.reason === "StatusCode" && failed.status !== undefined && statuses.includes(failed.status)
 
 /**
- * Why a page size cannot be used, if it cannot.
+ * Why a stream cannot ask for pages of `pageSize`, if it cannot: the fields of the
+ * `RestRequestError` (reason `"InvalidRequest"`) it fails with, naming the search's first page.
  * @internal
  */
-export const pageSizeProblem = (pageSize: number): string | undefined =>
-  Number.isSafeInteger(pageSize) && pageSize > 0 ? undefined : `pageSize must be a positive integer, got ${pageSize}`
+export const invalidPageSize = (
+  pages: Pages<ReadonlyArray<unknown>, PageSize, Item>,
+  options: PageSize,
+  pageSize: number
+): { readonly method: Method; readonly path: string; readonly description: string } | undefined => {
+  if (Number.isSafeInteger(pageSize) && pageSize > 0) return undefined
+  const { method, path } = pages.search({ ...options, offset: 0, limit: pageSize })
+  return { method, path: `/v2/${path.join("/")}`, description: `pageSize must be a positive integer, got ${pageSize}` }
+}
 
 /**
  * How many results the page at `offset` asks for: `pageSize`, or fewer at the end of the window.

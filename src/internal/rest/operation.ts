@@ -15,9 +15,9 @@ import type { Answer, Declarations, Item, Operation, Page, Pages, Request } from
 import {
   answeredWith,
   interpretAll,
+  invalidPageSize,
   nextOffset,
   pageLimit,
-  pageSizeProblem,
   toCall
 } from "../../core/rest/declaration.js"
 import type * as Metadata from "../../Metadata.js"
@@ -143,18 +143,8 @@ export const interpret = <D extends Declarations>(client: Client, declarations: 
           ? client.json(call, counted)
           : Effect.map(client.json(call, listed), (results) => ({ results, count: undefined }))
       }
-      const problem = pageSizeProblem(pageSize)
-      if (problem !== undefined) {
-        const { method, path } = declaration.search({ ...options, offset: 0, limit: pageSize })
-        return Stream.fail(
-          new RestRequestError({
-            reason: "InvalidRequest",
-            method,
-            path: `/v2/${path.join("/")}`,
-            description: problem
-          })
-        )
-      }
+      const invalid = invalidPageSize(declaration, options, pageSize)
+      if (invalid !== undefined) return Stream.fail(new RestRequestError({ reason: "InvalidRequest", ...invalid }))
       return Stream.paginateChunkEffect(
         0,
         (offset) =>

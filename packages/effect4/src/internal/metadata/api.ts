@@ -22,4 +22,7 @@ export const operations = (client: Client) => interpret(client, metadataApi)
 export const make = (
   options: Metadata.Options
 ): Effect.Effect<Metadata.Service, ConfigurationError, HttpClient.HttpClient> =>
-  Effect.flatMap(Effect.fromResult(options_.resolve(options)), (resolved) => Effect.map(makeClient(resolved), operations))
+  Effect.flatMap(
+    Effect.fromResult(options_.resolve(options)),
+    (resolved) => Effect.map(makeClient(resolved), operations)
+  )

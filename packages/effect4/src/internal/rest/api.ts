@@ -23,7 +23,10 @@ export const operations = (client: Client) => interpret(client, restApi)
 
 /** @internal */
 export const make = (options: Rest.Options): Effect.Effect<Rest.Service, ConfigurationError, HttpClient.HttpClient> =>
-  Effect.flatMap(Effect.fromResult(options_.resolve(options)), (resolved) => Effect.map(makeClient(resolved), operations))
+  Effect.flatMap(
+    Effect.fromResult(options_.resolve(options)),
+    (resolved) => Effect.map(makeClient(resolved), operations)
+  )
 
 /** @internal */
 export const login = (

@@ -14,9 +14,9 @@ import type { Answer, Declarations, Item, Operation, Page, Pages, Request } from
 import {
   answeredWith,
   interpretAll,
+  invalidPageSize,
   nextOffset,
   pageLimit,
-  pageSizeProblem,
   toCall
 } from "../../core/rest/declaration.js"
 import type * as Metadata from "../../Metadata.js"
@@ -76,7 +76,8 @@ type Failure<O> =
 export type Interpreted<D, T extends { readonly [I in Item]: unknown } = Types> = {
   readonly [K in keyof D]: D[K] extends { readonly _tag: "Operation"; request(...args: infer Args): Request }
     ? (...args: Args) => Effect.Effect<D[K] extends { readonly answer: infer A } ? Answered<A, T> : void, Failure<D[K]>>
-    : D[K] extends { readonly _tag: "Pages"; options(...args: infer Args): unknown; readonly items: infer I extends Item }
+    : D[K] extends
+      { readonly _tag: "Pages"; options(...args: infer Args): unknown; readonly items: infer I extends Item }
       ? (...args: Args) => Stream.Stream<T[I], RestRequestError>
     : Interpreted<D[K], T>
 }
@@ -138,19 +139,17 @@ export const interpret = <D extends Declarations>(client: Client, declarations: 
           ? client.json(call, counted)
           : Effect.map(client.json(call, listed), (results) => ({ results, count: undefined }))
       }
-      const problem = pageSizeProblem(pageSize)
-      if (problem !== undefined) {
-        const { method, path } = declaration.search({ ...options, offset: 0, limit: pageSize })
-        return Stream.fail(
-          new RestRequestError({ reason: "InvalidRequest", method, path: `/v2/${path.join("/")}`, description: problem })
-        )
-      }
-      return Stream.paginate(0, (offset) =>
-        Effect.map(page(offset, pageLimit(offset, pageSize, declaration.window)), ({ count, results }) =>
-          [
-            results,
-            Option.fromUndefinedOr(nextOffset(offset, results.length, count, declaration.window))
-          ] as const))
+      const invalid = invalidPageSize(declaration, options, pageSize)
+      if (invalid !== undefined) return Stream.fail(new RestRequestError({ reason: "InvalidRequest", ...invalid }))
+      return Stream.paginate(
+        0,
+        (offset) =>
+          Effect.map(page(offset, pageLimit(offset, pageSize, declaration.window)), ({ count, results }) =>
+            [
+              results,
+              Option.fromUndefinedOr(nextOffset(offset, results.length, count, declaration.window))
+            ] as const)
+      )
     }
   }
 
