@@ -258,16 +258,60 @@ export const toCall = (
   withoutToken: traits.withoutToken
 })
 
-/** The fields of a failed call that say how the service answered (`RestRequestError`'s). @internal */
+/** The fields of a failed call (`RestRequestError`'s) that say how the service answered. @internal */
 export interface Failed {
   readonly reason: string
+  readonly method: string
+  readonly path: string
   readonly status?: number | undefined
+  readonly serviceMessage?: string | undefined
+  readonly description: string
 }
 
-/** Whether the service answered the call with one of `statuses`. @internal */
-export const answeredWith = (failed: Failed, statuses: ReadonlyArray<number>): failed is Failed & {
+const answeredWith = (failed: Failed, statuses: ReadonlyArray<number>): failed is Failed & {
   readonly status: number
 } => failed.reason === "StatusCode" && failed.status !== undefined && statuses.includes(failed.status)
+
+/**
+ * What a failed call of `operation` with `args` means, when the declaration gives it a meaning of
+ * its own: a 404 about the object named (the fields of a `RestNotFoundError`), or a refusal (those
+ * of a `RestRejectedError`, with the service's message). Otherwise the failure stays as it is.
+ * @internal
+ */
+export const meaningOf = (
+  operation: Operation<ReadonlyArray<unknown>>,
+  args: ReadonlyArray<unknown>,
+  failed: Failed
+):
+  | { readonly _tag: "NotFound"; readonly missing: Missing }
+  | {
+    readonly _tag: "Rejected"
+    readonly refusal: {
+      readonly kind: RefusedKind
+      readonly method: string
+      readonly path: string
+      readonly status: number
+      readonly serviceMessage: string
+    }
+  }
+  | undefined =>
+{
+  if (operation.notFound !== undefined && answeredWith(failed, [404])) {
+    return { _tag: "NotFound", missing: operation.notFound(...args) }
+  }
+  const rejected = operation.rejected
+  if (rejected === undefined || !answeredWith(failed, rejected.statuses)) return undefined
+  return {
+    _tag: "Rejected",
+    refusal: {
+      kind: rejected.kind,
+      method: failed.method,
+      path: failed.path,
+      status: failed.status,
+      serviceMessage: failed.serviceMessage ?? failed.description
+    }
+  }
+}
 
 /**
  * Why a stream cannot ask for pages of `pageSize`, if it cannot: the fields of the

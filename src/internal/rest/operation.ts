@@ -12,14 +12,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { Answer, Declarations, Item, Operation, Page, Pages, Request } from "../../core/rest/declaration.js"
-import {
-  answeredWith,
-  interpretAll,
-  invalidPageSize,
-  nextOffset,
-  pageLimit,
-  toCall
-} from "../../core/rest/declaration.js"
+import { interpretAll, invalidPageSize, meaningOf, nextOffset, pageLimit, toCall } from "../../core/rest/declaration.js"
 import type * as Metadata from "../../Metadata.js"
 import type * as Rest from "../../Rest.js"
 import { RestNotFoundError, RestRejectedError, RestRequestError } from "../../SignalFxError.js"
@@ -105,19 +98,12 @@ export const interpret = <D extends Declarations>(client: Client, declarations: 
   (
     error: RestRequestError
   ): RestRequestError | RestNotFoundError | RestRejectedError => {
-    if (operation.notFound !== undefined && answeredWith(error, [404])) {
-      return new RestNotFoundError(operation.notFound(...args))
-    }
-    const rejected = operation.rejected
-    return rejected !== undefined && answeredWith(error, rejected.statuses)
-      ? new RestRejectedError({
-        kind: rejected.kind,
-        method: error.method,
-        path: error.path,
-        status: error.status,
-        serviceMessage: error.serviceMessage ?? error.description
-      })
-      : error
+    const meaning = meaningOf(operation, args, error)
+    return meaning === undefined
+      ? error
+      : meaning._tag === "NotFound"
+      ? new RestNotFoundError(meaning.missing)
+      : new RestRejectedError(meaning.refusal)
   }
 
   const operation = (declaration: Operation<ReadonlyArray<unknown>>) => (...args: ReadonlyArray<unknown>) => {
