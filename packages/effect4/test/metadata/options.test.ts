@@ -111,7 +111,7 @@ describe("Metadata options", () => {
         )
         expect(missing._tag).not.toBe("ConfigurationError")
         // Effect 4's ConfigError names the last variable tried (SIGNALFX_…), Effect 3's the first.
-      expect(String(missing)).toMatch(/(SPLUNK|SIGNALFX)_ACCESS_TOKEN/)
+        expect(String(missing)).toMatch(/(SPLUNK|SIGNALFX)_ACCESS_TOKEN/)
       })
   )
 })
