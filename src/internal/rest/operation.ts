@@ -57,23 +57,30 @@ type Answered<A, T extends { readonly [I in Item]: unknown }> = A extends Answer
   : A extends Answer<"list", infer I> ? ReadonlyArray<T[I]>
   : void
 
-type Failure<O> =
-  | RestRequestError
-  | (O extends { readonly notFound: unknown } ? RestNotFoundError : never)
-  | (O extends { readonly rejected: unknown } ? RestRejectedError : never)
+/**
+ * What one declaration is to the service: an operation a function answering an effect (failing
+ * with a `RestNotFoundError` where it names a missing object, a `RestRejectedError` where it
+ * names a refusal), a search's pages a function answering a stream, a group a group of them.
+ * (The errors are written out rather than named by an alias, so that the service's type reads
+ * as plain function types.)
+ */
+type Interpret<O, T extends { readonly [I in Item]: unknown }> = O extends
+  { readonly _tag: "Operation"; request(...args: infer Args): Request } ? (...args: Args) => Effect.Effect<
+    O extends { readonly answer: infer A } ? Answered<A, T> : void,
+    | RestRequestError
+    | (O extends { readonly notFound: unknown } ? RestNotFoundError : never)
+    | (O extends { readonly rejected: unknown } ? RestRejectedError : never)
+  >
+  : O extends { readonly _tag: "Pages"; options(...args: infer Args): unknown; readonly items: infer I extends Item }
+    ? (...args: Args) => Stream.Stream<T[I], RestRequestError>
+  : { readonly [K in keyof O]: Interpret<O[K], T> }
 
 /**
- * The declarations as the service's functions: an operation answers an effect, a search's pages
- * a stream, a group a group of them.
+ * The declarations as the service's functions (see {@link Interpret}).
  * @internal
  */
 export type Interpreted<D, T extends { readonly [I in Item]: unknown } = Types> = {
-  readonly [K in keyof D]: D[K] extends { readonly _tag: "Operation"; request(...args: infer Args): Request }
-    ? (...args: Args) => Effect.Effect<D[K] extends { readonly answer: infer A } ? Answered<A, T> : void, Failure<D[K]>>
-    : D[K] extends
-      { readonly _tag: "Pages"; options(...args: infer Args): unknown; readonly items: infer I extends Item }
-      ? (...args: Args) => Stream.Stream<T[I], RestRequestError>
-    : Interpreted<D[K], T>
+  readonly [K in keyof D]: Interpret<D[K], T>
 }
 
 /**
