@@ -82,6 +82,9 @@ export type Interpreted<D, T extends { readonly [I in Item]: unknown } = Types> 
   readonly [K in keyof D]: Interpret<D[K], T>
 }
 
+const pageOf = (item: Schema.Codec<unknown, unknown>) =>
+  Schema.Struct({ count: Schema.Number, results: Schema.Array(item) })
+
 /** The schema an answer decodes with. */
 const decoding = (answer: Answer): Schema.Codec<unknown, unknown> => {
   const item: Schema.Codec<unknown, unknown> = schemas[answer.item]
