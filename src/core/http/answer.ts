@@ -2,6 +2,7 @@
  * What a failed request's message says of the answer and of the error beneath: the body cut and on
  * one line, the REST API's own `{code, message}`, the socket error that fetch wraps.
  */
+import { formatCount } from "../english.js"
 import { peerText } from "../peerText.js"
 import type { Verdict } from "./status.js"
 import { verdictNote } from "./status.js"
@@ -59,6 +60,47 @@ export const describeStatus = (
   const serviceMessage = serviceMessageOf(body)
   const detail = serviceMessage === undefined ? describeBody(body) : `: ${truncate(serviceMessage)}`
   return { serviceMessage, description: `HTTP ${status}${detail}${verdictNote(verdict)}` }
+}
+
+/** A REST answer read as JSON, or why it is not. @internal */
+export type JsonAnswer =
+  | { readonly ok: true; readonly body: unknown }
+  | {
+    readonly ok: false
+    readonly reason: "TooLarge" | "Decode"
+    readonly description: string
+    readonly cause?: unknown
+  }
+
+/**
+ * A REST answer's text (`undefined` when it was longer than `maxBytes`) parsed as JSON; the
+ * description of a failure shows the text through `scrub`.
+ * @internal
+ */
+export const parseJsonAnswer = (
+  text: string | undefined,
+  maxBytes: number,
+  scrub: (text: string) => string
+): JsonAnswer => {
+  if (text === undefined) {
+    return {
+      ok: false,
+      reason: "TooLarge",
+      description: `the answer is longer than maxResponseBytes (${
+        formatCount(maxBytes)
+      } bytes); it was not read further`
+    }
+  }
+  try {
+    return { ok: true, body: JSON.parse(text) }
+  } catch (error) {
+    return {
+      ok: false,
+      reason: "Decode",
+      description: `the answer is not JSON${describeBody(scrub(text))}`,
+      cause: error
+    }
+  }
 }
 
 /**
