@@ -43,6 +43,6 @@ export const retryPolicy = <E extends Retriable>(retry: RetrySettings): Schedule
         onSome: (retryAfter) => Duration.max(delay, Duration.min(retryAfter, retry.maxRetryAfter))
       }))
     }),
-    Schedule.while(({ input: failure }) => failure.retryable),
-    Schedule.upTo({ duration: retry.maxElapsed })
+    // Strictly within `maxElapsed` (Effect 4's `upTo` allows the limit itself): 0 turns retries off.
+    Schedule.while(({ elapsed, input: failure }) => failure.retryable && elapsed < Duration.toMillis(retry.maxElapsed))
   )
