@@ -24,15 +24,6 @@ export interface Transport {
   readonly scrub: (text: string) => string
 }
 
-/**
- * What a failed attempt means to the pipeline: `"retryable"` (the network, a timeout, 408, 429,
- * 5xx), `"tooLarge"` (413: split the batch), or `"rejected"` (sending the same body again can't
- * succeed: a redirect, a refused token, another 4xx).
- * @internal
- */
-export const outcomeOf = (failure: RequestFailure): "retryable" | "tooLarge" | "rejected" =>
-  failure.retryable ? "retryable" : failure.verdict === "tooLarge" ? "tooLarge" : "rejected"
-
 /** @internal */
 export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport, never, HttpClient.HttpClient> =>
   Effect.map(
