@@ -20,8 +20,6 @@ export interface Transport {
     contentType: string,
     gzipped: boolean
   ) => Effect.Effect<void, RequestFailure>
-  /** Removes the token from a text that is about to be logged. */
-  readonly scrub: (text: string) => string
 }
 
 /** @internal */
@@ -34,7 +32,7 @@ export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport
       secret: options.token,
       timeout: options.requestTimeout
     }),
-    ({ scrub, send }) => ({
+    ({ send }) => ({
       // The answer ("OK") is read whole, so that the connection goes back to the pool.
       post: (path, body, contentType, gzipped) =>
         send(
@@ -43,7 +41,6 @@ export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport
             HttpClientRequest.bodyUint8Array(body, contentType)
           ),
           { read: (response) => Effect.asVoid(readAnswer(response)) }
-        ),
-      scrub
+        )
     })
   )
