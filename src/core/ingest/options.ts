@@ -4,6 +4,7 @@
  * docs/protocol.md §6. Durations are in milliseconds; each package makes them its `Duration`.
  */
 import * as zlib from "node:zlib"
+import type { Variables } from "../environment.js"
 
 /** @internal */
 export const defaults = {
@@ -36,6 +37,9 @@ export const choices = {
   compression: ["auto", "gzip", "none"],
   overflow: ["dropNewest", "dropOldest"]
 } as const
+
+/** The environment variables of an explicit ingest URL, the first set winning. @internal */
+export const INGEST_URL: Variables = ["SPLUNK_INGEST_URL", "SIGNALFX_INGEST_URL", "SIGNALFX_INGEST_ENDPOINT"]
 
 /** The ingest host of a realm. @internal */
 export const ingestHost = (realm: string): string => `ingest.${realm}.signalfx.com`

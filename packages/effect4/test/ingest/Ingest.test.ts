@@ -68,22 +68,25 @@ describe("Ingest (Effect 4)", () => {
         expect(new Set(contentTypes)).toEqual(new Set(["application/json"]))
       }))
 
-    effect("sends the token, a User-Agent naming the library, and gzips large bodies only", () =>
-      Effect.gen(function*() {
-        const server = yield* FakeSignalFx.make({ tokens: [TOKEN] })
-        const { close, ingest } = yield* startIngest(server, { userAgent: "my-app/2.0" })
-        yield* ingest.send({ gauges: [{ metric: "small", value: 1 }] })
-        yield* ingest.flush
-        yield* ingest.send(gauges(500))
-        yield* close
-        const [small, large] = datapointRequests(server)
-        expect(small!.status).toBe(200)
-        expect(small!.encoding).toBeUndefined()
-        expect(large!.encoding).toBe("gzip")
-        expect(small!.headers["user-agent"]).toMatch(/^effect-signalfx\/\S+ my-app\/2\.0$/)
-        expect(small!.headers["x-sf-token"]).toBe(FakeSignalFx.redacted)
-        expect(server.datapoints()).toHaveLength(501)
-      }))
+    effect(
+      "sends the token, a User-Agent naming the library, and gzips large bodies only",
+      () =>
+        Effect.gen(function*() {
+          const server = yield* FakeSignalFx.make({ tokens: [TOKEN] })
+          const { close, ingest } = yield* startIngest(server, { userAgent: "my-app/2.0" })
+          yield* ingest.send({ gauges: [{ metric: "small", value: 1 }] })
+          yield* ingest.flush
+          yield* ingest.send(gauges(500))
+          yield* close
+          const [small, large] = datapointRequests(server)
+          expect(small!.status).toBe(200)
+          expect(small!.encoding).toBeUndefined()
+          expect(large!.encoding).toBe("gzip")
+          expect(small!.headers["user-agent"]).toMatch(/^effect-signalfx\/\S+ my-app\/2\.0$/)
+          expect(small!.headers["x-sf-token"]).toBe(FakeSignalFx.redacted)
+          expect(server.datapoints()).toHaveLength(501)
+        })
+    )
 
     effect("keeps a path prefix of the ingest endpoint", () =>
       withLogs((logs) =>
@@ -137,36 +140,42 @@ describe("Ingest (Effect 4)", () => {
         expect(datapointRequests(server)).toHaveLength(3)
       }))
 
-    effect("sends at half a queue smaller than a batch, instead of filling it during the linger", () =>
-      Effect.gen(function*() {
-        const server = yield* FakeSignalFx.make()
-        const { close, ingest } = yield* startIngest(server, { queueCapacity: 200, flushInterval: "1 hour" })
-        yield* ingest.send(gauges(99))
-        yield* realSleep(50)
-        expect(server.requests()).toHaveLength(0)
-        yield* ingest.send(gauges(1, "h", 99))
-        yield* eventually(() => server.datapoints().length === 100)
-        yield* ingest.send(gauges(100, "i"))
-        yield* eventually(() => server.datapoints().length === 200)
-        expect((yield* ingest.stats).datapoints.dropped.queueFull).toBe(0)
-        yield* close
-      }))
+    effect(
+      "sends at half a queue smaller than a batch, instead of filling it during the linger",
+      () =>
+        Effect.gen(function*() {
+          const server = yield* FakeSignalFx.make()
+          const { close, ingest } = yield* startIngest(server, { queueCapacity: 200, flushInterval: "1 hour" })
+          yield* ingest.send(gauges(99))
+          yield* realSleep(50)
+          expect(server.requests()).toHaveLength(0)
+          yield* ingest.send(gauges(1, "h", 99))
+          yield* eventually(() => server.datapoints().length === 100)
+          yield* ingest.send(gauges(100, "i"))
+          yield* eventually(() => server.datapoints().length === 200)
+          expect((yield* ingest.stats).datapoints.dropped.queueFull).toBe(0)
+          yield* close
+        })
+    )
 
-    effectWithTestClock("waits flushInterval after the oldest queued item before sending a partial batch", () =>
-      Effect.gen(function*() {
-        const server = yield* FakeSignalFx.make()
-        const { close, ingest } = yield* startIngest(server, { flushInterval: "1 second" })
-        yield* ingest.send({ gauges: [{ metric: "first", value: 1 }] })
-        yield* TestClock.adjust("600 millis")
-        yield* ingest.send({ gauges: [{ metric: "second", value: 2 }] })
-        yield* TestClock.adjust("399 millis")
-        yield* realSleep(100)
-        expect(server.requests()).toHaveLength(0)
-        yield* TestClock.adjust("1 millis")
-        yield* eventually(() => server.datapoints().length === 2)
-        expect(server.requests()).toHaveLength(1)
-        yield* close
-      }).pipe(Effect.scoped))
+    effectWithTestClock(
+      "waits flushInterval after the oldest queued item before sending a partial batch",
+      () =>
+        Effect.gen(function*() {
+          const server = yield* FakeSignalFx.make()
+          const { close, ingest } = yield* startIngest(server, { flushInterval: "1 second" })
+          yield* ingest.send({ gauges: [{ metric: "first", value: 1 }] })
+          yield* TestClock.adjust("600 millis")
+          yield* ingest.send({ gauges: [{ metric: "second", value: 2 }] })
+          yield* TestClock.adjust("399 millis")
+          yield* realSleep(100)
+          expect(server.requests()).toHaveLength(0)
+          yield* TestClock.adjust("1 millis")
+          yield* eventually(() => server.datapoints().length === 2)
+          expect(server.requests()).toHaveLength(1)
+          yield* close
+        }).pipe(Effect.scoped)
+    )
 
     effect("flush waits for delivery of everything accepted before it, and only that", () =>
       Effect.gen(function*() {
@@ -230,25 +239,28 @@ describe("Ingest (Effect 4)", () => {
         expect(stats.events.dropped.closed).toBe(1)
       }))
 
-    effect("returns by the shutdown deadline against a hanging server, counting what is left", () =>
-      withLogs((logs) =>
-        Effect.gen(function*() {
-          const server = yield* FakeSignalFx.make()
-          server.fault("/v2/datapoint", Array.from({ length: 100 }, () => FakeSignalFx.hang))
-          const { close, ingest } = yield* startIngest(server, {
-            shutdownTimeout: 300,
-            maxBatchSize: 10,
-            maxConcurrentRequests: 2
+    effect(
+      "returns by the shutdown deadline against a hanging server, counting what is left",
+      () =>
+        withLogs((logs) =>
+          Effect.gen(function*() {
+            const server = yield* FakeSignalFx.make()
+            server.fault("/v2/datapoint", Array.from({ length: 100 }, () => FakeSignalFx.hang))
+            const { close, ingest } = yield* startIngest(server, {
+              shutdownTimeout: 300,
+              maxBatchSize: 10,
+              maxConcurrentRequests: 2
+            })
+            yield* ingest.send(gauges(95))
+            yield* close
+            const stats = yield* ingest.stats
+            expect(stats.datapoints.dropped.shutdownDeadline).toBe(95)
+            expect(stats.datapoints.pending).toBe(0)
+            assert.isTrue(invariantHolds(stats.datapoints))
+            expect(logs).toContainEqual("WARN Shutdown deadline of 300ms reached: 95 datapoints not delivered")
           })
-          yield* ingest.send(gauges(95))
-          yield* close
-          const stats = yield* ingest.stats
-          expect(stats.datapoints.dropped.shutdownDeadline).toBe(95)
-          expect(stats.datapoints.pending).toBe(0)
-          assert.isTrue(invariantHolds(stats.datapoints))
-          expect(logs).toContainEqual("WARN Shutdown deadline of 300ms reached: 95 datapoints not delivered")
-        })
-      ))
+        )
+    )
 
     effect("keeps retrying during the stop until the deadline", () =>
       withLogs((logs) =>
@@ -296,17 +308,20 @@ describe("Ingest (Effect 4)", () => {
         expect(input.gauges[0]!.dimensions).toEqual({ host: "own" })
       }))
 
-    effect("keep the dimensions in force when a datapoint was sent, even if changed before delivery", () =>
-      Effect.gen(function*() {
-        const server = yield* FakeSignalFx.make()
-        const { close, ingest } = yield* startIngest(server, { flushInterval: "1 hour" })
-        yield* ingest.addDimensions({ phase: "one" })
-        yield* ingest.send({ gauges: [{ metric: "m", value: 1 }] })
-        yield* ingest.addDimensions({ phase: "two" })
-        yield* ingest.send({ gauges: [{ metric: "m", value: 2 }] })
-        yield* close
-        expect(server.datapoints().map((p) => p.dimensions.phase)).toEqual(["one", "two"])
-      }))
+    effect(
+      "keep the dimensions in force when a datapoint was sent, even if changed before delivery",
+      () =>
+        Effect.gen(function*() {
+          const server = yield* FakeSignalFx.make()
+          const { close, ingest } = yield* startIngest(server, { flushInterval: "1 hour" })
+          yield* ingest.addDimensions({ phase: "one" })
+          yield* ingest.send({ gauges: [{ metric: "m", value: 1 }] })
+          yield* ingest.addDimensions({ phase: "two" })
+          yield* ingest.send({ gauges: [{ metric: "m", value: 2 }] })
+          yield* close
+          expect(server.datapoints().map((p) => p.dimensions.phase)).toEqual(["one", "two"])
+        })
+    )
 
     effect("are validated, and count against the 36-dimension limit", () =>
       Effect.gen(function*() {
@@ -357,196 +372,226 @@ describe("Ingest (Effect 4)", () => {
 
   describe("answers from the service", () => {
     for (const status of [400, 401, 403, 404, 409, 422]) {
-      effect(`drops a batch answered ${status} without retrying, with one log line`, () =>
-        withLogs((logs) =>
-          Effect.gen(function*() {
-            const server = yield* FakeSignalFx.make()
-            server.fault("/v2/datapoint", [FakeSignalFx.respond(status, { body: `{"message":"nope ${status}"}` })])
-            const { close, ingest } = yield* startIngest(server)
-            yield* ingest.send(gauges(4))
-            yield* ingest.flush
-            yield* ingest.send(gauges(1, "next"))
-            yield* close
-            const stats = (yield* ingest.stats).datapoints
-            expect(stats.dropped.rejected).toBe(4)
-            expect(stats.delivered).toBe(1)
-            expect(stats.retries).toBe(0)
-            const lines = logs.filter((line) => line.includes("rejected"))
-            expect(lines).toHaveLength(1)
-            expect(lines[0]).toContain(`HTTP ${status}`)
-            expect(lines[0]).toContain(`nope ${status}`)
-            if (status === 401 || status === 403) expect(lines[0]).toContain("token was refused")
-          })
-        ))
+      effect(
+        `drops a batch answered ${status} without retrying, with one log line`,
+        () =>
+          withLogs((logs) =>
+            Effect.gen(function*() {
+              const server = yield* FakeSignalFx.make()
+              server.fault("/v2/datapoint", [FakeSignalFx.respond(status, { body: `{"message":"nope ${status}"}` })])
+              const { close, ingest } = yield* startIngest(server)
+              yield* ingest.send(gauges(4))
+              yield* ingest.flush
+              yield* ingest.send(gauges(1, "next"))
+              yield* close
+              const stats = (yield* ingest.stats).datapoints
+              expect(stats.dropped.rejected).toBe(4)
+              expect(stats.delivered).toBe(1)
+              expect(stats.retries).toBe(0)
+              const lines = logs.filter((line) => line.includes("rejected"))
+              expect(lines).toHaveLength(1)
+              expect(lines[0]).toContain(`HTTP ${status}`)
+              expect(lines[0]).toContain(`nope ${status}`)
+              if (status === 401 || status === 403) expect(lines[0]).toContain("token was refused")
+            })
+          )
+      )
     }
 
     for (const status of [408, 429, 500, 502, 503, 504]) {
-      effect(`retries a batch answered ${status} until it is delivered`, () =>
+      effect(
+        `retries a batch answered ${status} until it is delivered`,
+        () =>
+          withLogs((logs) =>
+            Effect.gen(function*() {
+              const server = yield* FakeSignalFx.make()
+              server.fault("/v2/datapoint", [FakeSignalFx.respond(status), FakeSignalFx.respond(status)])
+              const { close, ingest } = yield* startIngest(server)
+              yield* ingest.send(gauges(4))
+              yield* ingest.flush
+              yield* close
+              const stats = (yield* ingest.stats).datapoints
+              expect(stats).toMatchObject({ delivered: 4, retries: 2, requests: 3 })
+              expect(server.datapoints()).toHaveLength(4)
+              // One line when the incident starts, one when it ends: none per retry.
+              expect(logs).toEqual([
+                expect.stringContaining(`Cannot deliver datapoints to 127.0.0.1:${server.port}: HTTP ${status}`),
+                expect.stringContaining("recovered after 2 failed attempts")
+              ])
+            })
+          )
+      )
+    }
+
+    effect(
+      "reads at most a few kilobytes of an error body, and logs a short excerpt",
+      () =>
         withLogs((logs) =>
           Effect.gen(function*() {
             const server = yield* FakeSignalFx.make()
-            server.fault("/v2/datapoint", [FakeSignalFx.respond(status), FakeSignalFx.respond(status)])
+            server.fault("/v2/datapoint", [
+              FakeSignalFx.respond(400, { body: `{"message":"${"x".repeat(5_000_000)}"}` })
+            ])
             const { close, ingest } = yield* startIngest(server)
-            yield* ingest.send(gauges(4))
+            yield* ingest.send(gauges(1))
             yield* ingest.flush
             yield* close
-            const stats = (yield* ingest.stats).datapoints
-            expect(stats).toMatchObject({ delivered: 4, retries: 2, requests: 3 })
-            expect(server.datapoints()).toHaveLength(4)
-            // One line when the incident starts, one when it ends: none per retry.
+            const line = logs.find((l) => l.includes("rejected"))!
+            expect(line).toContain("HTTP 400")
+            expect(line.length).toBeLessThan(1_000)
+            expect((yield* ingest.stats).datapoints.dropped.rejected).toBe(1)
+          })
+        )
+    )
+
+    effect(
+      "does not follow a redirect, so the token never reaches another host",
+      () =>
+        withLogs((logs) =>
+          Effect.gen(function*() {
+            const elsewhere = yield* FakeSignalFx.make()
+            const server = yield* FakeSignalFx.make()
+            server.fault("/v2/datapoint", [FakeSignalFx.redirect(`${elsewhere.url}/v2/datapoint`, 307)])
+            const { close, ingest } = yield* startIngest(server)
+            yield* ingest.send(gauges(2))
+            yield* ingest.flush
+            yield* close
+            expect(elsewhere.requests()).toHaveLength(0)
+            expect(logs.filter((line) => line.includes("a redirect, not followed"))).toHaveLength(1)
+            expect((yield* ingest.stats).datapoints.dropped.rejected).toBe(2)
+          })
+        )
+    )
+
+    effect(
+      "retries after a connection reset, before or after the body was read",
+      () =>
+        withLogs((logs) =>
+          Effect.gen(function*() {
+            const server = yield* FakeSignalFx.make()
+            server.fault("/v2/datapoint", [
+              FakeSignalFx.resetConnection("beforeBody"),
+              FakeSignalFx.resetConnection("afterBody")
+            ])
+            const { close, ingest } = yield* startIngest(server)
+            yield* ingest.send(gauges(3))
+            yield* ingest.flush
+            yield* close
+            expect(server.datapoints()).toHaveLength(3)
+            expect((yield* ingest.stats).datapoints).toMatchObject({ delivered: 3, retries: 2 })
+            expect(logs).toEqual([expect.stringContaining("network error"), expect.stringContaining("recovered")])
+          })
+        )
+    )
+
+    effect(
+      "gives up on a hanging request after requestTimeout and retries it",
+      () =>
+        withLogs((logs) =>
+          Effect.gen(function*() {
+            const server = yield* FakeSignalFx.make()
+            server.fault("/v2/datapoint", [FakeSignalFx.hang])
+            const { close, ingest } = yield* startIngest(server, { requestTimeout: 200 })
+            yield* ingest.send(gauges(3))
+            yield* ingest.flush
+            yield* close
+            expect(server.datapoints()).toHaveLength(3)
+            expect((yield* ingest.stats).datapoints).toMatchObject({ delivered: 3, retries: 1 })
             expect(logs).toEqual([
-              expect.stringContaining(`Cannot deliver datapoints to 127.0.0.1:${server.port}: HTTP ${status}`),
-              expect.stringContaining("recovered after 2 failed attempts")
+              expect.stringContaining("no answer within 200ms"),
+              expect.stringContaining("recovered")
             ])
           })
-        ))
-    }
+        )
+    )
 
-    effect("reads at most a few kilobytes of an error body, and logs a short excerpt", () =>
-      withLogs((logs) =>
-        Effect.gen(function*() {
-          const server = yield* FakeSignalFx.make()
-          server.fault("/v2/datapoint", [
-            FakeSignalFx.respond(400, { body: `{"message":"${"x".repeat(5_000_000)}"}` })
-          ])
-          const { close, ingest } = yield* startIngest(server)
-          yield* ingest.send(gauges(1))
-          yield* ingest.flush
-          yield* close
-          const line = logs.find((l) => l.includes("rejected"))!
-          expect(line).toContain("HTTP 400")
-          expect(line.length).toBeLessThan(1_000)
-          expect((yield* ingest.stats).datapoints.dropped.rejected).toBe(1)
-        })
-      ))
-
-    effect("does not follow a redirect, so the token never reaches another host", () =>
-      withLogs((logs) =>
-        Effect.gen(function*() {
-          const elsewhere = yield* FakeSignalFx.make()
-          const server = yield* FakeSignalFx.make()
-          server.fault("/v2/datapoint", [FakeSignalFx.redirect(`${elsewhere.url}/v2/datapoint`, 307)])
-          const { close, ingest } = yield* startIngest(server)
-          yield* ingest.send(gauges(2))
-          yield* ingest.flush
-          yield* close
-          expect(elsewhere.requests()).toHaveLength(0)
-          expect(logs.filter((line) => line.includes("a redirect, not followed"))).toHaveLength(1)
-          expect((yield* ingest.stats).datapoints.dropped.rejected).toBe(2)
-        })
-      ))
-
-    effect("retries after a connection reset, before or after the body was read", () =>
-      withLogs((logs) =>
-        Effect.gen(function*() {
-          const server = yield* FakeSignalFx.make()
-          server.fault("/v2/datapoint", [
-            FakeSignalFx.resetConnection("beforeBody"),
-            FakeSignalFx.resetConnection("afterBody")
-          ])
-          const { close, ingest } = yield* startIngest(server)
-          yield* ingest.send(gauges(3))
-          yield* ingest.flush
-          yield* close
-          expect(server.datapoints()).toHaveLength(3)
-          expect((yield* ingest.stats).datapoints).toMatchObject({ delivered: 3, retries: 2 })
-          expect(logs).toEqual([expect.stringContaining("network error"), expect.stringContaining("recovered")])
-        })
-      ))
-
-    effect("gives up on a hanging request after requestTimeout and retries it", () =>
-      withLogs((logs) =>
-        Effect.gen(function*() {
-          const server = yield* FakeSignalFx.make()
-          server.fault("/v2/datapoint", [FakeSignalFx.hang])
-          const { close, ingest } = yield* startIngest(server, { requestTimeout: 200 })
-          yield* ingest.send(gauges(3))
-          yield* ingest.flush
-          yield* close
-          expect(server.datapoints()).toHaveLength(3)
-          expect((yield* ingest.stats).datapoints).toMatchObject({ delivered: 3, retries: 1 })
-          expect(logs).toEqual([
-            expect.stringContaining("no answer within 200ms"),
-            expect.stringContaining("recovered")
-          ])
-        })
-      ))
-
-    effect("drops a batch as retriesExhausted once retry.maxElapsed has passed", () =>
-      withLogs((logs) =>
-        Effect.gen(function*() {
-          const server = yield* FakeSignalFx.make()
-          server.fault("/v2/datapoint", Array.from({ length: 1000 }, () => FakeSignalFx.respond(500)))
-          const { close, ingest } = yield* startIngest(server, {
-            retry: { initialDelay: 10, maxDelay: 20, maxElapsed: 200 }
+    effect(
+      "drops a batch as retriesExhausted once retry.maxElapsed has passed",
+      () =>
+        withLogs((logs) =>
+          Effect.gen(function*() {
+            const server = yield* FakeSignalFx.make()
+            server.fault("/v2/datapoint", Array.from({ length: 1000 }, () => FakeSignalFx.respond(500)))
+            const { close, ingest } = yield* startIngest(server, {
+              retry: { initialDelay: 10, maxDelay: 20, maxElapsed: 200 }
+            })
+            yield* ingest.send(gauges(6))
+            yield* ingest.flush
+            const stats = (yield* ingest.stats).datapoints
+            expect(stats.dropped.retriesExhausted).toBe(6)
+            // How many retries fit in maxElapsed depends on how fast a loaded machine answers; that
+            // there were some, and then none, is the point.
+            expect(stats.retries).toBeGreaterThanOrEqual(1)
+            expect(stats.lastError?.message).toContain("HTTP 500")
+            expect(logs.filter((line) => line.includes("Gave up"))).toHaveLength(1)
+            yield* close
           })
-          yield* ingest.send(gauges(6))
-          yield* ingest.flush
-          const stats = (yield* ingest.stats).datapoints
-          expect(stats.dropped.retriesExhausted).toBe(6)
-          // How many retries fit in maxElapsed depends on how fast a loaded machine answers; that
-          // there were some, and then none, is the point.
-          expect(stats.retries).toBeGreaterThanOrEqual(1)
-          expect(stats.lastError?.message).toContain("HTTP 500")
-          expect(logs.filter((line) => line.includes("Gave up"))).toHaveLength(1)
-          yield* close
-        })
-      ))
+        )
+    )
 
-    effect("splits a batch answered 413 and sends the halves; a lone item is dropped as tooLarge", () =>
-      withLogs((logs) =>
+    effect(
+      "splits a batch answered 413 and sends the halves; a lone item is dropped as tooLarge",
+      () =>
+        withLogs((logs) =>
+          Effect.gen(function*() {
+            const server = yield* FakeSignalFx.make()
+            server.fault("/v2/datapoint", [FakeSignalFx.respond(413)])
+            const { close, ingest } = yield* startIngest(server)
+            yield* ingest.send(gauges(8))
+            yield* ingest.flush
+            expect(datapointRequests(server).map((r) => r.status)).toEqual([413, 200, 200])
+            expect(server.datapoints()).toHaveLength(8)
+            server.fault("/v2/datapoint", Array.from({ length: 10 }, () => FakeSignalFx.respond(413)))
+            yield* ingest.send(gauges(1, "huge"))
+            yield* ingest.flush
+            const stats = (yield* ingest.stats).datapoints
+            expect(stats).toMatchObject({ delivered: 8, pending: 0 })
+            expect(stats.dropped.tooLarge).toBe(1)
+            expect(logs).toEqual(["WARN Dropped 1 datapoint too large to send: HTTP 413"])
+            yield* close
+          })
+        )
+    )
+
+    effect(
+      "gets every datapoint through a body limit by splitting, however far it takes",
+      () =>
         Effect.gen(function*() {
-          const server = yield* FakeSignalFx.make()
-          server.fault("/v2/datapoint", [FakeSignalFx.respond(413)])
-          const { close, ingest } = yield* startIngest(server)
-          yield* ingest.send(gauges(8))
+          // Uncompressed, each datapoint is ~40 bytes: 400 of them must be split into batches of ≤ 25.
+          const server = yield* FakeSignalFx.make({ maxBodyBytes: 1_000 })
+          const { close, ingest } = yield* startIngest(server, { compression: "none" })
+          yield* ingest.send(gauges(400))
           yield* ingest.flush
-          expect(datapointRequests(server).map((r) => r.status)).toEqual([413, 200, 200])
-          expect(server.datapoints()).toHaveLength(8)
-          server.fault("/v2/datapoint", Array.from({ length: 10 }, () => FakeSignalFx.respond(413)))
-          yield* ingest.send(gauges(1, "huge"))
-          yield* ingest.flush
+          const statuses = datapointRequests(server).map((r) => r.status)
+          expect(statuses.filter((status) => status === 413).length).toBeGreaterThan(0)
+          expect(server.datapoints().map((point) => point.value)).toEqual(Array.from({ length: 400 }, (_, i) => i))
           const stats = (yield* ingest.stats).datapoints
-          expect(stats).toMatchObject({ delivered: 8, pending: 0 })
-          expect(stats.dropped.tooLarge).toBe(1)
-          expect(logs).toEqual(["WARN Dropped 1 datapoint too large to send: HTTP 413"])
+          expect(stats).toMatchObject({ delivered: 400, pending: 0 })
+          expect(stats.dropped.tooLarge).toBe(0)
           yield* close
         })
-      ))
-
-    effect("gets every datapoint through a body limit by splitting, however far it takes", () =>
-      Effect.gen(function*() {
-        // Uncompressed, each datapoint is ~40 bytes: 400 of them must be split into batches of ≤ 25.
-        const server = yield* FakeSignalFx.make({ maxBodyBytes: 1_000 })
-        const { close, ingest } = yield* startIngest(server, { compression: "none" })
-        yield* ingest.send(gauges(400))
-        yield* ingest.flush
-        const statuses = datapointRequests(server).map((r) => r.status)
-        expect(statuses.filter((status) => status === 413).length).toBeGreaterThan(0)
-        expect(server.datapoints().map((point) => point.value)).toEqual(Array.from({ length: 400 }, (_, i) => i))
-        const stats = (yield* ingest.stats).datapoints
-        expect(stats).toMatchObject({ delivered: 400, pending: 0 })
-        expect(stats.dropped.tooLarge).toBe(0)
-        yield* close
-      }))
+    )
   })
 
   describe("Retry-After", () => {
-    effectWithTestClock("waits the seconds that Retry-After asks for, stretching the backoff", () =>
-      Effect.gen(function*() {
-        const server = yield* FakeSignalFx.make()
-        server.fault("/v2/datapoint", [FakeSignalFx.respond(429, { retryAfter: 30 })])
-        const { close, ingest } = yield* startIngest(server, { retry: { initialDelay: 10, maxDelay: 20 } })
-        yield* ingest.send(gauges(2))
-        yield* TestClock.adjust("20 millis")
-        yield* eventually(() => datapointRequests(server).length === 1)
-        yield* TestClock.adjust("29 seconds")
-        yield* realSleep(100)
-        expect(datapointRequests(server)).toHaveLength(1)
-        yield* TestClock.adjust("1 second")
-        yield* eventually(() => server.datapoints().length === 2)
-        yield* close
-      }).pipe(Effect.scoped))
+    effectWithTestClock(
+      "waits the seconds that Retry-After asks for, stretching the backoff",
+      () =>
+        Effect.gen(function*() {
+          const server = yield* FakeSignalFx.make()
+          server.fault("/v2/datapoint", [FakeSignalFx.respond(429, { retryAfter: 30 })])
+          const { close, ingest } = yield* startIngest(server, { retry: { initialDelay: 10, maxDelay: 20 } })
+          yield* ingest.send(gauges(2))
+          yield* TestClock.adjust("20 millis")
+          yield* eventually(() => datapointRequests(server).length === 1)
+          yield* TestClock.adjust("29 seconds")
+          yield* realSleep(100)
+          expect(datapointRequests(server)).toHaveLength(1)
+          yield* TestClock.adjust("1 second")
+          yield* eventually(() => server.datapoints().length === 2)
+          yield* close
+        }).pipe(Effect.scoped)
+    )
 
     effectWithTestClock("caps Retry-After at retry.maxRetryAfter", () =>
       Effect.gen(function*() {
@@ -563,88 +608,97 @@ describe("Ingest (Effect 4)", () => {
   })
 
   describe("throttling", () => {
-    effect("keeps at most one request in flight while the service throttles", () =>
-      withLogs((logs) =>
-        Effect.gen(function*() {
-          // Counts requests that started while the last answer was a 429, until a success ends it.
-          let throttledNow = false
-          let throttledAnswers = 0
-          let inFlightSinceThrottled = 0
-          let maxInFlightWhileThrottled = 0
-          const counting = Layer.effect(
-            HttpClient.HttpClient,
-            Effect.map(HttpClient.HttpClient.asEffect(), (client) =>
-              HttpClient.transformResponse(client, (response) =>
-                Effect.acquireUseRelease(
-                  Effect.sync(() => {
-                    if (!throttledNow) return false
-                    inFlightSinceThrottled++
-                    maxInFlightWhileThrottled = Math.max(maxInFlightWhileThrottled, inFlightSinceThrottled)
-                    return true
-                  }),
-                  () =>
-                    Effect.tap(response, (r) =>
-                      Effect.sync(() => {
-                        if (r.status === 429) throttledAnswers++
-                        throttledNow = r.status === 429
-                      })),
-                  (counted) => Effect.sync(() => counted && inFlightSinceThrottled--)
-                )))
-          ).pipe(Layer.provide(FetchHttpClient.layer))
-          const server = yield* FakeSignalFx.make()
-          server.fault("/v2/datapoint", [
-            ...Array.from({ length: 4 }, () => FakeSignalFx.respond(429)),
-            ...Array.from({ length: 6 }, () => FakeSignalFx.delay(30))
-          ])
-          const { close, ingest } = yield* startIngest(server, {
-            maxBatchSize: 10,
-            maxConcurrentRequests: 4,
-            flushInterval: "1 hour"
-          }, counting)
-          yield* ingest.send(gauges(40))
-          yield* ingest.flush
-          yield* close
-          expect(throttledAnswers).toBe(4)
-          expect(maxInFlightWhileThrottled).toBe(1)
-          expect(server.datapoints()).toHaveLength(40)
-          expect(logs).toEqual([
-            expect.stringContaining("HTTP 429"),
-            expect.stringContaining("recovered after 4 failed")
-          ])
-        })
-      ))
+    effect(
+      "keeps at most one request in flight while the service throttles",
+      () =>
+        withLogs((logs) =>
+          Effect.gen(function*() {
+            // Counts requests that started while the last answer was a 429, until a success ends it.
+            let throttledNow = false
+            let throttledAnswers = 0
+            let inFlightSinceThrottled = 0
+            let maxInFlightWhileThrottled = 0
+            const counting = Layer.effect(
+              HttpClient.HttpClient,
+              Effect.map(Effect.service(HttpClient.HttpClient), (client) =>
+                HttpClient.transformResponse(client, (response) =>
+                  Effect.acquireUseRelease(
+                    Effect.sync(() => {
+                      if (!throttledNow) return false
+                      inFlightSinceThrottled++
+                      maxInFlightWhileThrottled = Math.max(maxInFlightWhileThrottled, inFlightSinceThrottled)
+                      return true
+                    }),
+                    () =>
+                      Effect.tap(response, (r) =>
+                        Effect.sync(() => {
+                          if (r.status === 429) {
+                            throttledAnswers++
+                          }
+                          throttledNow = r.status === 429
+                        })),
+                    (counted) =>
+                      Effect.sync(() => counted && inFlightSinceThrottled--)
+                  )))
+            ).pipe(Layer.provide(FetchHttpClient.layer))
+            const server = yield* FakeSignalFx.make()
+            server.fault("/v2/datapoint", [
+              ...Array.from({ length: 4 }, () => FakeSignalFx.respond(429)),
+              ...Array.from({ length: 6 }, () => FakeSignalFx.delay(30))
+            ])
+            const { close, ingest } = yield* startIngest(server, {
+              maxBatchSize: 10,
+              maxConcurrentRequests: 4,
+              flushInterval: "1 hour"
+            }, counting)
+            yield* ingest.send(gauges(40))
+            yield* ingest.flush
+            yield* close
+            expect(throttledAnswers).toBe(4)
+            expect(maxInFlightWhileThrottled).toBe(1)
+            expect(server.datapoints()).toHaveLength(40)
+            expect(logs).toEqual([
+              expect.stringContaining("HTTP 429"),
+              expect.stringContaining("recovered after 4 failed")
+            ])
+          })
+        )
+    )
   })
 
   describe("overflow", () => {
-    effect("drops the newest when full, logs once when dropping starts and once when it ends", () =>
-      withLogs((logs) =>
-        Effect.gen(function*() {
-          const server = yield* FakeSignalFx.make()
-          server.fault("/v2/datapoint", [FakeSignalFx.delay(300)])
-          const { close, ingest } = yield* startIngest(server, {
-            queueCapacity: 100,
-            maxBatchSize: 50,
-            maxConcurrentRequests: 1,
-            flushInterval: "1 hour"
+    effect(
+      "drops the newest when full, logs once when dropping starts and once when it ends",
+      () =>
+        withLogs((logs) =>
+          Effect.gen(function*() {
+            const server = yield* FakeSignalFx.make()
+            server.fault("/v2/datapoint", [FakeSignalFx.delay(300)])
+            const { close, ingest } = yield* startIngest(server, {
+              queueCapacity: 100,
+              maxBatchSize: 50,
+              maxConcurrentRequests: 1,
+              flushInterval: "1 hour"
+            })
+            // 50 leave at once in the slow request; the queue then holds 100 more.
+            yield* ingest.send(gauges(50, "first"))
+            yield* realSleep(50)
+            for (let i = 0; i < 10; i++) yield* ingest.send(gauges(20, "burst", i * 20))
+            yield* ingest.flush
+            yield* ingest.send(gauges(1, "after"))
+            yield* close
+            const stats = (yield* ingest.stats).datapoints
+            expect(stats.dropped.queueFull).toBe(100)
+            expect(stats.delivered).toBe(151)
+            const burstIds = server.datapoints().filter((p) => p.metric === "burst.metric").map((p) => p.value)
+            expect(burstIds).toEqual(Array.from({ length: 100 }, (_, i) => i)) // the oldest 100 were kept
+            expect(logs.filter((line) => line.includes("queue is full"))).toHaveLength(1)
+            const recovered = logs.filter((line) => line.includes("recovered"))
+            expect(recovered).toHaveLength(1)
+            expect(recovered[0]).toContain("100 datapoints dropped")
           })
-          // 50 leave at once in the slow request; the queue then holds 100 more.
-          yield* ingest.send(gauges(50, "first"))
-          yield* realSleep(50)
-          for (let i = 0; i < 10; i++) yield* ingest.send(gauges(20, "burst", i * 20))
-          yield* ingest.flush
-          yield* ingest.send(gauges(1, "after"))
-          yield* close
-          const stats = (yield* ingest.stats).datapoints
-          expect(stats.dropped.queueFull).toBe(100)
-          expect(stats.delivered).toBe(151)
-          const burstIds = server.datapoints().filter((p) => p.metric === "burst.metric").map((p) => p.value)
-          expect(burstIds).toEqual(Array.from({ length: 100 }, (_, i) => i)) // the oldest 100 were kept
-          expect(logs.filter((line) => line.includes("queue is full"))).toHaveLength(1)
-          const recovered = logs.filter((line) => line.includes("recovered"))
-          expect(recovered).toHaveLength(1)
-          expect(recovered[0]).toContain("100 datapoints dropped")
-        })
-      ))
+        )
+    )
 
     effect("drops the oldest when told to", () =>
       withLogs((logs) =>
@@ -669,51 +723,57 @@ describe("Ingest (Effect 4)", () => {
         })
       ))
 
-    effect("a tight loop of sends loses nothing on a healthy link: past half full, send yields a turn", () =>
-      Effect.gen(function*() {
-        const server = yield* FakeSignalFx.make()
-        const { close, ingest } = yield* startIngest(server, {
-          queueCapacity: 5_000,
-          maxBatchSize: 1_000,
-          flushInterval: 1_000
-        })
-        for (let i = 0; i < 300; i++) yield* ingest.send(gauges(100, "tight", i * 100))
-        yield* close
-        const stats = (yield* ingest.stats).datapoints
-        expect(stats.dropped.queueFull).toBe(0)
-        expect(stats.delivered).toBe(30_000)
-        expect(server.datapoints()).toHaveLength(30_000)
-      }))
-
-    effect("keeps memory bounded under a black-hole server: the queue fills and the rest is counted", () =>
-      withLogs((logs) =>
+    effect(
+      "a tight loop of sends loses nothing on a healthy link: past half full, send yields a turn",
+      () =>
         Effect.gen(function*() {
           const server = yield* FakeSignalFx.make()
-          server.fault("/v2/datapoint", Array.from({ length: 50 }, () => FakeSignalFx.hang))
           const { close, ingest } = yield* startIngest(server, {
-            queueCapacity: 1_000,
-            maxBatchSize: 100,
-            maxConcurrentRequests: 2,
-            requestTimeout: "1 hour",
-            shutdownTimeout: 200
+            queueCapacity: 5_000,
+            maxBatchSize: 1_000,
+            flushInterval: 1_000
           })
-          for (let i = 0; i < 100; i++) yield* ingest.send(gauges(100, "bh", i * 100))
-          yield* realSleep(100)
-          const stats = (yield* ingest.stats).datapoints
-          // in flight: 2 batches of 100; queued: at most 1,000
-          expect(stats.pending).toBeLessThanOrEqual(1_200)
-          expect(stats.dropped.queueFull).toBe(10_000 - stats.pending)
-          assert.isTrue(invariantHolds(stats))
+          for (let i = 0; i < 300; i++) yield* ingest.send(gauges(100, "tight", i * 100))
           yield* close
-          const after = (yield* ingest.stats).datapoints
-          expect(after.pending).toBe(0)
-          assert.isTrue(invariantHolds(after))
-          expect(logs).toEqual([
-            "WARN The datapoints queue is full (1000): dropping the newest datapoints until it drains",
-            expect.stringMatching(/^WARN Shutdown deadline of 200ms reached: [\d,]+ datapoints not delivered$/)
-          ])
+          const stats = (yield* ingest.stats).datapoints
+          expect(stats.dropped.queueFull).toBe(0)
+          expect(stats.delivered).toBe(30_000)
+          expect(server.datapoints()).toHaveLength(30_000)
         })
-      ))
+    )
+
+    effect(
+      "keeps memory bounded under a black-hole server: the queue fills and the rest is counted",
+      () =>
+        withLogs((logs) =>
+          Effect.gen(function*() {
+            const server = yield* FakeSignalFx.make()
+            server.fault("/v2/datapoint", Array.from({ length: 50 }, () => FakeSignalFx.hang))
+            const { close, ingest } = yield* startIngest(server, {
+              queueCapacity: 1_000,
+              maxBatchSize: 100,
+              maxConcurrentRequests: 2,
+              requestTimeout: "1 hour",
+              shutdownTimeout: 200
+            })
+            for (let i = 0; i < 100; i++) yield* ingest.send(gauges(100, "bh", i * 100))
+            yield* realSleep(100)
+            const stats = (yield* ingest.stats).datapoints
+            // in flight: 2 batches of 100; queued: at most 1,000
+            expect(stats.pending).toBeLessThanOrEqual(1_200)
+            expect(stats.dropped.queueFull).toBe(10_000 - stats.pending)
+            assert.isTrue(invariantHolds(stats))
+            yield* close
+            const after = (yield* ingest.stats).datapoints
+            expect(after.pending).toBe(0)
+            assert.isTrue(invariantHolds(after))
+            expect(logs).toEqual([
+              "WARN The datapoints queue is full (1000): dropping the newest datapoints until it drains",
+              expect.stringMatching(/^WARN Shutdown deadline of 200ms reached: [\d,]+ datapoints not delivered$/)
+            ])
+          })
+        )
+    )
   })
 
   describe("accounting", () => {

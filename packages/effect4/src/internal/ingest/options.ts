@@ -44,7 +44,11 @@ export const defaults = {
 /** @internal */
 export const resolve = (options: Ingest.Options): Result.Result<ResolvedOptions, ConfigurationError> =>
   resolving(() => {
-    const shared = connection(options, { option: "ingestEndpoint", url: options.ingestEndpoint, host: ingestHost }, defaults)
+    const shared = connection(
+      options,
+      { option: "ingestEndpoint", url: options.ingestEndpoint, host: ingestHost },
+      defaults
+    )
     const dimensions = validateDimensionsRecord(options.dimensions ?? {})
     if (Result.isFailure(dimensions)) invalid("dimensions", dimensions.failure.message)
     return {

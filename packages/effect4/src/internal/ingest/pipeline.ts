@@ -92,17 +92,21 @@ export const makePipeline = <I extends Items<I>>(
     const clock = yield* Clock.Clock
     const now = (): number => clock.currentTimeMillisUnsafe()
     const wake = yield* Latch.make(false)
-    const state = new PipelineState<I>({
-      kind,
-      capacity: config.capacity,
-      maxBatchSize: options.maxBatchSize,
-      flushIntervalMillis: options.flushIntervalMillis,
-      overflow: options.overflow,
-      absorb: config.absorb,
-      host: options.endpoint.host,
-      maxElapsed: Duration.format(options.retry.maxElapsed),
-      formatMillis: (millis) => Duration.format(Duration.millis(millis))
-    }, metricsMirror(kind, yield* Effect.context<never>()), () => wake.openUnsafe())
+    const state = new PipelineState<I>(
+      {
+        kind,
+        capacity: config.capacity,
+        maxBatchSize: options.maxBatchSize,
+        flushIntervalMillis: options.flushIntervalMillis,
+        overflow: options.overflow,
+        absorb: config.absorb,
+        host: options.endpoint.host,
+        maxElapsed: Duration.format(options.retry.maxElapsed),
+        formatMillis: (millis) => Duration.format(Duration.millis(millis))
+      },
+      metricsMirror(kind, yield* Effect.context<never>()),
+      () => wake.openUnsafe()
+    )
     const slots = yield* Semaphore.make(options.maxConcurrentRequests)
     const throttleGate = yield* Semaphore.make(1)
     const fibers = yield* FiberSet.make()

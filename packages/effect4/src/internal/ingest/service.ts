@@ -59,7 +59,7 @@ const datapointQueue = (
       (pipeline) => ({
         pipeline,
         send: (input, globals) =>
-          Effect.suspend(() => {
+          Effect.suspend((): Effect.Effect<void, ValidationError | ClosedError> => {
             const encoded = encoder.encodeValid(input, globals)
             if (encoded !== undefined) return pipeline.offer(encoded, globals)
             const validated = validateDatapoints(input, globals)
@@ -84,9 +84,11 @@ const datapointQueue = (
     (pipeline) => ({
       pipeline,
       send: (input, globals) =>
-        Effect.suspend(() => {
+        Effect.suspend((): Effect.Effect<void, ValidationError | ClosedError> => {
           const validated = validateDatapoints(input, globals)
-          return Result.isFailure(validated) ? Effect.fail(validated.failure) : pipeline.offer(validated.success, globals)
+          return Result.isFailure(validated)
+            ? Effect.fail(validated.failure)
+            : pipeline.offer(validated.success, globals)
         })
     })
   )
@@ -133,7 +135,10 @@ export const make = (
         return Effect.void
       })
 
-    const offerEvents = (validated: Result.Result<ReadonlyArray<Event.Validated>, ValidationError>, at: typeof globals) =>
+    const offerEvents = (
+      validated: Result.Result<ReadonlyArray<Event.Validated>, ValidationError>,
+      at: Datapoint.Dimensions
+    ): Effect.Effect<void, ValidationError | ClosedError> =>
       Result.isFailure(validated) ? Effect.fail(validated.failure) : events.offer(validated.success, at)
 
     return {
