@@ -1,10 +1,15 @@
 /**
  * The Ingest service's defaults and constants, in both packages. Defaults follow the trusted
  * senders (the OpenTelemetry Collector's SignalFx exporter and the Go client): see
- * docs/protocol.md §6. Durations are in milliseconds; each package makes them its `Duration`.
+ * docs/protocol.md §6. Durations are in milliseconds; each package makes them its `Duration` and
+ * checks them, and the other options are checked here.
  */
 import * as zlib from "node:zlib"
+import type * as Datapoint from "../datapoint.js"
 import type { Variables } from "../environment.js"
+import { validationMessage } from "../errorMessages.js"
+import { invalid, oneOf, positiveInteger } from "../http/options.js"
+import { validateDimensionsRecord } from "../validation.js"
 
 /** @internal */
 export const defaults = {
@@ -31,12 +36,46 @@ export const defaults = {
   shutdownTimeoutMillis: 10_000
 } as const
 
-/** The choices of the enumerated options, the default first. @internal */
-export const choices = {
-  format: ["protobuf", "json"],
-  compression: ["auto", "gzip", "none"],
-  overflow: ["dropNewest", "dropOldest"]
-} as const
+/** The options of the Ingest service that hold no duration and no secret. @internal */
+export interface PlainOptions {
+  readonly dimensions?: Datapoint.Dimensions | undefined
+  readonly format?: "protobuf" | "json" | undefined
+  readonly compression?: "auto" | "gzip" | "none" | undefined
+  readonly maxBatchSize?: number | undefined
+  readonly queueCapacity?: number | undefined
+  readonly eventQueueCapacity?: number | undefined
+  readonly overflow?: "dropNewest" | "dropOldest" | undefined
+  readonly maxConcurrentRequests?: number | undefined
+}
+
+/** @internal */
+export type ResolvedPlainOptions = { readonly [K in keyof PlainOptions]-?: Exclude<PlainOptions[K], undefined> }
+
+/** The `dimensions` option, each key and value checked as on a datapoint. */
+const globalDimensions = (dimensions: Datapoint.Dimensions | undefined): Datapoint.Dimensions => {
+  const checked = validateDimensionsRecord(dimensions ?? {})
+  return checked.ok ? checked.value : invalid("dimensions", validationMessage(checked.problems, checked.omitted))
+}
+
+/**
+ * The plain options checked, or their defaults; a bad one throws the core's `InvalidOption`
+ * (see `../http/options.ts`), for each package's resolver to turn into its `ConfigurationError`.
+ * @internal
+ */
+export const resolvePlainOptions = (options: PlainOptions): ResolvedPlainOptions => ({
+  dimensions: globalDimensions(options.dimensions),
+  format: oneOf("format", options.format, ["protobuf", "json"], defaults.format),
+  compression: oneOf("compression", options.compression, ["auto", "gzip", "none"], defaults.compression),
+  maxBatchSize: positiveInteger("maxBatchSize", options.maxBatchSize, defaults.maxBatchSize),
+  queueCapacity: positiveInteger("queueCapacity", options.queueCapacity, defaults.queueCapacity),
+  eventQueueCapacity: positiveInteger("eventQueueCapacity", options.eventQueueCapacity, defaults.eventQueueCapacity),
+  overflow: oneOf("overflow", options.overflow, ["dropNewest", "dropOldest"], defaults.overflow),
+  maxConcurrentRequests: positiveInteger(
+    "maxConcurrentRequests",
+    options.maxConcurrentRequests,
+    defaults.maxConcurrentRequests
+  )
+})
 
 /** The environment variables of an explicit ingest URL, the first set winning. @internal */
 export const INGEST_URL: Variables = ["SPLUNK_INGEST_URL", "SIGNALFX_INGEST_URL", "SIGNALFX_INGEST_ENDPOINT"]

@@ -1,35 +1,25 @@
 /**
  * Turns the user's `Ingest.Options` into checked, resolved settings, failing with a
- * `ConfigurationError` that names the option. The defaults are the core's
- * (`../../core/ingest/options.ts`), in milliseconds, made `Duration`s here.
+ * `ConfigurationError` that names the option. The core (`../../core/ingest/options.ts`) checks
+ * the options that hold no duration and holds the defaults, in milliseconds, made `Duration`s here.
  */
 import * as Duration from "effect/Duration"
-import * as Either from "effect/Either"
-import { choices, defaults as coreDefaults, ingestHost } from "../../core/ingest/options.js"
-import type * as Datapoint from "../../Datapoint.js"
+import type * as Either from "effect/Either"
+import type { ResolvedPlainOptions } from "../../core/ingest/options.js"
+import { defaults as coreDefaults, ingestHost, resolvePlainOptions } from "../../core/ingest/options.js"
 import type * as Ingest from "../../Ingest.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import type { ResolvedConnection } from "../http/options.js"
-import { connection, duration, invalid, oneOf, positiveInteger, resolving } from "../http/options.js"
-import { validateDimensionsRecord } from "../validated.js"
+import { connection, duration, resolving } from "../http/options.js"
 
 /** @internal */
-export interface ResolvedOptions extends ResolvedConnection {
-  readonly format: "protobuf" | "json"
-  readonly compression: "auto" | "gzip" | "none"
-  readonly maxBatchSize: number
+export interface ResolvedOptions extends ResolvedConnection, ResolvedPlainOptions {
   readonly flushIntervalMillis: number
-  readonly queueCapacity: number
-  readonly eventQueueCapacity: number
-  readonly overflow: "dropNewest" | "dropOldest"
-  readonly maxConcurrentRequests: number
   readonly shutdownTimeout: Duration.Duration
-  readonly dimensions: Datapoint.Dimensions
 }
 
-/** @internal */
-export const defaults = {
-  ...coreDefaults,
+/** The core's default durations as `Duration`s. */
+const defaults = {
   flushInterval: Duration.millis(coreDefaults.flushIntervalMillis),
   requestTimeout: Duration.millis(coreDefaults.requestTimeoutMillis),
   retry: {
@@ -43,33 +33,9 @@ export const defaults = {
 
 /** @internal */
 export const resolve = (options: Ingest.Options): Either.Either<ResolvedOptions, ConfigurationError> =>
-  resolving(() => {
-    const shared = connection(
-      options,
-      { option: "ingestEndpoint", url: options.ingestEndpoint, host: ingestHost },
-      defaults
-    )
-    const dimensions = validateDimensionsRecord(options.dimensions ?? {})
-    if (Either.isLeft(dimensions)) invalid("dimensions", dimensions.left.message)
-    return {
-      ...shared,
-      format: oneOf("format", options.format, choices.format, defaults.format),
-      compression: oneOf("compression", options.compression, choices.compression, defaults.compression),
-      maxBatchSize: positiveInteger("maxBatchSize", options.maxBatchSize, defaults.maxBatchSize),
-      flushIntervalMillis: Duration.toMillis(duration("flushInterval", options.flushInterval, defaults.flushInterval)),
-      queueCapacity: positiveInteger("queueCapacity", options.queueCapacity, defaults.queueCapacity),
-      eventQueueCapacity: positiveInteger(
-        "eventQueueCapacity",
-        options.eventQueueCapacity,
-        defaults.eventQueueCapacity
-      ),
-      overflow: oneOf("overflow", options.overflow, choices.overflow, defaults.overflow),
-      maxConcurrentRequests: positiveInteger(
-        "maxConcurrentRequests",
-        options.maxConcurrentRequests,
-        defaults.maxConcurrentRequests
-      ),
-      shutdownTimeout: duration("shutdownTimeout", options.shutdownTimeout, defaults.shutdownTimeout),
-      dimensions: Either.isRight(dimensions) ? dimensions.right : {}
-    }
-  })
+  resolving(() => ({
+    ...connection(options, { option: "ingestEndpoint", url: options.ingestEndpoint, host: ingestHost }, defaults),
+    ...resolvePlainOptions(options),
+    flushIntervalMillis: Duration.toMillis(duration("flushInterval", options.flushInterval, defaults.flushInterval)),
+    shutdownTimeout: duration("shutdownTimeout", options.shutdownTimeout, defaults.shutdownTimeout)
+  }))
