@@ -25,3 +25,19 @@ export * as Event from "./Event.js"
  * @since 0.2.0
  */
 export * as SignalFxError from "./SignalFxError.js"
+
+/**
+ * The Metadata service: search, read and update metric, dimension, metric time series and tag
+ * metadata over the REST API.
+ *
+ * @since 0.2.0
+ */
+export * as Metadata from "./Metadata.js"
+
+/**
+ * The Rest service: organization, charts, dashboards, dashboard groups, detectors, incidents and
+ * data links over the REST API, and `login` for a session token.
+ *
+ * @since 0.2.0
+ */
+export * as Rest from "./Rest.js"
