@@ -41,3 +41,11 @@ export * as Metadata from "./Metadata.js"
  * @since 0.2.0
  */
 export * as Rest from "./Rest.js"
+
+/**
+ * The Ingest service: datapoints and events sent in the background, batched, compressed,
+ * retried and bounded, and everything queued delivered when its scope closes.
+ *
+ * @since 0.2.0
+ */
+export * as Ingest from "./Ingest.js"
