@@ -55,6 +55,7 @@ import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
+import type * as core from "./core/signalflow/snapshots.js"
 import { accessToken, firstOf, realm } from "./internal/config.js"
 import * as messages from "./internal/signalflow/messages.js"
 import * as internal from "./internal/signalflow/service.js"
@@ -181,11 +182,7 @@ export interface EventMessage extends Schema.Schema.Type<typeof messages.EventMe
  * @since 0.2.0
  * @category models
  */
-export interface SnapshotValue {
-  readonly tsId: string
-  readonly value: number | bigint | null
-  readonly metadata: Readonly<Record<string, unknown>> | undefined
-}
+export interface SnapshotValue extends core.SnapshotValue {}
 
 /**
  * Every time series' value at one logical timestamp.
@@ -193,10 +190,7 @@ export interface SnapshotValue {
  * @since 0.2.0
  * @category models
  */
-export interface Snapshot {
-  readonly logicalTimestampMs: number
-  readonly values: ReadonlyArray<SnapshotValue>
-}
+export interface Snapshot extends core.Snapshot {}
 
 /**
  * Gathers a computation's stream into one {@link Snapshot} per logical timestamp: each time

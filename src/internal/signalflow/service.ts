@@ -7,6 +7,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import type { Request } from "../../core/signalflow/requests.js"
+import { handleProblem, parameters, programProblem } from "../../core/signalflow/requests.js"
 import type * as SignalFlow from "../../SignalFlow.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import { ComputationFailedError, SignalFlowConnectionError } from "../../SignalFxError.js"
@@ -15,65 +17,23 @@ import { stream } from "./computation.js"
 import type { ResolvedOptions } from "./options.js"
 import { resolve } from "./options.js"
 import * as sse from "./sse.js"
-import type { Request, Transport } from "./transport.js"
+import type { Transport } from "./transport.js"
 import * as websocket from "./websocket.js"
 
-/** The service's limit on program text. @internal */
-export const MAX_PROGRAM_LENGTH = 50_000
-
-const millis = (value: number | Date | undefined): number | undefined => value instanceof Date ? value.getTime() : value
-
-/** The defined parameters, times as milliseconds since the epoch. */
-const parameters = (options: object): Record<string, unknown> => {
-  const params: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) params[key] = value instanceof Date ? millis(value) : value
-  }
-  return params
-}
-
 const checkProgram = (program: string): ComputationFailedError | undefined => {
-  if (typeof program !== "string" || program.trim() === "") {
-    return new ComputationFailedError({ errors: [{ errorType: "INVALID_PROGRAM", message: "the program is empty" }] })
-  }
-  if (program.length > MAX_PROGRAM_LENGTH) {
-    return new ComputationFailedError({
-      errors: [{
-        errorType: "INVALID_PROGRAM",
-        message: `the program has ${program.length} characters, more than the ${MAX_PROGRAM_LENGTH} the service accepts`
-      }]
-    })
-  }
-  return undefined
+  const problem = programProblem(program)
+  return problem === undefined ? undefined : new ComputationFailedError({ errors: [problem] })
 }
-
-/**
- * Why a handle cannot be sent, on either transport: the HTTP one puts it in the URL's path, which
- * has no way to carry an empty segment, or a `.` or `..` one (fetch resolves them, percent-encoded
- * or not, and `stop("..")` would post to `/v2/stop`); the service never hands out such a handle.
- */
-const unsendable = (handle: unknown): string | undefined =>
-  typeof handle !== "string"
-    ? `a handle that is a ${typeof handle}, not a string`
-    : handle === ""
-    ? "an empty handle"
-    : handle === "." || handle === ".."
-    ? `the handle ${JSON.stringify(handle)}, which no URL path can carry`
-    : undefined
 
 /** @internal */
 export const fromTransport = (transport: Transport, options: ResolvedOptions, endpoint: string): SignalFlow.Service => {
   const settings = { bufferSize: options.bufferSize, reconnect: options.reconnect, endpoint }
   const computation = (request: Request, resumable: boolean) => stream(transport, { request, resumable }, settings)
   const invalidHandle = (type: string, handle: string): SignalFlowConnectionError | undefined => {
-    const problem = unsendable(handle)
-    return problem === undefined
+    const description = handleProblem(type, handle)
+    return description === undefined
       ? undefined
-      : new SignalFlowConnectionError({
-        endpoint,
-        reason: "InvalidRequest",
-        description: `cannot send a ${type} request for ${problem}`
-      })
+      : new SignalFlowConnectionError({ endpoint, reason: "InvalidRequest", description })
   }
   // The handle goes last in each request: the one checked is the one sent.
   const command = (request: Request & { readonly handle: string }) => {
