@@ -33,12 +33,11 @@ export interface Report {
  * @internal
  */
 export const makeReports = (
-  collect: (builder: PointsBuilder) => void,
   options: ReportOptions
-): (timestamp: number) => Report => {
+): (timestamp: number, collect: (builder: PointsBuilder) => void) => Report => {
   const warned = new Set<string>()
   const dimensions = options.dimensions ?? {}
-  return (timestamp) => {
+  return (timestamp, collect) => {
     const builder = new PointsBuilder(options.prefix ?? "", timestamp)
     collect(builder)
     const warnings: Array<string> = []
