@@ -2,8 +2,12 @@
  * HostIdentity's options that need no Effect, for both packages: the clouds and their
  * dimension names, the metadata servers' documented addresses (docs/protocol.md §4), the
  * checks of the endpoints, `clouds` and `retries`, and the AWS environment variables' meaning.
- * The timeout, a `Duration`, is each package's to check.
+ * The timeout, a `Duration`, is each package's to check. A bad option throws the core's
+ * `InvalidOption` (`core/http/options.ts`), which each package's `resolving` turns into its
+ * `ConfigurationError`.
  */
+import type { Variables } from "../environment.js"
+import { invalid } from "../http/options.js"
 
 /**
  * The clouds a host can be identified in.
@@ -57,10 +61,7 @@ export interface ResolvedLocations {
   readonly azureEndpoint: URL
 }
 
-/** Reports an unusable option; it throws, for the package's resolver to catch. @internal */
-export type Invalid = (option: string, reason: string) => never
-
-const url = (invalid: Invalid, option: string, value: string): URL => {
+const url = (option: string, value: string): URL => {
   let parsed: URL
   try {
     parsed = new URL(value)
@@ -73,13 +74,13 @@ const url = (invalid: Invalid, option: string, value: string): URL => {
   return parsed
 }
 
-const retries = (invalid: Invalid, value: number | undefined): number => {
+const retries = (value: number | undefined): number => {
   if (value === undefined) return defaults.retries
   if (!Number.isSafeInteger(value) || value < 0) invalid("retries", `must be a non-negative integer, got ${value}`)
   return value
 }
 
-const clouds = (invalid: Invalid, value: ReadonlyArray<Cloud> | undefined): ReadonlySet<Cloud> => {
+const clouds = (value: ReadonlyArray<Cloud> | undefined): ReadonlySet<Cloud> => {
   if (value === undefined) return new Set(CLOUDS)
   for (const cloud of value) {
     if (!CLOUDS.includes(cloud)) invalid("clouds", `must hold only ${CLOUDS.join(", ")}, got ${String(cloud)}`)
@@ -87,28 +88,28 @@ const clouds = (invalid: Invalid, value: ReadonlyArray<Cloud> | undefined): Read
   return new Set(value)
 }
 
-const awsEndpoint = (invalid: Invalid, options: LocationOptions): URL | undefined => {
+const awsEndpoint = (options: LocationOptions): URL | undefined => {
   const mode = options.awsEndpointMode ?? "IPv4"
   if (mode !== "IPv4" && mode !== "IPv6") invalid("awsEndpointMode", `must be IPv4 or IPv6, got ${String(mode)}`)
   const endpoint = options.awsEndpoint === undefined
     ? new URL(mode === "IPv6" ? defaults.awsEndpointIPv6 : defaults.awsEndpoint)
-    : url(invalid, "awsEndpoint", options.awsEndpoint)
+    : url("awsEndpoint", options.awsEndpoint)
   return options.ec2MetadataDisabled === true ? undefined : endpoint
 }
 
 /**
- * Everything but the timeout, checked; an unusable option goes to `invalid`, which throws.
+ * Everything but the timeout, checked.
  * @internal
  */
-export const resolveLocations = (options: LocationOptions, invalid: Invalid): ResolvedLocations => ({
-  clouds: clouds(invalid, options.clouds),
-  retries: retries(invalid, options.retries),
-  awsEndpoint: awsEndpoint(invalid, options),
+export const resolveLocations = (options: LocationOptions): ResolvedLocations => ({
+  clouds: clouds(options.clouds),
+  retries: retries(options.retries),
+  awsEndpoint: awsEndpoint(options),
   ecsMetadataUri: options.ecsMetadataUri === undefined || options.ecsMetadataUri === ""
     ? undefined
-    : url(invalid, "ecsMetadataUri", options.ecsMetadataUri),
-  gcpEndpoint: url(invalid, "gcpEndpoint", options.gcpEndpoint ?? defaults.gcpEndpoint),
-  azureEndpoint: url(invalid, "azureEndpoint", options.azureEndpoint ?? defaults.azureEndpoint)
+    : url("ecsMetadataUri", options.ecsMetadataUri),
+  gcpEndpoint: url("gcpEndpoint", options.gcpEndpoint ?? defaults.gcpEndpoint),
+  azureEndpoint: url("azureEndpoint", options.azureEndpoint ?? defaults.azureEndpoint)
 })
 
 /** The options the AWS environment variables set. @internal */
@@ -125,7 +126,7 @@ export const ENVIRONMENT = {
   awsEndpoint: "AWS_EC2_METADATA_SERVICE_ENDPOINT",
   awsEndpointMode: "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
   /** The first set wins: task metadata v4's, then v3's. */
-  ecsMetadataUri: ["ECS_CONTAINER_METADATA_URI_V4", "ECS_CONTAINER_METADATA_URI"]
+  ecsMetadataUri: ["ECS_CONTAINER_METADATA_URI_V4", "ECS_CONTAINER_METADATA_URI"] satisfies Variables
 } as const
 
 /**

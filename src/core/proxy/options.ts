@@ -1,16 +1,15 @@
 /**
  * The proxy and certificate settings, given in code or read from the environment, checked for
  * both Effect majors: a proxy URL (`host:port` allowed, credentials taken apart so the URL can
- * be shown), `NO_PROXY`, and PEM certificate authorities. A problem goes to the package's
- * `invalid`, which throws a `ConfigurationError` naming the option (or the environment
- * variable); a proxy's credentials never appear in it.
+ * be shown), `NO_PROXY`, and PEM certificate authorities. A problem throws the core's
+ * `InvalidOption` (`core/http/options.ts`), which each package turns into a `ConfigurationError`
+ * naming the option (or the environment variable); a proxy's credentials never appear in it.
  */
 import * as fs from "node:fs"
+import type { Variables } from "../environment.js"
+import { invalid } from "../http/options.js"
 import type { NoProxy } from "./noProxy.js"
 import * as noProxy from "./noProxy.js"
-
-/** Reports an unusable setting; it throws, for the package's resolver to catch. @internal */
-export type Invalid = (option: string, reason: string) => never
 
 /** A setting and the name it goes by in messages: an option, or an environment variable. @internal */
 export interface Named<A> {
@@ -53,15 +52,15 @@ export interface Resolved {
  * @internal
  */
 export const ENVIRONMENT = {
-  httpProxy: ["http_proxy", "HTTP_PROXY"],
-  httpsProxy: ["https_proxy", "HTTPS_PROXY"],
-  noProxy: ["no_proxy", "NO_PROXY"],
+  httpProxy: ["http_proxy", "HTTP_PROXY"] satisfies Variables,
+  httpsProxy: ["https_proxy", "HTTPS_PROXY"] satisfies Variables,
+  noProxy: ["no_proxy", "NO_PROXY"] satisfies Variables,
   extraCertificates: "NODE_EXTRA_CA_CERTS"
 } as const
 
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
 
-const proxyOf = (invalid: Invalid, setting: Named<unknown> | undefined): ParsedProxy | undefined => {
+const proxyOf = (setting: Named<unknown> | undefined): ParsedProxy | undefined => {
   if (setting === undefined) return undefined
   const { option, value } = setting
   if (typeof value !== "string") return invalid(option, `must be a URL string, got ${typeof value}`)
@@ -107,7 +106,7 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE---
 /** The certificates of a PEM text; text that holds none gives none. @internal */
 export const pemCertificates = (text: string): Array<string> => text.match(PEM_CERTIFICATE) ?? []
 
-const certificates = (invalid: Invalid, option: string, text: unknown): Array<string> => {
+const certificates = (option: string, text: unknown): Array<string> => {
   if (typeof text !== "string") {
     return invalid(
       option,
@@ -137,22 +136,21 @@ const certificates = (invalid: Invalid, option: string, text: unknown): Array<st
 }
 
 const certificateAuthorities = (
-  invalid: Invalid,
   setting: Named<unknown> | undefined
 ): ReadonlyArray<string> | undefined => {
   if (setting === undefined || setting.value === undefined) return undefined
   const { option, value } = setting
-  if (!Array.isArray(value)) return certificates(invalid, option, value)
+  if (!Array.isArray(value)) return certificates(option, value)
   if (value.length === 0) return invalid(option, "must hold at least one certificate")
-  return value.flatMap((text: unknown, index) => certificates(invalid, `${option}[${index}]`, text))
+  return value.flatMap((text: unknown, index) => certificates(`${option}[${index}]`, text))
 }
 
 /** @internal */
-export const resolve = (settings: Settings, invalid: Invalid): Resolved => ({
-  httpProxy: proxyOf(invalid, settings.httpProxy),
-  httpsProxy: proxyOf(invalid, settings.httpsProxy),
+export const resolve = (settings: Settings): Resolved => ({
+  httpProxy: proxyOf(settings.httpProxy),
+  httpsProxy: proxyOf(settings.httpsProxy),
   noProxy: noProxy.parse(settings.noProxy ?? ""),
-  ca: certificateAuthorities(invalid, settings.ca)
+  ca: certificateAuthorities(settings.ca)
 })
 
 /**

@@ -13,8 +13,8 @@ import type { ResolvedLocations } from "../../core/hostIdentity/options.js"
 import * as core from "../../core/hostIdentity/options.js"
 import type * as HostIdentity from "../../HostIdentity.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
-import { firstOf } from "../config.js"
-import { duration, invalid, resolving } from "../http/options.js"
+import { firstSet } from "../config.js"
+import { duration, resolving } from "../http/options.js"
 
 /** @internal */
 export const dimensionNames = core.dimensionNames
@@ -30,7 +30,7 @@ export interface ResolvedOptions extends ResolvedLocations {
 /** @internal */
 export const resolve = (options: HostIdentity.Options): Either.Either<ResolvedOptions, ConfigurationError> =>
   resolving(() => ({
-    ...core.resolveLocations(options, invalid),
+    ...core.resolveLocations(options),
     timeout: duration("timeout", options.timeout, Duration.millis(core.defaults.timeoutMillis), { positive: true })
   }))
 
@@ -43,8 +43,6 @@ const endpointMode = Config.string(core.ENVIRONMENT.awsEndpointMode).pipe(
   })
 )
 
-const [ecsV4, ...ecsOlder] = core.ENVIRONMENT.ecsMetadataUri
-
 /**
  * The AWS options of the environment: `HostIdentity.config` (documented there). Here, apart from
  * the service, so that the Promise facade can check them when it is constructed without loading
@@ -55,7 +53,7 @@ export const config: Config.Config<HostIdentity.Options> = Config.all({
   disabled: Config.option(Config.string(core.ENVIRONMENT.ec2MetadataDisabled)),
   awsEndpoint: Config.option(Config.string(core.ENVIRONMENT.awsEndpoint)),
   awsEndpointMode: Config.option(endpointMode),
-  ecsMetadataUri: Config.option(firstOf(Config.string(ecsV4), ...ecsOlder.map((name) => Config.string(name))))
+  ecsMetadataUri: Config.option(firstSet(core.ENVIRONMENT.ecsMetadataUri, Config.string))
 }).pipe(Config.map(({ awsEndpoint, awsEndpointMode, disabled, ecsMetadataUri }) => ({
   ec2MetadataDisabled: Option.exists(disabled, core.isDisabled),
   awsEndpoint: Option.getOrUndefined(awsEndpoint),

@@ -9,12 +9,13 @@ import * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import type { Variables } from "../../core/environment.js"
 import type { NoProxy } from "../../core/proxy/noProxy.js"
 import type { Named, ParsedProxy } from "../../core/proxy/options.js"
 import * as core from "../../core/proxy/options.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
-import { firstOf } from "../config.js"
-import { invalid, resolving } from "../http/options.js"
+import { firstSet } from "../config.js"
+import { resolving } from "../http/options.js"
 
 export type { Named } from "../../core/proxy/options.js"
 
@@ -65,7 +66,7 @@ export const resolve = (settings: Settings): Either.Either<ResolvedOptions, Conf
       ...settings,
       httpProxy: revealed(settings.httpProxy),
       httpsProxy: revealed(settings.httpsProxy)
-    }, invalid)
+    })
     return { ...resolved, httpProxy: redacted(resolved.httpProxy), httpsProxy: redacted(resolved.httpsProxy) }
   })
 
@@ -102,14 +103,10 @@ const named = (name: string): Config.Config<Named<Redacted.Redacted<string>>> =>
   )
 
 /** The first of the variables that is set and not empty. */
-const proxyVariable = (
-  [first, ...rest]: readonly [string, ...Array<string>]
-): Config.Config<Option.Option<Named<Redacted.Redacted<string>>>> =>
-  Config.option(firstOf(named(first), ...rest.map(named))).pipe(
+const proxyVariable = (variables: Variables): Config.Config<Option.Option<Named<Redacted.Redacted<string>>>> =>
+  Config.option(firstSet(variables, named)).pipe(
     Config.orElse(() => Config.succeed(Option.none()))
   )
-
-const [noProxyFirst, ...noProxyRest] = core.ENVIRONMENT.noProxy
 
 /**
  * The environment's proxy settings: `https_proxy` / `HTTPS_PROXY` for https URLs, `http_proxy` /
@@ -121,7 +118,7 @@ export const fromEnvironment: Effect.Effect<Omit<Settings, "ca">> = Effect.orEls
   Config.all({
     httpProxy: proxyVariable(core.ENVIRONMENT.httpProxy),
     httpsProxy: proxyVariable(core.ENVIRONMENT.httpsProxy),
-    noProxy: Config.option(firstOf(Config.string(noProxyFirst), ...noProxyRest.map((name) => Config.string(name))))
+    noProxy: Config.option(firstSet(core.ENVIRONMENT.noProxy, Config.string))
   }),
   () => ({ httpProxy: Option.none(), httpsProxy: Option.none(), noProxy: Option.none() })
 ).pipe(
