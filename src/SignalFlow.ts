@@ -55,8 +55,9 @@ import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
+import { STREAM_URL } from "./core/signalflow/options.js"
 import type * as core from "./core/signalflow/snapshots.js"
-import { accessToken, firstOf, realm } from "./internal/config.js"
+import { accessToken, firstSet, realm } from "./internal/config.js"
 import * as messages from "./internal/signalflow/messages.js"
 import * as internal from "./internal/signalflow/service.js"
 import * as snapshots from "./internal/signalflow/snapshots.js"
@@ -473,7 +474,7 @@ export const layerSse = (options: Options): Layer.Layer<SignalFlow, Configuratio
 export const config: Config.Config<Pick<Options, "token" | "realm" | "streamEndpoint">> = Config.all({
   token: accessToken,
   realm,
-  streamEndpoint: Config.option(firstOf(Config.string("SPLUNK_STREAM_URL"), Config.string("SIGNALFX_STREAM_URL")))
+  streamEndpoint: Config.option(firstSet(STREAM_URL, Config.string))
 }).pipe(Config.map(({ realm, streamEndpoint, token }) => ({
   token,
   realm: Option.getOrUndefined(realm),

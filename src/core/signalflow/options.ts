@@ -1,6 +1,8 @@
 /**
- * The SignalFlow service's defaults and URLs, which each package's option resolution uses.
+ * The SignalFlow service's defaults, URLs and environment variables, which each package's
+ * option resolution uses.
  */
+import type { Variables } from "../environment.js"
 
 /**
  * The defaults of the options, durations in milliseconds.
@@ -60,3 +62,9 @@ export const connectUrl = (httpBase: URL): string => {
   connect.protocol = httpBase.protocol === "https:" ? "wss:" : "ws:"
   return connect.href
 }
+
+/**
+ * The SignalFlow endpoint's environment variables.
+ * @internal
+ */
+export const STREAM_URL: Variables = ["SPLUNK_STREAM_URL", "SIGNALFX_STREAM_URL"]

@@ -77,10 +77,13 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
     const connectionError = (reason: SignalFlowConnectionError["reason"], description: string) =>
       new SignalFlowConnectionError({ endpoint, reason, description })
 
-    const toError = (failure: ConnectFailure): ConnectError =>
-      failure._tag === "Authentication"
-        ? new SignalFlowAuthenticationError({ endpoint, description: failure.description })
-        : new SignalFlowConnectionError({ endpoint, ...failure })
+    const toError = (failure: ConnectFailure): ConnectError => {
+      if (failure._tag === "Authentication") {
+        return new SignalFlowAuthenticationError({ endpoint, description: failure.description })
+      }
+      const { _tag: _, ...fields } = failure
+      return new SignalFlowConnectionError({ endpoint, ...fields })
+    }
 
     const settings: Omit<SocketSettings, "proxy"> = {
       url: endpoint,
