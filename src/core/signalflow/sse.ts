@@ -4,8 +4,11 @@
  * string; `POST /v2/signalflow/{handle}/stop`, …), and the reading of the answer, a stream of
  * events named by message type, each with its JSON message as data.
  */
+import { describeBody, describeCause } from "../http/answer.js"
 import { peerText } from "../peerText.js"
 import { parseJson } from "../wire/jsonParse.js"
+import type { ServiceErrorRecord } from "./errors.js"
+import { scrubTexts, toServiceError } from "./errors.js"
 import type { Request } from "./requests.js"
 
 /** The request fields that are not query parameters. */
@@ -166,3 +169,49 @@ export const parseObject = (text: string): Record<string, unknown> => {
     return text.trim() === "" ? {} : { message: text.trim() }
   }
 }
+
+/**
+ * What a failed request means to SignalFlow, as each package's errors say it: no connection
+ * (`Transport`), a refused token (`Authentication`), a program the service cannot run (a 400,
+ * `Failed` with its error, each of its texts scrubbed), or another status. Every text is bounded
+ * and scrubbed.
+ * @internal
+ */
+export const requestFailure = (
+  request: Request,
+  failure: {
+    readonly status: number | undefined
+    readonly tokenRefused: boolean
+    /** The answer's body, capped. */
+    readonly body: string
+    readonly cause: unknown
+  },
+  scrub: (text: string) => string
+):
+  | { readonly _tag: "Transport"; readonly description: string }
+  | { readonly _tag: "Authentication"; readonly description: string }
+  | { readonly _tag: "Failed"; readonly error: ServiceErrorRecord }
+  | { readonly _tag: "StatusCode"; readonly status: number; readonly description: string } =>
+{
+  const { body, cause, status } = failure
+  if (status === undefined) {
+    return { _tag: "Transport", description: `POST ${where(request)} failed${peerText(scrub(describeCause(cause)))}` }
+  }
+  if (failure.tokenRefused) return { _tag: "Authentication", description: `HTTP ${status}` }
+  if (status === 400) {
+    return { _tag: "Failed", error: toServiceError({ code: 400, ...scrubTexts(parseObject(body), scrub) }) }
+  }
+  return {
+    _tag: "StatusCode",
+    status,
+    description: `POST ${where(request)} answered HTTP ${status}${describeBody(body)}`
+  }
+}
+
+/**
+ * The description of the `SignalFlowConnectionError` (`TooLarge`) of an event that grew past
+ * `MAX_EVENT_LENGTH` characters.
+ * @internal
+ */
+export const tooLargeText = (length: number): string =>
+  `the service sent an event of more than ${MAX_EVENT_LENGTH} characters (${length} so far) without its end`

@@ -11,16 +11,15 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { peerText } from "../../core/peerText.js"
-import { scrubServiceMessage, scrubTexts, toServiceError } from "../../core/signalflow/errors.js"
+import { scrubServiceMessage } from "../../core/signalflow/errors.js"
 import { signalflowUrl } from "../../core/signalflow/options.js"
 import {
   EventReader,
-  MAX_EVENT_LENGTH,
   messageOfEvent,
-  parseObject,
   pathOf,
   queryOf,
-  where
+  requestFailure,
+  tooLargeText
 } from "../../core/signalflow/sse.js"
 import {
   ComputationFailedError,
@@ -29,7 +28,7 @@ import {
 } from "../../SignalFxError.js"
 import type { RequestFailure } from "../http/request.js"
 import { makeRequests } from "../http/request.js"
-import { describeBody, describeCause, readCapped, TOKEN_HEADER } from "../http/transport.js"
+import { readCapped, TOKEN_HEADER } from "../http/transport.js"
 import type { ResolvedOptions } from "./options.js"
 import type { AttemptEnd, Request, Sink, Transport } from "./transport.js"
 import { dropped } from "./transport.js"
@@ -89,30 +88,29 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
         Effect.mapError((failure) => connectFailure(request, failure))
       )
 
-    /** What a failed request means to SignalFlow: a refused token, a program refused (400), or no connection. */
+    /** What a failed request means to SignalFlow (see the core's `requestFailure`). */
     const connectFailure = (request: Request, failure: RequestFailure): ConnectError | ComputationFailedError => {
-      const status = failure.error.status
-      if (status === undefined) {
-        return new SignalFlowConnectionError({
-          endpoint,
-          reason: "Transport",
-          description: `POST ${where(request)} failed${peerText(scrub(describeCause(failure.error.cause)))}`
-        })
+      const meaning = requestFailure(request, {
+        status: failure.error.status,
+        tokenRefused: failure.verdict === "tokenRefused",
+        body: failure.body,
+        cause: failure.error.cause
+      }, scrub)
+      switch (meaning._tag) {
+        case "Transport":
+          return new SignalFlowConnectionError({ endpoint, reason: "Transport", description: meaning.description })
+        case "Authentication":
+          return new SignalFlowAuthenticationError({ endpoint, description: meaning.description })
+        case "Failed":
+          return new ComputationFailedError({ errors: [meaning.error] })
+        case "StatusCode":
+          return new SignalFlowConnectionError({
+            endpoint,
+            reason: "StatusCode",
+            status: meaning.status,
+            description: meaning.description
+          })
       }
-      if (failure.verdict === "tokenRefused") {
-        return new SignalFlowAuthenticationError({ endpoint, description: `HTTP ${status}` })
-      }
-      if (status === 400) {
-        // A program the service cannot run: `{message, errorType, …}`, each of its texts scrubbed.
-        const error = scrubTexts(parseObject(failure.body), scrub)
-        return new ComputationFailedError({ errors: [toServiceError({ code: 400, ...error })] })
-      }
-      return new SignalFlowConnectionError({
-        endpoint,
-        reason: "StatusCode",
-        status,
-        description: `POST ${where(request)} answered HTTP ${status}${describeBody(failure.body)}`
-      })
     }
 
     const attempt = (request: Request, sink: Sink): Effect.Effect<AttemptEnd, ConnectError> =>
@@ -132,8 +130,7 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
                 error: new SignalFlowConnectionError({
                   endpoint,
                   reason: "TooLarge",
-                  description:
-                    `the service sent an event of more than ${MAX_EVENT_LENGTH} characters (${length} so far) without its end`
+                  description: tooLargeText(length)
                 })
               })),
             Effect.orElseSucceed(() => undefined)

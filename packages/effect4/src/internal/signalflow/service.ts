@@ -7,8 +7,8 @@ import type * as HttpClient from "effect/http/HttpClient"
 import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import type { Request } from "../../core/signalflow/requests.js"
-import { handleProblem, parameters, programProblem } from "../../core/signalflow/requests.js"
+import type { Command, Computation, InvalidHandle, InvalidProgram } from "../../core/signalflow/requests.js"
+import { operations } from "../../core/signalflow/requests.js"
 import type * as SignalFlow from "../../SignalFlow.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import { ComputationFailedError, SignalFlowConnectionError } from "../../SignalFxError.js"
@@ -20,49 +20,31 @@ import * as sse from "./sse.js"
 import type { Transport } from "./transport.js"
 import * as websocket from "./websocket.js"
 
-const checkProgram = (program: string): ComputationFailedError | undefined => {
-  const problem = programProblem(program)
-  return problem === undefined ? undefined : new ComputationFailedError({ errors: [problem] })
-}
-
 /** @internal */
 export const fromTransport = (transport: Transport, options: ResolvedOptions, endpoint: string): SignalFlow.Service => {
   const settings = { bufferSize: options.bufferSize, reconnect: options.reconnect, endpoint }
-  const computation = (request: Request, resumable: boolean) => stream(transport, { request, resumable }, settings)
-  const invalidHandle = (type: string, handle: string): SignalFlowConnectionError | undefined => {
-    const description = handleProblem(type, handle)
-    return description === undefined
-      ? undefined
-      : new SignalFlowConnectionError({ endpoint, reason: "InvalidRequest", description })
-  }
-  // The handle goes last in each request: the one checked is the one sent.
-  const command = (request: Request & { readonly handle: string }) => {
-    const invalid = invalidHandle(request.type, request.handle)
-    return invalid === undefined ? transport.command(request) : Effect.fail(invalid)
-  }
-  const program = (type: "execute" | "preflight", text: string, params: object) => {
-    const invalid = checkProgram(text)
-    return invalid === undefined
-      ? computation({ type, program: text, compress: options.compress, ...parameters(params) }, true)
-      : Stream.fail(invalid)
-  }
+  const planned = operations(options.compress)
+  const invalidProgram = ({ error }: InvalidProgram) => new ComputationFailedError({ errors: [error] })
+  const invalidHandle = ({ description }: InvalidHandle) =>
+    new SignalFlowConnectionError({ endpoint, reason: "InvalidRequest", description })
+  const refused = (refusal: InvalidProgram | InvalidHandle) =>
+    refusal._tag === "InvalidProgram" ? invalidProgram(refusal) : invalidHandle(refusal)
+  const computation = <E extends InvalidProgram | InvalidHandle>(operation: Computation | E) =>
+    operation._tag === "Computation" ? stream(transport, operation.plan, settings) : Stream.fail(refused(operation))
+  const command = (operation: Command | InvalidHandle) =>
+    operation._tag === "Command" ? transport.command(operation.request) : Effect.fail(invalidHandle(operation))
   return {
-    execute: (text, params = {}) => program("execute", text, params),
-    preflight: (text, params = {}) => program("preflight", text, params),
-    attach: (handle, params = {}) => {
-      const invalid = invalidHandle("attach", handle)
-      return invalid === undefined
-        ? computation({ type: "attach", compress: options.compress, ...parameters(params), handle }, false)
-        : Stream.fail(invalid)
-    },
+    execute: (text, params = {}) => computation(planned.program("execute", text, params)),
+    preflight: (text, params = {}) => computation(planned.program("preflight", text, params)),
+    attach: (handle, params = {}) => computation(planned.attach(handle, params)),
     start: (text, params = {}) => {
-      const invalid = checkProgram(text)
-      return invalid === undefined
-        ? transport.command({ type: "start", program: text, ...parameters(params) })
-        : Effect.fail(invalid)
+      const operation = planned.start(text, params)
+      return operation._tag === "Command"
+        ? transport.command(operation.request)
+        : Effect.fail(invalidProgram(operation))
     },
-    stop: (handle, params = {}) => command({ type: "stop", ...parameters(params), handle }),
-    keepalive: (handle) => command({ type: "keepalive", handle })
+    stop: (handle, params = {}) => command(planned.stop(handle, params)),
+    keepalive: (handle) => command(planned.keepalive(handle))
   }
 }
 
