@@ -25,3 +25,11 @@ export * as Event from "./Event.js"
  * @since 0.2.0
  */
 export * as SignalFxError from "./SignalFxError.js"
+
+/**
+ * SignalFlow: run SignalFlow programs and stream their output, over WebSocket or server-sent
+ * events.
+ *
+ * @since 0.2.0
+ */
+export * as SignalFlow from "./SignalFlow.js"
