@@ -45,6 +45,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
+import type * as core from "./core/hostIdentity/options.js"
+import { dimensionNames as coreDimensionNames } from "./core/hostIdentity/options.js"
 import type * as Datapoint from "./Datapoint.js"
 import * as Ingest from "./Ingest.js"
 import * as options_ from "./internal/hostIdentity/options.js"
@@ -57,7 +59,7 @@ import type { ConfigurationError } from "./SignalFxError.js"
  * @since 0.1.0
  * @category models
  */
-export type Cloud = "aws" | "gcp" | "azure"
+export type Cloud = core.Cloud
 
 /**
  * @since 0.1.0
@@ -129,7 +131,7 @@ export class HostIdentity extends Context.Tag("effect-signalfx/HostIdentity")<Ho
  * @since 0.1.0
  * @category constants
  */
-export const dimensionNames: { readonly [cloud in Cloud]: string } = internal.dimensionNames
+export const dimensionNames: { readonly [cloud in Cloud]: string } = coreDimensionNames
 
 /**
  * Builds the service. Nothing is asked until an id is first wanted; lookups still running when

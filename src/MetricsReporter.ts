@@ -27,11 +27,12 @@ import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
+import { addEffectMetrics, applicationMetricsExcept } from "./core/reporter/effectMetrics.js"
 import { addMeasuredRegistry } from "./core/reporter/measured.js"
 import type { PointsBuilder } from "./core/reporter/points.js"
 import type * as Datapoint from "./Datapoint.js"
 import type * as Ingest from "./Ingest.js"
-import { addEffectMetrics } from "./internal/reporter/effectMetrics.js"
+import { snapshots } from "./internal/reporter/effectMetrics.js"
 import * as reporter from "./internal/reporter/reporter.js"
 
 /**
@@ -73,14 +74,13 @@ export interface Options {
  * @since 0.2.0
  * @category filters
  */
-export const applicationMetrics = (name: string): boolean =>
-  !name.startsWith("effect_") && !name.startsWith("signalfx_ingest_")
+export const applicationMetrics: (name: string) => boolean = applicationMetricsExcept("effect_")
 
 export type { MeasuredCollection, MeasuredMetric, MeasuredRegistry } from "./core/reporter/measured.js"
 import type { MeasuredRegistry } from "./core/reporter/measured.js"
 
 const effectRegistry = (options: Options) => (builder: PointsBuilder) =>
-  addEffectMetrics(builder, Metric.unsafeSnapshot(), options.include ?? applicationMetrics)
+  addEffectMetrics(builder, snapshots(Metric.unsafeSnapshot()), options.include ?? applicationMetrics)
 
 const measuredRegistry = (registry: MeasuredRegistry, options: Options) => (builder: PointsBuilder) =>
   addMeasuredRegistry(builder, registry, options.include ?? (() => true))

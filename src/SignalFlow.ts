@@ -55,7 +55,10 @@ import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
-import { accessToken, firstOf, realm } from "./internal/config.js"
+import { STREAM_URL } from "./core/signalflow/options.js"
+import type * as requests from "./core/signalflow/requests.js"
+import type * as core from "./core/signalflow/snapshots.js"
+import { accessToken, firstSet, realm } from "./internal/config.js"
 import * as messages from "./internal/signalflow/messages.js"
 import * as internal from "./internal/signalflow/service.js"
 import * as snapshots from "./internal/signalflow/snapshots.js"
@@ -181,11 +184,7 @@ export interface EventMessage extends Schema.Schema.Type<typeof messages.EventMe
  * @since 0.2.0
  * @category models
  */
-export interface SnapshotValue {
-  readonly tsId: string
-  readonly value: number | bigint | null
-  readonly metadata: Readonly<Record<string, unknown>> | undefined
-}
+export interface SnapshotValue extends core.SnapshotValue {}
 
 /**
  * Every time series' value at one logical timestamp.
@@ -193,10 +192,7 @@ export interface SnapshotValue {
  * @since 0.2.0
  * @category models
  */
-export interface Snapshot {
-  readonly logicalTimestampMs: number
-  readonly values: ReadonlyArray<SnapshotValue>
-}
+export interface Snapshot extends core.Snapshot {}
 
 /**
  * Gathers a computation's stream into one {@link Snapshot} per logical timestamp: each time
@@ -225,30 +221,12 @@ export const byTimestamp: <E, R>(self: Stream.Stream<Message, E, R>) => Stream.S
 
 /**
  * The parameters of `execute` and `preflight`, as the protocol names them. Times are
- * milliseconds since the epoch (or `Date`s). Durations are
- * milliseconds.
+ * milliseconds since the epoch (or `Date`s). Durations are milliseconds.
  *
  * @since 0.2.0
  * @category models
  */
-export interface ExecuteOptions {
-  readonly start?: number | Date | undefined
-  /** Without a stop the computation runs live until it is detached or stopped. */
-  readonly stop?: number | Date | undefined
-  /** The resolution wanted, in ms; the service may choose a coarser one (see `JOB_RUNNING_RESOLUTION`). */
-  readonly resolution?: number | undefined
-  /** How long the service waits for late data, in ms; by default it decides. */
-  readonly maxDelay?: number | undefined
-  /** Answer the last timestamps at once instead of waiting for them to be complete. */
-  readonly immediate?: boolean | undefined
-  /** Keep the computation running after the stream detaches (then `attach`, `keepalive`, `stop` it). */
-  readonly persistent?: boolean | undefined
-  /** The time zone of calendar windows, e.g. `Europe/Paris`. */
-  readonly timezone?: string | undefined
-  readonly disableAllMetricPublishes?: boolean | undefined
-  readonly withDerivedMetadata?: boolean | undefined
-  readonly resolutionAdjustable?: boolean | undefined
-}
+export interface ExecuteOptions extends requests.ExecuteOptions {}
 
 /**
  * The parameters of `attach`.
@@ -256,11 +234,7 @@ export interface ExecuteOptions {
  * @since 0.2.0
  * @category models
  */
-export interface AttachOptions {
-  /** A filter on the output time series, in the program's filter syntax. */
-  readonly filters?: string | undefined
-  readonly resolution?: number | undefined
-}
+export interface AttachOptions extends requests.AttachOptions {}
 
 /**
  * The parameters of `start` (a computation without a stream, to `attach` to later).
@@ -268,12 +242,7 @@ export interface AttachOptions {
  * @since 0.2.0
  * @category models
  */
-export interface StartOptions {
-  readonly start?: number | Date | undefined
-  readonly stop?: number | Date | undefined
-  readonly resolution?: number | undefined
-  readonly maxDelay?: number | undefined
-}
+export interface StartOptions extends requests.StartOptions {}
 
 /**
  * The parameters of `stop`.
@@ -281,9 +250,7 @@ export interface StartOptions {
  * @since 0.2.0
  * @category models
  */
-export interface StopOptions {
-  readonly reason?: string | undefined
-}
+export interface StopOptions extends requests.StopOptions {}
 
 /**
  * The operations. Each stream is one computation on its own channel; nothing is sent before the
@@ -479,7 +446,7 @@ export const layerSse = (options: Options): Layer.Layer<SignalFlow, Configuratio
 export const config: Config.Config<Pick<Options, "token" | "realm" | "streamEndpoint">> = Config.all({
   token: accessToken,
   realm,
-  streamEndpoint: Config.option(firstOf(Config.string("SPLUNK_STREAM_URL"), Config.string("SIGNALFX_STREAM_URL")))
+  streamEndpoint: Config.option(firstSet(STREAM_URL, Config.string))
 }).pipe(Config.map(({ realm, streamEndpoint, token }) => ({
   token,
   realm: Option.getOrUndefined(realm),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Stream } from "effect"
+import { MAX_KNOWN_SERIES, MAX_SNAPSHOT_VALUES } from "../../src/core/signalflow/snapshots.js"
 import { SignalFlow } from "../../src/index.js"
-import { MAX_KNOWN_SERIES, MAX_SNAPSHOT_VALUES } from "../../src/internal/signalflow/snapshots.js"
 
 const data = (logicalTimestampMs: number, ...points: Array<[string, number | null]>): SignalFlow.Message => ({
   type: "data",

@@ -49,3 +49,11 @@ export * as Rest from "./Rest.js"
  * @since 0.2.0
  */
 export * as Ingest from "./Ingest.js"
+
+/**
+ * SignalFlow: run SignalFlow programs and stream their output, over WebSocket or server-sent
+ * events.
+ *
+ * @since 0.2.0
+ */
+export * as SignalFlow from "./SignalFlow.js"

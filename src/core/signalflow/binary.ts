@@ -27,8 +27,8 @@
  * (11 characters), as the service writes it in `tsId` fields of JSON messages.
  */
 import * as zlib from "node:zlib"
-import type { DataMessage, DataPoint } from "../../internal/signalflow/messages.js"
 import { peerText } from "../peerText.js"
+import type { DataMessage, DataPoint } from "./messages.js"
 
 /** @internal */
 export const HEADER_LENGTH = 20

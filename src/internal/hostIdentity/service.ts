@@ -10,18 +10,16 @@ import * as Effect from "effect/Effect"
 import * as FiberId from "effect/FiberId"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
+import type { LookupFailure } from "../../core/hostIdentity/lookup.js"
+import { CLOUDS, dimensionNames } from "../../core/hostIdentity/options.js"
 import type * as Datapoint from "../../Datapoint.js"
 import type * as HostIdentity from "../../HostIdentity.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import { disabled, ec2UniqueId, ecsTaskId } from "./aws.js"
 import { azureResourceId } from "./azure.js"
 import { gcpId } from "./gcp.js"
-import type { LookupFailure } from "./http.js"
 import { makeRequest } from "./http.js"
 import * as options_ from "./options.js"
-
-/** @internal */
-export const dimensionNames = options_.dimensionNames
 
 const logFailure = (failure: LookupFailure, what: string): Effect.Effect<void> =>
   failure._tag === "Unusable"
@@ -91,23 +89,22 @@ export const make = (
         )
       )
 
-    const awsUniqueId = lookup("aws", aws)
-    const gcp = lookup("gcp", gcpId(request, resolved.gcpEndpoint, timeout))
-    const azure = lookup("azure", azureResourceId(request, resolved.azureEndpoint, timeout))
+    const ids = {
+      aws: lookup("aws", aws),
+      gcp: lookup("gcp", gcpId(request, resolved.gcpEndpoint, timeout)),
+      azure: lookup("azure", azureResourceId(request, resolved.azureEndpoint, timeout))
+    }
 
-    const dimensions: Effect.Effect<Datapoint.Dimensions> = Effect.all(
-      { aws: awsUniqueId, gcp, azure },
-      { concurrency: "unbounded" }
-    ).pipe(
-      Effect.map((ids) => {
-        const found: Record<string, string> = {}
-        for (const cloud of ["aws", "gcp", "azure"] as const) {
-          const id = ids[cloud]
-          if (Option.isSome(id)) found[dimensionNames[cloud]] = id.value
+    const dimensions: Effect.Effect<Datapoint.Dimensions> = Effect.all(ids, { concurrency: "unbounded" }).pipe(
+      Effect.map((found) => {
+        const named: Record<string, string> = {}
+        for (const cloud of CLOUDS) {
+          const id = found[cloud]
+          if (Option.isSome(id)) named[dimensionNames[cloud]] = id.value
         }
-        return found
+        return named
       })
     )
 
-    return { awsUniqueId, gcpId: gcp, azureResourceId: azure, dimensions }
+    return { awsUniqueId: ids.aws, gcpId: ids.gcp, azureResourceId: ids.azure, dimensions }
   })

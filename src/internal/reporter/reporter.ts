@@ -1,65 +1,28 @@
 /**
- * The reporting loop shared by every registry: snapshot, convert, drop what SignalFx would refuse
- * (warning once per metric, so one bad tag never costs the rest of the report), and send through
- * the Ingest service — which batches, retries and accounts for it like any other datapoint.
+ * The reporting loop shared by every registry: each report is the core's (`core/reporter/report.ts`:
+ * read, convert, drop what SignalFx would refuse with one warning per metric), logged and sent
+ * through the Ingest service, which batches, retries and accounts for it like any other datapoint.
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import { PointsBuilder } from "../../core/reporter/points.js"
-import type * as Datapoint from "../../Datapoint.js"
+import type { PointsBuilder } from "../../core/reporter/points.js"
+import { DEFAULT_INTERVAL_MILLIS, makeReports } from "../../core/reporter/report.js"
 import * as Ingest from "../../Ingest.js"
 import type * as MetricsReporter from "../../MetricsReporter.js"
-import { validateDatapoints } from "../validated.js"
-
-/** @internal */
-export const DEFAULT_INTERVAL = Duration.seconds(10)
-
-const keepValid = (
-  points: ReadonlyArray<Datapoint.Datapoint>,
-  type: "gauges" | "counters" | "cumulativeCounters",
-  warned: Set<string>,
-  warnings: Array<string>
-): Array<Datapoint.Datapoint> =>
-  points.filter((point) => {
-    const result = validateDatapoints({ [type]: [point] })
-    if (Either.isRight(result)) return true
-    if (!warned.has(point.metric)) {
-      warned.add(point.metric)
-      warnings.push(
-        `Not reporting ${point.metric}: ${result.left.issues.map((issue) => issue.toString()).join("; ")}`
-      )
-    }
-    return false
-  })
 
 const makeReport = (
   collect: (builder: PointsBuilder) => void,
   options: MetricsReporter.Options
 ): Effect.Effect<Effect.Effect<void, never, Ingest.Ingest>> =>
   Effect.sync(() => {
-    const warned = new Set<string>()
-    const dimensions = options.dimensions ?? {}
+    const reports = makeReports(collect, options)
     return Effect.gen(function*() {
       const ingest = yield* Ingest.Ingest
-      const builder = new PointsBuilder(options.prefix ?? "", yield* Clock.currentTimeMillis)
-      collect(builder)
-      const warnings: Array<string> = []
-      const withDimensions = (points: ReadonlyArray<Datapoint.Datapoint>) =>
-        points.map((point) => ({ ...point, dimensions: { ...dimensions, ...point.dimensions } }))
-      const batch = {
-        gauges: keepValid(withDimensions(builder.gauges), "gauges", warned, warnings),
-        counters: keepValid(withDimensions(builder.counters), "counters", warned, warnings),
-        cumulativeCounters: keepValid(
-          withDimensions(builder.cumulativeCounters),
-          "cumulativeCounters",
-          warned,
-          warnings
-        )
-      }
+      const timestamp = yield* Clock.currentTimeMillis
+      const { batch, warnings } = reports(timestamp)
       for (const warning of warnings) yield* Effect.logWarning(warning)
       // After the Ingest service stopped there is nowhere to report to; the loss is counted there.
       yield* ingest.send(batch).pipe(Effect.catchTag("ClosedError", () => Effect.void))
@@ -91,7 +54,9 @@ export const layer = (
 ): Layer.Layer<never, never, Ingest.Ingest> =>
   Layer.scopedDiscard(Effect.gen(function*() {
     const report = yield* makeReport(collect, options)
-    const interval = options.interval === undefined ? DEFAULT_INTERVAL : Duration.decode(options.interval)
+    const interval = options.interval === undefined
+      ? Duration.millis(DEFAULT_INTERVAL_MILLIS)
+      : Duration.decode(options.interval)
     const context = yield* Effect.context<Ingest.Ingest>()
     yield* Effect.addFinalizer(() => Effect.provide(report, context))
     yield* Effect.sleep(interval).pipe(

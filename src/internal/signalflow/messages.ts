@@ -1,35 +1,41 @@
 /**
- * The messages a SignalFlow computation streams, with the service's own field names. JSON
- * messages (WebSocket text frames, JSON binary frames, server-sent events) are decoded with these
- * schemas; binary data frames are built as `DataMessage`s by the frame decoder directly.
+ * The schemas of the messages a SignalFlow computation streams, each typed as the core's message
+ * type (src/core/signalflow/messages.ts). JSON messages (WebSocket text frames, JSON binary
+ * frames, server-sent events) are decoded with them; binary data frames are built as
+ * `DataMessage`s by the frame decoder directly.
  */
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { peerText } from "../../core/peerText.js"
-import type * as SignalFlow from "../../SignalFlow.js"
+import * as core from "../../core/signalflow/messages.js"
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
+export {
+  /** @internal */
+  type Classified,
+  /** @internal */
+  MAX_TSID_LENGTH
+} from "../../core/signalflow/messages.js"
+/** @internal */
+export type DataMessage = core.DataMessage
+/** @internal */
+export type DataPoint = core.DataPoint
+
+/**
+ * The schema, unchanged, once the compiler has checked that it decodes to exactly the core's
+ * type `A` (a schema's type is invariant).
+ */
+const decodesTo = <A>() => <S extends Schema.Schema<A, Schema.Schema.Encoded<S>>>(schema: S): S => schema
 
 /**
  * Properties as the service sent them: any object, checked and kept as it is. A copy made by
  * assignment (as `Schema.Record` makes) would take a key named `__proto__`, which JSON allows, for
  * the copy's prototype; `JSON.parse` made it an own property, and so it stays.
  */
-const Properties: Schema.Schema<{ readonly [key: string]: unknown }> = Schema.declare(isRecord, {
+const Properties: Schema.Schema<core.Properties> = Schema.declare(core.isRecord, {
   identifier: "Properties"
 })
 
-/**
- * The longest time series id taken: the service's are 11 characters (8 bytes in URL-safe
- * base64). The bound keeps what a computation remembers of each id (to resume without
- * repeating) small whatever a peer sends.
- * @internal
- */
-export const MAX_TSID_LENGTH = 64
-
-const TsId = Schema.String.pipe(Schema.maxLength(MAX_TSID_LENGTH))
+const TsId = Schema.String.pipe(Schema.maxLength(core.MAX_TSID_LENGTH))
 
 /** A control message's wall-clock time; the service sends it, the old test servers sometimes not. */
 const timestampMs = Schema.optional(Schema.Number)
@@ -40,11 +46,11 @@ const timestampMs = Schema.optional(Schema.Number)
  * @since 0.2.0
  * @category schemas
  */
-export const StreamStartMessage = Schema.Struct({
+export const StreamStartMessage = decodesTo<core.StreamStartMessage>()(Schema.Struct({
   type: Schema.Literal("control-message"),
   event: Schema.Literal("STREAM_START"),
   timestampMs
-})
+}))
 
 /**
  * The computation has started; `handle` names it for `stop`, `keepalive` and `attach`
@@ -53,12 +59,12 @@ export const StreamStartMessage = Schema.Struct({
  * @since 0.2.0
  * @category schemas
  */
-export const JobStartMessage = Schema.Struct({
+export const JobStartMessage = decodesTo<core.JobStartMessage>()(Schema.Struct({
   type: Schema.Literal("control-message"),
   event: Schema.Literal("JOB_START"),
   handle: Schema.String,
   timestampMs
-})
+}))
 
 /**
  * How far the computation's windows are primed, 0 to 100 (`control-message`, `JOB_PROGRESS`).
@@ -66,12 +72,12 @@ export const JobStartMessage = Schema.Struct({
  * @since 0.2.0
  * @category schemas
  */
-export const JobProgressMessage = Schema.Struct({
+export const JobProgressMessage = decodesTo<core.JobProgressMessage>()(Schema.Struct({
   type: Schema.Literal("control-message"),
   event: Schema.Literal("JOB_PROGRESS"),
   progress: Schema.Number,
   timestampMs
-})
+}))
 
 const InfoFields = Schema.Struct({
   messageCode: Schema.String,
@@ -86,7 +92,7 @@ const hasInfoFields = Schema.is(InfoFields)
 const isInfoBody = (
   input: unknown
 ): input is Schema.Schema.Type<typeof InfoFields> & { readonly [key: string]: unknown } =>
-  isRecord(input) && hasInfoFields(input)
+  core.isRecord(input) && hasInfoFields(input)
 const decodeInfoFields = ParseResult.decodeUnknownEither(InfoFields)
 
 /**
@@ -112,11 +118,11 @@ const InfoBody = Schema.declare([], {
  * @since 0.2.0
  * @category schemas
  */
-export const InfoMessage = Schema.Struct({
+export const InfoMessage = decodesTo<core.InfoMessage>()(Schema.Struct({
   type: Schema.Literal("message"),
   logicalTimestampMs: Schema.Number,
   message: InfoBody
-})
+}))
 
 /**
  * The properties of an output time series (`metadata`): `sf_metric`, `sf_originatingMetric`,
@@ -125,11 +131,11 @@ export const InfoMessage = Schema.Struct({
  * @since 0.2.0
  * @category schemas
  */
-export const MetadataMessage = Schema.Struct({
+export const MetadataMessage = decodesTo<core.MetadataMessage>()(Schema.Struct({
   type: Schema.Literal("metadata"),
   tsId: TsId,
   properties: Properties
-})
+}))
 
 /**
  * One value of a time series in a data batch: `null` when the time series has no value at this
@@ -138,10 +144,10 @@ export const MetadataMessage = Schema.Struct({
  * @since 0.2.0
  * @category schemas
  */
-export const DataPoint = Schema.Struct({
+export const DataPoint = decodesTo<core.DataPoint>()(Schema.Struct({
   tsId: TsId,
   value: Schema.Union(Schema.Number, Schema.BigIntFromSelf, Schema.Null)
-})
+}))
 
 /**
  * A batch of values for one logical timestamp (`data`). A timestamp's values may come in several
@@ -150,12 +156,12 @@ export const DataPoint = Schema.Struct({
  * @since 0.2.0
  * @category schemas
  */
-export const DataMessage = Schema.Struct({
+export const DataMessage = decodesTo<core.DataMessage>()(Schema.Struct({
   type: Schema.Literal("data"),
   logicalTimestampMs: Schema.Number,
   maxDelayMs: Schema.optional(Schema.Number),
   data: Schema.Array(DataPoint)
-})
+}))
 
 /**
  * An event or alert from the computation (`event`), with its time series' metadata and its
@@ -164,13 +170,13 @@ export const DataMessage = Schema.Struct({
  * @since 0.2.0
  * @category schemas
  */
-export const EventMessage = Schema.Struct({
+export const EventMessage = decodesTo<core.EventMessage>()(Schema.Struct({
   type: Schema.Literal("event"),
   tsId: TsId,
   timestampMs: Schema.Number,
   metadata: Schema.optionalWith(Properties, { default: () => ({}) }),
   properties: Schema.optionalWith(Properties, { default: () => ({}) })
-})
+}))
 
 /**
  * An output time series left the computation (`expired-tsid`): its metadata may be forgotten.
@@ -178,10 +184,10 @@ export const EventMessage = Schema.Struct({
  * @since 0.2.0
  * @category schemas
  */
-export const ExpiredTsIdMessage = Schema.Struct({
+export const ExpiredTsIdMessage = decodesTo<core.ExpiredTsIdMessage>()(Schema.Struct({
   type: Schema.Literal("expired-tsid"),
   tsId: TsId
-})
+}))
 
 /**
  * Every message a computation's stream carries. The end of the channel ends the stream; an
@@ -190,7 +196,7 @@ export const ExpiredTsIdMessage = Schema.Struct({
  * @since 0.2.0
  * @category schemas
  */
-export const Message = Schema.Union(
+export const Message = decodesTo<core.Message>()(Schema.Union(
   StreamStartMessage,
   JobStartMessage,
   JobProgressMessage,
@@ -199,90 +205,40 @@ export const Message = Schema.Union(
   DataMessage,
   EventMessage,
   ExpiredTsIdMessage
-)
+))
 
-/** @internal */
-export type DataMessage = Schema.Schema.Type<typeof DataMessage>
-/** @internal */
-export type DataPoint = Schema.Schema.Type<typeof DataPoint>
-
-/**
- * What a JSON message from the service is: a message for the stream, the end of the channel, an
- * abort, an error, or something to skip (a type this client does not know, or a known type that
- * does not have the expected shape).
- * @internal
- */
-export type Classified =
-  | { readonly _tag: "Message"; readonly message: SignalFlow.Message }
-  | { readonly _tag: "End" }
-  | { readonly _tag: "Abort"; readonly state: string; readonly reason: string }
-  | { readonly _tag: "Error"; readonly errors: ReadonlyArray<Record<string, unknown>> }
-  | { readonly _tag: "Unknown"; readonly what: string }
-  | { readonly _tag: "Malformed"; readonly what: string; readonly problem: string }
-
-type Decode = (raw: unknown) => Either.Either<SignalFlow.Message, ParseResult.ParseError>
-
-/**
- * The schema of each message type (and control event) this client knows, so that a malformed
- * message is told what is wrong with it rather than with every member of `Message`.
- */
-const decoders = new Map<string, Decode>([
-  ["message", Schema.decodeUnknownEither(InfoMessage)],
-  ["metadata", Schema.decodeUnknownEither(MetadataMessage)],
-  ["data", Schema.decodeUnknownEither(DataMessage)],
-  ["event", Schema.decodeUnknownEither(EventMessage)],
-  ["expired-tsid", Schema.decodeUnknownEither(ExpiredTsIdMessage)]
-])
-const controlDecoders = new Map<string, Decode>([
-  ["STREAM_START", Schema.decodeUnknownEither(StreamStartMessage)],
-  ["JOB_START", Schema.decodeUnknownEither(JobStartMessage)],
-  ["JOB_PROGRESS", Schema.decodeUnknownEither(JobProgressMessage)]
-])
-
-/** What is wrong, on one line: the first issue and where it is, the peer's value in it bounded. */
+/** What is wrong, on one line: the first issue and where it is. */
 const describeIssue = (error: ParseResult.ParseError): string => {
   const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
-  if (issue === undefined) return peerText(error.message)
-  return peerText(issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`)
+  if (issue === undefined) return error.message
+  return issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`
 }
 
-const end: Classified = { _tag: "End" }
+const decoder = <A extends core.Message, I>(schema: Schema.Schema<A, I>): (raw: unknown) => core.Decoded => {
+  const decode = Schema.decodeUnknownEither(schema)
+  return (raw) => {
+    const decoded = decode(raw)
+    return Either.isRight(decoded)
+      ? { ok: true, message: decoded.right }
+      : { ok: false, problem: describeIssue(decoded.left) }
+  }
+}
 
 /**
- * Classifies one JSON message of a channel. The service's error message has two shapes: a list of
- * `errors`, or one error spelled out in the message itself (`error`, `errorType`, `message`).
+ * Classifies one JSON message of a channel (see the core's `classifier`).
  * @internal
  */
-export const classify = (raw: unknown): Classified => {
-  if (!isRecord(raw)) return { _tag: "Malformed", what: typeof raw, problem: "not a JSON object" }
-  const type = raw.type
-  let decode: Decode | undefined
-  if (type === "control-message") {
-    const event = raw.event
-    if (event === "END_OF_CHANNEL") return end
-    // The Python client's WebSocket transport spells it ABORT_CHANNEL, its messages CHANNEL_ABORT.
-    if (event === "CHANNEL_ABORT" || event === "ABORT_CHANNEL") {
-      const info = isRecord(raw.abortInfo) ? raw.abortInfo : {}
-      return {
-        _tag: "Abort",
-        state: typeof info.sf_job_abortState === "string" ? info.sf_job_abortState : "ABORTED",
-        reason: typeof info.sf_job_abortReason === "string" ? info.sf_job_abortReason : "no reason given"
-      }
-    }
-    decode = typeof event === "string" ? controlDecoders.get(event) : undefined
-    if (decode === undefined) return { _tag: "Unknown", what: `control-message ${peerText(String(event))}` }
-  } else if (type === "error") {
-    if (Array.isArray(raw.errors) && raw.errors.length > 0) {
-      return { _tag: "Error", errors: raw.errors.map((e) => (isRecord(e) ? e : { message: String(e) })) }
-    }
-    const { channel: _channel, errors: _errors, error, type: _type, ...rest } = raw
-    return { _tag: "Error", errors: [error === undefined ? rest : { code: error, ...rest }] }
-  } else {
-    decode = typeof type === "string" ? decoders.get(type) : undefined
-    if (decode === undefined) return { _tag: "Unknown", what: `message type ${peerText(String(type))}` }
+export const classify: (raw: unknown) => core.Classified = core.classifier({
+  control: {
+    STREAM_START: decoder(StreamStartMessage),
+    JOB_START: decoder(JobStartMessage),
+    JOB_PROGRESS: decoder(JobProgressMessage)
+  },
+  messages: {
+    message: decoder(InfoMessage),
+    metadata: decoder(MetadataMessage),
+    data: decoder(DataMessage),
+    event: decoder(EventMessage),
+    "expired-tsid": decoder(ExpiredTsIdMessage)
   }
-  const decoded = decode(raw)
-  return Either.isRight(decoded)
-    ? { _tag: "Message", message: decoded.right }
-    : { _tag: "Malformed", what: String(type), problem: describeIssue(decoded.left) }
-}
+})

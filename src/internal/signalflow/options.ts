@@ -6,6 +6,7 @@ import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
+import * as core from "../../core/signalflow/options.js"
 import type * as SignalFlow from "../../SignalFlow.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import { duration, endpoint, invalid, positiveInteger, resolving, token, userAgent } from "../http/options.js"
@@ -30,35 +31,18 @@ export interface ResolvedOptions {
 }
 
 /**
- * The reconnect schedule by default: jittered exponential backoff from half a second, at most 30
- * seconds apart, for up to 5 minutes; then the connection is lost for good.
+ * The reconnect schedule by default (see the core's `defaultReconnect`): jittered exponential
+ * backoff, capped, for a while; then the connection is lost for good.
  * @internal
  */
-export const defaultReconnect: Schedule.Schedule<unknown, unknown> = Schedule.exponential(Duration.millis(500), 2).pipe(
-  Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.seconds(30))),
+export const defaultReconnect: Schedule.Schedule<unknown, unknown> = Schedule.exponential(
+  Duration.millis(core.defaultReconnect.baseMs),
+  core.defaultReconnect.factor
+).pipe(
+  Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.millis(core.defaultReconnect.maxDelayMs))),
   Schedule.jittered,
-  Schedule.upTo(Duration.minutes(5))
+  Schedule.upTo(Duration.millis(core.defaultReconnect.giveUpAfterMs))
 )
-
-/** @internal */
-export const defaults = {
-  authenticationTimeout: Duration.seconds(10),
-  bufferSize: 1000,
-  heartbeatInterval: Duration.seconds(30),
-  idleTimeout: Duration.minutes(1)
-} as const
-
-/** The path of a base URL with `suffix` appended, whatever the base's trailing slash. */
-const withPath = (base: URL, suffix: string): URL => {
-  const url = new URL(base.href)
-  url.pathname = `${url.pathname.replace(/\/+$/, "")}${suffix}`
-  url.search = ""
-  url.hash = ""
-  return url
-}
-
-/** @internal */
-export const signalflowUrl = (base: URL, suffix: string): URL => withPath(base, `/v2/signalflow${suffix}`)
 
 /**
  * The options checked; `environment` holds the proxy variables when they are honoured (the
@@ -77,36 +61,36 @@ const resolveOthers = (
 ): Either.Either<ResolvedOptions, ConfigurationError> =>
   resolving(() => {
     token(Redacted.value(options.token))
-    // ws(s):// is the WebSocket spelling of http(s)://; both are accepted and checked alike.
-    const given = options.streamEndpoint?.replace(/^ws(s?):\/\//i, "http$1://")
     const httpBase = endpoint({
       option: "streamEndpoint",
-      url: given,
+      url: core.asHttp(options.streamEndpoint),
       realm: options.realm,
       allowInsecureHttp: options.allowInsecureHttp,
-      host: (realm) => `stream.${realm}.signalfx.com`
+      host: core.streamHost
     })
-    const connect = signalflowUrl(httpBase, "/connect")
-    connect.protocol = httpBase.protocol === "https:" ? "wss:" : "ws:"
-    const heartbeatInterval = duration("heartbeatInterval", options.heartbeatInterval, defaults.heartbeatInterval)
+    const heartbeatInterval = duration(
+      "heartbeatInterval",
+      options.heartbeatInterval,
+      Duration.millis(core.defaults.heartbeatIntervalMs)
+    )
     if (options.reconnect !== undefined && !Schedule.isSchedule(options.reconnect)) {
       invalid("reconnect", "must be a Schedule")
     }
     return {
       token: options.token,
       httpBase,
-      connectUrl: connect.href,
+      connectUrl: core.connectUrl(httpBase),
       authenticationTimeout: duration(
         "authenticationTimeout",
         options.authenticationTimeout,
-        defaults.authenticationTimeout,
+        Duration.millis(core.defaults.authenticationTimeoutMs),
         { positive: true }
       ),
       reconnect: options.reconnect ?? defaultReconnect,
-      bufferSize: positiveInteger("bufferSize", options.bufferSize, defaults.bufferSize),
-      compress: options.compress ?? true,
+      bufferSize: positiveInteger("bufferSize", options.bufferSize, core.defaults.bufferSize),
+      compress: options.compress ?? core.defaults.compress,
       heartbeatInterval,
-      idleTimeout: duration("idleTimeout", options.idleTimeout, defaults.idleTimeout),
+      idleTimeout: duration("idleTimeout", options.idleTimeout, Duration.millis(core.defaults.idleTimeoutMs)),
       userAgent: userAgent(options.userAgent),
       network
     }

@@ -7,6 +7,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import type { Command, Computation, InvalidHandle, InvalidProgram } from "../../core/signalflow/requests.js"
+import { operations } from "../../core/signalflow/requests.js"
 import type * as SignalFlow from "../../SignalFlow.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import { ComputationFailedError, SignalFlowConnectionError } from "../../SignalFxError.js"
@@ -15,94 +17,34 @@ import { stream } from "./computation.js"
 import type { ResolvedOptions } from "./options.js"
 import { resolve } from "./options.js"
 import * as sse from "./sse.js"
-import type { Request, Transport } from "./transport.js"
+import type { Transport } from "./transport.js"
 import * as websocket from "./websocket.js"
-
-/** The service's limit on program text. @internal */
-export const MAX_PROGRAM_LENGTH = 50_000
-
-const millis = (value: number | Date | undefined): number | undefined => value instanceof Date ? value.getTime() : value
-
-/** The defined parameters, times as milliseconds since the epoch. */
-const parameters = (options: object): Record<string, unknown> => {
-  const params: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) params[key] = value instanceof Date ? millis(value) : value
-  }
-  return params
-}
-
-const checkProgram = (program: string): ComputationFailedError | undefined => {
-  if (typeof program !== "string" || program.trim() === "") {
-    return new ComputationFailedError({ errors: [{ errorType: "INVALID_PROGRAM", message: "the program is empty" }] })
-  }
-  if (program.length > MAX_PROGRAM_LENGTH) {
-    return new ComputationFailedError({
-      errors: [{
-        errorType: "INVALID_PROGRAM",
-        message: `the program has ${program.length} characters, more than the ${MAX_PROGRAM_LENGTH} the service accepts`
-      }]
-    })
-  }
-  return undefined
-}
-
-/**
- * Why a handle cannot be sent, on either transport: the HTTP one puts it in the URL's path, which
- * has no way to carry an empty segment, or a `.` or `..` one (fetch resolves them, percent-encoded
- * or not, and `stop("..")` would post to `/v2/stop`); the service never hands out such a handle.
- */
-const unsendable = (handle: unknown): string | undefined =>
-  typeof handle !== "string"
-    ? `a handle that is a ${typeof handle}, not a string`
-    : handle === ""
-    ? "an empty handle"
-    : handle === "." || handle === ".."
-    ? `the handle ${JSON.stringify(handle)}, which no URL path can carry`
-    : undefined
 
 /** @internal */
 export const fromTransport = (transport: Transport, options: ResolvedOptions, endpoint: string): SignalFlow.Service => {
   const settings = { bufferSize: options.bufferSize, reconnect: options.reconnect, endpoint }
-  const computation = (request: Request, resumable: boolean) => stream(transport, { request, resumable }, settings)
-  const invalidHandle = (type: string, handle: string): SignalFlowConnectionError | undefined => {
-    const problem = unsendable(handle)
-    return problem === undefined
-      ? undefined
-      : new SignalFlowConnectionError({
-        endpoint,
-        reason: "InvalidRequest",
-        description: `cannot send a ${type} request for ${problem}`
-      })
-  }
-  // The handle goes last in each request: the one checked is the one sent.
-  const command = (request: Request & { readonly handle: string }) => {
-    const invalid = invalidHandle(request.type, request.handle)
-    return invalid === undefined ? transport.command(request) : Effect.fail(invalid)
-  }
-  const program = (type: "execute" | "preflight", text: string, params: object) => {
-    const invalid = checkProgram(text)
-    return invalid === undefined
-      ? computation({ type, program: text, compress: options.compress, ...parameters(params) }, true)
-      : Stream.fail(invalid)
-  }
+  const planned = operations(options.compress)
+  const invalidProgram = ({ error }: InvalidProgram) => new ComputationFailedError({ errors: [error] })
+  const invalidHandle = ({ description }: InvalidHandle) =>
+    new SignalFlowConnectionError({ endpoint, reason: "InvalidRequest", description })
+  const refused = (refusal: InvalidProgram | InvalidHandle) =>
+    refusal._tag === "InvalidProgram" ? invalidProgram(refusal) : invalidHandle(refusal)
+  const computation = <E extends InvalidProgram | InvalidHandle>(operation: Computation | E) =>
+    operation._tag === "Computation" ? stream(transport, operation.plan, settings) : Stream.fail(refused(operation))
+  const command = (operation: Command | InvalidHandle) =>
+    operation._tag === "Command" ? transport.command(operation.request) : Effect.fail(invalidHandle(operation))
   return {
-    execute: (text, params = {}) => program("execute", text, params),
-    preflight: (text, params = {}) => program("preflight", text, params),
-    attach: (handle, params = {}) => {
-      const invalid = invalidHandle("attach", handle)
-      return invalid === undefined
-        ? computation({ type: "attach", compress: options.compress, ...parameters(params), handle }, false)
-        : Stream.fail(invalid)
-    },
+    execute: (text, params = {}) => computation(planned.program("execute", text, params)),
+    preflight: (text, params = {}) => computation(planned.program("preflight", text, params)),
+    attach: (handle, params = {}) => computation(planned.attach(handle, params)),
     start: (text, params = {}) => {
-      const invalid = checkProgram(text)
-      return invalid === undefined
-        ? transport.command({ type: "start", program: text, ...parameters(params) })
-        : Effect.fail(invalid)
+      const operation = planned.start(text, params)
+      return operation._tag === "Command"
+        ? transport.command(operation.request)
+        : Effect.fail(invalidProgram(operation))
     },
-    stop: (handle, params = {}) => command({ type: "stop", ...parameters(params), handle }),
-    keepalive: (handle) => command({ type: "keepalive", handle })
+    stop: (handle, params = {}) => command(planned.stop(handle, params)),
+    keepalive: (handle) => command(planned.keepalive(handle))
   }
 }
 

@@ -11,7 +11,16 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { peerText } from "../../core/peerText.js"
-import { parseJson } from "../../core/wire/jsonParse.js"
+import { scrubServiceMessage } from "../../core/signalflow/errors.js"
+import { signalflowUrl } from "../../core/signalflow/options.js"
+import {
+  EventReader,
+  messageOfEvent,
+  pathOf,
+  queryOf,
+  requestFailure,
+  tooLargeText
+} from "../../core/signalflow/sse.js"
 import {
   ComputationFailedError,
   SignalFlowAuthenticationError,
@@ -19,125 +28,35 @@ import {
 } from "../../SignalFxError.js"
 import type { RequestFailure } from "../http/request.js"
 import { makeRequests } from "../http/request.js"
-import { describeBody, describeCause, readCapped, TOKEN_HEADER } from "../http/transport.js"
-import { scrubServiceMessage, scrubTexts, toServiceError } from "./errors.js"
+import { readCapped, TOKEN_HEADER } from "../http/transport.js"
 import type { ResolvedOptions } from "./options.js"
-import { signalflowUrl } from "./options.js"
 import type { AttemptEnd, Request, Sink, Transport } from "./transport.js"
 import { dropped } from "./transport.js"
 
 type ConnectError = SignalFlowAuthenticationError | SignalFlowConnectionError
 
-/** The request fields that are not query parameters. */
-const notParameters = new Set(["type", "program", "handle", "compress", "channel"])
-
-const pathOf = (request: Request): string => {
-  const handle = typeof request.handle === "string" ? encodeURIComponent(request.handle) : ""
-  switch (request.type) {
-    case "attach":
-    case "stop":
-    case "keepalive":
-      return `/${handle}/${request.type}`
-    default:
-      return `/${request.type}`
-  }
-}
-
-/** The path of a request as an error names it: the handle in it is the user's, of any length. */
-const where = (request: Request): string => peerText(pathOf(request))
-
-const parameters = (request: Request): Record<string, string> => {
-  const params: Record<string, string> = {}
-  for (const [key, value] of Object.entries(request)) {
-    if (notParameters.has(key) || value === undefined) continue
-    params[key] = typeof value === "string" ? value : JSON.stringify(value)
-  }
-  return params
-}
-
-/**
- * The most of an event kept while its end (a blank line) has not come, in characters of its
- * lines: a byte each of the JSON the service sends. The largest events are data messages, a value
- * of each time series of the computation at one timestamp, some 40 characters each: 16 Mi is room
- * for some 400,000 time series, more than the service lets a computation have, while a peer that
- * never ends its event can make the client keep no more.
- * @internal
- */
-export const MAX_EVENT_LENGTH = 16 * 1024 * 1024
-
 /** An event that grew past `MAX_EVENT_LENGTH` characters before its end. @internal */
 export class EventTooLarge extends Data.TaggedError("EventTooLarge")<{ readonly length: number }> {}
 
 /**
- * Splits a text stream into server-sent events and hands each to `onEvent`, which may end the
- * reading early by answering a value. The text is read line by line, each chunk scanned once for
- * its line ends: the part of a line that has not ended yet is kept as pieces and joined once it
- * ends, so an event spread over many chunks costs time in proportion to its length. An event
- * that grows past `MAX_EVENT_LENGTH` characters fails the reading.
+ * Reads a body as server-sent events (the core's `EventReader`), handing each to `onEvent`, which
+ * may end the reading early by answering a value. An event that grows past `MAX_EVENT_LENGTH`
+ * characters fails the reading.
  * @internal
  */
 export const readEvents = <E>(
   body: Stream.Stream<Uint8Array, E>,
   onEvent: (event: string, data: string) => AttemptEnd | undefined
 ): Effect.Effect<AttemptEnd | undefined, E | EventTooLarge> => {
-  let result: AttemptEnd | undefined
-  const decoder = new TextDecoder()
-  // The event being read, and how many characters of its lines are kept.
-  let event = "message"
-  let data: Array<string> = []
-  let kept = 0
-  // The line that has not ended yet, in pieces.
-  let unfinished: Array<string> = []
-  let unfinishedLength = 0
-  const takeLine = (line: string) => {
-    if (line === "") {
-      if (data.length > 0) result = onEvent(event, data.join("\n"))
-      event = "message"
-      data = []
-      kept = 0
-      return
-    }
-    if (line.startsWith(":")) return
-    const colon = line.indexOf(":")
-    const field = colon < 0 ? line : line.slice(0, colon)
-    const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "")
-    if (field === "event") event = value
-    else if (field === "data") data.push(value)
-    else return
-    // The line as it came, its end included: many short lines cost more than their values.
-    kept += line.length + 1
-  }
-  const takeText = (text: string) => {
-    let start = 0
-    while (result === undefined && kept + unfinishedLength <= MAX_EVENT_LENGTH) {
-      const newline = text.indexOf("\n", start)
-      if (newline < 0) {
-        if (start < text.length) {
-          unfinished.push(text.slice(start))
-          unfinishedLength += text.length - start
-        }
-        return
-      }
-      let line = text.slice(start, newline)
-      if (unfinished.length > 0) {
-        unfinished.push(line)
-        line = unfinished.join("")
-        unfinished = []
-        unfinishedLength = 0
-      }
-      takeLine(line.endsWith("\r") ? line.slice(0, -1) : line)
-      start = newline + 1
-    }
-  }
+  const reader = new EventReader(onEvent)
   return body.pipe(
     Stream.runForEachWhile((chunk) =>
       Effect.suspend(() => {
-        takeText(decoder.decode(chunk, { stream: true }))
-        const length = kept + unfinishedLength
-        return length > MAX_EVENT_LENGTH ? new EventTooLarge({ length }) : Effect.succeed(result === undefined)
+        const readOn = reader.push(chunk)
+        return reader.tooLarge ? new EventTooLarge({ length: reader.length }) : Effect.succeed(readOn)
       })
     ),
-    Effect.map(() => result)
+    Effect.map(() => reader.result)
   )
 }
 
@@ -153,7 +72,7 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
     const endpoint = options.httpBase.href
 
     const post = (request: Request) => {
-      const base = HttpClientRequest.post(pathOf(request)).pipe(HttpClientRequest.setUrlParams(parameters(request)))
+      const base = HttpClientRequest.post(pathOf(request)).pipe(HttpClientRequest.setUrlParams(queryOf(request)))
       return typeof request.program === "string"
         ? HttpClientRequest.bodyText(base, request.program, "text/plain")
         : base
@@ -169,30 +88,29 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
         Effect.mapError((failure) => connectFailure(request, failure))
       )
 
-    /** What a failed request means to SignalFlow: a refused token, a program refused (400), or no connection. */
+    /** What a failed request means to SignalFlow (see the core's `requestFailure`). */
     const connectFailure = (request: Request, failure: RequestFailure): ConnectError | ComputationFailedError => {
-      const status = failure.error.status
-      if (status === undefined) {
-        return new SignalFlowConnectionError({
-          endpoint,
-          reason: "Transport",
-          description: `POST ${where(request)} failed${peerText(scrub(describeCause(failure.error.cause)))}`
-        })
+      const meaning = requestFailure(request, {
+        status: failure.error.status,
+        tokenRefused: failure.verdict === "tokenRefused",
+        body: failure.body,
+        cause: failure.error.cause
+      }, scrub)
+      switch (meaning._tag) {
+        case "Transport":
+          return new SignalFlowConnectionError({ endpoint, reason: "Transport", description: meaning.description })
+        case "Authentication":
+          return new SignalFlowAuthenticationError({ endpoint, description: meaning.description })
+        case "Failed":
+          return new ComputationFailedError({ errors: [meaning.error] })
+        case "StatusCode":
+          return new SignalFlowConnectionError({
+            endpoint,
+            reason: "StatusCode",
+            status: meaning.status,
+            description: meaning.description
+          })
       }
-      if (failure.verdict === "tokenRefused") {
-        return new SignalFlowAuthenticationError({ endpoint, description: `HTTP ${status}` })
-      }
-      if (status === 400) {
-        // A program the service cannot run: `{message, errorType, …}`, each of its texts scrubbed.
-        const error = scrubTexts(parseObject(failure.body), scrub)
-        return new ComputationFailedError({ errors: [toServiceError({ code: 400, ...error })] })
-      }
-      return new SignalFlowConnectionError({
-        endpoint,
-        reason: "StatusCode",
-        status,
-        description: `POST ${where(request)} answered HTTP ${status}${describeBody(failure.body)}`
-      })
     }
 
     const attempt = (request: Request, sink: Sink): Effect.Effect<AttemptEnd, ConnectError> =>
@@ -200,13 +118,10 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
         Effect.gen(function*() {
           const response = yield* open(request)
           const end = yield* readEvents(response.stream, (event, data) => {
-            // Integers beyond 2^53 stay exact, as bigints, as they do in binary frames.
-            const parsed = parseJson(data)
-            if (!parsed.ok) return undefined
-            const value = parsed.value
-            if (typeof value !== "object" || value === null) return undefined
-            const message = "type" in value ? value : { type: event, ...value }
-            return sink({ _tag: "Json", value: scrubServiceMessage(message, scrub) })
+            const message = messageOfEvent(event, data)
+            return message === undefined
+              ? undefined
+              : sink({ _tag: "Json", value: scrubServiceMessage(message, scrub) })
           }).pipe(
             Effect.catchTag("EventTooLarge", ({ length }) =>
               // Failed rather than dropped: the computation run again would send the same event.
@@ -215,8 +130,7 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
                 error: new SignalFlowConnectionError({
                   endpoint,
                   reason: "TooLarge",
-                  description:
-                    `the service sent an event of more than ${MAX_EVENT_LENGTH} characters (${length} so far) without its end`
+                  description: tooLargeText(length)
                 })
               })),
             Effect.orElseSucceed(() => undefined)
@@ -246,14 +160,3 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
 
     return { attempt, command } satisfies Transport
   })
-
-const parseObject = (text: string): Record<string, unknown> => {
-  try {
-    const value: unknown = JSON.parse(text)
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value))
-      : { message: text }
-  } catch {
-    return text.trim() === "" ? {} : { message: text.trim() }
-  }
-}

@@ -4,35 +4,30 @@
  * and send a command that has no stream (`start`, `stop`, `keepalive`).
  */
 import type * as Effect from "effect/Effect"
+import type * as core from "../../core/signalflow/computation.js"
+import type { Request } from "../../core/signalflow/requests.js"
 import type { SignalFlowAuthenticationError, SignalFlowConnectionError, SignalFlowError } from "../../SignalFxError.js"
-import type { DataMessage } from "./messages.js"
 
-/** One message of a channel: a data batch decoded from a binary frame, or a JSON value. @internal */
-export type Incoming =
-  | { readonly _tag: "Data"; readonly message: DataMessage }
-  | { readonly _tag: "Json"; readonly value: unknown }
+export {
+  /** @internal */
+  dropped,
+  /** @internal */
+  ended,
+  /** @internal */
+  type Incoming,
+  /** @internal */
+  overflow
+} from "../../core/signalflow/computation.js"
+export {
+  /** @internal */
+  type Request
+} from "../../core/signalflow/requests.js"
 
-/**
- * How an attempt ended: the channel ended, the computation failed, the connection dropped (the
- * computation is to resume on a new one), or the sink's buffer was full (it is to resume once
- * drained).
- * @internal
- */
-export type AttemptEnd =
-  | { readonly _tag: "Ended" }
-  | { readonly _tag: "Failed"; readonly error: SignalFlowError }
-  | { readonly _tag: "Dropped" }
-  | { readonly _tag: "Overflow" }
+/** How an attempt ended (see the core's `AttemptEnd`). @internal */
+export type AttemptEnd = core.AttemptEnd<SignalFlowError>
 
 /** Called synchronously for each message; an `AttemptEnd` ends the attempt. @internal */
-export type Sink = (incoming: Incoming) => AttemptEnd | undefined
-
-/**
- * A request as the WebSocket protocol spells it (`type`, `program` or `handle`, and the
- * parameters), without its `channel`, which the transport adds.
- * @internal
- */
-export type Request = Readonly<Record<string, unknown>> & { readonly type: string }
+export type Sink = (incoming: core.Incoming) => AttemptEnd | undefined
 
 /** @internal */
 export interface Transport {
@@ -44,10 +39,3 @@ export interface Transport {
     request: Request
   ) => Effect.Effect<void, SignalFlowAuthenticationError | SignalFlowConnectionError>
 }
-
-/** @internal */
-export const ended: AttemptEnd = { _tag: "Ended" }
-/** @internal */
-export const dropped: AttemptEnd = { _tag: "Dropped" }
-/** @internal */
-export const overflow: AttemptEnd = { _tag: "Overflow" }

@@ -1,16 +1,29 @@
 /**
- * The shaping of the SignalFlow service's error records (the errors themselves are with the
- * library's other errors, in `SignalFxError`). None of them ever contains the token.
+ * The shaping of the SignalFlow service's error records, and the scrubbing of the token from
+ * what the service sends (a server may echo it). None of what leaves here contains the token.
  */
-import type { ServiceError } from "../../SignalFxError.js"
+import { isRecord } from "./messages.js"
 
 /**
- * One error record of the service as a `ServiceError`: the typed fields are kept when they have
- * the expected type and set aside (as `rawCode`, …) otherwise, so that a surprising answer can
- * never make the error itself fail to build.
+ * One error as the service reports it, its known fields typed, every other field kept: the shape
+ * of each package's `ServiceError`.
  * @internal
  */
-export const toServiceError = (record: Readonly<Record<string, unknown>>): ServiceError => {
+export interface ServiceErrorRecord {
+  readonly code?: number | string | undefined
+  readonly errorType?: string | undefined
+  readonly message?: string | undefined
+  readonly context?: unknown
+  readonly [key: string]: unknown
+}
+
+/**
+ * One error record of the service: the typed fields are kept when they have the expected type and
+ * set aside (as `rawCode`, …) otherwise, so that a surprising answer can never make the error
+ * itself fail to build.
+ * @internal
+ */
+export const toServiceError = (record: Readonly<Record<string, unknown>>): ServiceErrorRecord => {
   const { code, errorType, message, ...rest } = record
   return {
     ...rest,
@@ -66,6 +79,6 @@ export const scrubTexts = <A>(value: A, scrub: (text: string) => string): A => {
  * @internal
  */
 export const scrubServiceMessage = (value: unknown, scrub: (text: string) => string): unknown =>
-  isContainer(value) && !Array.isArray(value) && (value.type === "error" || value.type === "control-message")
+  isRecord(value) && (value.type === "error" || value.type === "control-message")
     ? scrubTexts(value, scrub)
     : value
