@@ -25,3 +25,24 @@ export * as Event from "./Event.js"
  * @since 0.2.0
  */
 export * as SignalFxError from "./SignalFxError.js"
+
+/**
+ * Host identity: the AWS, GCP and Azure ids of the host, from each cloud's metadata server.
+ *
+ * @since 0.2.0
+ */
+export * as HostIdentity from "./HostIdentity.js"
+
+/**
+ * Reports Effect's `Metric` registry, or a measured-core registry, through the Ingest service.
+ *
+ * @since 0.2.0
+ */
+export * as MetricsReporter from "./MetricsReporter.js"
+
+/**
+ * An `HttpClient` through an HTTP(S) proxy, trusting private certificate authorities.
+ *
+ * @since 0.2.0
+ */
+export * as ProxyHttpClient from "./ProxyHttpClient.js"
