@@ -133,102 +133,14 @@ export interface SearchResult<A> {
   readonly results: ReadonlyArray<A>
 }
 
-/**
- * One page of a search.
- *
- * `query` uses the service's Lucene-like syntax: `key:value`, `key:*`, wildcards, `_exists_:key`,
- * `_missing_:key`, `AND`, `OR`, `NOT` and parentheses; quote values with characters other than
- * letters and digits (`host:"db-1.example.com"`). On metric time series a dimension is a field
- * (`sf_metric:cpu.utilization AND host:server1`); on dimensions, `key:host` finds every value of
- * `host`.
- *
- * `orderBy` names a field, `-field` for descending. `offset` (default 0) and `limit` (default 50)
- * select the page; the service refuses `offset + limit` above 10,000.
- *
- * @since 0.1.0
- * @category models
- */
-export interface SearchOptions {
-  readonly query: string
-  readonly orderBy?: string | undefined
-  readonly offset?: number | undefined
-  readonly limit?: number | undefined
-}
-
-/**
- * Every result of a search, as a stream that requests page after page.
- *
- * The service answers nothing past the first 10,000 results of a query, so neither does the
- * stream: it ends there. Narrow the query (or split it, e.g. by a dimension's values) to see more.
- * Pages are requested at offsets, so objects created or removed while the stream runs can be
- * skipped or seen twice; an `orderBy` on a stable field such as `created` keeps the pages
- * consistent.
- *
- * @since 0.1.0
- * @category models
- */
-export interface StreamOptions {
-  readonly query: string
-  readonly orderBy?: string | undefined
-  /** Results per request; default 1000. */
-  readonly pageSize?: number | undefined
-}
-
-/**
- * What `updateMetric` sends. The update **replaces** the metric's metadata: a field left out is
- * reset (no description, no custom properties, no tags). To change one field, read the metric and
- * send it back changed: `updateMetric(name, { ...metric, description: "…" })`; every field read,
- * even one this library does not know, goes back unchanged. The service expects the metric's
- * `type` and does not change it; the name comes from the path.
- *
- * @since 0.1.0
- * @category models
- */
-export interface MetricUpdate {
-  readonly type?: string | undefined
-  readonly description?: string | undefined
-  readonly customProperties?: Readonly<Record<string, string>> | undefined
-  readonly tags?: ReadonlyArray<string> | undefined
-}
-
-/**
- * What `updateDimension` sends. Like {@link MetricUpdate}, it **replaces** the dimension's
- * metadata; to merge, use `patchDimension`. The key and value come from the path.
- *
- * @since 0.1.0
- * @category models
- */
-export interface DimensionUpdate {
-  readonly description?: string | undefined
-  readonly customProperties?: Readonly<Record<string, string>> | undefined
-  readonly tags?: ReadonlyArray<string> | undefined
-}
-
-/**
- * What `patchDimension` merges into a dimension: each custom property is set, or removed where
- * its value is `null`; `tags` are added and `tagsToRemove` removed; what is not named is left as
- * it is. This is the call the SignalFx Smart Agent and the OpenTelemetry Collector use.
- *
- * @since 0.1.0
- * @category models
- */
-export interface DimensionPatch {
-  readonly customProperties?: Readonly<Record<string, string | null>> | undefined
-  readonly tags?: ReadonlyArray<string> | undefined
-  readonly tagsToRemove?: ReadonlyArray<string> | undefined
-}
-
-/**
- * What `updateTag` sends: it creates the tag or **replaces** its metadata. The name comes from
- * the path.
- *
- * @since 0.1.0
- * @category models
- */
-export interface TagUpdate {
-  readonly description?: string | undefined
-  readonly customProperties?: Readonly<Record<string, string>> | undefined
-}
+export type {
+  DimensionPatch,
+  DimensionUpdate,
+  MetricUpdate,
+  SearchOptions,
+  StreamOptions,
+  TagUpdate
+} from "./core/rest/metadataApi.js"
 
 /**
  * The operations. Names and values (metric names, dimension keys and values, tag names, time

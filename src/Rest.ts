@@ -47,7 +47,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
+import type { Item } from "./core/rest/declaration.js"
+import type { family, NameSearch, NameStream } from "./core/rest/restApi.js"
 import * as internal from "./internal/rest/api.js"
+import type { Interpreted } from "./internal/rest/operation.js"
 import * as schema from "./internal/rest/schema.js"
 import * as Metadata from "./Metadata.js"
 import type { ConfigurationError, RestNotFoundError, RestRejectedError, RestRequestError } from "./SignalFxError.js"
@@ -182,151 +185,18 @@ export const Session = schema.Session
  */
 export interface Session extends Schema.Schema.Type<typeof schema.Session> {}
 
-/**
- * One page of a search: `count` objects match in all, `results` holds this page.
- *
- * @since 0.2.0
- * @category models
- */
-export interface Page<A> {
-  readonly count: number
-  readonly results: ReadonlyArray<A>
-}
-
-/**
- * One page of charts, dashboards or detectors: `name` matches part of the name, `tags` keeps the
- * objects that have one of them; `offset` and `limit` select the page.
- *
- * @since 0.2.0
- * @category models
- */
-export interface NameSearch {
-  readonly name?: string | undefined
-  readonly tags?: ReadonlyArray<string> | undefined
-  readonly offset?: number | undefined
-  readonly limit?: number | undefined
-}
-
-/**
- * Every match of a search, as a stream that requests page after page of `pageSize` (100).
- *
- * @since 0.2.0
- * @category models
- */
-export interface NameStream {
-  readonly name?: string | undefined
-  readonly tags?: ReadonlyArray<string> | undefined
-  readonly pageSize?: number | undefined
-}
-
-/**
- * Incidents: active ones only, unless `includeResolved`.
- *
- * @since 0.2.0
- * @category models
- */
-export interface IncidentSearch {
-  readonly includeResolved?: boolean | undefined
-  readonly offset?: number | undefined
-  readonly limit?: number | undefined
-}
-
-/**
- * Data links, all of them or those of one `context`, `propertyName` or `propertyValue`.
- *
- * @since 0.2.0
- * @category models
- */
-export interface DataLinkSearch {
-  readonly context?: string | undefined
-  readonly propertyName?: string | undefined
-  readonly propertyValue?: string | undefined
-  readonly orderBy?: string | undefined
-  readonly offset?: number | undefined
-  readonly limit?: number | undefined
-}
-
-/**
- * A chart to create, or to update (which **replaces** it: send back what was read, changed).
- * Any other field of the API goes along as it is.
- *
- * @since 0.2.0
- * @category models
- */
-export interface ChartInput {
-  readonly name: string
-  readonly description?: string | undefined
-  readonly programText?: string | undefined
-  /** The visualization: `{type: "TimeSeriesChart", …}`. */
-  readonly options?: Readonly<Record<string, unknown>> | undefined
-  readonly tags?: ReadonlyArray<string> | undefined
-  readonly [field: string]: unknown
-}
-
-/**
- * A dashboard to create or update. Without `groupId` the service puts a new dashboard in a new
- * group of its own.
- *
- * @since 0.2.0
- * @category models
- */
-export interface DashboardInput {
-  readonly name: string
-  readonly groupId?: string | undefined
-  readonly description?: string | undefined
-  readonly charts?:
-    | ReadonlyArray<{
-      readonly chartId: string
-      readonly row?: number | undefined
-      readonly column?: number | undefined
-      readonly width?: number | undefined
-      readonly height?: number | undefined
-      readonly [field: string]: unknown
-    }>
-    | undefined
-  readonly [field: string]: unknown
-}
-
-/**
- * A dashboard group to create or update.
- *
- * @since 0.2.0
- * @category models
- */
-export interface DashboardGroupInput {
-  readonly name: string
-  readonly description?: string | undefined
-  readonly [field: string]: unknown
-}
-
-/**
- * A rule of a detector: the `publish` label of its program text that it alerts on, and the
- * severity (`Critical`, `Major`, `Minor`, `Warning` or `Info`).
- *
- * @since 0.2.0
- * @category models
- */
-export interface DetectorRuleInput {
-  readonly detectLabel: string
-  readonly severity: string
-  readonly [field: string]: unknown
-}
-
-/**
- * A detector to validate, create or update. Its program must parse, and each rule must name a
- * label the program publishes; otherwise the service refuses it with a `RestRejectedError`.
- *
- * @since 0.2.0
- * @category models
- */
-export interface DetectorInput {
-  readonly name: string
-  readonly programText: string
-  readonly rules: ReadonlyArray<DetectorRuleInput>
-  readonly description?: string | undefined
-  readonly tags?: ReadonlyArray<string> | undefined
-  readonly [field: string]: unknown
-}
+export type { Page } from "./core/rest/declaration.js"
+export type {
+  ChartInput,
+  DashboardGroupInput,
+  DashboardInput,
+  DataLinkSearch,
+  DetectorInput,
+  DetectorRuleInput,
+  IncidentSearch,
+  NameSearch,
+  NameStream
+} from "./core/rest/restApi.js"
 
 /**
  * How a call about one object fails: it does not exist (`RestNotFoundError`), or the request
@@ -352,8 +222,11 @@ export type Refused = RestRejectedError | RestRequestError
  * @since 0.2.0
  * @category models
  */
-export interface Family<A, Input, Search = NameSearch, StreamOptions = NameStream>
-  extends ReturnType<typeof internal.family<A, unknown, Input, Search & NameSearch, StreamOptions & NameStream>>
+export interface Family<A, Input, Search = NameSearch, StreamOptions = NameStream> extends
+  Interpreted<
+    ReturnType<typeof family<Item, Input, Search & NameSearch, StreamOptions & NameStream>>,
+    { readonly [I in Item]: A }
+  >
 {}
 
 /**

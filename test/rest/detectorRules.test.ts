@@ -1,7 +1,7 @@
 /**
- * `rest.detectors.disable` / `enable`: added as a declaration (src/internal/rest/api.ts) and the
- * local server's route (src/core/testing/restStore.ts), and nothing else — the Promise
- * facade has them without a line written for them.
+ * `rest.detectors.disable` / `enable`: added as a declaration (src/core/rest/restApi.ts, for both
+ * packages) and the local server's route (src/core/testing/restStore.ts), and nothing else — the
+ * Promise facade has them without a line written for them.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"

@@ -27,6 +27,22 @@ export * as Event from "./Event.js"
 export * as SignalFxError from "./SignalFxError.js"
 
 /**
+ * The Metadata service: search, read and update metric, dimension, metric time series and tag
+ * metadata over the REST API.
+ *
+ * @since 0.2.0
+ */
+export * as Metadata from "./Metadata.js"
+
+/**
+ * The Rest service: organization, charts, dashboards, dashboard groups, detectors, incidents and
+ * data links over the REST API, and `login` for a session token.
+ *
+ * @since 0.2.0
+ */
+export * as Rest from "./Rest.js"
+
+/**
  * Host identity: the AWS, GCP and Azure ids of the host, from each cloud's metadata server.
  *
  * @since 0.2.0

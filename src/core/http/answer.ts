@@ -2,7 +2,10 @@
  * What a failed request's message says of the answer and of the error beneath: the body cut and on
  * one line, the REST API's own `{code, message}`, the socket error that fetch wraps.
  */
+import { formatCount } from "../english.js"
 import { peerText } from "../peerText.js"
+import type { Verdict } from "./status.js"
+import { verdictNote } from "./status.js"
 
 /** The most of an answer's body read for an error message: enough for any of them. @internal */
 export const MAX_ERROR_BODY_BYTES = 16 * 1024
@@ -41,6 +44,63 @@ export const serviceMessageOf = (text: string): string | undefined => {
       typeof json.message === "string"
     ? json.message
     : undefined
+}
+
+/**
+ * What an error status's answer (its body read, capped and scrubbed) says: the service's own
+ * message when the body is `{code, message}`, and the failure's description, `HTTP <status>:
+ * <message or body>` and what the status means.
+ * @internal
+ */
+export const describeStatus = (
+  status: number,
+  body: string,
+  verdict: Verdict
+): { readonly serviceMessage: string | undefined; readonly description: string } => {
+  const serviceMessage = serviceMessageOf(body)
+  const detail = serviceMessage === undefined ? describeBody(body) : `: ${truncate(serviceMessage)}`
+  return { serviceMessage, description: `HTTP ${status}${detail}${verdictNote(verdict)}` }
+}
+
+/** A REST answer read as JSON, or why it is not. @internal */
+export type JsonAnswer =
+  | { readonly ok: true; readonly body: unknown }
+  | {
+    readonly ok: false
+    readonly reason: "TooLarge" | "Decode"
+    readonly description: string
+    readonly cause?: unknown
+  }
+
+/**
+ * A REST answer's text (`undefined` when it was longer than `maxBytes`) parsed as JSON; the
+ * description of a failure shows the text through `scrub`.
+ * @internal
+ */
+export const parseJsonAnswer = (
+  text: string | undefined,
+  maxBytes: number,
+  scrub: (text: string) => string
+): JsonAnswer => {
+  if (text === undefined) {
+    return {
+      ok: false,
+      reason: "TooLarge",
+      description: `the answer is longer than maxResponseBytes (${
+        formatCount(maxBytes)
+      } bytes); it was not read further`
+    }
+  }
+  try {
+    return { ok: true, body: JSON.parse(text) }
+  } catch (error) {
+    return {
+      ok: false,
+      reason: "Decode",
+      description: `the answer is not JSON${describeBody(scrub(text))}`,
+      cause: error
+    }
+  }
 }
 
 /**

@@ -12,14 +12,14 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { formatCount } from "../../core/english.js"
+import { parseJsonAnswer } from "../../core/http/answer.js"
 import * as restPath from "../../core/http/restPath.js"
 import { RestRequestError } from "../../SignalFxError.js"
 import type { ResolvedOptions } from "../metadata/options.js"
 import type { Fail, RequestFailure } from "./request.js"
 import { makeRequests } from "./request.js"
 import { retryPolicy } from "./retry.js"
-import { describeBody, readBounded, TOKEN_HEADER, truncate } from "./transport.js"
+import { readBounded, TOKEN_HEADER, truncate } from "./transport.js"
 
 /** @internal */
 export type Method = restPath.Method
@@ -95,22 +95,9 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, neve
             fail("Transport", `the answer broke off: ${error.message}`, { cause: error.cause, retryable: true })
           ),
           Effect.flatMap((text) => {
-            if (text === undefined) {
-              return Effect.fail(
-                fail(
-                  "TooLarge",
-                  `the answer is longer than maxResponseBytes (${formatCount(options.maxResponseBytes)} bytes); ` +
-                    "it was not read further"
-                )
-              )
-            }
-            let body: unknown
-            try {
-              body = JSON.parse(text)
-            } catch (error) {
-              return Effect.fail(fail("Decode", `the answer is not JSON${describeBody(scrub(text))}`, { cause: error }))
-            }
-            return Either.match(Schema.decodeUnknownEither(schema)(body), {
+            const answer = parseJsonAnswer(text, options.maxResponseBytes, scrub)
+            if (!answer.ok) return Effect.fail(fail(answer.reason, answer.description, { cause: answer.cause }))
+            return Either.match(Schema.decodeUnknownEither(schema)(answer.body), {
               onLeft: (error) =>
                 Effect.fail(fail("Decode", `unexpected answer: ${truncate(scrub(error.message))}`, { cause: error })),
               onRight: Effect.succeed

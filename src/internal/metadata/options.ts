@@ -4,6 +4,7 @@
  */
 import * as Duration from "effect/Duration"
 import type * as Either from "effect/Either"
+import { apiEndpoint, restDefaults } from "../../core/rest/options.js"
 import type * as Metadata from "../../Metadata.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import type { ResolvedConnection } from "../http/options.js"
@@ -15,29 +16,23 @@ export interface ResolvedOptions extends ResolvedConnection {
 }
 
 /**
- * Someone waits on each of these calls, so retries give up sooner than the Ingest service's,
- * which has no caller waiting.
+ * The REST API's defaults (`core/rest/options.ts`) as durations.
  * @internal
  */
 export const defaults = {
-  requestTimeout: Duration.seconds(10),
-  /** Far above any single answer of the API (a search page of 10,000 results included). */
-  maxResponseBytes: 16 * 1024 * 1024,
+  requestTimeout: Duration.millis(restDefaults.requestTimeoutMillis),
+  maxResponseBytes: restDefaults.maxResponseBytes,
   retry: {
-    initialDelay: Duration.millis(500),
-    maxDelay: Duration.seconds(10),
-    maxElapsed: Duration.minutes(1),
-    maxRetryAfter: Duration.minutes(1)
+    initialDelay: Duration.millis(restDefaults.retry.initialDelayMillis),
+    maxDelay: Duration.millis(restDefaults.retry.maxDelayMillis),
+    maxElapsed: Duration.millis(restDefaults.retry.maxElapsedMillis),
+    maxRetryAfter: Duration.millis(restDefaults.retry.maxRetryAfterMillis)
   }
 } as const
 
 /** @internal */
 export const resolve = (options: Metadata.Options): Either.Either<ResolvedOptions, ConfigurationError> =>
   resolving(() => ({
-    ...connection(options, {
-      option: "apiEndpoint",
-      url: options.apiEndpoint,
-      host: (realm) => `api.${realm}.signalfx.com`
-    }, defaults),
+    ...connection(options, apiEndpoint(options.apiEndpoint), defaults),
     maxResponseBytes: positiveInteger("maxResponseBytes", options.maxResponseBytes, defaults.maxResponseBytes)
   }))

@@ -12,14 +12,14 @@ import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
-import { formatCount } from "../../core/english.js"
+import { parseJsonAnswer } from "../../core/http/answer.js"
 import * as restPath from "../../core/http/restPath.js"
 import { RestRequestError } from "../../SignalFxError.js"
 import type { ResolvedConnection } from "./options.js"
 import type { Fail, RequestFailure } from "./request.js"
 import { makeRequests } from "./request.js"
 import { retryPolicy } from "./retry.js"
-import { describeBody, readBounded, TOKEN_HEADER, truncate } from "./transport.js"
+import { readBounded, TOKEN_HEADER, truncate } from "./transport.js"
 
 /** @internal */
 export type Method = restPath.Method
@@ -101,22 +101,9 @@ export const makeClient = (options: ClientOptions): Effect.Effect<Client, never,
             fail("Transport", `the answer broke off: ${error.message}`, { cause: error.cause, retryable: true })
           ),
           Effect.flatMap((text) => {
-            if (text === undefined) {
-              return Effect.fail(
-                fail(
-                  "TooLarge",
-                  `the answer is longer than maxResponseBytes (${formatCount(options.maxResponseBytes)} bytes); ` +
-                    "it was not read further"
-                )
-              )
-            }
-            let body: unknown
-            try {
-              body = JSON.parse(text)
-            } catch (error) {
-              return Effect.fail(fail("Decode", `the answer is not JSON${describeBody(scrub(text))}`, { cause: error }))
-            }
-            return Result.match(Schema.decodeUnknownResult(schema)(body), {
+            const answer = parseJsonAnswer(text, options.maxResponseBytes, scrub)
+            if (!answer.ok) return Effect.fail(fail(answer.reason, answer.description, { cause: answer.cause }))
+            return Result.match(Schema.decodeUnknownResult(schema)(answer.body), {
               onFailure: (error) =>
                 Effect.fail(fail("Decode", `unexpected answer: ${truncate(scrub(error.message))}`, { cause: error })),
               onSuccess: Effect.succeed
