@@ -41,13 +41,14 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import type { IngestOptions } from "./core/ingest/options.js"
 import { INGEST_URL } from "./core/ingest/options.js"
 import type * as Datapoint from "./Datapoint.js"
 import type * as Event from "./Event.js"
 import { accessToken, firstSet, realm } from "./internal/config.js"
 import * as internal from "./internal/ingest/service.js"
 import * as stats from "./internal/ingest/stats.js"
-import type { PipelineStats } from "./internal/ingest/stats.js"
+import type { PipelineStats, Stats } from "./internal/ingest/stats.js"
 import type { ClosedError, ConfigurationError, ValidationError } from "./SignalFxError.js"
 
 /**
@@ -87,33 +88,15 @@ export interface Service {
 }
 
 /**
- * The accounting of datapoints or events. At every moment
- * `accepted = delivered + pending + Σ dropped`.
- *
- * - `dropped.queueFull`: the queue was full (see `overflow`);
- * - `dropped.rejected`: the service refused them (a 4xx other than 408, 413, 429, or a redirect);
- * - `dropped.retriesExhausted`: still failing after `retry.maxElapsed`;
- * - `dropped.tooLarge`: a single datapoint or event answered with 413 (or not sent, being no
- *   smaller than a body of its batch already answered with 413);
- * - `dropped.shutdownDeadline`: not delivered when `shutdownTimeout` ran out at stop;
- * - `dropped.closed`: sent after the service was stopped.
- *
- * `bytesSent` counts the bodies of the requests the server answered (what surely left);
- * `lastError` is the last failed request, `{ message, at }`, for a health check to show.
+ * What became of everything accepted: `Stats` holds a `PipelineStats` for the datapoints and one
+ * for the events; in each, at every moment, `accepted = delivered + pending + Σ dropped`, every
+ * drop counted by its reason (`queueFull`, `rejected`, `retriesExhausted`, `tooLarge`,
+ * `shutdownDeadline`, `closed`).
  *
  * @since 0.2.0
  * @category models
  */
-export type Stats = {
-  readonly datapoints: PipelineStats
-  readonly events: PipelineStats
-}
-
-/**
- * @since 0.2.0
- * @category models
- */
-export type { PipelineStats }
+export type { PipelineStats, Stats }
 
 /**
  * The {@link Stats} figures as Effect metrics, with the attribute `kind` (`datapoints` or
@@ -151,48 +134,7 @@ export const metrics = {
  * @since 0.2.0
  * @category models
  */
-export interface Options {
-  /** The org access token with the ingest scope. */
-  readonly token: Redacted.Redacted<string>
-  /** The realm, e.g. `us1` or `eu0`; defaults to `us0`. Ignored when `ingestEndpoint` is set. */
-  readonly realm?: string | undefined
-  /** An explicit base URL, e.g. an OpenTelemetry Collector's `http://collector:9943`. */
-  readonly ingestEndpoint?: string | undefined
-  /** `"protobuf"` (default) or `"json"`. */
-  readonly format?: "protobuf" | "json" | undefined
-  /** `"auto"` (default) gzips bodies over 1500 bytes; `"gzip"` always; `"none"` never. */
-  readonly compression?: "auto" | "gzip" | "none" | undefined
-  /** Datapoints (or events) per request; default 5,000. */
-  readonly maxBatchSize?: number | undefined
-  /** How long the oldest queued item may wait for its batch to fill; default 1 second. */
-  readonly flushInterval?: Duration.Input | undefined
-  /** Datapoints the queue holds; default 20,000. */
-  readonly queueCapacity?: number | undefined
-  /** Events the queue holds; default 1,000. */
-  readonly eventQueueCapacity?: number | undefined
-  /** What a full queue drops: `"dropNewest"` (default) or `"dropOldest"`. */
-  readonly overflow?: "dropNewest" | "dropOldest" | undefined
-  /** Batches in flight at once per kind (datapoints, events); default 4. */
-  readonly maxConcurrentRequests?: number | undefined
-  /** Time allowed for one request; default 10 seconds. */
-  readonly requestTimeout?: Duration.Input | undefined
-  /** Backoff of retries; defaults `{ initialDelay: 1 s, maxDelay: 30 s, maxElapsed: 5 min, maxRetryAfter: 1 min }`. */
-  readonly retry?: {
-    readonly initialDelay?: Duration.Input | undefined
-    readonly maxDelay?: Duration.Input | undefined
-    readonly maxElapsed?: Duration.Input | undefined
-    /** The longest `Retry-After` honoured. */
-    readonly maxRetryAfter?: Duration.Input | undefined
-  } | undefined
-  /** How long a stop may take to deliver what is queued; default 10 seconds. */
-  readonly shutdownTimeout?: Duration.Input | undefined
-  /** Global dimensions added to everything sent. */
-  readonly dimensions?: Datapoint.Dimensions | undefined
-  /** Appended to the `effect-signalfx/<version>` User-Agent. */
-  readonly userAgent?: string | undefined
-  /** Allow a plain `http://` endpoint on a host other than loopback (the token then travels unencrypted). */
-  readonly allowInsecureHttp?: boolean | undefined
-}
+export type Options = IngestOptions<Redacted.Redacted<string>, Duration.Input>
 
 /**
  * The Ingest service.

@@ -62,3 +62,11 @@ export * as MetricsReporter from "./MetricsReporter.js"
  * @since 0.2.0
  */
 export * as ProxyHttpClient from "./ProxyHttpClient.js"
+
+/**
+ * The Ingest service: datapoints and events sent in the background, batched, compressed,
+ * retried and bounded, and everything queued delivered when its scope closes.
+ *
+ * @since 0.2.0
+ */
+export * as Ingest from "./Ingest.js"

@@ -38,14 +38,53 @@ export const defaults = {
 
 /** The options of the Ingest service that hold no duration and no secret. @internal */
 export interface PlainOptions {
-  readonly dimensions?: Datapoint.Dimensions | undefined
+  /** `"protobuf"` (default) or `"json"`. */
   readonly format?: "protobuf" | "json" | undefined
+  /** `"auto"` (default) gzips bodies over 1500 bytes; `"gzip"` always; `"none"` never. */
   readonly compression?: "auto" | "gzip" | "none" | undefined
+  /** Datapoints (or events) per request; default 5,000. */
   readonly maxBatchSize?: number | undefined
+  /** Datapoints the queue holds; default 20,000. */
   readonly queueCapacity?: number | undefined
+  /** Events the queue holds; default 1,000. */
   readonly eventQueueCapacity?: number | undefined
+  /** What a full queue drops: `"dropNewest"` (default) or `"dropOldest"`. */
   readonly overflow?: "dropNewest" | "dropOldest" | undefined
+  /** Batches in flight at once per kind (datapoints, events); default 4. */
   readonly maxConcurrentRequests?: number | undefined
+  /** Global dimensions added to everything sent. */
+  readonly dimensions?: Datapoint.Dimensions | undefined
+}
+
+/**
+ * The options of the Ingest service, in both packages: each names its token type (`Redacted`)
+ * and what its `Duration` accepts (a number is milliseconds).
+ */
+export interface IngestOptions<Token, DurationInput> extends PlainOptions {
+  /** The org access token with the ingest scope. */
+  readonly token: Token
+  /** The realm, e.g. `us1` or `eu0`; defaults to `us0`. Ignored when `ingestEndpoint` is set. */
+  readonly realm?: string | undefined
+  /** An explicit base URL, e.g. an OpenTelemetry Collector's `http://collector:9943`. */
+  readonly ingestEndpoint?: string | undefined
+  /** How long the oldest queued item may wait for its batch to fill; default 1 second. */
+  readonly flushInterval?: DurationInput | undefined
+  /** Time allowed for one request; default 10 seconds. */
+  readonly requestTimeout?: DurationInput | undefined
+  /** Backoff of retries; defaults `{ initialDelay: 1 s, maxDelay: 30 s, maxElapsed: 5 min, maxRetryAfter: 1 min }`. */
+  readonly retry?: {
+    readonly initialDelay?: DurationInput | undefined
+    readonly maxDelay?: DurationInput | undefined
+    readonly maxElapsed?: DurationInput | undefined
+    /** The longest `Retry-After` honoured. */
+    readonly maxRetryAfter?: DurationInput | undefined
+  } | undefined
+  /** How long a stop may take to deliver what is queued; default 10 seconds. */
+  readonly shutdownTimeout?: DurationInput | undefined
+  /** Appended to the `effect-signalfx/<version>` User-Agent. */
+  readonly userAgent?: string | undefined
+  /** Allow a plain `http://` endpoint on a host other than loopback (the token then travels unencrypted). */
+  readonly allowInsecureHttp?: boolean | undefined
 }
 
 /** @internal */

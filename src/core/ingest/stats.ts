@@ -43,6 +43,26 @@ export interface PipelineStats {
 }
 
 /**
+ * The accounting of datapoints or events. At every moment
+ * `accepted = delivered + pending + Σ dropped`.
+ *
+ * - `dropped.queueFull`: the queue was full (see `overflow`);
+ * - `dropped.rejected`: the service refused them (a 4xx other than 408, 413, 429, or a redirect);
+ * - `dropped.retriesExhausted`: still failing after `retry.maxElapsed`;
+ * - `dropped.tooLarge`: a single datapoint or event answered with 413 (or not sent, being no
+ *   smaller than a body of its batch already answered with 413);
+ * - `dropped.shutdownDeadline`: not delivered when `shutdownTimeout` ran out at stop;
+ * - `dropped.closed`: sent after the service was stopped.
+ *
+ * `bytesSent` counts the bodies of the requests the server answered (what surely left);
+ * `lastError` is the last failed request, `{ message, at }`, for a health check to show.
+ */
+export type Stats = {
+  readonly datapoints: PipelineStats
+  readonly events: PipelineStats
+}
+
+/**
  * The metrics that mirror the stats, by name and description; tagged `kind`, and `dropped` also
  * `reason`.
  * @internal

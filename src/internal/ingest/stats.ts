@@ -7,7 +7,7 @@ import * as MetricLabel from "effect/MetricLabel"
 import type { StatsMirror } from "../../core/ingest/stats.js"
 import { byReason, metricInfo } from "../../core/ingest/stats.js"
 
-export type { DeliveryError, DropReason, PipelineStats } from "../../core/ingest/stats.js"
+export type { DeliveryError, DropReason, PipelineStats, Stats } from "../../core/ingest/stats.js"
 
 /** @internal */
 export const accepted = Metric.counter(metricInfo.accepted.name, { description: metricInfo.accepted.description })

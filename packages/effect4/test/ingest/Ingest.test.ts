@@ -577,34 +577,46 @@ describe("Ingest (Effect 4)", () => {
     effectWithTestClock(
       "waits the seconds that Retry-After asks for, stretching the backoff",
       () =>
-        Effect.gen(function*() {
-          const server = yield* FakeSignalFx.make()
-          server.fault("/v2/datapoint", [FakeSignalFx.respond(429, { retryAfter: 30 })])
-          const { close, ingest } = yield* startIngest(server, { retry: { initialDelay: 10, maxDelay: 20 } })
-          yield* ingest.send(gauges(2))
-          yield* TestClock.adjust("20 millis")
-          yield* eventually(() => datapointRequests(server).length === 1)
-          yield* TestClock.adjust("29 seconds")
-          yield* realSleep(100)
-          expect(datapointRequests(server)).toHaveLength(1)
-          yield* TestClock.adjust("1 second")
-          yield* eventually(() => server.datapoints().length === 2)
-          yield* close
-        }).pipe(Effect.scoped)
+        withLogs((logs) =>
+          Effect.gen(function*() {
+            const server = yield* FakeSignalFx.make()
+            server.fault("/v2/datapoint", [FakeSignalFx.respond(429, { retryAfter: 30 })])
+            const { close, ingest } = yield* startIngest(server, { retry: { initialDelay: 10, maxDelay: 20 } })
+            yield* ingest.send(gauges(2))
+            yield* TestClock.adjust("20 millis")
+            yield* eventually(() => datapointRequests(server).length === 1)
+            yield* TestClock.adjust("29 seconds")
+            yield* realSleep(100)
+            expect(datapointRequests(server)).toHaveLength(1)
+            yield* TestClock.adjust("1 second")
+            yield* eventually(() => server.datapoints().length === 2)
+            yield* close
+            expect(logs).toEqual([
+              expect.stringContaining("HTTP 429"),
+              expect.stringContaining("recovered after 1 failed attempt in 30s")
+            ])
+          }).pipe(Effect.scoped)
+        )
     )
 
     effectWithTestClock("caps Retry-After at retry.maxRetryAfter", () =>
-      Effect.gen(function*() {
-        const server = yield* FakeSignalFx.make()
-        server.fault("/v2/datapoint", [FakeSignalFx.respond(429, { retryAfter: 3600 })])
-        const { close, ingest } = yield* startIngest(server, { retry: { initialDelay: 10, maxRetryAfter: 5_000 } })
-        yield* ingest.send(gauges(1))
-        yield* TestClock.adjust("20 millis")
-        yield* eventually(() => datapointRequests(server).length === 1)
-        yield* TestClock.adjust("5 seconds")
-        yield* eventually(() => server.datapoints().length === 1)
-        yield* close
-      }).pipe(Effect.scoped))
+      withLogs((logs) =>
+        Effect.gen(function*() {
+          const server = yield* FakeSignalFx.make()
+          server.fault("/v2/datapoint", [FakeSignalFx.respond(429, { retryAfter: 3600 })])
+          const { close, ingest } = yield* startIngest(server, { retry: { initialDelay: 10, maxRetryAfter: 5_000 } })
+          yield* ingest.send(gauges(1))
+          yield* TestClock.adjust("20 millis")
+          yield* eventually(() => datapointRequests(server).length === 1)
+          yield* TestClock.adjust("5 seconds")
+          yield* eventually(() => server.datapoints().length === 1)
+          yield* close
+          expect(logs).toEqual([
+            expect.stringContaining("HTTP 429"),
+            expect.stringContaining("recovered after 1 failed attempt in 5s")
+          ])
+        }).pipe(Effect.scoped)
+      ))
   })
 
   describe("throttling", () => {

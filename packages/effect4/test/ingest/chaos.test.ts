@@ -75,9 +75,9 @@ describe("Ingest under chaos (Effect 4)", () => {
         const { close, ingest } = yield* startIngest(server, {
           maxBatchSize: 500,
           queueCapacity: TOTAL,
-          // Long enough that a loaded CI machine never times out a request the server did record,
+          // Long enough that a loaded 2-core machine never times out a request the server did record,
           // which would deliver it twice.
-          requestTimeout: 1_000,
+          requestTimeout: 5_000,
           retry: { initialDelay: 5, maxDelay: 40, maxElapsed: 1_500 },
           shutdownTimeout: 60_000
         }, watching)
