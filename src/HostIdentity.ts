@@ -89,32 +89,12 @@ export interface Service {
  * @since 0.1.0
  * @category models
  */
-export interface Options {
-  /** The clouds to ask; default all three. A cloud left out is never asked: its id is none. */
-  readonly clouds?: ReadonlyArray<Cloud> | undefined
+export interface Options extends core.LocationOptions {
   /**
    * How long one cloud's lookup may take, default 1 second. For EC2 the IMDSv2 token request
    * gets half of it, so that a token request never answered leaves time to ask without one.
    */
   readonly timeout?: Duration.DurationInput | undefined
-  /** How many times a lookup that got no answer at all is tried again; default 0. */
-  readonly retries?: number | undefined
-  /** The EC2 instance metadata service; default `http://169.254.169.254`. */
-  readonly awsEndpoint?: string | undefined
-  /** `"IPv6"` makes the default EC2 endpoint `http://[fd00:ec2::254]`; default `"IPv4"`. */
-  readonly awsEndpointMode?: "IPv4" | "IPv6" | undefined
-  /** Never ask the EC2 instance metadata service (`AWS_EC2_METADATA_DISABLED=true`). */
-  readonly ec2MetadataDisabled?: boolean | undefined
-  /**
-   * The ECS task metadata URI (`ECS_CONTAINER_METADATA_URI_V4`). When set, the AWS id is the
-   * task's, as the SignalFx Python client makes it, and EC2 is asked only if the task metadata
-   * gives no id. Unset (the default outside ECS), ECS is not asked.
-   */
-  readonly ecsMetadataUri?: string | undefined
-  /** The GCP metadata server; default `http://metadata.google.internal`. */
-  readonly gcpEndpoint?: string | undefined
-  /** The Azure Instance Metadata Service; default `http://169.254.169.254`. */
-  readonly azureEndpoint?: string | undefined
 }
 
 /**

@@ -30,7 +30,7 @@ import * as Metric from "effect/Metric"
 import { addEffectMetrics, applicationMetricsExcept } from "./core/reporter/effectMetrics.js"
 import { addMeasuredRegistry } from "./core/reporter/measured.js"
 import type { PointsBuilder } from "./core/reporter/points.js"
-import type * as Datapoint from "./Datapoint.js"
+import type { ReportOptions } from "./core/reporter/report.js"
 import type * as Ingest from "./Ingest.js"
 import { snapshots } from "./internal/reporter/effectMetrics.js"
 import * as reporter from "./internal/reporter/reporter.js"
@@ -39,20 +39,9 @@ import * as reporter from "./internal/reporter/reporter.js"
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options extends ReportOptions {
   /** How often to report; default 10 seconds. A number is milliseconds. */
   readonly interval?: Duration.DurationInput | undefined
-  /** Prepended to every metric name, e.g. `"myapp."`. */
-  readonly prefix?: string | undefined
-  /** Dimensions added to every datapoint of this reporter (the Ingest service adds its global ones too). */
-  readonly dimensions?: Datapoint.Dimensions | undefined
-  /**
-   * Which metrics to report, by name (before the prefix). For Effect's registry the default is
-   * {@link applicationMetrics}: everything but the metrics Effect's runtime and this library keep
-   * about themselves. Pass `() => true` to report those too. A measured-core registry holds only
-   * what the application put in it: its default is every metric.
-   */
-  readonly include?: ((name: string) => boolean) | undefined
 }
 
 /**

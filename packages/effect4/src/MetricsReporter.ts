@@ -32,7 +32,7 @@ import * as Metric from "effect/Metric"
 import { addEffectMetrics, applicationMetricsExcept } from "./core/reporter/effectMetrics.js"
 import type { MeasuredRegistry } from "./core/reporter/measured.js"
 import { addMeasuredRegistry } from "./core/reporter/measured.js"
-import type * as Datapoint from "./Datapoint.js"
+import type { ReportOptions } from "./core/reporter/report.js"
 import type * as Ingest from "./Ingest.js"
 import type { Collect } from "./internal/reporter/reporter.js"
 import * as reporter from "./internal/reporter/reporter.js"
@@ -43,20 +43,9 @@ export type { MeasuredCollection, MeasuredMetric, MeasuredRegistry } from "./cor
  * @since 0.2.0
  * @category models
  */
-export interface Options {
+export interface Options extends ReportOptions {
   /** How often to report; default 10 seconds. A number is milliseconds. */
   readonly interval?: Duration.Input | undefined
-  /** Prepended to every metric name, e.g. `"myapp."`. */
-  readonly prefix?: string | undefined
-  /** Dimensions added to every datapoint of this reporter (the Ingest service adds its global ones too). */
-  readonly dimensions?: Datapoint.Dimensions | undefined
-  /**
-   * Which metrics to report, by name (before the prefix). For Effect's registry the default is
-   * {@link applicationMetrics}: everything but the metrics Effect's runtime and this library keep
-   * about themselves. Pass `() => true` to report those too. A measured-core registry holds only
-   * what the application put in it: its default is every metric.
-   */
-  readonly include?: ((name: string) => boolean) | undefined
 }
 
 /**

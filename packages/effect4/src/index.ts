@@ -43,6 +43,27 @@ export * as Metadata from "./Metadata.js"
 export * as Rest from "./Rest.js"
 
 /**
+ * Host identity: the AWS, GCP and Azure ids of the host, from each cloud's metadata server.
+ *
+ * @since 0.2.0
+ */
+export * as HostIdentity from "./HostIdentity.js"
+
+/**
+ * Reports Effect's `Metric` registry, or a measured-core registry, through the Ingest service.
+ *
+ * @since 0.2.0
+ */
+export * as MetricsReporter from "./MetricsReporter.js"
+
+/**
+ * An `HttpClient` through an HTTP(S) proxy, trusting private certificate authorities.
+ *
+ * @since 0.2.0
+ */
+export * as ProxyHttpClient from "./ProxyHttpClient.js"
+
+/**
  * The Ingest service: datapoints and events sent in the background, batched, compressed,
  * retried and bounded, and everything queued delivered when its scope closes.
  *

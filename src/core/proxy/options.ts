@@ -17,33 +17,53 @@ export interface Named<A> {
   readonly value: A
 }
 
+/**
+ * How a package keeps a secret: each Effect major's `Redacted`. A proxy's URL may hold
+ * credentials, so it is kept as one from the moment it is read, and so is the
+ * `Proxy-Authorization` value made of them.
+ * @internal
+ */
+export interface Secrets<S> {
+  /** A proxy given in code, as a secret: kept as it is if it is one already. */
+  readonly fromGiven: (value: string | S) => S
+  readonly conceal: (text: string) => S
+  readonly reveal: (secret: S) => unknown
+}
+
 /** A proxy, its credentials apart so that its URL can be shown. @internal */
-export interface ParsedProxy {
+export interface ProxyEndpoint<S> {
   /** The proxy's URL without credentials. */
   readonly url: URL
   /** `http://host:port`: what messages show. */
   readonly display: string
   /** The `Proxy-Authorization` value for the credentials the URL carried, if any. */
-  readonly authorization: string | undefined
+  readonly authorization: S | undefined
 }
 
-/** The settings, as each package unwrapped them: a proxy's value is what its `Redacted` held. @internal */
-export interface Settings {
-  readonly httpProxy: Named<unknown> | undefined
-  readonly httpsProxy: Named<unknown> | undefined
+/** What {@link resolve} checks. @internal */
+export interface Settings<S> {
+  readonly httpProxy: Named<S> | undefined
+  readonly httpsProxy: Named<S> | undefined
   readonly noProxy: string | undefined
   readonly ca: Named<unknown> | undefined
 }
 
 /** @internal */
-export interface Resolved {
+export interface Resolved<S> {
   /** The proxy for `http://` URLs. */
-  readonly httpProxy: ParsedProxy | undefined
+  readonly httpProxy: ProxyEndpoint<S> | undefined
   /** The proxy for `https://` URLs. */
-  readonly httpsProxy: ParsedProxy | undefined
+  readonly httpsProxy: ProxyEndpoint<S> | undefined
   readonly noProxy: NoProxy
   /** Certificates trusted beside Node's own; none given leaves Node's trust as it is. */
   readonly ca: ReadonlyArray<string> | undefined
+}
+
+/** The proxy settings given in code: `ProxyHttpClient.Options`, and the same on `SignalFlow.Options`. @internal */
+export interface Given<S> {
+  readonly proxy?: string | S | undefined
+  readonly noProxy?: string | undefined
+  readonly ca?: string | ReadonlyArray<string> | undefined
 }
 
 /**
@@ -60,9 +80,11 @@ export const ENVIRONMENT = {
 
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
 
-const proxyOf = (setting: Named<unknown> | undefined): ParsedProxy | undefined => {
+const proxyOf = <S>(secrets: Secrets<S>, setting: Named<S> | undefined): ProxyEndpoint<S> | undefined => {
   if (setting === undefined) return undefined
-  const { option, value } = setting
+  const { option } = setting
+  // What a JavaScript caller passed may be anything.
+  const value = secrets.reveal(setting.value)
   if (typeof value !== "string") return invalid(option, `must be a URL string, got ${typeof value}`)
   const raw = value.trim()
   if (raw === "") return undefined
@@ -83,7 +105,7 @@ const proxyOf = (setting: Named<unknown> | undefined): ParsedProxy | undefined =
   if (url.pathname !== "/" || url.search !== "" || url.hash !== "") {
     invalid(option, `must be a proxy's address alone, without a path or query: ${url.protocol}//${url.host}…`)
   }
-  let authorization: string | undefined
+  let authorization: S | undefined
   if (url.username !== "" || url.password !== "") {
     let credentials: string
     try {
@@ -94,7 +116,7 @@ const proxyOf = (setting: Named<unknown> | undefined): ParsedProxy | undefined =
         `has credentials that are not validly percent-encoded (proxy ${url.protocol}//${url.host})`
       )
     }
-    authorization = `Basic ${Buffer.from(credentials, "utf8").toString("base64")}`
+    authorization = secrets.conceal(`Basic ${Buffer.from(credentials, "utf8").toString("base64")}`)
     url.username = ""
     url.password = ""
   }
@@ -146,12 +168,30 @@ const certificateAuthorities = (
 }
 
 /** @internal */
-export const resolve = (settings: Settings): Resolved => ({
-  httpProxy: proxyOf(settings.httpProxy),
-  httpsProxy: proxyOf(settings.httpsProxy),
+export const resolve = <S>(secrets: Secrets<S>, settings: Settings<S>): Resolved<S> => ({
+  httpProxy: proxyOf(secrets, settings.httpProxy),
+  httpsProxy: proxyOf(secrets, settings.httpsProxy),
   noProxy: noProxy.parse(settings.noProxy ?? ""),
   ca: certificateAuthorities(settings.ca)
 })
+
+/** The settings given in code over the environment's: `proxy` overrides both proxy variables. @internal */
+export const givenOverEnvironment = <S>(
+  secrets: Secrets<S>,
+  options: Given<S>,
+  environment: Omit<Settings<S>, "ca">
+): Settings<S> => {
+  const proxy = options.proxy === undefined ? undefined : { option: "proxy", value: secrets.fromGiven(options.proxy) }
+  return {
+    httpProxy: proxy ?? environment.httpProxy,
+    httpsProxy: proxy ?? environment.httpsProxy,
+    noProxy: options.noProxy ?? environment.noProxy,
+    ca: options.ca === undefined ? undefined : { option: "ca", value: options.ca }
+  }
+}
+
+/** No proxy variables: what `make` and `layer` go by. @internal */
+export const noEnvironment = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined } as const
 
 /**
  * The certificates of the `NODE_EXTRA_CA_CERTS` file, which Node adds to its own at start-up.

@@ -9,10 +9,25 @@ import type * as Datapoint from "../datapoint.js"
 import { validateDatapoints } from "../validation.js"
 import { PointsBuilder } from "./points.js"
 
-/** The options every reporter takes that shape its datapoints. @internal */
+/**
+ * The options of `MetricsReporter.Options` that both packages share: all but the interval,
+ * whose type is each Effect major's `Duration` input.
+ *
+ * @since 0.2.0
+ * @category models
+ */
 export interface ReportOptions {
+  /** Prepended to every metric name, e.g. `"myapp."`. */
   readonly prefix?: string | undefined
+  /** Dimensions added to every datapoint of this reporter (the Ingest service adds its global ones too). */
   readonly dimensions?: Datapoint.Dimensions | undefined
+  /**
+   * Which metrics to report, by name (before the prefix). For Effect's registry the default is
+   * `MetricsReporter.applicationMetrics`: everything but the metrics Effect's runtime and this
+   * library keep about themselves. Pass `() => true` to report those too. A measured-core
+   * registry holds only what the application put in it: its default is every metric.
+   */
+  readonly include?: ((name: string) => boolean) | undefined
 }
 
 /** @internal */

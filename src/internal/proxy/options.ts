@@ -10,8 +10,7 @@ import type * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type { Variables } from "../../core/environment.js"
-import type { NoProxy } from "../../core/proxy/noProxy.js"
-import type { Named, ParsedProxy } from "../../core/proxy/options.js"
+import type { Named } from "../../core/proxy/options.js"
 import * as core from "../../core/proxy/options.js"
 import type { ConfigurationError } from "../../SignalFxError.js"
 import { firstSet } from "../config.js"
@@ -19,82 +18,37 @@ import { resolving } from "../http/options.js"
 
 export type { Named } from "../../core/proxy/options.js"
 
-/** A proxy, its credentials apart so that its URL can be shown. @internal */
-export interface ProxyEndpoint {
-  /** The proxy's URL without credentials. */
-  readonly url: URL
-  /** `http://host:port`: what messages show. */
-  readonly display: string
-  /** The `Proxy-Authorization` value for the credentials the URL carried, if any. */
-  readonly authorization: Redacted.Redacted<string> | undefined
+const secrets: core.Secrets<Redacted.Redacted<string>> = {
+  fromGiven: (value) => Redacted.isRedacted(value) ? value : Redacted.make(value),
+  conceal: Redacted.make,
+  reveal: Redacted.value
 }
+
+/** A proxy, its credentials apart so that its URL can be shown. @internal */
+export type ProxyEndpoint = core.ProxyEndpoint<Redacted.Redacted<string>>
 
 /** @internal */
-export interface ResolvedOptions {
-  /** The proxy for `http://` URLs. */
-  readonly httpProxy: ProxyEndpoint | undefined
-  /** The proxy for `https://` URLs. */
-  readonly httpsProxy: ProxyEndpoint | undefined
-  readonly noProxy: NoProxy
-  /** Certificates trusted beside Node's own; none given leaves Node's trust as it is. */
-  readonly ca: ReadonlyArray<string> | undefined
-}
+export type ResolvedOptions = core.Resolved<Redacted.Redacted<string>>
 
 /** What {@link resolve} checks. @internal */
-export interface Settings {
-  readonly httpProxy: Named<Redacted.Redacted<string>> | undefined
-  readonly httpsProxy: Named<Redacted.Redacted<string>> | undefined
-  readonly noProxy: string | undefined
-  readonly ca: Named<unknown> | undefined
-}
+export type Settings = core.Settings<Redacted.Redacted<string>>
 
-/** The proxy's value, unwrapped only for the core's check; what a JavaScript caller passed may be anything. */
-const revealed = (setting: Named<Redacted.Redacted<string>> | undefined): Named<unknown> | undefined =>
-  setting === undefined ? undefined : { option: setting.option, value: Redacted.value(setting.value) }
-
-const redacted = (proxy: ParsedProxy | undefined): ProxyEndpoint | undefined =>
-  proxy === undefined ? undefined : {
-    url: proxy.url,
-    display: proxy.display,
-    authorization: proxy.authorization === undefined ? undefined : Redacted.make(proxy.authorization)
-  }
+/** The proxy settings given in code: `ProxyHttpClient.Options`, and the same on `SignalFlow.Options`. @internal */
+export type Given = core.Given<Redacted.Redacted<string>>
 
 /** @internal */
 export const resolve = (settings: Settings): Either.Either<ResolvedOptions, ConfigurationError> =>
-  resolving(() => {
-    const resolved = core.resolve({
-      ...settings,
-      httpProxy: revealed(settings.httpProxy),
-      httpsProxy: revealed(settings.httpsProxy)
-    })
-    return { ...resolved, httpProxy: redacted(resolved.httpProxy), httpsProxy: redacted(resolved.httpsProxy) }
-  })
-
-/** The proxy settings given in code: `ProxyHttpClient.Options`, and the same on `SignalFlow.Options`. @internal */
-export interface Given {
-  readonly proxy?: string | Redacted.Redacted<string> | undefined
-  readonly noProxy?: string | undefined
-  readonly ca?: string | ReadonlyArray<string> | undefined
-}
+  resolving(() => core.resolve(secrets, settings))
 
 /** The settings given in code, over the environment's: `proxy` overrides both proxy variables. @internal */
 export const fromOptions = (
   options: Given,
   environment: Omit<Settings, "ca">
-): Either.Either<ResolvedOptions, ConfigurationError> => {
-  const proxy = options.proxy === undefined
-    ? undefined
-    : { option: "proxy", value: Redacted.isRedacted(options.proxy) ? options.proxy : Redacted.make(options.proxy) }
-  return resolve({
-    httpProxy: proxy ?? environment.httpProxy,
-    httpsProxy: proxy ?? environment.httpsProxy,
-    noProxy: options.noProxy ?? environment.noProxy,
-    ca: options.ca === undefined ? undefined : { option: "ca", value: options.ca }
-  })
-}
+): Either.Either<ResolvedOptions, ConfigurationError> =>
+  resolve(core.givenOverEnvironment(secrets, options, environment))
 
 /** No proxy variables: what `make` and `layer` go by. @internal */
-export const noEnvironment: Omit<Settings, "ca"> = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined }
+export const noEnvironment: Omit<Settings, "ca"> = core.noEnvironment
 
 const named = (name: string): Config.Config<Named<Redacted.Redacted<string>>> =>
   Config.redacted(name).pipe(

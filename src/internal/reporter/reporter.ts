@@ -18,11 +18,11 @@ const makeReport = (
   options: MetricsReporter.Options
 ): Effect.Effect<Effect.Effect<void, never, Ingest.Ingest>> =>
   Effect.sync(() => {
-    const reports = makeReports(collect, options)
+    const reports = makeReports(options)
     return Effect.gen(function*() {
       const ingest = yield* Ingest.Ingest
       const timestamp = yield* Clock.currentTimeMillis
-      const { batch, warnings } = reports(timestamp)
+      const { batch, warnings } = reports(timestamp, collect)
       for (const warning of warnings) yield* Effect.logWarning(warning)
       // After the Ingest service stopped there is nowhere to report to; the loss is counted there.
       yield* ingest.send(batch).pipe(Effect.catchTag("ClosedError", () => Effect.void))
