@@ -8,6 +8,8 @@ export interface Snippet {
   readonly code: string
   /** ts blocks only: see readme-snippets.mjs. */
   readonly kind?: "program" | "fragment" | "test" | "compile-only"
+  /** ts blocks only: the Effect the block is written for (4: it imports `@effect-signalfx/effect4`). */
+  readonly effect?: 3 | 4
   /** The lines declaring what a fragment takes from earlier blocks. */
   readonly prelude?: ReadonlyArray<string>
   /** The module's name in the folder the blocks are written to. */
@@ -25,5 +27,8 @@ export declare const markdownSnippets: (text: string, source?: string) => Array<
 /** The ts and sh blocks of every checked markdown file under `root`. */
 export declare const allSnippets: (root: string) => Array<Snippet>
 
-/** Writes the ts blocks of every checked markdown file under `root` to `folder` (emptied first), one module each. */
-export declare const writeSnippets: (root: string, folder: string) => Array<Snippet>
+/** Where the modules of the blocks written for an Effect go: doc-examples/markdown, or the Effect 4 package's. */
+export declare const snippetFolder: (root: string, effect: 3 | 4) => string
+
+/** Writes the ts blocks of every checked markdown file under `root`, one module each, to their Effect's folder (emptied first). */
+export declare const writeSnippets: (root: string) => Array<Snippet>

@@ -10,6 +10,11 @@
 // - a program: everything it uses is imported or declared in it; typechecked and run.
 // ```sh blocks are kept as text, for test/readme.test.ts to check the versions they install.
 // The README's modules are named readme_<line>.ts, a guide's docs_<name>_<line>.ts.
+//
+// A block that imports the Effect 4 package (`@effect-signalfx/effect4`) is an Effect 4 block: it is
+// written to packages/effect4/doc-examples/markdown/, typechecked by
+// packages/effect4/tsconfig.docs.json against Effect 4, and packages/effect4/test/readme.test.ts
+// runs it. It is complete (a fragment's names are Effect 3's).
 import * as fs from "node:fs"
 import * as path from "node:path"
 
@@ -30,6 +35,9 @@ const PRELUDE = [
   ["server", `declare const server: FakeSignalFx.Server`, ["FakeSignalFx"]]
 ]
 
+/** Whether a block is written for the Effect 4 package. */
+const isEffect4 = (code) => /from\s+"@effect-signalfx\/effect4(?:\/\w+)?"/.test(code)
+
 const COMPILE_ONLY = /<!--\s*snippet:\s*compile-only,\s*([\s\S]*?)-->\s*$/
 
 /** The code with its string literals and comments blanked, so that only its own names remain. */
@@ -43,7 +51,7 @@ const declares = (code, name) =>
   new RegExp(`\\b(?:const|let|var|function|class)\\s+${name}\\b`).test(code) ||
   new RegExp(`\\bimport\\s+(?:\\*\\s+as\\s+${name}\\b|${name}\\b|\\{[^}]*\\b${name}\\b[^}]*\\})`).test(code)
 
-/** The prelude lines a block needs, in PRELUDE's order, each name's own needs included. */
+/** The prelude lines a block needs, in the prelude's order, each name's own needs included. */
 const preludeOf = (code) => {
   const names = namesOnly(code)
   const needed = new Set()
@@ -100,6 +108,9 @@ export const markdownSnippets = (text, source = "README.md") => {
       : mark !== null
       ? "compile-only"
       : "program"
+    if (isEffect4(code) && kind === "fragment") {
+      throw new Error(`${source} line ${line}: an Effect 4 block must import what it uses (${prelude.join("; ")})`)
+    }
     if (mark !== null && kind !== "compile-only") {
       throw new Error(`${source} line ${line}: marked compile-only, but it is a ${kind}, which is never run anyway`)
     }
@@ -110,6 +121,7 @@ export const markdownSnippets = (text, source = "README.md") => {
       language,
       code,
       kind,
+      effect: isEffect4(code) ? 4 : 3,
       prelude,
       file,
       ...(mark === null ? {} : { reason: mark[1].trim() })
@@ -133,16 +145,27 @@ const moduleText = (snippet) =>
 export const allSnippets = (root) =>
   markdownFiles(root).flatMap((source) => markdownSnippets(fs.readFileSync(path.join(root, source), "utf8"), source))
 
+/** Where the modules of a flavour's blocks go: doc-examples/markdown, or the Effect 4 package's. */
+export const snippetFolder = (root, effect) =>
+  effect === 4
+    ? path.join(root, "packages", "effect4", "doc-examples", "markdown")
+    : path.join(root, "doc-examples", "markdown")
+
 /**
- * Writes the ts blocks of the README and the guides under `root` to `folder` (emptied first), one
- * module each; returns the snippets, as `allSnippets` gives them.
+ * Writes the ts blocks of the README and the guides under `root`, one module each, to the folder
+ * of their flavour (`snippetFolder`, emptied first); returns the snippets, as `allSnippets` gives
+ * them.
  */
-export const writeSnippets = (root, folder) => {
+export const writeSnippets = (root) => {
   const snippets = allSnippets(root)
-  fs.rmSync(folder, { recursive: true, force: true })
-  fs.mkdirSync(folder, { recursive: true })
+  for (const effect of [3, 4]) {
+    const folder = snippetFolder(root, effect)
+    fs.rmSync(folder, { recursive: true, force: true })
+    fs.mkdirSync(folder, { recursive: true })
+  }
   for (const snippet of snippets) {
-    if (snippet.language === "ts") fs.writeFileSync(path.join(folder, snippet.file), moduleText(snippet))
+    if (snippet.language !== "ts") continue
+    fs.writeFileSync(path.join(snippetFolder(root, snippet.effect), snippet.file), moduleText(snippet))
   }
   return snippets
 }

@@ -1,208 +1,34 @@
 /**
  * The code of the README and of the guides in docs/ as a newcomer runs it. `npm run typecheck`
  * writes every ts block to doc-examples/markdown/ and compiles it (scripts/readme-snippets.mjs);
- * here each complete program runs against the local server, unedited, the test blocks pass under
- * vitest, and every `npm install` of a block installs versions this release works with.
- *
- * A program names a realm (`realm: "us1"`), so it connects to `ingest.us1.signalfx.com` and the
- * like: test/readme/realmsToLoopback.mjs sends those connections to the local server on
- * 127.0.0.1, which serves TLS with a certificate for the realms' names, trusted through
- * NODE_EXTRA_CA_CERTS. Any other address is refused by the loopback-only guard.
- *
- * The programs are bundled with esbuild (the package's name resolved to the sources, as tsx does
- * for the examples; node_modules imported as they are) and run by plain `node`: under tsx each
- * would spend some 3 CPU-seconds compiling the sources again.
+ * here each complete Effect 3 program runs against the local server, unedited (test/readme/programs.ts;
+ * the Effect 4 package's test runs its own), the test blocks pass under vitest, and every
+ * `npm install` of a block installs versions this release works with.
  */
-import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import * as esbuild from "esbuild"
+import { assert, describe, it } from "@effect/vitest"
 import * as fs from "node:fs"
-import * as https from "node:https"
-import * as os from "node:os"
 import * as path from "node:path"
-import { generate } from "selfsigned"
-import { allSnippets, writeSnippets } from "../scripts/readme-snippets.mjs"
-import { FakeSignalFx } from "../src/testing/index.js"
 import { root, runNode } from "./promise/runScript.js"
+import { describePrograms, noAccount, snippets, where } from "./readme/programs.js"
 
-const folder = path.join(root, "doc-examples", "markdown")
-const bundles = path.join(folder, "run")
-const snippets = allSnippets(root)
-/** Where a block is, for a failure's message: `docs/testing.md line 42`. */
-const where = (snippet: { readonly source: string; readonly line: number }): string =>
-  `${snippet.source} line ${snippet.line}`
-
-/** The realms the blocks name, and the default one. */
-const realms = [
-  ...new Set([
-    "us0",
-    ...snippets.flatMap((snippet) => [...snippet.code.matchAll(/realm: "(\w+)"/g)].map(([, realm]) => realm!))
-  ])
-]
-const realmHosts = realms.map((realm) => `*.${realm}.signalfx.com`)
-
-/** Names the environment could use to send a program elsewhere than its code says. */
-const noAccount = Object.fromEntries(
-  [
-    "SPLUNK_ACCESS_TOKEN",
-    "SIGNALFX_ACCESS_TOKEN",
-    "SPLUNK_REALM",
-    "SIGNALFX_REALM",
-    "SPLUNK_INGEST_URL",
-    "SIGNALFX_INGEST_URL",
-    "SIGNALFX_INGEST_ENDPOINT",
-    "SPLUNK_API_URL",
-    "SIGNALFX_API_URL",
-    "SPLUNK_STREAM_URL",
-    "SIGNALFX_STREAM_URL",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-    "NO_PROXY",
-    "no_proxy"
-  ].map((name) => [name, undefined])
-)
-
-/** `effect-signalfx` and `effect-signalfx/<entry>` resolved to the sources, as tsconfig.json's paths say. */
-const packageToSources: esbuild.Plugin = {
-  name: "effect-signalfx to the sources",
-  setup: (build) => {
-    build.onResolve({ filter: /^effect-signalfx(\/\w+)?$/ }, ({ path: name }) => ({
-      path: path.join(root, "src", name.replace(/^effect-signalfx\/?/, ""), "index.ts")
-    }))
-  }
-}
-
-let server: FakeSignalFx.Server
-let certificate: string
-let scratch: string
-let feeding: NodeJS.Timeout | undefined
-
-/**
- * Sends a datapoint to the local server as a realm's ingest host: the metadata blocks then find
- * `cpu.utilization` and the dimension `host:server1`, and a live SignalFlow computation has a
- * value in every window.
- */
-const feed = (): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const request = https.request({
-      host: "127.0.0.1",
-      port: server.port,
-      servername: "ingest.us1.signalfx.com",
-      ca: certificate,
-      method: "POST",
-      path: "/v2/datapoint",
-      headers: { "Content-Type": "application/json", "X-SF-Token": "ORG_ACCESS_TOKEN" }
-    }, (response) => {
-      response.resume()
-      response.on("end", () =>
-        response.statusCode === 200 ? resolve() : reject(new Error(`the feed got ${response.statusCode}`)))
-    })
-    request.on("error", reject)
-    request.end(
-      JSON.stringify({ gauge: [{ metric: "cpu.utilization", value: 42.5, dimensions: { host: "server1" } }] })
-    )
-  })
-
-const programs = snippets.filter((snippet) => snippet.kind === "program")
-
-beforeAll(async () => {
-  writeSnippets(root, folder)
-  await esbuild.build({
-    entryPoints: programs.map((snippet) => path.join(folder, snippet.file!)),
-    outdir: bundles,
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    packages: "external",
-    plugins: [packageToSources],
-    logLevel: "error"
-  })
-  const pems = await generate([{ name: "commonName", value: `README realms ${process.pid}` }], {
-    keyType: "ec",
-    curve: "P-256",
-    algorithm: "sha256",
-    extensions: [
-      { name: "basicConstraints", cA: true, critical: true },
-      { name: "keyUsage", digitalSignature: true, keyCertSign: true, critical: true },
-      { name: "extKeyUsage", serverAuth: true },
-      { name: "subjectAltName", altNames: realmHosts.map((host) => ({ type: 2, value: host })) }
-    ]
-  })
-  certificate = pems.cert
-  scratch = fs.mkdtempSync(path.join(os.tmpdir(), "effect-signalfx-readme-"))
-  fs.writeFileSync(path.join(scratch, "realms.pem"), certificate)
-  server = await FakeSignalFx.start({ tls: { cert: pems.cert, key: pems.private } })
-  await feed()
-  feeding = setInterval(() => void feed().catch(() => undefined), 250)
+describePrograms({
+  effect: 3,
+  packageName: "effect-signalfx",
+  sources: path.join(root, "src"),
+  calls: ["POST /v2/datapoint", "POST /v2/event", "GET /v2/metric/cpu.utilization", "POST /v2/detector"]
 })
 
-afterAll(async () => {
-  clearInterval(feeding)
-  await server?.close()
-  if (scratch !== undefined) fs.rmSync(scratch, { recursive: true, force: true })
-})
-
-/** Two programs at a time: the rest of the suite runs beside them, on as few as two cores. */
-const oneOfTwo = (() => {
-  let free = 2
-  const waiting: Array<() => void> = []
-  return async <A>(run: () => Promise<A>): Promise<A> => {
-    if (free === 0) await new Promise<void>((resolve) => waiting.push(resolve))
-    else free--
-    try {
-      return await run()
-    } finally {
-      const next = waiting.shift()
-      if (next === undefined) free++
-      else next()
-    }
-  }
-})()
-
-describe.concurrent("the programs of the README and the guides, against the local server", () => {
-  it.each(programs.map((snippet) => [where(snippet), snippet] as const))("%s", async (_, snippet) => {
-    const guardAndRealms = `${process.env["NODE_OPTIONS"] ?? ""} --import=${
-      new URL("./readme/realmsToLoopback.mjs", import.meta.url).href
-    }`
-    const result = await oneOfTwo(() =>
-      runNode([path.join(bundles, snippet.file!.replace(/\.ts$/, ".mjs"))], {
-        ...noAccount,
-        NODE_OPTIONS: guardAndRealms.trim(),
-        NODE_EXTRA_CA_CERTS: path.join(scratch, "realms.pem"),
-        README_REALMS_PORT: String(server.port)
-      }, 60_000)
-    )
-    assert.strictEqual(result.code, 0, `${where(snippet)}:\n${result.stdout}\n${result.stderr}`)
-    assert.strictEqual(result.stderr, "", where(snippet))
-    // Effect's logger writes to stdout: a warning there is a program that did not work.
-    assert.notMatch(result.stdout, /level=(WARN|ERROR|FATAL)/, where(snippet))
-  }, 120_000)
-
-  it("are most of their blocks: compile-only marks are rare, and say why", () => {
+describe("the blocks of the README and the guides", () => {
+  it("are mostly programs, which run: compile-only marks are rare, and say why", () => {
     const typescript = snippets.filter((snippet) => snippet.language === "ts")
     assert.isAtLeast(typescript.filter((snippet) => snippet.kind === "program").length, 10)
-    assert.isAtLeast(programs.filter((snippet) => snippet.source === "README.md").length, 5)
+    assert.isAtLeast(
+      typescript.filter((snippet) => snippet.kind === "program" && snippet.source === "README.md").length,
+      5
+    )
     const compileOnly = typescript.filter((snippet) => snippet.kind === "compile-only")
     assert.isAtMost(compileOnly.length, 4, compileOnly.map(where).join(", "))
     for (const snippet of compileOnly) assert.isAbove(snippet.reason?.length ?? 0, 10, where(snippet))
-  })
-})
-
-describe("the programs, together", () => {
-  it("reached the local server by their realm's names, and every request they made succeeded", () => {
-    // The feed's requests carry no User-Agent; the library's name theirs.
-    const made = server.requests().filter((request) => request.headers["user-agent"]?.startsWith("effect-signalfx/"))
-    assert.deepStrictEqual(made.filter((request) => (request.status ?? 0) >= 300), [])
-    const calls = new Set(made.map((request) => `${request.method} ${request.path.split("?")[0]}`))
-    for (
-      const call of ["POST /v2/datapoint", "POST /v2/event", "GET /v2/metric/cpu.utilization", "POST /v2/detector"]
-    ) {
-      assert.isTrue(calls.has(call), `${call} in ${[...calls].join(", ")}`)
-    }
   })
 })
 

@@ -4,12 +4,12 @@
  * a drop, keeps each datapoint exactly once and in order.
  */
 import { describe, expect, it } from "@effect/vitest"
-import * as Either from "effect/Either"
 import { countItems, SegmentBuffer } from "../../src/core/ingest/buffer.js"
 import type { EncodedDatapoints } from "../../src/core/wire/protobuf.js"
 import { DatapointEncoder, joinDatapoints } from "../../src/core/wire/protobuf.js"
 import { decodeDatapoints } from "../../src/core/wire/protobufDecode.js"
 import type * as Datapoint from "../../src/Datapoint.js"
+import { decodedValue } from "../wire/decoded.js"
 
 const globals: Datapoint.Dimensions = { env: "test" }
 
@@ -31,7 +31,7 @@ const sendEach = (
 }
 
 const metricsOf = (segments: ReadonlyArray<{ readonly items: EncodedDatapoints }>) =>
-  Either.getOrThrow(decodeDatapoints(joinDatapoints(segments))).map(({ metric }) => metric)
+  decodedValue(decodeDatapoints(joinDatapoints(segments))).map(({ metric }) => metric)
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, k) => `metric.${from + k}`)
 

@@ -5,6 +5,7 @@ import { Effect, Layer, Logger } from "effect"
 import * as zlib from "node:zlib"
 import { decodeDatapoints } from "../../src/core/wire/protobufDecode.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
+import { decodedValue } from "../wire/decoded.js"
 import { invariantHolds, startIngest } from "./support.js"
 
 /** mulberry32: a tiny seeded PRNG, so a failing run can be replayed exactly. */
@@ -52,8 +53,7 @@ describe("Ingest under chaos", () => {
             ? zlib.gunzipSync(request.body.body)
             : request.body.body
           const decoded = decodeDatapoints(bytes)
-          if (decoded._tag === "Left") throw new Error(decoded.left.message)
-          return decoded.right.map((point) => point.dimensions.id!)
+          return decodedValue(decoded).map((point) => point.dimensions.id!)
         }
         const note = (request: HttpClientRequest.HttpClientRequest, outcome: number | "failed") =>
           Effect.sync(() => {

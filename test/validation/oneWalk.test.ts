@@ -11,6 +11,7 @@ import { decodeDatapoints } from "../../src/core/wire/protobufDecode.js"
 import type * as Datapoint from "../../src/Datapoint.js"
 import { validateDatapoints } from "../../src/internal/validated.js"
 import * as arb from "../arbitraries.js"
+import { decodedValue } from "../wire/decoded.js"
 
 /** A valid datapoint with one field replaced by anything at all, or a dimension added. */
 const spoiled: fc.Arbitrary<unknown> = fc.oneof(
@@ -41,7 +42,7 @@ const globals: fc.Arbitrary<Datapoint.Dimensions> = fc.oneof(
   fc.constant(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`global${i}`, "g"])))
 )
 
-const decode = (bytes: Uint8Array) => Either.getOrThrow(decodeDatapoints(bytes))
+const decode = (bytes: Uint8Array) => decodedValue(decodeDatapoints(bytes))
 
 describe("the one-walk send path", () => {
   it.prop("accepts exactly what validateDatapoints accepts, and encodes the validated copies' bytes", {

@@ -18,6 +18,7 @@ import { encodeEvents } from "../../src/core/wire/protobufEvents.js"
 import type { DecodedDatapoint, DecodedEvent, DecodedProperty } from "../../src/core/wire/records.js"
 import * as Datapoint from "../../src/Datapoint.js"
 import * as Event from "../../src/Event.js"
+import { decodedValue } from "./decoded.js"
 
 const directory = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "interop")
 const files = fs.readdirSync(directory).sort()
@@ -25,7 +26,7 @@ const files = fs.readdirSync(directory).sort()
 const read = (file: string): Buffer => fs.readFileSync(path.join(directory, file))
 
 /** Parses with our own parser, so that an int64 beyond 2^53 in a vector stays exact. */
-const parse = (text: string): JsonValue => Either.getOrThrow(parseJson(text))
+const parse = (text: string): JsonValue => decodedValue(parseJson(text))
 
 const expectedRecords = (file: string): ReadonlyArray<JsonValue> =>
   read(`${file}.expected.jsonl`).toString("utf8").split("\n").filter((line) => line.trim() !== "").map(parse)
@@ -103,10 +104,10 @@ const decodeBody = (kind: Kind, encoding: Encoding, body: Uint8Array | string): 
   const bytes = () => typeof body === "string" ? Buffer.from(body, "utf8") : body
   if (kind === "datapoint") {
     const decoded = encoding === "protobuf" ? protobufDecode.decodeDatapoints(bytes()) : json.decodeDatapoints(text())
-    return Either.getOrThrow(decoded).map((datapoint) => canonicalDatapoint(datapoint, encoding))
+    return decodedValue(decoded).map((datapoint) => canonicalDatapoint(datapoint, encoding))
   }
   const decoded = encoding === "protobuf" ? protobufDecode.decodeEvents(bytes()) : json.decodeEvents(text())
-  return Either.getOrThrow(decoded).map((event) => canonicalEvent(event, encoding))
+  return decodedValue(decoded).map((event) => canonicalEvent(event, encoding))
 }
 
 /** JSON with sorted keys, bigints written as `123n` so they can't pass for numbers. */

@@ -8,12 +8,13 @@ import * as Either from "effect/Either"
 import * as json from "../../src/core/wire/json.js"
 import * as DatapointModule from "../../src/Datapoint.js"
 import * as EventModule from "../../src/Event.js"
+import { decodedError, decodedValue } from "./decoded.js"
 
 const body = (value: number) =>
   json.encodeDatapoints(Either.getOrThrow(DatapointModule.validate({ gauges: [{ metric: "m", value }] })))
 
 const decoded = (text: string) => {
-  const [point] = Either.getOrThrow(json.decodeDatapoints(text))
+  const [point] = decodedValue(json.decodeDatapoints(text))
   return { valueType: point!.valueType, value: point!.value }
 }
 
@@ -63,10 +64,12 @@ describe("the decoder of the local server", () => {
   })
 
   it("still reads timestamps, and refuses one that is not an integer literal", () => {
-    const [point] = Either.getOrThrow(
+    const [point] = decodedValue(
       json.decodeDatapoints(`{"gauge":[{"metric":"m","value":1,"timestamp":1700000000000}]}`)
     )
     expect(point!.timestamp).toBe(1_700_000_000_000)
-    expect(Either.isLeft(json.decodeDatapoints(`{"gauge":[{"metric":"m","value":1,"timestamp":1.5}]}`))).toBe(true)
+    expect(decodedError(json.decodeDatapoints(`{"gauge":[{"metric":"m","value":1,"timestamp":1.5}]}`))._tag).toBe(
+      "WireDecodeError"
+    )
   })
 })

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Either from "effect/Either"
 import * as fc from "fast-check"
 import type { JsonValue } from "../../src/core/wire/jsonParse.js"
 import { parseJson } from "../../src/core/wire/jsonParse.js"
+import { decodedError, decodedValue } from "./decoded.js"
 
-const parsed = (text: string): JsonValue => Either.getOrThrow(parseJson(text))
+const parsed = (text: string): JsonValue => decodedValue(parseJson(text))
 
 /** Replaces bigints by numbers, to compare with `JSON.parse`. */
 const asNumbers = (value: JsonValue): unknown => {
@@ -152,8 +152,7 @@ describe("parseJson", () => {
       ["a comment", "[1 /* two */]"]
     ])("rejects %s", (_what, text) => {
       const result = parseJson(text)
-      expect(Either.isLeft(result)).toBe(true)
-      const error = Either.flip(result).pipe(Either.getOrThrow)
+      const error = decodedError(result)
       expect(error._tag).toBe("WireDecodeError")
       expect(error.message).toMatch(/^invalid JSON/)
       // the platform agrees
@@ -161,12 +160,12 @@ describe("parseJson", () => {
     })
 
     it("rejects nesting beyond 512 levels without overflowing the stack", () => {
-      expect(Either.isRight(parseJson(`${"[".repeat(500)}${"]".repeat(500)}`))).toBe(true)
-      expect(Either.isLeft(parseJson(`${"[".repeat(100_000)}${"]".repeat(100_000)}`))).toBe(true)
+      expect(parseJson(`${"[".repeat(500)}${"]".repeat(500)}`).ok).toBe(true)
+      expect(parseJson(`${"[".repeat(100_000)}${"]".repeat(100_000)}`).ok).toBe(false)
     })
 
     it("says where it stopped", () => {
-      const error = Either.flip(parseJson("[1,2,]")).pipe(Either.getOrThrow)
+      const error = decodedError(parseJson("[1,2,]"))
       expect(error.message).toContain("offset 5")
     })
   })

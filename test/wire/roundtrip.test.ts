@@ -17,6 +17,7 @@ import * as DatapointModule from "../../src/Datapoint.js"
 import type * as Event from "../../src/Event.js"
 import * as EventModule from "../../src/Event.js"
 import * as arb from "../arbitraries.js"
+import { decodedError, decodedValue } from "./decoded.js"
 
 const fastCheck = { numRuns: 300 }
 
@@ -134,7 +135,7 @@ const roundtripDatapoints = (
   points: ReadonlyArray<Datapoint.Validated>,
   globals: Datapoint.Dimensions | undefined
 ): void => {
-  const decoded = Either.getOrThrow(codecs[encoding].datapoints(points, globals))
+  const decoded = decodedValue(codecs[encoding].datapoints(points, globals))
   const ordered = encoding === "json" ? jsonOrder(points) : points
   expect(decoded).toHaveLength(points.length)
   expect(decoded).toEqual(ordered.map((point, i) => expectedDatapoint(encoding, point, globals, decoded[i])))
@@ -145,7 +146,7 @@ const roundtripEvents = (
   events: ReadonlyArray<Event.Validated>,
   globals: Datapoint.Dimensions | undefined
 ): void => {
-  const decoded = Either.getOrThrow(codecs[encoding].events(events, globals))
+  const decoded = decodedValue(codecs[encoding].events(events, globals))
   expect(decoded).toHaveLength(events.length)
   expect(decoded).toEqual(events.map((event, i) => expectedEvent(encoding, event, globals, decoded[i])))
 }
@@ -154,8 +155,8 @@ const validDatapoints = (input: Datapoint.Datapoints) => Either.getOrThrow(Datap
 const validEvent = (input: Event.Event) => Either.getOrThrow(EventModule.validate(input))
 
 const one = (value: Datapoint.Value) => validDatapoints({ gauges: [{ metric: "m", value }] })
-const decodedValue = (encoding: Encoding, value: Datapoint.Value) => {
-  const [decoded] = Either.getOrThrow(codecs[encoding].datapoints(one(value)))
+const roundTripValue = (encoding: Encoding, value: Datapoint.Value) => {
+  const [decoded] = decodedValue(codecs[encoding].datapoints(one(value)))
   return { valueType: decoded!.valueType, value: decoded!.value }
 }
 
@@ -188,7 +189,7 @@ describe("the number rule", () => {
       ["", "string", ""]
     ] as const
   )("protobuf: %s goes out as %s", (value, valueType, decoded) => {
-    expect(decodedValue("protobuf", value)).toEqual({ valueType, value: decoded })
+    expect(roundTripValue("protobuf", value)).toEqual({ valueType, value: decoded })
   })
 
   it("applies to event properties too, with booleans as boolValue", () => {
@@ -196,7 +197,7 @@ describe("the number rule", () => {
       eventType: "e",
       properties: { i: 3, d: 0.05, b: 2n ** 60n, s: "x", t: true, f: false, neg: -(2 ** 40) }
     })
-    const [decoded] = Either.getOrThrow(codecs.protobuf.events([event]))
+    const [decoded] = decodedValue(codecs.protobuf.events([event]))
     expect(decoded!.properties).toEqual({
       i: { valueType: "int", value: 3 },
       d: { valueType: "double", value: 0.05 },
@@ -229,9 +230,9 @@ describe("the number rule", () => {
         "{\"metric\":\"e\",\"value\":\"9223372036854775807\",\"dimensions\":{}}" +
         "]}"
     )
-    expect(decodedValue("json", arb.INT64_MAX)).toEqual({ valueType: "int", value: arb.INT64_MAX })
-    expect(decodedValue("json", arb.INT64_MIN)).toEqual({ valueType: "int", value: arb.INT64_MIN })
-    expect(decodedValue("json", "9223372036854775807")).toEqual({ valueType: "string", value: "9223372036854775807" })
+    expect(roundTripValue("json", arb.INT64_MAX)).toEqual({ valueType: "int", value: arb.INT64_MAX })
+    expect(roundTripValue("json", arb.INT64_MIN)).toEqual({ valueType: "int", value: arb.INT64_MIN })
+    expect(roundTripValue("json", "9223372036854775807")).toEqual({ valueType: "string", value: "9223372036854775807" })
     const events = json.encodeEvents([validEvent({ eventType: "e", properties: { n: -(2n ** 63n), t: true } })])
     expect(events).toContain("\"properties\":{\"n\":-9223372036854775808,\"t\":true}")
     expect(() => JSON.parse(body)).not.toThrow()
@@ -261,7 +262,7 @@ describe("global dimensions", () => {
   const globals = { host: "global", region: "eu" }
 
   it.each(["protobuf", "json"] as const)("%s: are added to every datapoint, the item's own value winning", (e) => {
-    const [decoded] = Either.getOrThrow(codecs[e].datapoints(points, globals))
+    const [decoded] = decodedValue(codecs[e].datapoints(points, globals))
     expect(decoded!.dimensions).toEqual({ host: "own", app: "x", region: "eu" })
     // the validated datapoint itself is left alone
     expect(points[0]!.dimensions).toEqual({ host: "own", app: "x" })
@@ -269,7 +270,7 @@ describe("global dimensions", () => {
 
   it.each(["protobuf", "json"] as const)("%s: are added to every event, the item's own value winning", (e) => {
     const event = validEvent({ eventType: "e", dimensions: { host: "own" } })
-    const [decoded] = Either.getOrThrow(codecs[e].events([event], globals))
+    const [decoded] = decodedValue(codecs[e].events([event], globals))
     expect(decoded!.dimensions).toEqual({ host: "own", region: "eu" })
   })
 
@@ -354,7 +355,7 @@ describe("round trips of generated input", () => {
     })
   }
 
-  const decodeAll = (bytes: Uint8Array) => Either.getOrThrow(protobufDecode.decodeDatapoints(bytes))
+  const decodeAll = (bytes: Uint8Array) => decodedValue(protobufDecode.decodeDatapoints(bytes))
 
   it.prop(
     "protobuf: sends encoded one after another, each with its own globals, join and cut like the datapoints",
@@ -406,23 +407,22 @@ describe("round trips of generated input", () => {
 describe("decoders reject what the service would answer 400 to", () => {
   it("protobuf: bytes that are not a message", () => {
     const result = protobufDecode.decodeDatapoints(new Uint8Array([0x0a, 0xff, 0xff, 0xff]))
-    expect(Either.isLeft(result)).toBe(true)
-    expect(Either.flip(result).pipe(Either.getOrThrow)._tag).toBe("WireDecodeError")
-    expect(Either.isLeft(protobufDecode.decodeEvents(new Uint8Array([0x0a, 0x05, 0x01])))).toBe(true)
+    expect(decodedError(result)._tag).toBe("WireDecodeError")
+    expect(protobufDecode.decodeEvents(new Uint8Array([0x0a, 0x05, 0x01])).ok).toBe(false)
   })
 
   it("protobuf: a datapoint without a metric or value, an event without an eventType", () => {
     // DataPointUploadMessage { datapoints: [ { timestamp: 1 } ] }
-    expect(Either.isLeft(protobufDecode.decodeDatapoints(new Uint8Array([0x0a, 0x02, 0x18, 0x01])))).toBe(true)
+    expect(protobufDecode.decodeDatapoints(new Uint8Array([0x0a, 0x02, 0x18, 0x01])).ok).toBe(false)
     // DataPointUploadMessage { datapoints: [ { metric: "m" } ] }: no value
-    expect(Either.isLeft(protobufDecode.decodeDatapoints(new Uint8Array([0x0a, 0x03, 0x12, 0x01, 0x6d])))).toBe(true)
+    expect(protobufDecode.decodeDatapoints(new Uint8Array([0x0a, 0x03, 0x12, 0x01, 0x6d])).ok).toBe(false)
     // EventUploadMessage { events: [ { category: 1000000 } ] }
-    expect(Either.isLeft(protobufDecode.decodeEvents(new Uint8Array([0x0a, 0x04, 0x20, 0xc0, 0x84, 0x3d])))).toBe(true)
+    expect(protobufDecode.decodeEvents(new Uint8Array([0x0a, 0x04, 0x20, 0xc0, 0x84, 0x3d])).ok).toBe(false)
   })
 
   it("protobuf: an empty body is an empty message", () => {
-    expect(protobufDecode.decodeDatapoints(new Uint8Array())).toEqual(Either.right([]))
-    expect(protobufDecode.decodeEvents(new Uint8Array())).toEqual(Either.right([]))
+    expect(protobufDecode.decodeDatapoints(new Uint8Array())).toEqual({ ok: true, value: [] })
+    expect(protobufDecode.decodeEvents(new Uint8Array())).toEqual({ ok: true, value: [] })
   })
 
   it.each([
@@ -438,8 +438,7 @@ describe("decoders reject what the service would answer 400 to", () => {
     ["trailing garbage", "{\"gauge\":[]} x"]
   ])("JSON datapoints: %s", (_what, body) => {
     const result = json.decodeDatapoints(body)
-    expect(Either.isLeft(result)).toBe(true)
-    expect(Either.flip(result).pipe(Either.getOrThrow)._tag).toBe("WireDecodeError")
+    expect(decodedError(result)._tag).toBe("WireDecodeError")
   })
 
   it.each([
@@ -448,13 +447,13 @@ describe("decoders reject what the service would answer 400 to", () => {
     ["an unknown category", "[{\"eventType\":\"e\",\"category\":\"NOPE\"}]"],
     ["a property that is an object", "[{\"eventType\":\"e\",\"properties\":{\"a\":{}}}]"]
   ])("JSON events: %s", (_what, body) => {
-    expect(Either.isLeft(json.decodeEvents(body))).toBe(true)
+    expect(json.decodeEvents(body).ok).toBe(false)
   })
 
   it("a timestamp of 0 means none, in both encodings", () => {
-    expect(Either.getOrThrow(json.decodeDatapoints("{\"gauge\":[{\"metric\":\"m\",\"value\":1,\"timestamp\":0}]}")))
+    expect(decodedValue(json.decodeDatapoints("{\"gauge\":[{\"metric\":\"m\",\"value\":1,\"timestamp\":0}]}")))
       .toEqual([{ metric: "m", type: "gauge", value: 1, valueType: "int", dimensions: {} }])
     const points = validDatapoints({ gauges: [{ metric: "m", value: 1, timestamp: 0 }] })
-    expect(Either.getOrThrow(codecs.protobuf.datapoints(points))[0]).not.toHaveProperty("timestamp")
+    expect(decodedValue(codecs.protobuf.datapoints(points))[0]).not.toHaveProperty("timestamp")
   })
 })

@@ -18,64 +18,163 @@
  *
  * A `bigint` value is written as an exact JSON integer.
  */
-import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
+import { parseJson } from "../wire/jsonParse.js"
 import type { JsonValue } from "../wire/jsonParse.js"
-import type { Fault, RecordedDatapoint, RecordedEvent, RecordedRequest, Server } from "./localServer.js"
+import type {
+  Fault,
+  IncidentToRaise,
+  RecordedDatapoint,
+  RecordedEvent,
+  RecordedRequest,
+  Server
+} from "./localServer.js"
 import type { RestResult, Route } from "./router.js"
 import { errorResult, ok } from "./router.js"
 
 /** @internal */
 export const CONTROL_PREFIX = "/_fake"
 
-const Headers = Schema.Record({ key: Schema.String, value: Schema.String })
+/** A control body that is not what the endpoint takes: where (`faults.0._tag`) and what. */
+class BadBody extends Error {
+  constructor(readonly path: ReadonlyArray<string | number>, problem: string) {
+    super(problem)
+  }
+}
 
-/** The {@link Fault} type as JSON: a `Date` is an HTTP date or ISO string. */
-const FaultJson = Schema.Union(
-  Schema.Struct({
-    _tag: Schema.Literal("Respond"),
-    status: Schema.Int.pipe(Schema.between(100, 599)),
-    headers: Schema.optional(Headers),
-    body: Schema.optional(Schema.String),
-    retryAfter: Schema.optional(Schema.Union(Schema.NonNegativeInt, Schema.Date))
-  }),
-  Schema.Struct({ _tag: Schema.Literal("Delay"), millis: Schema.NonNegative }),
-  Schema.Struct({ _tag: Schema.Literal("Hang") }),
-  Schema.Struct({ _tag: Schema.Literal("Reset"), when: Schema.Literal("beforeBody", "afterBody") }),
-  Schema.Struct({
-    _tag: Schema.Literal("Redirect"),
-    location: Schema.String,
-    status: Schema.optional(Schema.Literal(301, 302, 303, 307, 308))
-  }),
-  Schema.Struct({
-    _tag: Schema.Literal("LoseAnswer"),
-    how: Schema.Literal("reset", "hang", "late"),
-    millis: Schema.optional(Schema.NonNegative)
-  })
-)
+type Path = ReadonlyArray<string | number>
+type JsonObject = { readonly [key: string]: JsonValue }
 
-const FaultRequest = Schema.Struct({
-  route: Schema.String.pipe(Schema.startsWith("/")),
-  faults: Schema.Array(FaultJson)
-})
+const describe = (value: JsonValue | undefined): string =>
+  value === undefined ? "nothing" : Array.isArray(value) ? "an array" : value === null ? "null" : typeof value
 
-const decodeFaultRequest = Schema.decodeUnknownEither(Schema.parseJson(FaultRequest))
+const isObject = (value: JsonValue | undefined): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
 
-const IncidentRequest = Schema.Struct({
-  detectorId: Schema.String,
-  detectLabel: Schema.optional(Schema.String),
-  severity: Schema.optional(Schema.String),
-  inputs: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
-})
+const objectAt = (value: JsonValue | undefined, path: Path): JsonObject => {
+  if (!isObject(value)) throw new BadBody(path, `expected an object, got ${describe(value)}`)
+  return value
+}
 
-const decodeIncidentRequest = Schema.decodeUnknownEither(Schema.parseJson(IncidentRequest))
+const stringAt = (value: JsonValue | undefined, path: Path): string => {
+  if (typeof value !== "string") throw new BadBody(path, `expected a string, got ${describe(value)}`)
+  return value
+}
 
-/** The first problem of a decoding, for a 400 that says what to send. */
-const badBody = (expected: string, parseError: ParseResult.ParseError): RestResult => {
-  const [issue] = ParseResult.ArrayFormatter.formatErrorSync(parseError)
-  const where = issue === undefined || issue.path.length === 0 ? "" : ` at ${issue.path.join(".")}`
-  return error(400, `expected ${expected}: ${issue?.message ?? "invalid body"}${where}`)
+const numberAt = (value: JsonValue | undefined, path: Path, min: number, max = Infinity, integer = false): number => {
+  if (typeof value !== "number" || value < min || value > max || (integer && !Number.isInteger(value))) {
+    const range = max === Infinity ? `≥ ${min}` : `between ${min} and ${max}`
+    throw new BadBody(path, `expected ${integer ? "an integer" : "a number"} ${range}`)
+  }
+  return value
+}
+
+const oneOf = <A extends string | number>(value: JsonValue | undefined, path: Path, choices: ReadonlyArray<A>): A => {
+  const found = choices.find((choice) => choice === value)
+  if (found === undefined) {
+    throw new BadBody(
+      path,
+      `expected one of ${choices.map((c) => JSON.stringify(c)).join(", ")}`
+    )
+  }
+  return found
+}
+
+/** A field that may be absent: `read` is applied only to a present value. */
+const optional = <A>(
+  object: JsonObject,
+  key: string,
+  path: Path,
+  read: (value: JsonValue, path: Path) => A
+): { readonly [K in string]?: A } => {
+  const value = object[key]
+  return value === undefined ? {} : { [key]: read(value, [...path, key]) }
+}
+
+const stringRecordAt = (value: JsonValue, path: Path): Readonly<Record<string, string>> => {
+  const record: Record<string, string> = {}
+  for (const [key, item] of Object.entries(objectAt(value, path))) {
+    Object.defineProperty(record, key, { value: stringAt(item, [...path, key]), enumerable: true })
+  }
+  return record
+}
+
+/** `Retry-After`: seconds, or an HTTP date or ISO string. */
+const retryAfterAt = (value: JsonValue, path: Path): number | Date => {
+  if (typeof value === "number") return numberAt(value, path, 0, Infinity, true)
+  const date = new Date(stringAt(value, path))
+  if (Number.isNaN(date.getTime())) throw new BadBody(path, "expected seconds or a date")
+  return date
+}
+
+/** The {@link Fault} type as JSON. */
+const faultAt = (value: JsonValue | undefined, path: Path): Fault => {
+  const fault = objectAt(value, path)
+  const at = (key: string) => [...path, key]
+  const tag = oneOf(fault._tag, at("_tag"), ["Respond", "Delay", "Hang", "Reset", "Redirect", "LoseAnswer"] as const)
+  switch (tag) {
+    case "Respond":
+      return {
+        _tag: tag,
+        status: numberAt(fault.status, at("status"), 100, 599, true),
+        ...optional(fault, "headers", path, stringRecordAt),
+        ...optional(fault, "body", path, stringAt),
+        ...optional(fault, "retryAfter", path, retryAfterAt)
+      }
+    case "Delay":
+      return { _tag: tag, millis: numberAt(fault.millis, at("millis"), 0) }
+    case "Hang":
+      return { _tag: tag }
+    case "Reset":
+      return { _tag: tag, when: oneOf(fault.when, at("when"), ["beforeBody", "afterBody"] as const) }
+    case "Redirect":
+      return {
+        _tag: tag,
+        location: stringAt(fault.location, at("location")),
+        ...optional(fault, "status", path, (status, where) => oneOf(status, where, [301, 302, 303, 307, 308] as const))
+      }
+    case "LoseAnswer":
+      return {
+        _tag: tag,
+        how: oneOf(fault.how, at("how"), ["reset", "hang", "late"] as const),
+        ...optional(fault, "millis", path, (millis, where) => numberAt(millis, where, 0))
+      }
+  }
+}
+
+const faultRequestAt = (value: JsonValue): { readonly route: string; readonly faults: ReadonlyArray<Fault> } => {
+  const request = objectAt(value, [])
+  const route = stringAt(request.route, ["route"])
+  if (!route.startsWith("/")) throw new BadBody(["route"], "expected a path starting with /")
+  const faults = request.faults
+  if (!Array.isArray(faults)) throw new BadBody(["faults"], `expected an array, got ${describe(faults)}`)
+  return { route, faults: faults.map((fault, index) => faultAt(fault, ["faults", index])) }
+}
+
+const incidentRequestAt = (value: JsonValue): IncidentToRaise => {
+  const request = objectAt(value, [])
+  return {
+    detectorId: stringAt(request.detectorId, ["detectorId"]),
+    ...optional(request, "detectLabel", [], stringAt),
+    ...optional(request, "severity", [], stringAt),
+    ...optional(request, "inputs", [], objectAt)
+  }
+}
+
+/** A control body read by `read`, or the 400 that says what to send and where it went wrong. */
+const readBody = <A>(
+  text: string,
+  expected: string,
+  read: (value: JsonValue) => A
+): { readonly ok: true; readonly value: A } | { readonly ok: false; readonly answer: RestResult } => {
+  const parsed = parseJson(text)
+  if (!parsed.ok) return { ok: false, answer: error(400, `expected ${expected}: ${parsed.error.message}`) }
+  try {
+    return { ok: true, value: read(parsed.value) }
+  } catch (bad) {
+    if (!(bad instanceof BadBody)) throw bad
+    const where = bad.path.length === 0 ? "" : ` at ${bad.path.join(".")}`
+    return { ok: false, answer: error(400, `expected ${expected}: ${bad.message}${where}`) }
+  }
 }
 
 const error = errorResult
@@ -117,20 +216,21 @@ const MAX_CONTROL_BODY_BYTES = 1024 * 1024
 export type Controlled = Pick<Server, "datapoints" | "events" | "requests" | "reset" | "fault" | "raiseIncident">
 
 const scriptFaults = (server: Controlled, text: string): RestResult => {
-  const decoded = decodeFaultRequest(text)
-  if (Either.isLeft(decoded)) {
-    return badBody(`{"route": "/v2/…", "faults": [{"_tag": "Respond", "status": 429}, …]}`, decoded.left)
-  }
-  const faults: ReadonlyArray<Fault> = decoded.right.faults
-  server.fault(decoded.right.route, faults)
+  const request = readBody(
+    text,
+    `{"route": "/v2/…", "faults": [{"_tag": "Respond", "status": 429}, …]}`,
+    faultRequestAt
+  )
+  if (!request.ok) return request.answer
+  server.fault(request.value.route, request.value.faults)
   return { status: 204 }
 }
 
 const raiseIncident = (server: Controlled, text: string): RestResult => {
-  const decoded = decodeIncidentRequest(text)
-  if (Either.isLeft(decoded)) return badBody(`{"detectorId": "…"}`, decoded.left)
+  const incident = readBody(text, `{"detectorId": "…"}`, incidentRequestAt)
+  if (!incident.ok) return incident.answer
   try {
-    return { status: 200, body: { id: server.raiseIncident(decoded.right) } }
+    return { status: 200, body: { id: server.raiseIncident(incident.value) } }
   } catch (unknownDetector) {
     return error(404, String(unknownDetector instanceof Error ? unknownDetector.message : unknownDetector))
   }

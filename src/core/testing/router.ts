@@ -17,12 +17,11 @@
  * A handler refuses by throwing an {@link HttpError} (told to `onRefused`) or answers a
  * {@link RestResult} of any status.
  */
-import * as Either from "effect/Either"
 import type * as http from "node:http"
 import { peerText } from "../peerText.js"
 import type { JsonValue } from "../wire/jsonParse.js"
 import { parseJson } from "../wire/jsonParse.js"
-import type { WireDecodeError } from "../wire/records.js"
+import type { Decoded } from "../wire/records.js"
 import type { Body } from "./body.js"
 
 /**
@@ -111,9 +110,9 @@ export const stringify = (value: JsonValue): string => {
 }
 
 /** A wire decoder's result, or its 400. @internal */
-export const orFail = <A>(result: Either.Either<A, WireDecodeError>): A => {
-  if (Either.isLeft(result)) throw new HttpError(400, result.left.message)
-  return result.right
+export const orFail = <A>(result: Decoded<A>): A => {
+  if (!result.ok) throw new HttpError(400, result.error.message)
+  return result.value
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })

@@ -4,7 +4,6 @@
  * `JSON.stringify` refuses to do. JSON can't tell an int from a double, so decoded numbers are
  * typed by their value: integral is "int", anything else "double".
  */
-import * as Either from "effect/Either"
 import type * as Datapoint from "../datapoint.js"
 import type * as Event from "../event.js"
 import { setEntry } from "../record.js"
@@ -18,6 +17,7 @@ import type {
   ValueType,
   WireMetricType
 } from "./records.js"
+import type { Decoded } from "./records.js"
 import { eventCategoryNumbers, isInt64Number, WireDecodeError } from "./records.js"
 
 const hasOwn = Object.prototype.hasOwnProperty
@@ -136,7 +136,7 @@ const isObject = (value: JsonValue | undefined): value is { readonly [key: strin
   typeof value === "object" && value !== null && !Array.isArray(value)
 
 const fail = (message: string): never => {
-  throw new WireDecodeError({ message })
+  throw new WireDecodeError(message)
 }
 
 const INT64_MIN = -(2n ** 63n)
@@ -179,21 +179,20 @@ const datapointTypes: ReadonlyArray<readonly [string, WireMetricType]> = [
   ["cumulative_counter", "cumulative_counter"]
 ]
 
-const decodeWith = <A>(text: string, decode: (json: JsonValue) => A): Either.Either<A, WireDecodeError> =>
-  Either.flatMap(parseJson(text, "bigint"), (json) => {
-    try {
-      return Either.right(decode(json))
-    } catch (error) {
-      return Either.left(
-        error instanceof WireDecodeError ? error : new WireDecodeError({ message: String(error) })
-      )
-    }
-  })
+const decodeWith = <A>(text: string, decode: (json: JsonValue) => A): Decoded<A> => {
+  const parsed = parseJson(text, "bigint")
+  if (!parsed.ok) return parsed
+  try {
+    return { ok: true, value: decode(parsed.value) }
+  } catch (error) {
+    return { ok: false, error: error instanceof WireDecodeError ? error : new WireDecodeError(String(error)) }
+  }
+}
 
 /**
  * @internal
  */
-export const decodeDatapoints = (text: string): Either.Either<Array<DecodedDatapoint>, WireDecodeError> =>
+export const decodeDatapoints = (text: string): Decoded<Array<DecodedDatapoint>> =>
   decodeWith(text, (json) => {
     if (!isObject(json)) return fail("a datapoint body must be an object of metric types")
     const records: Array<DecodedDatapoint> = []
@@ -228,7 +227,7 @@ export const decodeDatapoints = (text: string): Either.Either<Array<DecodedDatap
 /**
  * @internal
  */
-export const decodeEvents = (text: string): Either.Either<Array<DecodedEvent>, WireDecodeError> =>
+export const decodeEvents = (text: string): Decoded<Array<DecodedEvent>> =>
   decodeWith(text, (json) => {
     if (!Array.isArray(json)) return fail("an event body must be an array")
     return json.map((item: JsonValue, index: number): DecodedEvent => {

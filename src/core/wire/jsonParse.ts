@@ -3,8 +3,8 @@
  * sent in a JSON body is recorded exactly. `JSON.parse` would round it, and Node 20's `JSON.parse`
  * does not expose the source text of numbers. Used only to decode, never on the sending path.
  */
-import * as Either from "effect/Either"
 import { setEntry } from "../record.js"
+import type { Decoded } from "./records.js"
 import { WireDecodeError } from "./records.js"
 
 /** @internal */
@@ -36,7 +36,7 @@ class Parser {
   constructor(readonly text: string, readonly integers: Integers) {}
 
   fail(what: string): never {
-    throw new WireDecodeError({ message: `invalid JSON at offset ${this.position}: ${what}` })
+    throw new WireDecodeError(`invalid JSON at offset ${this.position}: ${what}`)
   }
 
   skipWhitespace(): void {
@@ -137,16 +137,17 @@ class Parser {
 }
 
 /** @internal */
-export const parseJson = (text: string, integers: Integers = "exact"): Either.Either<JsonValue, WireDecodeError> => {
+export const parseJson = (text: string, integers: Integers = "exact"): Decoded<JsonValue> => {
   try {
     const parser = new Parser(text, integers)
     const value = parser.value(0)
     parser.skipWhitespace()
     if (parser.position !== text.length) parser.fail("trailing characters")
-    return Either.right(value)
+    return { ok: true, value }
   } catch (error) {
-    return Either.left(
-      error instanceof WireDecodeError ? error : new WireDecodeError({ message: `invalid JSON: ${String(error)}` })
-    )
+    return {
+      ok: false,
+      error: error instanceof WireDecodeError ? error : new WireDecodeError(`invalid JSON: ${String(error)}`)
+    }
   }
 }

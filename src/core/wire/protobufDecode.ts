@@ -5,10 +5,9 @@
  * protobufjs (its `.proto` parser and reflection, some 80 files) and the parse of the schema
  * cost a short script more start-up time than the rest of the send path (`npm run bench:startup`).
  */
-import * as Either from "effect/Either"
 import protobuf from "protobufjs"
 import { setEntry } from "../record.js"
-import type { DecodedDatapoint, DecodedEvent, DecodedProperty } from "./records.js"
+import type { Decoded, DecodedDatapoint, DecodedEvent, DecodedProperty } from "./records.js"
 import {
   eventCategoryByNumber,
   eventCategoryNumbers,
@@ -58,7 +57,7 @@ interface PlainEvent {
 const decodeDimensions = (dimensions: ReadonlyArray<PlainDimension> | undefined, where: string) => {
   const record: Record<string, string> = {}
   for (const dimension of dimensions ?? []) {
-    if (dimension.key === undefined) throw new WireDecodeError({ message: `${where}: a dimension without a key` })
+    if (dimension.key === undefined) throw new WireDecodeError(`${where}: a dimension without a key`)
     setEntry(record, dimension.key, dimension.value ?? "")
   }
   return record
@@ -76,22 +75,22 @@ const decodeScalar = (scalar: PlainScalar | undefined, where: string): DecodedPr
   if (scalar?.doubleValue !== undefined) return { valueType: "double", value: scalar.doubleValue }
   if (scalar?.strValue !== undefined) return { valueType: "string", value: scalar.strValue }
   if (scalar?.boolValue !== undefined) return { valueType: "bool", value: scalar.boolValue }
-  throw new WireDecodeError({ message: `${where}: no value` })
+  throw new WireDecodeError(`${where}: no value`)
 }
 
-const decodeWith = <A>(decode: () => A): Either.Either<A, WireDecodeError> => {
+const decodeWith = <A>(decode: () => A): Decoded<A> => {
   try {
-    return Either.right(decode())
+    return { ok: true, value: decode() }
   } catch (error) {
-    if (error instanceof WireDecodeError) return Either.left(error)
-    return Either.left(new WireDecodeError({ message: `undecodable protobuf: ${String(error)}` }))
+    if (error instanceof WireDecodeError) return { ok: false, error }
+    return { ok: false, error: new WireDecodeError(`undecodable protobuf: ${String(error)}`) }
   }
 }
 
 /**
  * @internal
  */
-export const decodeDatapoints = (bytes: Uint8Array): Either.Either<Array<DecodedDatapoint>, WireDecodeError> =>
+export const decodeDatapoints = (bytes: Uint8Array): Decoded<Array<DecodedDatapoint>> =>
   decodeWith(() => {
     // toObject is typed `any`: this annotation is where the shape of the .proto is stated.
     const datapoints: ReadonlyArray<PlainDatapoint> = DataPointUploadMessage.toObject(
@@ -101,15 +100,15 @@ export const decodeDatapoints = (bytes: Uint8Array): Either.Either<Array<Decoded
     return datapoints.map((datapoint, index): DecodedDatapoint => {
       const where = `datapoints[${index}]`
       if (datapoint.metric === undefined || datapoint.metric === "") {
-        throw new WireDecodeError({ message: `${where}: no metric name` })
+        throw new WireDecodeError(`${where}: no metric name`)
       }
       const type = metricTypeByNumber[datapoint.metricType ?? 0]
       if (type === undefined) {
-        throw new WireDecodeError({ message: `${where}: unknown metricType ${datapoint.metricType}` })
+        throw new WireDecodeError(`${where}: unknown metricType ${datapoint.metricType}`)
       }
       const scalar = decodeScalar(datapoint.value, where)
       if (scalar.valueType === "bool" || typeof scalar.value === "boolean") {
-        throw new WireDecodeError({ message: `${where}: a datapoint value can't be a bool` })
+        throw new WireDecodeError(`${where}: a datapoint value can't be a bool`)
       }
       return {
         metric: datapoint.metric,
@@ -125,7 +124,7 @@ export const decodeDatapoints = (bytes: Uint8Array): Either.Either<Array<Decoded
 /**
  * @internal
  */
-export const decodeEvents = (bytes: Uint8Array): Either.Either<Array<DecodedEvent>, WireDecodeError> =>
+export const decodeEvents = (bytes: Uint8Array): Decoded<Array<DecodedEvent>> =>
   decodeWith(() => {
     const events: ReadonlyArray<PlainEvent> = EventUploadMessage.toObject(
       EventUploadMessage.decode(bytes),
@@ -134,15 +133,15 @@ export const decodeEvents = (bytes: Uint8Array): Either.Either<Array<DecodedEven
     return events.map((event, index): DecodedEvent => {
       const where = `events[${index}]`
       if (event.eventType === undefined || event.eventType === "") {
-        throw new WireDecodeError({ message: `${where}: no eventType` })
+        throw new WireDecodeError(`${where}: no eventType`)
       }
       const category = eventCategoryByNumber.get(event.category ?? eventCategoryNumbers.USER_DEFINED)
       if (category === undefined) {
-        throw new WireDecodeError({ message: `${where}: unknown category ${event.category}` })
+        throw new WireDecodeError(`${where}: unknown category ${event.category}`)
       }
       const properties: Record<string, DecodedProperty> = {}
       for (const property of event.properties ?? []) {
-        if (property.key === undefined) throw new WireDecodeError({ message: `${where}: a property without a key` })
+        if (property.key === undefined) throw new WireDecodeError(`${where}: a property without a key`)
         setEntry(properties, property.key, decodeScalar(property.value, `${where}.properties["${property.key}"]`))
       }
       return {

@@ -1,4 +1,3 @@
-import * as Data from "effect/Data"
 import type * as Datapoint from "../datapoint.js"
 
 /**
@@ -45,7 +44,22 @@ export interface DecodedEvent {
  * A body that does not decode. The local server answers it with 400, as the service does.
  * @internal
  */
-export class WireDecodeError extends Data.TaggedError("WireDecodeError")<{ readonly message: string }> {}
+export class WireDecodeError extends Error {
+  readonly _tag = "WireDecodeError"
+  constructor(message: string) {
+    super(message)
+    this.name = "WireDecodeError"
+  }
+}
+
+/**
+ * A decoder's result: the records, or why the body does not decode.
+ * @internal
+ */
+export type Decoded<A> = { readonly ok: true; readonly value: A } | {
+  readonly ok: false
+  readonly error: WireDecodeError
+}
 
 /**
  * Items sharing one set of global dimensions: the unit the batcher queues.

@@ -8,7 +8,6 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { peerText } from "../../core/peerText.js"
@@ -203,8 +202,8 @@ export const make = (options: ResolvedOptions): Effect.Effect<Transport, never, 
           const end = yield* readEvents(response.stream, (event, data) => {
             // Integers beyond 2^53 stay exact, as bigints, as they do in binary frames.
             const parsed = parseJson(data)
-            if (Either.isLeft(parsed)) return undefined
-            const value = parsed.right
+            if (!parsed.ok) return undefined
+            const value = parsed.value
             if (typeof value !== "object" || value === null) return undefined
             const message = "type" in value ? value : { type: event, ...value }
             return sink({ _tag: "Json", value: scrubServiceMessage(message, scrub) })
