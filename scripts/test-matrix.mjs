@@ -13,11 +13,9 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { stripVTControlCharacters } from "node:util"
-import { envFor, nodeBinary } from "./node-binary.mjs"
+import { envFor, NODE_24, nodeBinary } from "./node-binary.mjs"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-/** The newest Node line, in the exact version CI tests; moved on by hand. */
-const NODE_24 = "24.22.3"
 
 /** @param {string} dir */
 const oldestNode = (dir) => {
