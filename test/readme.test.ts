@@ -95,7 +95,10 @@ const manifestOf = (name: string): {
   readonly version: string
   readonly peerDependencies?: Record<string, string>
   readonly devDependencies?: Record<string, string>
-} => JSON.parse(fs.readFileSync(path.join(root, name === "." ? "" : `node_modules/${name}`, "package.json"), "utf8"))
+} =>
+  JSON.parse(
+    fs.readFileSync(path.join(root, name.startsWith(".") ? name : `node_modules/${name}`, "package.json"), "utf8")
+  )
 
 /**
  * What is wrong with the packages one `npm install` names: each must be this package or one it
@@ -106,7 +109,11 @@ const manifestOf = (name: string): {
  * install (ERESOLVE).
  */
 const installProblems = (packages: ReadonlyArray<string>): Array<string> => {
-  const project = manifestOf(".")
+  // An install of the Effect 4 package is held to what that package is tested with.
+  const projectDir = packages.some((argument) => argument.startsWith("@effect-signalfx/effect4"))
+    ? "./packages/effect4"
+    : "."
+  const project = manifestOf(projectDir)
   const tested = project.devDependencies ?? {}
   const problems: Array<string> = []
   const ranges = new Map<string, Range>()
@@ -130,14 +137,20 @@ const installProblems = (packages: ReadonlyArray<string>): Array<string> => {
   const installed = [project.name, ...ranges.keys()]
   for (const name of installed) {
     for (
-      const [peer, peerSpec] of Object.entries(manifestOf(name === project.name ? "." : name).peerDependencies ?? {})
+      const [peer, peerSpec] of Object.entries(
+        manifestOf(name === project.name ? projectDir : name).peerDependencies ?? {}
+      )
     ) {
       const range = ranges.get(peer)
       if (range === undefined) continue
-      const peerRange = parseRange(peerSpec)
-      const pastPeer = range.max === undefined || (peerRange.max !== undefined && compare(range.max, peerRange.max) > 0)
-      const beforePeer = range.max !== undefined && compare(range.max, peerRange.min) <= 0
-      if (pastPeer || beforePeer) {
+      // A peer range may be a union ("^3.22.4 || ^4.1.5"): one of its ranges must hold the install's.
+      const allowed = peerSpec.split("||").map((part) => parseRange(part.trim())).some((peerRange) => {
+        const pastPeer = range.max === undefined ||
+          (peerRange.max !== undefined && compare(range.max, peerRange.max) > 0)
+        const beforePeer = range.max !== undefined && compare(range.max, peerRange.min) <= 0
+        return !pastPeer && !beforePeer
+      })
+      if (!allowed) {
         problems.push(`${peer}: the install allows versions that ${name}'s peer range ${peerSpec} does not`)
       }
     }
@@ -183,7 +196,11 @@ describe("the npm installs of the README and the guides", () => {
     ])
     assert.deepStrictEqual(installProblems(["effect-signalfx", "effect@3.21"]), [
       "effect@3.21: does not allow 3.22.4, the version tested",
-      "effect: the install allows versions that effect-signalfx's peer range ^3.22.4 does not"
+      "effect: the install allows versions that effect-signalfx's peer range ^3.22.4 || ^4.1.5 does not"
+    ])
+    assert.deepStrictEqual(installProblems(["@effect-signalfx/effect4", "effect@~4.1.5"]), [])
+    assert.deepStrictEqual(installProblems(["@effect-signalfx/effect4", "effect@^4.1.5"]), [
+      "effect: the install allows versions that @effect-signalfx/effect4's peer range ~4.1.5 does not"
     ])
     assert.deepStrictEqual(installProblems(["pino"]), ["pino: not a package this project is tested with"])
   })
