@@ -42,9 +42,10 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import { INGEST_URL } from "./core/ingest/options.js"
 import type * as Datapoint from "./Datapoint.js"
 import type * as Event from "./Event.js"
-import { accessToken, firstOf, realm } from "./internal/config.js"
+import { accessToken, firstSet, realm } from "./internal/config.js"
 import * as internal from "./internal/ingest/service.js"
 import * as stats from "./internal/ingest/stats.js"
 import type { PipelineStats } from "./internal/ingest/stats.js"
@@ -245,13 +246,7 @@ export const layer = (options: Options): Layer.Layer<Ingest, ConfigurationError,
 export const config: Config.Config<Pick<Options, "token" | "realm" | "ingestEndpoint">> = Config.all({
   token: accessToken,
   realm,
-  ingestEndpoint: Config.option(
-    firstOf(
-      Config.string("SPLUNK_INGEST_URL"),
-      Config.string("SIGNALFX_INGEST_URL"),
-      Config.string("SIGNALFX_INGEST_ENDPOINT")
-    )
-  )
+  ingestEndpoint: Config.option(firstSet(INGEST_URL, Config.string))
 }).pipe(Config.map(({ ingestEndpoint, realm, token }) => ({
   token,
   realm: Option.getOrUndefined(realm),

@@ -5,8 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { plural } from "./core/english.js"
-import { peerText } from "./core/peerText.js"
+import * as messages from "./core/errorMessages.js"
 
 /**
  * One problem found in the input, with the path of the offending value, e.g.
@@ -23,7 +22,7 @@ export class ValidationIssue extends Schema.Class<ValidationIssue>("effect-signa
    * @since 0.1.0
    */
   override toString(): string {
-    return this.path === "" ? this.message : `${this.path}: ${this.message}`
+    return messages.issueText(this)
   }
 }
 
@@ -66,11 +65,7 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("effect
    * @since 0.1.0
    */
   override get message(): string {
-    const omitted = this.omitted ?? 0
-    const count = this.issues.length + omitted
-    const heading = count === 1 ? "1 problem in the input" : `${count.toLocaleString("en-US")} problems in the input`
-    const more = omitted === 0 ? "" : `\n  … and ${omitted.toLocaleString("en-US")} more`
-    return `${heading}:\n${this.issues.map((issue) => `  ${issue.toString()}`).join("\n")}${more}`
+    return messages.validationMessage(this.issues, this.omitted)
   }
 }
 
@@ -91,12 +86,7 @@ export class ClosedError extends Schema.TaggedError<ClosedError>("effect-signalf
    * @since 0.1.0
    */
   override get message(): string {
-    // A count of 0 is a refusal that carried no data (a reporter started after `stop()`).
-    return this.count === 0
-      ? `the SignalFx client is stopped: no more ${this.what} are accepted`
-      : `the SignalFx client is stopped: ${plural(this.count, this.what.slice(0, -1), this.what)} ${
-        this.count === 1 ? "was" : "were"
-      } not accepted`
+    return messages.closedMessage(this.what, this.count)
   }
 }
 
@@ -114,24 +104,9 @@ export class ConfigurationError extends Schema.TaggedError<ConfigurationError>(
    * @since 0.1.0
    */
   override get message(): string {
-    return `invalid option ${this.option}: ${this.reason}`
+    return messages.configurationMessage(this.option, this.reason)
   }
 }
-
-/**
- * The longest request path a message shows: an id is the caller's, and may be any length (the
- * `path` field keeps it whole).
- */
-const MAX_PATH_SHOWN = 300
-
-const kindNames: Readonly<Record<string, string>> = {
-  metricTimeSeries: "metric time series",
-  dashboardGroup: "dashboard group",
-  dataLink: "data link"
-}
-
-/** How a message names a kind of object. */
-const describeKind = (kind: string): string => kindNames[kind] ?? kind
 
 /**
  * A REST API call about one object found none (the service answered 404): a metric, a dimension
@@ -179,10 +154,7 @@ export class RestNotFoundError extends Schema.TaggedError<RestNotFoundError>("ef
    * @since 0.2.0
    */
   override get message(): string {
-    // Metadata is named (a metric, `key:value`); the other objects have ids the service made.
-    const named = this.kind === "metric" || this.kind === "dimension" || this.kind === "metricTimeSeries" ||
-      this.kind === "tag"
-    return `no ${describeKind(this.kind)} ${named ? "" : "with id "}${peerText(JSON.stringify(this.id))}`
+    return messages.notFoundMessage(this.kind, this.id)
   }
 }
 
@@ -224,9 +196,7 @@ export class RestRejectedError extends Schema.TaggedError<RestRejectedError>("ef
    * @since 0.2.0
    */
   override get message(): string {
-    return `${this.method} ${peerText(this.path, MAX_PATH_SHOWN)}: the service refused the ${
-      describeKind(this.kind)
-    } (HTTP ${this.status}): ${this.serviceMessage}`
+    return messages.rejectedMessage(this)
   }
 }
 
@@ -273,7 +243,7 @@ export class RestRequestError extends Schema.TaggedError<RestRequestError>("effe
    * @since 0.2.0
    */
   override get message(): string {
-    return `${this.method} ${peerText(this.path, MAX_PATH_SHOWN)}: ${this.description}`
+    return messages.requestMessage(this.method, this.path, this.description)
   }
 }
 
@@ -295,7 +265,7 @@ export class ProxyError extends Schema.TaggedError<ProxyError>("effect-signalfx/
    * @since 0.2.0
    */
   override get message(): string {
-    return `the proxy ${this.proxy} ${this.reason}`
+    return messages.proxyMessage(this.proxy, this.reason)
   }
 }
 
@@ -323,26 +293,6 @@ export const ServiceError = Schema.Struct(
  */
 export interface ServiceError extends Schema.Schema.Type<typeof ServiceError> {}
 
-/** How many of the service's errors a `ComputationFailedError`'s message lists; `errors` has them all. */
-const MAX_ERRORS_SHOWN = 10
-
-/** The service's `context` as JSON; one nested deeper than the stack allows is not shown. */
-const contextText = (context: unknown): string => {
-  try {
-    return JSON.stringify(context) ?? ""
-  } catch {
-    return "(a context that cannot be shown)"
-  }
-}
-
-const describeServiceError = (error: ServiceError): string => {
-  const code = error.code === undefined ? "" : String(error.code)
-  const kind = error.errorType === undefined ? code : code === "" ? error.errorType : `${code} ${error.errorType}`
-  const context = error.context === undefined ? "" : ` ${contextText(error.context)}`
-  if (error.message !== undefined) return kind === "" ? error.message : `${kind}: ${error.message}`
-  return kind === "" ? `unknown error${context}` : `${kind}${context}`
-}
-
 /**
  * The service refused the token (an `error` before `authenticated`, a close with a 4401 / 4403 /
  * 1008 code, or HTTP 401 / 403). Not retried: a new token is needed.
@@ -360,7 +310,7 @@ export class SignalFlowAuthenticationError extends Schema.TaggedError<SignalFlow
    * @since 0.2.0
    */
   override get message(): string {
-    return `SignalFlow at ${this.endpoint} refused the token: ${this.description}`
+    return messages.authenticationMessage(this.endpoint, this.description)
   }
 }
 
@@ -387,7 +337,7 @@ export class SignalFlowConnectionError extends Schema.TaggedError<SignalFlowConn
    * @since 0.2.0
    */
   override get message(): string {
-    return `SignalFlow connection to ${this.endpoint} failed: ${this.description}`
+    return messages.connectionMessage(this.endpoint, this.description)
   }
 }
 
@@ -407,10 +357,7 @@ export class ComputationFailedError extends Schema.TaggedError<ComputationFailed
    * @since 0.2.0
    */
   override get message(): string {
-    // The service's texts, each on one line and cut, and no more of them than a message can use.
-    const shown = this.errors.slice(0, MAX_ERRORS_SHOWN).map((error) => peerText(describeServiceError(error)))
-    const more = this.errors.length > MAX_ERRORS_SHOWN ? `; … (${this.errors.length - MAX_ERRORS_SHOWN} more)` : ""
-    return `the SignalFlow computation failed: ${shown.join("; ")}${more}`
+    return messages.computationFailedMessage(this.errors)
   }
 }
 
@@ -432,7 +379,7 @@ export class ComputationAbortedError extends Schema.TaggedError<ComputationAbort
    * @since 0.2.0
    */
   override get message(): string {
-    return `the SignalFlow computation was ${peerText(this.state.toLowerCase())}: ${peerText(this.reason)}`
+    return messages.computationAbortedMessage(this.state, this.reason)
   }
 }
 

@@ -13,6 +13,7 @@ import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { formatCount } from "../../core/english.js"
+import * as restPath from "../../core/http/restPath.js"
 import { RestRequestError } from "../../SignalFxError.js"
 import type { ResolvedOptions } from "../metadata/options.js"
 import type { Fail, RequestFailure } from "./request.js"
@@ -21,7 +22,7 @@ import { retryPolicy } from "./retry.js"
 import { describeBody, readBounded, TOKEN_HEADER, truncate } from "./transport.js"
 
 /** @internal */
-export type Method = "GET" | "PUT" | "PATCH" | "DELETE" | "POST"
+export type Method = restPath.Method
 
 /** @internal */
 export interface Call {
@@ -29,7 +30,7 @@ export interface Call {
   /** The path after `/v2/`, one raw segment per element: each is percent-encoded on its own. */
   readonly segments: ReadonlyArray<string>
   /** A list of values is sent as the parameter repeated, once per value. */
-  readonly params?: Readonly<Record<string, string | ReadonlyArray<string>>> | undefined
+  readonly params?: restPath.Params | undefined
   /** Sent as JSON; none for GET and DELETE. */
   readonly body?: unknown
   /**
@@ -48,17 +49,6 @@ export interface Client {
   /** A call whose answer has no body (204). */
   readonly empty: (call: Call) => Effect.Effect<void, RestRequestError>
 }
-
-/**
- * Why a path segment cannot be sent: URLs have no way to carry an empty segment, or a `.` or `..`
- * one (fetch resolves them, percent-encoded or not), without changing the route.
- */
-const unsendable = (segment: string): string | undefined =>
-  segment === ""
-    ? "an empty name"
-    : segment === "." || segment === ".."
-    ? `the name ${JSON.stringify(segment)}, which no URL path can carry`
-    : undefined
 
 /** @internal */
 export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, never, HttpClient.HttpClient> =>
@@ -80,16 +70,10 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<Client, neve
       call: Call,
       read: (response: HttpClientResponse.HttpClientResponse, fail: Fail) => Effect.Effect<A, RequestFailure>
     ): Effect.Effect<A, RestRequestError> => {
-      const searchParams = new URLSearchParams()
-      for (const [name, value] of Object.entries(call.params ?? {})) {
-        for (const item of typeof value === "string" ? [value] : value) searchParams.append(name, item)
-      }
-      const query = searchParams.toString()
-      const path = `/v2/${call.segments.map(encodeURIComponent).join("/")}${query === "" ? "" : `?${query}`}`
+      const { path, problem } = restPath.restPath(call.segments, call.params)
       const invalid = (description: string) =>
         new RestRequestError({ reason: "InvalidRequest", method: call.method, path: scrub(path), description })
-      const problem = call.segments.map(unsendable).find((reason) => reason !== undefined)
-      if (problem !== undefined) return Effect.fail(invalid(`cannot request ${problem}`))
+      if (problem !== undefined) return Effect.fail(invalid(problem))
       const request = HttpClientRequest.make(call.method)(path)
       return (call.body === undefined ? Effect.succeed(request) : HttpClientRequest.bodyJson(request, call.body)).pipe(
         Effect.mapError((error) => invalid(scrub(`the body is not JSON: ${String(error.reason.error)}`))),

@@ -19,24 +19,15 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
-import * as util from "node:util"
+import { describeBody, describeCause, serviceMessageOf, truncate } from "../../core/http/answer.js"
+import { baseOf, originOf } from "../../core/http/origin.js"
 import type { Verdict } from "../../core/http/status.js"
 import { classify, isRetryable, verdictNote } from "../../core/http/status.js"
+import { scrubber, scrubCause } from "../../core/http/token.js"
 import { RestRequestError } from "../../SignalFxError.js"
-import { ErrorBody } from "../metadata/schema.js"
 import { direct } from "../proxy/client.js"
 import { parseRetryAfter } from "./retry.js"
-import {
-  crossOriginRefusal,
-  describeBody,
-  describeCause,
-  harden,
-  originOf,
-  readAnswer,
-  scrubberOf,
-  truncate
-} from "./transport.js"
+import { crossOriginRefusal, harden, readAnswer } from "./transport.js"
 
 /** @internal */
 export interface Settings {
@@ -123,16 +114,6 @@ export interface Requests {
   readonly scrub: (text: string) => string
 }
 
-const parseServiceMessage = (text: string): string | undefined => {
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  return Option.getOrUndefined(Option.map(Schema.decodeUnknownOption(ErrorBody)(json), (body) => body.message))
-}
-
 /** @internal */
 export const makeRequests = (settings: Settings): Effect.Effect<Requests, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
@@ -140,10 +121,8 @@ export const makeRequests = (settings: Settings): Effect.Effect<Requests, never,
     const clock = yield* Effect.clock
     const origin = settings.base?.origin
     const secret = settings.secret === undefined ? undefined : Redacted.value(settings.secret)
-    const scrub = settings.secret === undefined ? (text: string) => text : scrubberOf(settings.secret)
-    const base = settings.base === undefined
-      ? undefined
-      : `${settings.base.origin}${settings.base.pathname.replace(/\/+$/, "")}`
+    const scrub = secret === undefined ? (text: string) => text : scrubber(secret)
+    const base = settings.base === undefined ? undefined : baseOf(settings.base)
     const located = base === undefined ? hardened : HttpClient.mapRequest(hardened, HttpClientRequest.prependUrl(base))
     const headers = Headers.fromInput(settings.headers ?? {})
     const withSecret = HttpClient.mapRequest(located, HttpClientRequest.setHeaders(headers))
@@ -152,16 +131,9 @@ export const makeRequests = (settings: Settings): Effect.Effect<Requests, never,
       HttpClientRequest.setHeaders(Headers.remove(headers, settings.secretHeader))
     )
 
-    /**
-     * The cause as it is, unless showing it (its message, an inspection, a stack) would show the
-     * secret: then only its scrubbed message. Never the request, whose headers hold the secret.
-     */
-    const safeCause = (cause: unknown): unknown => {
-      if (cause === undefined || secret === undefined) return cause
-      return util.inspect(cause, { depth: 10 }).includes(secret)
-        ? new Error(scrub(cause instanceof Error ? cause.message : String(cause)))
-        : cause
-    }
+    /** The cause without the secret. Never the request, whose headers hold the secret. */
+    const safeCause = (cause: unknown): unknown =>
+      cause === undefined || secret === undefined ? cause : scrubCause(cause, secret)
 
     const failureOf = (request: HttpClientRequest.HttpClientRequest) =>
     (
@@ -232,7 +204,7 @@ export const makeRequests = (settings: Settings): Effect.Effect<Requests, never,
         const status = response.status
         // Scrubbed before any cut: a token straddling it would leave its prefix behind.
         const body = scrub(text)
-        const serviceMessage = parseServiceMessage(body)
+        const serviceMessage = serviceMessageOf(body)
         const detail = serviceMessage === undefined ? describeBody(body) : `: ${truncate(serviceMessage)}`
         return Effect.fail(
           failureOf(request)("StatusCode", `HTTP ${status}${detail}${verdictNote(verdict)}`, {

@@ -5,6 +5,7 @@
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
+import { retryAfterMillis } from "../../core/http/answer.js"
 
 /** @internal */
 export interface RetrySettings {
@@ -19,14 +20,8 @@ export interface RetrySettings {
  * `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3).
  * @internal
  */
-export const parseRetryAfter = (value: string | undefined, now: number): Option.Option<Duration.Duration> => {
-  if (value === undefined) return Option.none()
-  const trimmed = value.trim()
-  if (/^\d+$/.test(trimmed)) return Option.some(Duration.seconds(Number(trimmed)))
-  const date = Date.parse(trimmed)
-  if (Number.isNaN(date)) return Option.none()
-  return Option.some(Duration.millis(Math.max(0, date - now)))
-}
+export const parseRetryAfter = (value: string | undefined, now: number): Option.Option<Duration.Duration> =>
+  Option.map(Option.fromNullable(retryAfterMillis(value, now)), Duration.millis)
 
 /** What the policy asks of a failure: whether it may be tried again, and when at the soonest. @internal */
 export interface Retriable {

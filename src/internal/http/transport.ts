@@ -22,13 +22,12 @@ import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { peerText } from "../../core/peerText.js"
+import { Chunks, MAX_ERROR_BODY_BYTES } from "../../core/http/answer.js"
+import { crossOrigin, CrossOriginRequest } from "../../core/http/origin.js"
+import { scrubber } from "../../core/http/token.js"
 
-/** @internal */
-export const TOKEN_HEADER = "x-sf-token"
-
-const MAX_RESPONSE_BYTES = 16 * 1024
-const MAX_MESSAGE_LENGTH = 300
+export { describeBody, describeCause, truncate } from "../../core/http/answer.js"
+export { TOKEN_HEADER } from "../../core/http/token.js"
 
 /**
  * At most the first `maxBytes` of a body, as text: a misbehaving peer cannot make us buffer
@@ -36,17 +35,12 @@ const MAX_MESSAGE_LENGTH = 300
  * @internal
  */
 export const readUpTo = <E>(stream: Stream.Stream<Uint8Array, E>, maxBytes: number): Effect.Effect<string, E> =>
-  stream.pipe(
-    Stream.runFoldWhile(
-      { chunks: new Array<Uint8Array>(), size: 0 },
-      (state) => state.size < maxBytes,
-      (state, chunk) => {
-        state.chunks.push(chunk)
-        return { chunks: state.chunks, size: state.size + chunk.length }
-      }
-    ),
-    Effect.map(({ chunks }) => Buffer.concat(chunks).subarray(0, maxBytes).toString("utf8"))
-  )
+  Effect.suspend(() =>
+    Stream.runFoldWhile(stream, new Chunks(), (chunks) => chunks.size < maxBytes, (chunks, chunk) => {
+      chunks.add(chunk)
+      return chunks
+    })
+  ).pipe(Effect.map((chunks) => chunks.text(maxBytes)))
 
 /**
  * The whole body as text when it is at most `maxBytes` long, `undefined` when it is longer: then
@@ -57,17 +51,12 @@ export const readBounded = <E>(
   stream: Stream.Stream<Uint8Array, E>,
   maxBytes: number
 ): Effect.Effect<string | undefined, E> =>
-  stream.pipe(
-    Stream.runFoldWhile(
-      { chunks: new Array<Uint8Array>(), size: 0 },
-      (state) => state.size <= maxBytes,
-      (state, chunk) => {
-        state.chunks.push(chunk)
-        return { chunks: state.chunks, size: state.size + chunk.length }
-      }
-    ),
-    Effect.map(({ chunks, size }) => size > maxBytes ? undefined : Buffer.concat(chunks).toString("utf8"))
-  )
+  Effect.suspend(() =>
+    Stream.runFoldWhile(stream, new Chunks(), (chunks) => chunks.size <= maxBytes, (chunks, chunk) => {
+      chunks.add(chunk)
+      return chunks
+    })
+  ).pipe(Effect.map((chunks) => chunks.size > maxBytes ? undefined : chunks.text()))
 
 /**
  * At most the first 16 KiB of a body, as text; an unreadable body is empty. Enough for any
@@ -75,7 +64,7 @@ export const readBounded = <E>(
  * @internal
  */
 export const readCapped = (stream: Stream.Stream<Uint8Array, unknown>): Effect.Effect<string> =>
-  readUpTo(stream, MAX_RESPONSE_BYTES).pipe(Effect.orElseSucceed(() => ""))
+  readUpTo(stream, MAX_ERROR_BODY_BYTES).pipe(Effect.orElseSucceed(() => ""))
 
 /**
  * An answer's body, capped as `readCapped` caps it. An answer that declares a small
@@ -86,20 +75,9 @@ export const readCapped = (stream: Stream.Stream<Uint8Array, unknown>): Effect.E
  */
 export const readAnswer = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<string> => {
   const declared = Number(response.headers["content-length"])
-  return Number.isSafeInteger(declared) && declared >= 0 && declared <= MAX_RESPONSE_BYTES
+  return Number.isSafeInteger(declared) && declared >= 0 && declared <= MAX_ERROR_BODY_BYTES
     ? Effect.orElseSucceed(response.text, () => "")
     : readCapped(response.stream)
-}
-
-/**
- * A request bound for another origin than the one its secret is for: a redirect, followed by the
- * application's `HttpClient`, that we refuse to let leave.
- * @internal
- */
-export class CrossOriginRequest extends Error {
-  constructor(readonly allowed: string, readonly refused: string) {
-    super(`a redirect to ${refused}, not followed: the token goes only to ${allowed}`)
-  }
 }
 
 /**
@@ -113,15 +91,6 @@ export const crossOriginRefusal = (error: HttpClientError.HttpClientError): Cros
 /** The origin our requests may go to, set by `run` around them. */
 const allowedOrigin = FiberRef.unsafeMake<string | undefined>(undefined)
 
-/** The origin of a URL, or the text itself when it is not one. @internal */
-export const originOf = (url: string): string => {
-  try {
-    return new URL(url).origin
-  } catch {
-    return url
-  }
-}
-
 /** The guard's throw: the request it stopped, and why. */
 class Stopped {
   constructor(readonly request: HttpClientRequest.HttpClientRequest, readonly refused: CrossOriginRequest) {}
@@ -133,8 +102,8 @@ class Stopped {
  * base client turns it into a defect, which `refuseCrossOrigin` turns back into a failure.
  */
 const guard = (origin: string) => (request: HttpClientRequest.HttpClientRequest): boolean => {
-  const target = originOf(request.url)
-  if (target !== origin) throw new Stopped(request, new CrossOriginRequest(origin, target))
+  const refused = crossOrigin(origin, request.url)
+  if (refused !== undefined) throw new Stopped(request, refused)
   return true
 }
 
@@ -150,29 +119,11 @@ const refuseCrossOrigin = (client: HttpClient.HttpClient): HttpClient.HttpClient
       ),
       Effect.flatMap((answer) =>
         Effect.flatMap(FiberRef.get(allowedOrigin), (origin) => {
-          const from = originOf(answer.request.url)
-          return origin === undefined || from === origin
-            ? Effect.succeed(answer)
-            : Effect.fail(refusal(answer.request, new CrossOriginRequest(origin, from)))
+          const refused = origin === undefined ? undefined : crossOrigin(origin, answer.request.url)
+          return refused === undefined ? Effect.succeed(answer) : Effect.fail(refusal(answer.request, refused))
         })
       )
     ))
-
-/** Cuts a text of the service's for an error message, on one line (see `peerText`). @internal */
-export const truncate = (text: string): string => peerText(text, MAX_MESSAGE_LENGTH)
-
-/** `: <body>` for a non-empty body, capped; empty otherwise. @internal */
-export const describeBody = (text: string): string => {
-  const trimmed = text.trim()
-  return trimmed === "" ? "" : `: ${truncate(trimmed)}`
-}
-
-/** @internal */
-export const describeCause = (cause: unknown): string => {
-  // fetch wraps the socket error (ECONNRESET, ECONNREFUSED) one level down.
-  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause
-  return inner instanceof Error ? ` (${inner.message})` : ""
-}
 
 /** @internal */
 export interface Hardened {
@@ -217,7 +168,5 @@ export const harden = (secretHeader: string): Effect.Effect<Hardened, never, Htt
  * service's messages go through it, the WebSocket's too.
  * @internal
  */
-export const scrubberOf = (token: Redacted.Redacted<string>): (text: string) => string => {
-  const secret = Redacted.value(token)
-  return (text) => text.includes(secret) ? text.split(secret).join("<redacted>") : text
-}
+export const scrubberOf = (token: Redacted.Redacted<string>): (text: string) => string =>
+  scrubber(Redacted.value(token))

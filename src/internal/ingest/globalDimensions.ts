@@ -1,80 +1,23 @@
 /**
- * The arguments of the global-dimension operations (`addDimensions`, `removeDimensions`),
- * checked where the service runs them: bad input fails with a `ValidationError` naming what is
- * wrong, on the Effect API as on the Promise facade, rather than die inside the service or be
- * taken silently for nothing.
+ * The arguments of the global-dimension operations, checked by the core
+ * (`../../core/ingest/globalDimensions.ts`), as `Either`s of this package's `ValidationError`.
  */
-import * as Either from "effect/Either"
-import { describeType } from "../../core/english.js"
-import { globalDimensionCount } from "../../core/rules.js"
+import type * as Either from "effect/Either"
+import * as core from "../../core/ingest/globalDimensions.js"
 import type * as Datapoint from "../../Datapoint.js"
-import { ValidationError, ValidationIssue } from "../../SignalFxError.js"
-import { validateDimensionsRecord } from "../validated.js"
+import type { ValidationError } from "../../SignalFxError.js"
+import { toEither } from "../validated.js"
 
-const invalid = (path: string, message: string): Either.Either<never, ValidationError> =>
-  Either.left(new ValidationError({ issues: [new ValidationIssue({ path, message })] }))
+export { isPlainObject } from "../../core/ingest/globalDimensions.js"
 
-/**
- * An object literal (or one without a prototype): a `Map` or a class instance would otherwise
- * be read for its own enumerable properties, usually none, and add nothing without a word.
- * @internal
- */
-export const isPlainObject = (value: unknown): value is Readonly<Record<string, unknown>> => {
-  if (typeof value !== "object" || value === null) return false
-  const prototype: unknown = Object.getPrototypeOf(value)
-  return prototype === Object.prototype || prototype === null
-}
-
-/** What an object that is not a plain one is, by its constructor: `a Map`, `an array`. */
-const describeObject = (value: object): string => {
-  if (Array.isArray(value)) return "an array"
-  const name: unknown = value.constructor?.name
-  return typeof name === "string" && /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? `a ${name}` : "an object with a prototype"
-}
-
-/**
- * The global dimensions once `dimensions` are added: each key and value checked as on a
- * datapoint, and all of them together within the limit a datapoint has, since every datapoint
- * will carry them.
- * @internal
- */
+/** @internal */
 export const addedDimensions = (
   dimensions: unknown,
   globals: Datapoint.Dimensions
-): Either.Either<Datapoint.Dimensions, ValidationError> => {
-  if (!isPlainObject(dimensions)) {
-    return invalid(
-      "dimensions",
-      `must be an object of string keys to string values, got ${
-        typeof dimensions === "object" && dimensions !== null ? describeObject(dimensions) : describeType(dimensions)
-      }`
-    )
-  }
-  return Either.flatMap(validateDimensionsRecord(dimensions), (added) => {
-    const merged = { ...globals, ...added }
-    const problem = globalDimensionCount.check(Object.keys(merged).length)
-    return problem === undefined ? Either.right(merged) : invalid("dimensions", problem)
-  })
-}
+): Either.Either<Datapoint.Dimensions, ValidationError> => toEither(core.addedDimensions(dimensions, globals))
 
-/**
- * The global dimensions without `keys`: an array of strings. A lone string is refused rather
- * than iterated character by character.
- * @internal
- */
+/** @internal */
 export const removedDimensions = (
   keys: unknown,
   globals: Datapoint.Dimensions
-): Either.Either<Datapoint.Dimensions, ValidationError> => {
-  if (typeof keys === "string") {
-    return invalid("keys", `must be an array of dimension keys, got a string; did you mean [${JSON.stringify(keys)}]?`)
-  }
-  if (!Array.isArray(keys)) return invalid("keys", `must be an array of dimension keys, got ${describeType(keys)}`)
-  const bad = keys.findIndex((key) => typeof key !== "string")
-  if (bad !== -1) {
-    return invalid(`keys[${bad}]`, `a dimension key must be a string, got ${describeType(keys[bad])}`)
-  }
-  const remaining: Record<string, string> = { ...globals }
-  for (const key of keys) delete remaining[key]
-  return Either.right(remaining)
-}
+): Either.Either<Datapoint.Dimensions, ValidationError> => toEither(core.removedDimensions(keys, globals))

@@ -20,18 +20,7 @@ export interface Transport {
     contentType: string,
     gzipped: boolean
   ) => Effect.Effect<void, RequestFailure>
-  /** Removes the token from a text that is about to be logged. */
-  readonly scrub: (text: string) => string
 }
-
-/**
- * What a failed attempt means to the pipeline: `"retryable"` (the network, a timeout, 408, 429,
- * 5xx), `"tooLarge"` (413: split the batch), or `"rejected"` (sending the same body again can't
- * succeed: a redirect, a refused token, another 4xx).
- * @internal
- */
-export const outcomeOf = (failure: RequestFailure): "retryable" | "tooLarge" | "rejected" =>
-  failure.retryable ? "retryable" : failure.verdict === "tooLarge" ? "tooLarge" : "rejected"
 
 /** @internal */
 export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport, never, HttpClient.HttpClient> =>
@@ -43,7 +32,7 @@ export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport
       secret: options.token,
       timeout: options.requestTimeout
     }),
-    ({ scrub, send }) => ({
+    ({ send }) => ({
       // The answer ("OK") is read whole, so that the connection goes back to the pool.
       post: (path, body, contentType, gzipped) =>
         send(
@@ -52,7 +41,6 @@ export const makeTransport = (options: ResolvedOptions): Effect.Effect<Transport
             HttpClientRequest.bodyUint8Array(body, contentType)
           ),
           { read: (response) => Effect.asVoid(readAnswer(response)) }
-        ),
-      scrub
+        )
     })
   )

@@ -83,6 +83,3 @@ export const SearchResult = <A, I, R>(item: Schema.Schema<A, I, R>) =>
     count: Schema.Number,
     results: Schema.Array(item)
   })
-
-/** The error body of the REST API, `{code, message}`; only the message matters. @internal */
-export const ErrorBody = Schema.Struct({ message: Schema.String })

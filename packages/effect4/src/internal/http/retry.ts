@@ -1,0 +1,53 @@
+/**
+ * The retry policy shared by the HTTP services: jittered exponential backoff that honours the
+ * service's `Retry-After`.
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import { retryAfterMillis } from "../../core/http/answer.js"
+
+/** @internal */
+export interface RetrySettings {
+  readonly initialDelay: Duration.Duration
+  readonly maxDelay: Duration.Duration
+  readonly maxElapsed: Duration.Duration
+  /** The longest `Retry-After` honoured: a service asking for an hour gets `maxRetryAfter`. */
+  readonly maxRetryAfter: Duration.Duration
+}
+
+/**
+ * `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3).
+ * @internal
+ */
+export const parseRetryAfter = (value: string | undefined, now: number): Option.Option<Duration.Duration> =>
+  Option.map(Option.fromNullishOr(retryAfterMillis(value, now)), Duration.millis)
+
+/** What the policy asks of a failure: whether it may be tried again, and when at the soonest. @internal */
+export interface Retriable {
+  readonly retryable: boolean
+  readonly retryAfter: Option.Option<Duration.Duration>
+}
+
+/**
+ * The retry policy: jittered exponential backoff capped at `maxDelay`, stretched to honour a
+ * failure's `Retry-After` (itself capped at `maxRetryAfter`), retrying only a retryable failure,
+ * for at most `maxElapsed`. (The HTTP client's `retryTransient` has no way to honour
+ * `Retry-After`, nor to leave alone a call that must not be repeated once it may have arrived.)
+ * @internal
+ */
+export const retryPolicy = <E extends Retriable>(retry: RetrySettings): Schedule.Schedule<Duration.Duration, E> =>
+  Schedule.exponential(retry.initialDelay, 2).pipe(
+    Schedule.jittered,
+    Schedule.setInputType<E>(),
+    Schedule.modifyDelay(({ duration, input: failure }) => {
+      const delay = Duration.min(duration, retry.maxDelay)
+      return Effect.succeed(Option.match(failure.retryAfter, {
+        onNone: () => delay,
+        onSome: (retryAfter) => Duration.max(delay, Duration.min(retryAfter, retry.maxRetryAfter))
+      }))
+    }),
+    Schedule.while(({ input: failure }) => failure.retryable),
+    Schedule.upTo({ duration: retry.maxElapsed })
+  )
