@@ -5,13 +5,14 @@
  * edges: full Unicode (astral code points included), exactly 36 dimensions, bigints at the int64
  * limits, negative and fractional numbers, the service's own `sf_hires` key. The invalid
  * generators break exactly one rule at a time, so that a test can say which rule it expects.
+ * They need no Effect (only the core's types and validation), so both packages' tests use them.
  */
-import * as Either from "effect/Either"
 import * as fc from "fast-check"
-import type * as Datapoint from "../src/Datapoint.js"
-import * as DatapointModule from "../src/Datapoint.js"
-import type * as Event from "../src/Event.js"
-import * as EventModule from "../src/Event.js"
+import type * as Datapoint from "../src/core/datapoint.js"
+import type * as Event from "../src/core/event.js"
+import { categories } from "../src/core/event.js"
+import type { Checked } from "../src/core/validation.js"
+import { validateDatapoints, validateEvents } from "../src/core/validation.js"
 
 export const INT64_MIN = -(2n ** 63n)
 export const INT64_MAX = 2n ** 63n - 1n
@@ -174,9 +175,9 @@ const listOf: Readonly<Record<Datapoint.MetricType, keyof Datapoint.Datapoints>>
   cumulative_counter: "cumulativeCounters"
 }
 
-const validOrThrow = <A, E>(either: Either.Either<A, E>): A => {
-  if (Either.isLeft(either)) throw new Error(`a generated valid input failed validation: ${String(either.left)}`)
-  return either.right
+const validOrThrow = <A>(checked: Checked<A>): A => {
+  if (!checked.ok) throw new Error(`a generated valid input failed validation: ${JSON.stringify(checked.problems)}`)
+  return checked.value
 }
 
 /**
@@ -185,13 +186,13 @@ const validOrThrow = <A, E>(either: Either.Either<A, E>): A => {
  */
 export const validatedDatapoints: fc.Arbitrary<ReadonlyArray<Datapoint.Validated>> = fc
   .array(fc.tuple(metricType, datapoint), { maxLength: 8 })
-  .map((items) => items.flatMap(([type, point]) => validOrThrow(DatapointModule.validate({ [listOf[type]]: [point] }))))
+  .map((items) => items.flatMap(([type, point]) => validOrThrow(validateDatapoints({ [listOf[type]]: [point] }))))
 
 // ---------------------------------------------------------------------------------------------
 // events
 // ---------------------------------------------------------------------------------------------
 
-export const category: fc.Arbitrary<Event.Category> = fc.constantFrom(...EventModule.categories)
+export const category: fc.Arbitrary<Event.Category> = fc.constantFrom(...categories)
 
 /** Property keys are any non-empty string of at most 128 characters, `__proto__` included. */
 export const propertyKey: fc.Arbitrary<string> = fc.oneof(
@@ -229,7 +230,7 @@ export const event: fc.Arbitrary<Event.Event> = fc.record(
 
 export const validatedEvents: fc.Arbitrary<ReadonlyArray<Event.Validated>> = fc
   .array(event, { maxLength: 5 })
-  .map((events) => validOrThrow(EventModule.validateAll(events)))
+  .map((events) => validOrThrow(validateEvents(events)))
 
 // ---------------------------------------------------------------------------------------------
 // invalid input: each breaks one rule

@@ -22,7 +22,7 @@ import type { Datapoint, Datapoints, Dimensions, Validated, Value } from "./core
  * SignalFx's rules. On success the datapoints come back typed and copied; on failure one
  * {@link ValidationError} lists every problem with its path.
  *
- * The result is a `Result`, which is yieldable: `yield*` it in `Effect.gen`.
+ * The result is a `Result`; `Effect.fromResult` makes it an `Effect` that fails with the error.
  *
  * @example
  * ```ts

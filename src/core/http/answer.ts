@@ -3,6 +3,8 @@
  * one line, the REST API's own `{code, message}`, the socket error that fetch wraps.
  */
 import { peerText } from "../peerText.js"
+import type { Verdict } from "./status.js"
+import { verdictNote } from "./status.js"
 
 /** The most of an answer's body read for an error message: enough for any of them. @internal */
 export const MAX_ERROR_BODY_BYTES = 16 * 1024
@@ -41,6 +43,22 @@ export const serviceMessageOf = (text: string): string | undefined => {
       typeof json.message === "string"
     ? json.message
     : undefined
+}
+
+/**
+ * What an error status's answer (its body read, capped and scrubbed) says: the service's own
+ * message when the body is `{code, message}`, and the failure's description, `HTTP <status>:
+ * <message or body>` and what the status means.
+ * @internal
+ */
+export const describeStatus = (
+  status: number,
+  body: string,
+  verdict: Verdict
+): { readonly serviceMessage: string | undefined; readonly description: string } => {
+  const serviceMessage = serviceMessageOf(body)
+  const detail = serviceMessage === undefined ? describeBody(body) : `: ${truncate(serviceMessage)}`
+  return { serviceMessage, description: `HTTP ${status}${detail}${verdictNote(verdict)}` }
 }
 
 /**

@@ -126,3 +126,112 @@ export const userAgent = (version: string, extra: string | undefined): string =>
   if (problem !== undefined) invalid("userAgent", problem)
   return `effect-signalfx/${version} ${extra}`
 }
+
+/**
+ * What the duration checks need of a package's `Duration` module: each Effect major has its own,
+ * with its own input type `I` and duration type `D`.
+ * @internal
+ */
+export interface Durations<D, I> {
+  /** The duration, or `undefined` when the input is none. */
+  readonly decode: (input: I) => D | undefined
+  readonly isNegative: (duration: D) => boolean
+  readonly isFinite: (duration: D) => boolean
+  readonly isZero: (duration: D) => boolean
+}
+
+/** A duration option checked: a duration, not negative, finite, and longer than zero if `positive`. @internal */
+export const duration = <D, I>(
+  durations: Durations<D, I>,
+  option: string,
+  value: I | undefined,
+  fallback: D,
+  { positive }: { readonly positive: boolean } = { positive: false }
+): D => {
+  if (value === undefined) return fallback
+  // Checked before decoding: a decoder may turn a negative number into zero, and a negative
+  // setting is a mistake to report.
+  if (typeof value === "number" && value < 0) return invalid(option, `must not be negative, got ${value}`)
+  const decoded = durations.decode(value)
+  if (decoded === undefined) return invalid(option, `is not a duration: ${shown(value)}`)
+  if (durations.isNegative(decoded)) return invalid(option, `must not be negative, got ${shown(value)}`)
+  if (!durations.isFinite(decoded)) return invalid(option, "must be finite")
+  if (positive && durations.isZero(decoded)) return invalid(option, "must be longer than zero")
+  return decoded
+}
+
+/** The retry policy's settings. @internal */
+export interface RetrySettings<D> {
+  readonly initialDelay: D
+  readonly maxDelay: D
+  readonly maxElapsed: D
+  /** The longest `Retry-After` honoured: a service asking for an hour gets `maxRetryAfter`. */
+  readonly maxRetryAfter: D
+}
+
+/** The `retry` option of a service, as given. @internal */
+export type RetryOption<I> = { readonly [K in keyof RetrySettings<I>]?: I | undefined } | undefined
+
+/**
+ * The `retry` option of a service, each delay checked and named (`retry.maxDelay`, …).
+ * @internal
+ */
+export const retrySettings = <D, I>(
+  durations: Durations<D, I>,
+  retry: RetryOption<I>,
+  defaults: RetrySettings<D>
+): RetrySettings<D> => ({
+  initialDelay: duration(durations, "retry.initialDelay", retry?.initialDelay, defaults.initialDelay, {
+    positive: true
+  }),
+  maxDelay: duration(durations, "retry.maxDelay", retry?.maxDelay, defaults.maxDelay),
+  maxElapsed: duration(durations, "retry.maxElapsed", retry?.maxElapsed, defaults.maxElapsed),
+  maxRetryAfter: duration(durations, "retry.maxRetryAfter", retry?.maxRetryAfter, defaults.maxRetryAfter)
+})
+
+/** What a service that talks to SignalFx over HTTP with a token resolves alike. @internal */
+export interface ResolvedConnection<D, T> {
+  readonly token: T
+  readonly endpoint: URL
+  readonly requestTimeout: D
+  readonly retry: RetrySettings<D>
+  readonly userAgent: string
+}
+
+/** The options every such service shares, as given. @internal */
+export interface ConnectionOptions<I, T> {
+  readonly token: T
+  readonly realm?: string | undefined
+  readonly allowInsecureHttp?: boolean | undefined
+  readonly requestTimeout?: I | undefined
+  readonly retry?: RetryOption<I>
+  readonly userAgent?: string | undefined
+}
+
+/**
+ * The options every such service shares, checked: the token (by `checkToken`), the endpoint
+ * (`option`, or the realm's `host`), `requestTimeout`, `retry` and the User-Agent (after
+ * `effect-signalfx/<version>`). Called inside a package's `resolving`.
+ * @internal
+ */
+export const connection = <D, I, T>(
+  package_: {
+    readonly durations: Durations<D, I>
+    readonly checkToken: (token: T) => void
+    readonly version: string
+  },
+  options: ConnectionOptions<I, T>,
+  where: { readonly option: string; readonly url: string | undefined; readonly host: (realm: string) => string },
+  defaults: { readonly requestTimeout: D; readonly retry: RetrySettings<D> }
+): ResolvedConnection<D, T> => {
+  package_.checkToken(options.token)
+  return {
+    token: options.token,
+    endpoint: endpoint({ ...where, realm: options.realm, allowInsecureHttp: options.allowInsecureHttp }),
+    requestTimeout: duration(package_.durations, "requestTimeout", options.requestTimeout, defaults.requestTimeout, {
+      positive: true
+    }),
+    retry: retrySettings(package_.durations, options.retry, defaults.retry),
+    userAgent: userAgent(package_.version, options.userAgent)
+  }
+}

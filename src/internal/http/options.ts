@@ -7,11 +7,12 @@
  */
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { createRequire } from "node:module"
-import { describeType, shown } from "../../core/english.js"
+import { describeType } from "../../core/english.js"
 import * as core from "../../core/http/options.js"
-import { endpoint, invalid, token } from "../../core/http/options.js"
+import { invalid, token } from "../../core/http/options.js"
 import { ConfigurationError } from "../../SignalFxError.js"
 import type { RetrySettings } from "./retry.js"
 
@@ -55,22 +56,23 @@ export const resolving = <A>(resolve: () => A): Either.Either<A, ConfigurationEr
   }
 }
 
-/** @internal */
+/** Effect 3's durations for the core's checks. */
+const durations: core.Durations<Duration.Duration, Duration.DurationInput> = {
+  decode: (input) => Option.getOrUndefined(Duration.decodeUnknown(input)),
+  // Effect 3 has no negative durations: its decoder makes them zero (a negative number is
+  // reported before decoding).
+  isNegative: () => false,
+  isFinite: Duration.isFinite,
+  isZero: Duration.isZero
+}
+
+/** A duration option checked: not negative, finite, and longer than zero if `positive`. @internal */
 export const duration = (
   option: string,
   value: Duration.DurationInput | undefined,
   fallback: Duration.Duration,
-  { positive }: { readonly positive: boolean } = { positive: false }
-): Duration.Duration => {
-  if (value === undefined) return fallback
-  // Duration.decode turns a negative number into zero; a negative setting is a mistake to report.
-  if (typeof value === "number" && value < 0) return invalid(option, `must not be negative, got ${value}`)
-  const decoded = Duration.decodeUnknown(value)
-  if (decoded._tag === "None") return invalid(option, `is not a duration: ${shown(value)}`)
-  if (!Duration.isFinite(decoded.value)) return invalid(option, "must be finite")
-  if (positive && Duration.isZero(decoded.value)) return invalid(option, "must be longer than zero")
-  return decoded.value
-}
+  options?: { readonly positive: boolean }
+): Duration.Duration => core.duration(durations, option, value, fallback, options)
 
 /**
  * The token option of the Effect API: a `Redacted` (a JavaScript caller may pass anything),
@@ -87,33 +89,8 @@ export const redactedToken = (value: unknown): void => {
 /** `effect-signalfx/<version>`, followed by the user's own products if any. @internal */
 export const userAgent = (extra: string | undefined): string => core.userAgent(VERSION, extra)
 
-/**
- * The `retry` option of a service, each delay checked and named (`retry.maxDelay`, …).
- * @internal
- */
-export const retrySettings = (
-  retry: {
-    readonly initialDelay?: Duration.DurationInput | undefined
-    readonly maxDelay?: Duration.DurationInput | undefined
-    readonly maxElapsed?: Duration.DurationInput | undefined
-    readonly maxRetryAfter?: Duration.DurationInput | undefined
-  } | undefined,
-  defaults: RetrySettings
-): RetrySettings => ({
-  initialDelay: duration("retry.initialDelay", retry?.initialDelay, defaults.initialDelay, { positive: true }),
-  maxDelay: duration("retry.maxDelay", retry?.maxDelay, defaults.maxDelay),
-  maxElapsed: duration("retry.maxElapsed", retry?.maxElapsed, defaults.maxElapsed),
-  maxRetryAfter: duration("retry.maxRetryAfter", retry?.maxRetryAfter, defaults.maxRetryAfter)
-})
-
 /** What a service that talks to SignalFx over HTTP with a token resolves alike. @internal */
-export interface ResolvedConnection {
-  readonly token: Redacted.Redacted<string>
-  readonly endpoint: URL
-  readonly requestTimeout: Duration.Duration
-  readonly retry: RetrySettings
-  readonly userAgent: string
-}
+export type ResolvedConnection = core.ResolvedConnection<Duration.Duration, Redacted.Redacted<string>>
 
 /**
  * The options every such service shares, checked: the token, the endpoint (`option`, or the
@@ -121,23 +98,8 @@ export interface ResolvedConnection {
  * @internal
  */
 export const connection = (
-  options: {
-    readonly token: Redacted.Redacted<string>
-    readonly realm?: string | undefined
-    readonly allowInsecureHttp?: boolean | undefined
-    readonly requestTimeout?: Duration.DurationInput | undefined
-    readonly retry?: Parameters<typeof retrySettings>[0]
-    readonly userAgent?: string | undefined
-  },
+  options: core.ConnectionOptions<Duration.DurationInput, Redacted.Redacted<string>>,
   where: { readonly option: string; readonly url: string | undefined; readonly host: (realm: string) => string },
   defaults: { readonly requestTimeout: Duration.Duration; readonly retry: RetrySettings }
-): ResolvedConnection => {
-  redactedToken(options.token)
-  return {
-    token: options.token,
-    endpoint: endpoint({ ...where, realm: options.realm, allowInsecureHttp: options.allowInsecureHttp }),
-    requestTimeout: duration("requestTimeout", options.requestTimeout, defaults.requestTimeout, { positive: true }),
-    retry: retrySettings(options.retry, defaults.retry),
-    userAgent: userAgent(options.userAgent)
-  }
-}
+): ResolvedConnection =>
+  core.connection({ durations, checkToken: redactedToken, version: VERSION }, options, where, defaults)

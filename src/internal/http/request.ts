@@ -19,10 +19,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { describeBody, describeCause, serviceMessageOf, truncate } from "../../core/http/answer.js"
+import { describeCause, describeStatus } from "../../core/http/answer.js"
 import { baseOf, originOf } from "../../core/http/origin.js"
 import type { Verdict } from "../../core/http/status.js"
-import { classify, isRetryable, verdictNote } from "../../core/http/status.js"
+import { classify, isRetryable } from "../../core/http/status.js"
 import { scrubber, scrubCause } from "../../core/http/token.js"
 import { RestRequestError } from "../../SignalFxError.js"
 import { direct } from "../proxy/client.js"
@@ -204,10 +204,9 @@ export const makeRequests = (settings: Settings): Effect.Effect<Requests, never,
         const status = response.status
         // Scrubbed before any cut: a token straddling it would leave its prefix behind.
         const body = scrub(text)
-        const serviceMessage = serviceMessageOf(body)
-        const detail = serviceMessage === undefined ? describeBody(body) : `: ${truncate(serviceMessage)}`
+        const { description, serviceMessage } = describeStatus(status, body, verdict)
         return Effect.fail(
-          failureOf(request)("StatusCode", `HTTP ${status}${detail}${verdictNote(verdict)}`, {
+          failureOf(request)("StatusCode", description, {
             verdict,
             status,
             serviceMessage,

@@ -10,6 +10,7 @@ import type * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import type { RetryOption } from "../../src/core/http/options.js"
 import type { Client, ClientOptions } from "../../src/internal/http/client.js"
 import { makeClient } from "../../src/internal/http/client.js"
 import { connection, resolving } from "../../src/internal/http/options.js"
@@ -31,7 +32,7 @@ const defaultRetry: RetrySettings = {
 /** The options a REST service resolves, for `endpoint`. */
 export const clientOptions = (
   endpoint: string,
-  options: { readonly token?: string; readonly retry?: typeof noRetries; readonly userAgent?: string } = {}
+  options: { readonly token?: string; readonly retry?: RetryOption<Duration.Input>; readonly userAgent?: string } = {}
 ): Result.Result<ClientOptions, ConfigurationError> =>
   resolving(() => ({
     ...connection(
@@ -49,7 +50,7 @@ export const clientOptions = (
 /** The REST client for `endpoint`, over `httpClient` (fetch by default). */
 export const restClient = (
   endpoint: string,
-  options: { readonly retry?: typeof noRetries } = {},
+  options: { readonly retry?: RetryOption<Duration.Input> } = {},
   httpClient: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.layer
 ): Effect.Effect<Client> =>
   makeClient(Result.getOrThrow(clientOptions(endpoint, options))).pipe(Effect.provide(httpClient))

@@ -10,9 +10,9 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import { createRequire } from "node:module"
-import { describeType, shown } from "../../core/english.js"
+import { describeType } from "../../core/english.js"
 import * as core from "../../core/http/options.js"
-import { endpoint, invalid, token } from "../../core/http/options.js"
+import { invalid, token } from "../../core/http/options.js"
 import { ConfigurationError } from "../../SignalFxError.js"
 import type { RetrySettings } from "./retry.js"
 
@@ -48,21 +48,21 @@ export const resolving = <A>(resolve: () => A): Result.Result<A, ConfigurationEr
   }
 }
 
-/** @internal */
+/** Effect 4's durations for the core's checks. */
+const durations: core.Durations<Duration.Duration, Duration.Input> = {
+  decode: (input) => Option.getOrUndefined(Duration.fromInput(input)),
+  isNegative: Duration.isNegative,
+  isFinite: Duration.isFinite,
+  isZero: Duration.isZero
+}
+
+/** A duration option checked: not negative, finite, and longer than zero if `positive`. @internal */
 export const duration = (
   option: string,
   value: Duration.Input | undefined,
   fallback: Duration.Duration,
-  { positive }: { readonly positive: boolean } = { positive: false }
-): Duration.Duration => {
-  if (value === undefined) return fallback
-  const decoded = Duration.fromInput(value)
-  if (Option.isNone(decoded)) return invalid(option, `is not a duration: ${shown(value)}`)
-  if (Duration.isNegative(decoded.value)) return invalid(option, `must not be negative, got ${shown(value)}`)
-  if (!Duration.isFinite(decoded.value)) return invalid(option, "must be finite")
-  if (positive && Duration.isZero(decoded.value)) return invalid(option, "must be longer than zero")
-  return decoded.value
-}
+  options?: { readonly positive: boolean }
+): Duration.Duration => core.duration(durations, option, value, fallback, options)
 
 /**
  * The token option of the Effect API: a `Redacted` (a JavaScript caller may pass anything),
@@ -79,33 +79,8 @@ export const redactedToken = (value: unknown): void => {
 /** `effect-signalfx/<version>`, followed by the user's own products if any. @internal */
 export const userAgent = (extra: string | undefined): string => core.userAgent(VERSION, extra)
 
-/**
- * The `retry` option of a service, each delay checked and named (`retry.maxDelay`, …).
- * @internal
- */
-export const retrySettings = (
-  retry: {
-    readonly initialDelay?: Duration.Input | undefined
-    readonly maxDelay?: Duration.Input | undefined
-    readonly maxElapsed?: Duration.Input | undefined
-    readonly maxRetryAfter?: Duration.Input | undefined
-  } | undefined,
-  defaults: RetrySettings
-): RetrySettings => ({
-  initialDelay: duration("retry.initialDelay", retry?.initialDelay, defaults.initialDelay, { positive: true }),
-  maxDelay: duration("retry.maxDelay", retry?.maxDelay, defaults.maxDelay),
-  maxElapsed: duration("retry.maxElapsed", retry?.maxElapsed, defaults.maxElapsed),
-  maxRetryAfter: duration("retry.maxRetryAfter", retry?.maxRetryAfter, defaults.maxRetryAfter)
-})
-
 /** What a service that talks to SignalFx over HTTP with a token resolves alike. @internal */
-export interface ResolvedConnection {
-  readonly token: Redacted.Redacted<string>
-  readonly endpoint: URL
-  readonly requestTimeout: Duration.Duration
-  readonly retry: RetrySettings
-  readonly userAgent: string
-}
+export type ResolvedConnection = core.ResolvedConnection<Duration.Duration, Redacted.Redacted<string>>
 
 /**
  * The options every such service shares, checked: the token, the endpoint (`option`, or the
@@ -113,23 +88,8 @@ export interface ResolvedConnection {
  * @internal
  */
 export const connection = (
-  options: {
-    readonly token: Redacted.Redacted<string>
-    readonly realm?: string | undefined
-    readonly allowInsecureHttp?: boolean | undefined
-    readonly requestTimeout?: Duration.Input | undefined
-    readonly retry?: Parameters<typeof retrySettings>[0]
-    readonly userAgent?: string | undefined
-  },
+  options: core.ConnectionOptions<Duration.Input, Redacted.Redacted<string>>,
   where: { readonly option: string; readonly url: string | undefined; readonly host: (realm: string) => string },
   defaults: { readonly requestTimeout: Duration.Duration; readonly retry: RetrySettings }
-): ResolvedConnection => {
-  redactedToken(options.token)
-  return {
-    token: options.token,
-    endpoint: endpoint({ ...where, realm: options.realm, allowInsecureHttp: options.allowInsecureHttp }),
-    requestTimeout: duration("requestTimeout", options.requestTimeout, defaults.requestTimeout, { positive: true }),
-    retry: retrySettings(options.retry, defaults.retry),
-    userAgent: userAgent(options.userAgent)
-  }
-}
+): ResolvedConnection =>
+  core.connection({ durations, checkToken: redactedToken, version: VERSION }, options, where, defaults)

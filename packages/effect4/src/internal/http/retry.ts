@@ -7,15 +7,10 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { retryAfterMillis } from "../../core/http/answer.js"
+import type * as core from "../../core/http/options.js"
 
 /** @internal */
-export interface RetrySettings {
-  readonly initialDelay: Duration.Duration
-  readonly maxDelay: Duration.Duration
-  readonly maxElapsed: Duration.Duration
-  /** The longest `Retry-After` honoured: a service asking for an hour gets `maxRetryAfter`. */
-  readonly maxRetryAfter: Duration.Duration
-}
+export type RetrySettings = core.RetrySettings<Duration.Duration>
 
 /**
  * `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3).
