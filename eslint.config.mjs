@@ -2,6 +2,34 @@ import * as effectEslint from "@effect/eslint-plugin"
 import js from "@eslint/js"
 import tseslint from "typescript-eslint"
 
+/** How deep src/core's folders go: the import rules below are written per depth. */
+const CORE_DEPTH = 4
+
+/**
+ * One block per depth of src/core: a file n folders below src/core leaves the core with n + 1
+ * "../" (a regex cannot know the file's depth, so each depth gets its own pattern). Each block
+ * repeats the Effect patterns, as a later block's options replace an earlier one's.
+ */
+const coreImportRules = Array.from({ length: CORE_DEPTH + 1 }, (_, depth) => ({
+  files: [`src/core/${"*/".repeat(depth)}*.ts`],
+  rules: {
+    "no-restricted-imports": ["error", {
+      patterns: [
+        {
+          group: ["effect", "effect/*", "@effect/*"],
+          message: "src/core is shared by the Effect 3 and the Effect 4 packages: it imports no Effect. " +
+            "Keep the Effect-free part in src/core and the Effect wiring in each package."
+        },
+        {
+          regex: `^(\\.\\./){${depth + 1},}`,
+          message: "src/core is compiled into both packages (the Effect 4 one sees it through a link): " +
+            "it imports nothing outside src/core."
+        }
+      ]
+    }]
+  }
+}))
+
 export default tseslint.config(
   {
     ignores: [
@@ -10,7 +38,11 @@ export default tseslint.config(
       "test/fixtures/**",
       ".scratch/**",
       "doc-examples/**",
+      "packages/*/doc-examples/**",
       "bench/.build/**",
+      "packages/*/dist/**",
+      // The Effect 4 package's link to src/core: linted once, as src/core.
+      "packages/effect4/src/core/**",
       "**/*.md"
     ]
   },
@@ -59,12 +91,15 @@ export default tseslint.config(
   },
   {
     // Library code logs through Effect's Logger so users decide where logs go.
-    files: ["src/**/*.ts"],
+    files: ["src/**/*.ts", "packages/*/src/**/*.ts"],
     rules: { "no-console": "error" }
   },
   {
     // The command-line server's whole job is to print what it receives.
     files: ["src/bin/**/*.ts"],
     rules: { "no-console": "off" }
-  }
+  },
+  // The core is compiled into both packages, the Effect 3 one and the Effect 4 one (through the link
+  // packages/effect4/src/core): it imports neither Effect nor anything outside itself.
+  ...coreImportRules
 )

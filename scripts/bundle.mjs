@@ -22,6 +22,7 @@ import * as esbuild from "esbuild"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { bundleTypes } from "./bundle-types.mjs"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
@@ -53,6 +54,9 @@ export const bundleFacade = async (outfile) => {
   const { metafile, outputFiles } = await esbuild.build({
     entryPoints: { [entryName]: path.join(root, "src", "promise", "index.ts") },
     outdir,
+    // Paths (and so the chunks' hashes) relative to the repository, wherever the build runs from:
+    // the Effect 4 package's build writes the same bytes into its own dist/.
+    absWorkingDir: root,
     // What a script may never use (the REST services, SignalFlow, HostIdentity) is imported with
     // `import()` by the facade: esbuild puts it in chunks of its own, loaded on first use.
     splitting: true,
@@ -87,12 +91,18 @@ export const bundleFacade = async (outfile) => {
     ...metafile.outputs[file].imports.filter((item) => item.kind === "import-statement" && !item.external)
       .flatMap((item) => loaded(item.path))
   ]
-  const entry = path.relative(process.cwd(), outfile).split(path.sep).join("/")
-  return [...new Set(loaded(entry))].reduce((size, file) => size + fs.statSync(file).size, 0)
+  const entry = path.relative(root, outfile).split(path.sep).join("/")
+  return [...new Set(loaded(entry))].reduce((size, file) => size + fs.statSync(path.join(root, file)).size, 0)
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const outfile = path.join(root, "dist", "bundle", "promise.js")
+  // The Effect 4 package's build writes the same bundle into its own dist/ (an argument, relative
+  // to the folder it runs in).
+  const outfile = path.resolve(process.argv[2] ?? path.join(root, "dist", "bundle", "promise.js"))
   const size = await bundleFacade(outfile)
-  console.log(`${path.relative(root, outfile)}: ${(size / 1024).toFixed(0)} KiB`)
+  // Its declarations, free of imports of `effect` by name (scripts/bundle-types.mjs).
+  const declarations = bundleTypes(path.dirname(outfile))
+  console.log(
+    `${path.relative(process.cwd(), outfile)}: ${(size / 1024).toFixed(0)} KiB, ${declarations} declaration files`
+  )
 }

@@ -22,6 +22,9 @@ beforeAll(async () => {
   fs.mkdirSync(cache, { recursive: true })
   dir = fs.mkdtempSync(path.join(cache, "effect-signalfx-bundle-"))
   bundle = path.join(dir, "promise.js")
+  // An ES module as in the published package, whose package.json says so: Node 20.18.1 (the oldest
+  // supported) does not tell ES modules by their syntax, and no package.json is found past node_modules.
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module" }))
   await bundleFacade(bundle)
 })
 afterAll(async () => {
