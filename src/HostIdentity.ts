@@ -53,13 +53,8 @@ import * as options_ from "./internal/hostIdentity/options.js"
 import * as internal from "./internal/hostIdentity/service.js"
 import type { ConfigurationError } from "./SignalFxError.js"
 
-/**
- * The clouds a host can be identified in.
- *
- * @since 0.1.0
- * @category models
- */
-export type Cloud = core.Cloud
+export type { Cloud } from "./core/hostIdentity/options.js"
+import type { Cloud } from "./core/hostIdentity/options.js"
 
 /**
  * @since 0.1.0

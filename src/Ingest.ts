@@ -134,6 +134,8 @@ export const metrics = {
  */
 export type Options = IngestOptions<Redacted.Redacted<string>, Duration.DurationInput>
 
+export type { IngestOptions } from "./core/ingest/options.js"
+
 /**
  * The Ingest service tag.
  *

@@ -177,14 +177,8 @@ export const EventMessage = messages.EventMessage
  */
 export interface EventMessage extends Schema.Schema.Type<typeof messages.EventMessage> {}
 
-/**
- * One time series' value at a logical timestamp, with the metadata announced for it (its
- * `sf_metric`, dimensions and properties).
- *
- * @since 0.2.0
- * @category models
- */
-export interface SnapshotValue extends core.SnapshotValue {}
+export type { Properties } from "./core/signalflow/messages.js"
+export type { SnapshotValue } from "./core/signalflow/snapshots.js"
 
 /**
  * Every time series' value at one logical timestamp.

@@ -11,7 +11,9 @@ import { invalid } from "../http/options.js"
 
 /**
  * The clouds a host can be identified in.
- * @internal
+ *
+ * @since 0.1.0
+ * @category models
  */
 export type Cloud = "aws" | "gcp" | "azure"
 

@@ -59,6 +59,9 @@ export interface PlainOptions {
 /**
  * The options of the Ingest service, in both packages: each names its token type (`Redacted`)
  * and what its `Duration` accepts (a number is milliseconds).
+ *
+ * @since 0.2.0
+ * @category models
  */
 export interface IngestOptions<Token, DurationInput> extends PlainOptions {
   /** The org access token with the ingest scope. */

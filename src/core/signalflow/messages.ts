@@ -14,7 +14,12 @@ import { peerText } from "../peerText.js"
  */
 export const MAX_TSID_LENGTH = 64
 
-/** Properties as the service sent them: any JSON object, kept as it is. */
+/**
+ * Properties as the service sent them: any JSON object, kept as it is.
+ *
+ * @since 0.2.0
+ * @category models
+ */
 export interface Properties {
   readonly [key: string]: unknown
 }

@@ -16,6 +16,9 @@ import type { DataMessage, Message } from "./messages.js"
 /**
  * One time series' value at a logical timestamp, with the metadata announced for it (its
  * `sf_metric`, dimensions and properties).
+ *
+ * @since 0.2.0
+ * @category models
  */
 export interface SnapshotValue {
   readonly tsId: string
