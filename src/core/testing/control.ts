@@ -28,6 +28,8 @@ import type {
   RecordedRequest,
   Server
 } from "./localServer.js"
+import type { JsonObject } from "./metadataStore.js"
+import { isObject } from "./metadataStore.js"
 import type { RestResult, Route } from "./router.js"
 import { errorResult, ok } from "./router.js"
 
@@ -42,13 +44,9 @@ class BadBody extends Error {
 }
 
 type Path = ReadonlyArray<string | number>
-type JsonObject = { readonly [key: string]: JsonValue }
 
 const describe = (value: JsonValue | undefined): string =>
   value === undefined ? "nothing" : Array.isArray(value) ? "an array" : value === null ? "null" : typeof value
-
-const isObject = (value: JsonValue | undefined): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 const objectAt = (value: JsonValue | undefined, path: Path): JsonObject => {
   if (!isObject(value)) throw new BadBody(path, `expected an object, got ${describe(value)}`)
