@@ -95,8 +95,9 @@ export default tseslint.config(
     rules: { "no-console": "error" }
   },
   {
-    // The command-line server's whole job is to print what it receives.
-    files: ["src/bin/**/*.ts"],
+    // The commands' whole job is to print: the local server what it receives, `effect-signalfx`
+    // its results (through its Output service and Effect's Console where it can).
+    files: ["src/bin/**/*.ts", "src/internal/cli/localServer.ts"],
     rules: { "no-console": "off" }
   },
   // The core is compiled into both packages, the Effect 3 one and the Effect 4 one (through the link

@@ -18,11 +18,8 @@
  * @since 0.1.0
  */
 import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
 import { parseArgs } from "node:util"
-import { peerText } from "../core/peerText.js"
-import { FakeSignalFx } from "../testing/index.js"
+import { startServer } from "../internal/cli/localServer.js"
 
 const usage = `usage: effect-signalfx-server [options]
 
@@ -52,52 +49,6 @@ control endpoints (no token needed; JSON; never recorded):
        (_tag: Respond, Delay {millis}, Hang, Reset {when: beforeBody|afterBody}, Redirect {location},
         LoseAnswer {how: reset|hang|late, millis})
   POST /_fake/incidents   raise an incident on a detector: {"detectorId": "…"}; answers {"id": "…"}`
-
-/** At most this many names per line, so a batch of thousands stays one readable line. */
-const MAX_NAMES = 10
-
-const names = (all: ReadonlyArray<string>): string => {
-  const distinct = [...new Set(all)]
-  const shown = distinct.slice(0, MAX_NAMES).join(", ")
-  return distinct.length > MAX_NAMES ? `${shown}, … (${distinct.length} in all)` : shown
-}
-
-const describe = (batch: FakeSignalFx.Batch): string => {
-  switch (batch._tag) {
-    case "Datapoints": {
-      const count = batch.datapoints.length
-      return `${count} datapoint${count === 1 ? "" : "s"}: ${names(batch.datapoints.map((point) => point.metric))}`
-    }
-    case "Events": {
-      const count = batch.events.length
-      return `${count} event${count === 1 ? "" : "s"}: ${names(batch.events.map((event) => event.eventType))}`
-    }
-  }
-}
-
-const pairs = (record: Readonly<Record<string, string | number | bigint | boolean>>): string =>
-  `{${Object.entries(record).map(([key, value]) => `${key}=${String(value)}`).join(", ")}}`
-
-const at = (timestamp: number | undefined): string =>
-  timestamp === undefined ? "" : ` at ${new Date(timestamp).toISOString()}`
-
-/** One line per datapoint or event, with everything it carried. */
-const details = (batch: FakeSignalFx.Batch): Array<string> => {
-  switch (batch._tag) {
-    case "Datapoints":
-      return batch.datapoints.map((point) =>
-        `  ${point.type} ${point.metric} = ${String(point.value)} (${point.valueType}) ${pairs(point.dimensions)}${
-          at(point.timestamp)
-        }`
-      )
-    case "Events":
-      return batch.events.map((event) =>
-        `  event ${event.eventType} (${event.category}) ${pairs(event.dimensions)} properties ${
-          pairs(event.properties)
-        }${at(event.timestamp)}`
-      )
-  }
-}
 
 /** A mistake in the command line: exit code 2, with the usage. */
 class UsageError extends Error {}
@@ -148,41 +99,19 @@ const main = async (): Promise<void> => {
   if ((certFile === undefined) !== (keyFile === undefined) || (certFile !== undefined && values.tls)) {
     throw new UsageError(`--tls-cert and --tls-key go together, without --tls\n\n${usage}`)
   }
-  const tls = values.tls
-    ? true
-    : certFile !== undefined && keyFile !== undefined
-    ? { cert: fs.readFileSync(certFile, "utf8"), key: fs.readFileSync(keyFile, "utf8") }
-    : undefined
-  const line = (text: string) => console.log(`${new Date().toISOString()} ${text}`)
-  const server = await FakeSignalFx.start({
+  const server = await startServer({
     port,
     host: values.host,
     tokens: values.token,
     maxBodyBytes,
-    tls,
-    onBatch: (batch) => {
-      line(describe(batch))
-      if (values.verbose) { for (const detail of details(batch)) console.log(detail) }
-    },
-    // The path and the reason may quote what the client sent: one bounded line whatever it was.
-    onRefused: (request, reason) =>
-      line(
-        `refused ${request.method} ${peerText(request.path)}: ${
-          request.status === undefined ? "no answer," : request.status
-        } ${peerText(reason)}`
-      )
+    verbose: values.verbose,
+    tls: values.tls
+      ? true
+      : certFile !== undefined && keyFile !== undefined
+      ? { cert: fs.readFileSync(certFile, "utf8"), key: fs.readFileSync(keyFile, "utf8") }
+      : undefined,
+    certificateOut: values["tls-cert-out"]
   })
-  const accepting = values.token === undefined ? "any token" : `${values.token.length} token(s)`
-  console.log(`effect-signalfx-server listening on ${server.url} (accepting ${accepting})`)
-  if (values.tls && server.certificate !== undefined) {
-    const certificateFile = values["tls-cert-out"] ??
-      path.join(os.tmpdir(), `effect-signalfx-server-${process.pid}.pem`)
-    fs.writeFileSync(certificateFile, server.certificate)
-    console.log(`certificate (give it as ca, or in NODE_EXTRA_CA_CERTS): ${certificateFile}`)
-  }
-  console.log(
-    `SignalFlow on ${server.url.replace(/^http/, "ws")}/v2/signalflow/connect and POST /v2/signalflow/execute`
-  )
   const stop = () => {
     server.close().then(() => process.exit(0), () => process.exit(1))
   }
