@@ -4,6 +4,8 @@
  * - **Start-up**: a fresh `node` process loads the client, constructs it, stops it and exits. The
  *   driver times the whole process (spawn to exit); the process reports its own CPU (all threads,
  *   from its start) and peak RSS as it exits.
+ * - **The command**: `effect-signalfx --help`, the bundled command (dist/cli/main.js) as a user
+ *   runs it, timed the same way; it reports its CPU and RSS through `exitReport.ts`.
  * - **Files loaded**: one more run per client with a module hook logging every file loaded, counted
  *   by package (a run apart: the hook slows loading).
  * - **Cold burst**: a fresh process loads and constructs the client, then sends 200,000 gauges in
@@ -38,7 +40,8 @@ const startupClients: ReadonlyArray<readonly [StartupClient, string]> = [
   ["official", "signalfx 8.0.1 (official): require, construct"],
   ["facade", "effect-signalfx/promise (bundled): import, construct, `stop()`"],
   ["facadeUnbundled", "the same facade unbundled (tsc's dist/promise)"],
-  ["effect", "effect-signalfx (Effect API): import, `Ingest.make` in a scope, close"]
+  ["effect", "effect-signalfx (Effect API): import, `Ingest.make` in a scope, close"],
+  ["cli", "`effect-signalfx --help` (the bundled command)"]
 ]
 const burstClients: ReadonlyArray<readonly [BurstClient, string]> = [
   ["official", "signalfx 8.0.1 (official)"],
@@ -56,6 +59,8 @@ const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`
 const mib = (bytes: number): string => fmt(bytes / 2 ** 20, 1)
 
 const clientScript = path.join(buildDir, "startupClient.js")
+/** The command as the package's `bin` names it. */
+const cliEntry = path.join(buildDir, "..", "..", "dist", "cli", "main.js")
 
 // ---------------------------------------------------------------------------------------------
 // Start-up
@@ -67,13 +72,18 @@ interface StartSample extends StartReport {
 const startOnce = (client: StartupClient, env: NodeJS.ProcessEnv = process.env, execArgv: Array<string> = []) =>
   new Promise<StartSample>((resolve, reject) => {
     const t0 = performance.now()
-    const child = spawn(process.execPath, [...execArgv, clientScript, "start", client], {
-      env,
-      stdio: ["ignore", "pipe", "inherit"]
-    })
+    // The command prints its help on stdout: it reports on file descriptor 3 instead.
+    const reportFd = client === "cli" ? 3 : 1
+    const child = spawn(
+      process.execPath,
+      client === "cli"
+        ? [...execArgv, "--import", path.join(buildDir, "exitReport.js"), cliEntry, "--help"]
+        : [...execArgv, clientScript, "start", client],
+      { env, stdio: client === "cli" ? ["ignore", "ignore", "inherit", "pipe"] : ["ignore", "pipe", "inherit"] }
+    )
     let out = ""
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()))
-    child.on("exit", (code) => {
+    child.stdio[reportFd]?.on("data", (chunk: Buffer) => (out += chunk.toString()))
+    child.on("close", (code) => {
       const wallMs = performance.now() - t0
       if (code !== 0) reject(new Error(`start-up run of ${client} exited with ${code}`))
       else resolve({ ...(JSON.parse(out) as StartReport), wallMs })

@@ -1,6 +1,6 @@
 /** What `startup.ts` (the driver) and `startupClient.ts` (the measured processes) share. */
 
-export type StartupClient = "bare" | "official" | "facade" | "facadeUnbundled" | "effect"
+export type StartupClient = "bare" | "official" | "facade" | "facadeUnbundled" | "effect" | "cli"
 export type BurstClient = "official" | "facade"
 
 /** What a `start` run prints as it exits. */
