@@ -4,7 +4,10 @@
  * local server as a subcommand.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import { spawn } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { cleanEnv, cliBundle, runCli } from "./run.js"
 import { startInTerminal } from "./tmux.js"
@@ -69,11 +72,32 @@ describe("effect-signalfx", () => {
     }
   })
 
-  it("writes shell completions", async () => {
+  it("writes shell completions that complete commands and their options in bash", async () => {
     const { code, stdout } = await runCli(["--completions", "bash"])
     assert.strictEqual(code, 0)
-    assert.include(stdout, "effect-signalfx")
-    assert.include(stdout, "complete")
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "effect-signalfx-completions-"))
+    const script = path.join(dir, "completions.bash")
+    fs.writeFileSync(script, stdout)
+    /** What bash offers after these words, as the completion function answers it. */
+    const complete = (words: ReadonlyArray<string>): Array<string> =>
+      execFileSync("bash", [
+        "-c",
+        `source "$0"; COMP_WORDS=(${words.map((word) => `'${word}'`).join(" ")}); COMP_CWORD=${words.length - 1}; ` +
+        `_effect-signalfx_bash_completions effect-signalfx '${words.at(-1)}' '${words.at(-2)}'; ` +
+        `printf '%s\\n' "\${COMPREPLY[@]}"`,
+        script
+      ], { encoding: "utf8" }).split("\n").filter((word) => word !== "")
+    try {
+      assert.deepStrictEqual(complete(["effect-signalfx", "se"]).sort(), ["send", "server"])
+      assert.includeMembers(complete(["effect-signalfx", "server", "--p"]), ["--port"])
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+    for (const shell of ["zsh", "fish"]) {
+      const other = await runCli(["--completions", shell])
+      assert.strictEqual(other.code, 0)
+      assert.include(other.stdout, "effect-signalfx")
+    }
   })
 })
 

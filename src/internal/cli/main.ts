@@ -57,6 +57,17 @@ const root = Command.make("effect-signalfx").pipe(
 
 const cli = Command.run(root, { name: "effect-signalfx", version })
 
+/**
+ * The bash completion script. @effect/cli 0.77 writes one whose subcommand cases name the
+ * command `effect__signalfx` (a hyphen made shell-safe) while its first step sets it to
+ * `effect-signalfx`, so that nothing past the first word ever completed: the first step's cases
+ * are given the name it sets.
+ */
+const bashCompletions: Effect.Effect<string> = Effect.map(
+  Command.getBashCompletions(root, "effect-signalfx"),
+  (lines) => lines.map((line) => line.replace(/^(\s+)effect__signalfx,/, "$1effect-signalfx,")).join("\n")
+)
+
 /** A writable that removes terminal escapes on their way to `target`: colours off. */
 const stripping = (target: NodeJS.WriteStream): Writable =>
   new Writable({
@@ -97,7 +108,11 @@ const consoleFor = (output: Output.Service): Console.Console => {
 export const program = (argv: ReadonlyArray<string>): Effect.Effect<number> =>
   Effect.gen(function*() {
     const output = yield* Output.Output
-    return yield* cli(argv).pipe(
+    const args = argv.slice(2)
+    const run = args.length === 2 && args[0] === "--completions" && args[1] === "bash"
+      ? Effect.flatMap(bashCompletions, Console.log)
+      : cli(argv)
+    return yield* run.pipe(
       Effect.as(ExitCode.ok),
       Effect.catchAll((error) => {
         if (ValidationError.isValidationError(error)) {
