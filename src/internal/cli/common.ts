@@ -170,10 +170,17 @@ export const ingestLayer = (
     ingestEndpoint: connection.ingestUrl
   }).pipe(Layer.mapError((error) => fail("usage", error.message)), Layer.provide(httpClientLayer))
 
+/**
+ * A person waits on the command: a server that does not answer is reported after some 15
+ * seconds of retries, not the library's minute, which suits a program in the background.
+ */
+const API_RETRY = { maxElapsed: "15 seconds" } as const
+
 const apiOptions = (connection: Connection): Metadata.Options => ({
   token: connection.token,
   realm: connection.realm,
-  apiEndpoint: connection.apiUrl
+  apiEndpoint: connection.apiUrl,
+  retry: API_RETRY
 })
 
 /** The Metadata service for this connection. @internal */

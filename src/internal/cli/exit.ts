@@ -55,6 +55,22 @@ const tagOf = (error: unknown): string | undefined =>
 const statusOf = (error: unknown): number | undefined =>
   Predicate.hasProperty(error, "status") && typeof error.status === "number" ? error.status : undefined
 
+const reasonOf = (error: unknown): string | undefined =>
+  Predicate.hasProperty(error, "reason") && typeof error.reason === "string" ? error.reason : undefined
+
+/**
+ * The kind of an HTTP status a request failed with: a 4xx by its meaning, anything else (a 5xx
+ * after the retries) `otherwise`.
+ */
+const kindOfStatus = (status: number | undefined, otherwise: ExitKind): ExitKind =>
+  status === 401 || status === 403
+    ? "token"
+    : status === 404
+    ? "notFound"
+    : status !== undefined && status >= 400 && status < 500
+    ? "rejected"
+    : otherwise
+
 const messageOf = (error: unknown): string =>
   Predicate.hasProperty(error, "message") && typeof error.message === "string" && error.message !== ""
     ? error.message
@@ -81,15 +97,20 @@ export const kindOf = (error: unknown): ExitKind => {
       return "usage"
     case "RestNotFoundError":
       return "notFound"
-    case "RestRejectedError": {
-      const status = statusOf(error)
-      return status === 401 || status === 403 ? "token" : status === 404 ? "notFound" : "rejected"
-    }
+    case "RestRejectedError":
+      return kindOfStatus(statusOf(error), "rejected")
+    // The REST services fail with it for a refused token and for a request the service refused,
+    // too: its reason and status tell them from a failure of the network.
+    case "RestRequestError":
+      return reasonOf(error) === "InvalidRequest"
+        ? "usage"
+        : reasonOf(error) === "StatusCode"
+        ? kindOfStatus(statusOf(error), "network")
+        : "network"
     case "SignalFlowAuthenticationError":
       return "token"
     case "ComputationFailedError":
       return "invalidProgram"
-    case "RestRequestError":
     case "SignalFlowConnectionError":
     case "ProxyError":
       return "network"
