@@ -155,6 +155,15 @@ describe("effect-signalfx metrics", () => {
     assert.match(none.stderr, /no access token/)
   })
 
+  it("exits 7 for a query the service refuses, 2 for a name no request can carry", async () => {
+    const refused = await cli(["metrics", "search", "((("])
+    assert.strictEqual(refused.code, 7, refused.stderr)
+    assert.match(refused.stderr, /^effect-signalfx: .*HTTP 400.*\n$/)
+
+    const empty = await cli(["metrics", "get", ""])
+    assert.strictEqual(empty.code, 2, empty.stderr)
+  })
+
   it("exits 2 for a usage mistake it finds itself", async () => {
     const zero = await cli(["metrics", "search", "sf_metric:*", "--limit", "0"])
     assert.strictEqual(zero.code, 2)

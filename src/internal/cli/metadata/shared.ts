@@ -10,29 +10,18 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Metadata from "../../../Metadata.js"
-import { RestRequestError } from "../../../SignalFxError.js"
 import type { ConnectionArgs } from "../common.js"
 import { metadataLayer, resolveConnection } from "../common.js"
 import type { CliError } from "../exit.js"
 import { fail } from "../exit.js"
 import * as Output from "../output.js"
+import { classifyRequestError } from "./requestError.js"
 
 /** The service answers nothing past the first 10,000 results of a query (Metadata.StreamOptions). */
 const MAX_SEARCH_RESULTS = 10_000
 
 /** The most a stream asks for in one request (the library's default page size). */
 const MAX_PAGE_SIZE = 1_000
-
-/**
- * A refused token as exit code 3. The services fail a 401 or 403 with a `RestRequestError`
- * (reason `"StatusCode"`), which `exit.ts` counts as a network failure by its tag alone; every
- * other error goes through unchanged for `main.ts` to classify.
- * @internal
- */
-export const tokenRefused = <E>(error: E): E | CliError =>
-  error instanceof RestRequestError && error.reason === "StatusCode" && (error.status === 401 || error.status === 403)
-    ? fail("token", error.message)
-    : error
 
 /**
  * Runs `work` with the Metadata service of the connection the options name.
@@ -45,7 +34,7 @@ export const withMetadata = <A, E, R>(
   Effect.flatMap(resolveConnection(connection), (resolved) =>
     Effect.flatMap(Metadata.Metadata, work).pipe(
       Effect.provide(metadataLayer(resolved)),
-      Effect.mapError(tokenRefused)
+      Effect.mapError(classifyRequestError)
     ))
 
 /** `<query>` of every search. @internal */
