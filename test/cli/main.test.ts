@@ -63,9 +63,9 @@ describe("effect-signalfx", () => {
     try {
       assert.strictEqual(await coloured.waitForExit(), 0)
       assert.strictEqual(await plain.waitForExit(), 0)
-      assert.match(coloured.capture(true), /\u001b\[[0-9;]*m/)
-      assert.include(plain.capture(), "COMMANDS")
-      assert.notMatch(plain.capture(true), /\u001b\[[0-9;]*m/)
+      assert.match(coloured.capture(true, true), /\u001b\[[0-9;]*m/)
+      assert.include(plain.capture(false, true), "EXAMPLES")
+      assert.notMatch(plain.capture(true, true), /\u001b\[[0-9;]*m/)
     } finally {
       coloured.close()
       plain.close()

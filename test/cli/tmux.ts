@@ -14,8 +14,11 @@ const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, m
 export interface Terminal {
   /** Types keys, as tmux's send-keys names them (`"C-c"`, `"Enter"`, `"C-d"`), or text with `literal`. */
   readonly sendKeys: (keys: ReadonlyArray<string>, literal?: boolean) => void
-  /** The screen's text now, one string per row, trailing spaces removed; with `escapes`, its colour codes too. */
-  readonly capture: (escapes?: boolean) => string
+  /**
+   * The screen's text now, one string per row, trailing spaces removed; with `escapes`, its colour
+   * codes too; with `history`, what scrolled off the top before it.
+   */
+  readonly capture: (escapes?: boolean, history?: boolean) => string
   /** Waits until the screen satisfies `done` (polling), or fails naming what it last showed. */
   readonly waitFor: (done: (screen: string) => boolean, what: string, timeoutMillis?: number) => Promise<string>
   /** The command's exit code once it ended, else `undefined`. */
@@ -60,8 +63,10 @@ export const startInTerminal = (
     const written = fs.existsSync(exitFile) ? fs.readFileSync(exitFile, "utf8").trim() : ""
     return /^\d+$/.test(written) ? Number(written) : undefined
   }
-  const capture = (escapes = false) =>
-    tmux("capture-pane", "-p", ...(escapes ? ["-e"] : [])).split("\n").map((line) => line.trimEnd()).join("\n").replace(
+  const capture = (escapes = false, history = false) =>
+    tmux("capture-pane", "-p", ...(escapes ? ["-e"] : []), ...(history ? ["-S", "-"] : [])).split("\n").map((line) =>
+      line.trimEnd()
+    ).join("\n").replace(
       /\n+$/,
       ""
     )

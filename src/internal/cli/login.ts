@@ -20,7 +20,6 @@ import { connectionOptions, httpClientLayer, savedTokenPath } from "./common.js"
 import type { CliError } from "./exit.js"
 import { fail } from "./exit.js"
 import { describe } from "./help.js"
-import { classifyRequestError } from "./metadata/requestError.js"
 import * as Output from "./output.js"
 
 /** The longest first line of stdin read as a password: a password is far shorter. */
@@ -156,7 +155,6 @@ export const loginCommand = Command.make("login", options, (args) =>
       apiEndpoint: Option.getOrUndefined(Option.orElse(args.apiUrl, () => environment.apiUrl))
     }).pipe(
       Effect.catchTag("RestRejectedError", () => Effect.fail(fail("token", REFUSED))),
-      Effect.mapError(classifyRequestError),
       Effect.provide(httpClientLayer)
     )
     if (args.print) return yield* output.line(Redacted.value(session.accessToken))

@@ -15,7 +15,6 @@ import { metadataLayer, resolveConnection } from "../common.js"
 import type { CliError } from "../exit.js"
 import { fail } from "../exit.js"
 import * as Output from "../output.js"
-import { classifyRequestError } from "./requestError.js"
 
 /** The service answers nothing past the first 10,000 results of a query (Metadata.StreamOptions). */
 const MAX_SEARCH_RESULTS = 10_000
@@ -31,11 +30,10 @@ export const withMetadata = <A, E, R>(
   connection: ConnectionArgs,
   work: (metadata: Metadata.Service) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | CliError, Exclude<R, Metadata.Metadata>> =>
-  Effect.flatMap(resolveConnection(connection), (resolved) =>
-    Effect.flatMap(Metadata.Metadata, work).pipe(
-      Effect.provide(metadataLayer(resolved)),
-      Effect.mapError(classifyRequestError)
-    ))
+  Effect.flatMap(
+    resolveConnection(connection),
+    (resolved) => Effect.flatMap(Metadata.Metadata, work).pipe(Effect.provide(metadataLayer(resolved)))
+  )
 
 /** `<query>` of every search. @internal */
 export const queryArg = Args.text({ name: "query" }).pipe(
