@@ -233,6 +233,19 @@ describe("effect-signalfx send", () => {
     assert.include(stats.lastError?.message, "HTTP 400")
   })
 
+  it("answers a body too large (413) with exit code 7, and a server failing until --timeout with 5", async () => {
+    server.fault("/v2/datapoint", [FakeSignalFx.respond(413)])
+    const tooLarge = await run(["send", "gauge", "m", "1", "--json"])
+    assert.strictEqual(tooLarge.code, 7)
+    assert.include(tooLarge.stderr, "the server refused it: HTTP 413")
+    assert.strictEqual(parseStats(tooLarge.stdout).dropped.tooLarge, 1)
+    server.fault("/v2/datapoint", Array.from({ length: 50 }, () => FakeSignalFx.respond(503)))
+    const failing = await run(["send", "gauge", "m", "1", "--timeout", "2s"])
+    assert.strictEqual(failing.code, 5)
+    assert.include(failing.stderr, "1 of 1 datapoint was not delivered within 2s, retries included: HTTP 503")
+    assert.lengthOf(server.datapoints(), 0)
+  })
+
   it("has help with examples on send and on each type", async () => {
     for (const words of [["send"], ["send", "gauge"], ["send", "cumulative_counter"]]) {
       const { code, stdout } = await run([...words, "--help"])

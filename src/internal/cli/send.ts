@@ -182,7 +182,7 @@ const sendParent = Command.make(
       }
       const delivery = yield* resolveDelivery(args)
       const now = yield* Clock.currentTimeMillis
-      const parsed = parseDatapoints(yield* readStdin(), now)
+      const parsed = parseDatapoints(yield* readStdin, now)
       if (Either.isLeft(parsed)) return yield* refuseStdin(parsed.left, "datapoints")
       if (parsed.right.count === 0) {
         return yield* fail("usage", "stdin holds no datapoint: give one JSON object per line, or the ingest body")
@@ -334,7 +334,7 @@ export const eventCommand = Command.make(
           return yield* fail("usage", "--stdin reads whole events: give each its timestamp on stdin")
         }
         const delivery = yield* resolveDelivery(args)
-        const parsed = parseEvents(yield* readStdin(), now)
+        const parsed = parseEvents(yield* readStdin, now)
         if (Either.isLeft(parsed)) return yield* refuseStdin(parsed.left, "events")
         const events = parsed.right
         if (events.length === 0) {

@@ -35,40 +35,41 @@ export interface Problems {
   readonly total: number
 }
 
-/** stdin, whole, as text; more than `maxBytes` is a usage mistake, and reading stops there. @internal */
-export const readStdin = (maxBytes: number = MAX_STDIN_BYTES): Effect.Effect<string, CliError> =>
-  Effect.async<string, CliError>((resume) => {
-    const stdin = process.stdin
-    const chunks: Array<Buffer> = []
-    let size = 0
-    const stop = () => {
-      stdin.off("data", onData).off("end", onEnd).off("error", onError)
-      stdin.pause()
-    }
-    function onData(chunk: Buffer) {
-      size += chunk.length
-      if (size <= maxBytes) return void chunks.push(chunk)
-      stop()
-      resume(
-        Effect.fail(
-          fail(
-            "usage",
-            `stdin holds more than ${formatCount(maxBytes)} bytes, the most read at once: split it and send each part`
-          )
+/** stdin, whole, as text; more than {@link MAX_STDIN_BYTES} is a usage mistake, and reading stops there. @internal */
+export const readStdin: Effect.Effect<string, CliError> = Effect.async<string, CliError>((resume) => {
+  const stdin = process.stdin
+  const chunks: Array<Buffer> = []
+  let size = 0
+  const stop = () => {
+    stdin.off("data", onData).off("end", onEnd).off("error", onError)
+    stdin.pause()
+  }
+  function onData(chunk: Buffer) {
+    size += chunk.length
+    if (size <= MAX_STDIN_BYTES) return void chunks.push(chunk)
+    stop()
+    resume(
+      Effect.fail(
+        fail(
+          "usage",
+          `stdin holds more than ${
+            formatCount(MAX_STDIN_BYTES)
+          } bytes, the most read at once: split it and send each part`
         )
       )
-    }
-    function onEnd() {
-      stop()
-      resume(Effect.succeed(Buffer.concat(chunks).toString("utf8").replace(/^\uFEFF/, "")))
-    }
-    function onError(error: Error) {
-      stop()
-      resume(Effect.fail(fail("usage", `cannot read stdin: ${error.message}`)))
-    }
-    stdin.on("data", onData).on("end", onEnd).on("error", onError)
-    return Effect.sync(stop)
-  })
+    )
+  }
+  function onEnd() {
+    stop()
+    resume(Effect.succeed(Buffer.concat(chunks).toString("utf8").replace(/^\uFEFF/, "")))
+  }
+  function onError(error: Error) {
+    stop()
+    resume(Effect.fail(fail("usage", `cannot read stdin: ${error.message}`)))
+  }
+  stdin.on("data", onData).on("end", onEnd).on("error", onError)
+  return Effect.sync(stop)
+})
 
 class ProblemList {
   readonly listed: Array<string> = []
