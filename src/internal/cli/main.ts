@@ -11,9 +11,12 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import { Console as NodeConsole } from "node:console"
 import { Writable } from "node:stream"
 import { stripVTControlCharacters } from "node:util"
+import { peerText } from "../../core/peerText.js"
 import { VERSION as version } from "../http/options.js"
 import { detectorsCommand } from "./detectors.js"
 import { ExitCode, toCliError } from "./exit.js"
@@ -68,13 +71,32 @@ const bashCompletions: Effect.Effect<string> = Effect.map(
   (lines) => lines.map((line) => line.replace(/^(\s+)effect__signalfx,/, "$1effect-signalfx,")).join("\n")
 )
 
-/** A writable that removes terminal escapes on their way to `target`: colours off. */
+/**
+ * A writable that removes terminal escapes on their way to `target`: colours off. It reports each
+ * write done at once: writes to a terminal, a pipe or a file are synchronous on Linux, and a
+ * write left waiting for its callback would hold back the next one past `process.exit`.
+ */
 const stripping = (target: NodeJS.WriteStream): Writable =>
   new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
-      target.write(stripVTControlCharacters(chunk.toString()), callback)
+      target.write(stripVTControlCharacters(chunk.toString()))
+      callback()
     }
   })
+
+/**
+ * The library's own warnings (a request retried, a computation resumed) as plain lines on stderr,
+ * `effect-signalfx: …`, away from the results on stdout; below a warning, nothing.
+ */
+const loggerFor = (output: Output.Service): Layer.Layer<never> =>
+  Logger.replace(
+    Logger.defaultLogger,
+    Logger.make(({ logLevel, message }) => {
+      if (LogLevel.greaterThanEqual(logLevel, LogLevel.Warning)) {
+        output.unsafeWarn(peerText((Array.isArray(message) ? message : [message]).map(String).join(" "), 1000))
+      }
+    })
+  )
 
 /**
  * The `Console` @effect/cli prints help and usage mistakes with, without colours when they are
@@ -133,7 +155,8 @@ export const program = (argv: ReadonlyArray<string>): Effect.Effect<number> =>
           ExitCode.failure
         )
       ),
-      Effect.withConsole(consoleFor(output))
+      Effect.withConsole(consoleFor(output)),
+      Effect.provide(loggerFor(output))
     )
   }).pipe(Effect.provide(Layer.merge(NodeContext.layer, Output.layer)))
 
@@ -150,6 +173,8 @@ export const main = (argv: ReadonlyArray<string>): void => {
     }),
     {
       disableErrorReporting: true,
+      // loggerFor's logger, not the pretty one, which writes to stdout.
+      disablePrettyLogger: true,
       // Exits even on success: a handle left open (a terminal's stdin, a pooled connection) must
       // not keep a finished command alive. Writes to a terminal, a pipe or a file are done by then:
       // on Linux they are synchronous.

@@ -57,6 +57,8 @@ export interface Service {
   readonly json: (value: unknown) => Effect.Effect<void>
   /** Writes a warning line to stderr, prefixed `effect-signalfx: `. */
   readonly warn: (text: string) => Effect.Effect<void>
+  /** `warn`, outside Effect: for a logger, which writes synchronously. */
+  readonly unsafeWarn: (text: string) => void
   /**
    * Columns aligned under their headings (a heading row, then a row per item), or, with
    * `--json`, the items as one JSON array.
@@ -96,6 +98,8 @@ export const make = (
   const write = (text: string) => Effect.sync(() => void stdout.write(plain(text, color)))
   const line = (text: string) => write(`${text}\n`)
   const cell = (text: string) => peerText(text, MAX_CELL)
+  const unsafeWarn = (text: string) =>
+    void stderr.write(`${errorColor ? styleText("yellow", "effect-signalfx:") : "effect-signalfx:"} ${text}\n`)
   return {
     isTTY: stdout.isTTY === true,
     color,
@@ -104,10 +108,8 @@ export const make = (
     write,
     line,
     json: (value) => line(JSON.stringify(value)),
-    warn: (text) =>
-      Effect.sync(() =>
-        void stderr.write(`${errorColor ? styleText("yellow", "effect-signalfx:") : "effect-signalfx:"} ${text}\n`)
-      ),
+    warn: (text) => Effect.sync(() => unsafeWarn(text)),
+    unsafeWarn,
     table: (items, columns, json) => {
       if (json) return line(JSON.stringify(items))
       const rows = items.map((item) => columns.map(([, render]) => cell(render(item))))

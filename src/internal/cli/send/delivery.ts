@@ -52,20 +52,11 @@ export interface Delivery {
 }
 
 /**
- * The service's warnings ("Cannot deliver datapoints to …: retrying") on stderr with `--verbose`,
- * else none: the outcome is told once, at the end. Both loggers the command may run with (the
- * default one, and the pretty one `runMain` puts in its place) would write them to stdout.
+ * The service's warnings ("Cannot deliver datapoints to …: retrying") with `--verbose` only, on
+ * stderr as main.ts's logger writes them: otherwise the outcome is told once, at the end.
  */
-const loggerLayer = (verbose: boolean, output: Output.Service): Layer.Layer<never> => {
-  if (!verbose) return Logger.minimumLogLevel(LogLevel.None)
-  const toStderr = Logger.make(({ message }) =>
-    Effect.runSync(output.warn(peerText((Array.isArray(message) ? message : [message]).map(String).join(" "), 400)))
-  )
-  return Layer.merge(
-    Logger.replace(Logger.defaultLogger, toStderr),
-    Logger.replace(Logger.prettyLoggerDefault, toStderr)
-  )
-}
+const loggerLayer = (verbose: boolean): Layer.Layer<never> =>
+  verbose ? Layer.empty : Logger.minimumLogLevel(LogLevel.None)
 
 const ingestOptions = (delivery: Delivery) => {
   const capacity = Math.max(delivery.count, 1)
@@ -186,4 +177,4 @@ export const deliver = <E>(
       const failure = undelivered(stats, delivery.kind, delivery.timeout)
       if (failure !== undefined) return yield* failure
       if (delivery.verbose && !delivery.json) yield* output.line(`${countOf(stats.delivered, delivery.kind)} delivered`)
-    }).pipe(Effect.scoped, Effect.provide(loggerLayer(delivery.verbose, output))))
+    }).pipe(Effect.scoped, Effect.provide(loggerLayer(delivery.verbose))))
