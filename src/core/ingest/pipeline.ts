@@ -322,7 +322,7 @@ export class PipelineState<I extends Items<I>> {
   /** An attempt failed; returns the warning that opens an incident, if this one does. */
   failed(failure: Failure, bodyLength: number, now: number): string | undefined {
     if (failure.verdict === "throttled") this.throttled = true
-    this.stats.fail(failure.error.description, now)
+    this.stats.fail(failure.error.description, failure.error.status, now)
     // An answer came, so the body surely left; not so for a network error or a timeout.
     if (failure.error.status !== undefined) this.stats.sent(bodyLength)
     // A refusal or a body too large is reported with what it drops, batch by batch.

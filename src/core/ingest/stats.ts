@@ -25,6 +25,8 @@ export const byReason = <A>(make: (reason: DropReason) => A): { [reason in DropR
 export interface DeliveryError {
   /** As logged: the network error, the timeout, or the status and the service's message. */
   readonly message: string
+  /** The HTTP status the service answered; none for a network error or a timeout. */
+  readonly status?: number | undefined
   readonly at: Date
 }
 
@@ -155,8 +157,8 @@ export class StatsRecorder {
     this.mirror.bytesSent(bytes)
   }
 
-  fail(message: string, at: number): void {
-    this.lastError = { message, at: new Date(at) }
+  fail(message: string, status: number | undefined, at: number): void {
+    this.lastError = { message, status, at: new Date(at) }
   }
 
   snapshot(): PipelineStats {

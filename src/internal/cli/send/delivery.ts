@@ -115,11 +115,12 @@ export const statsJson = (kind: Delivery["kind"], stats: Ingest.PipelineStats) =
   bytesSent: stats.bytesSent,
   lastError: stats.lastError === undefined
     ? null
-    : { message: peerText(stats.lastError.message, 400), at: stats.lastError.at.toISOString() }
+    : {
+      message: peerText(stats.lastError.message, 400),
+      status: stats.lastError.status ?? null,
+      at: stats.lastError.at.toISOString()
+    }
 })
-
-/** The status of an answer, as `lastError` gives it: `HTTP 401: …`. */
-const STATUS = /^HTTP (\d{3})\b/
 
 /**
  * Why not everything was delivered, as the exit code's kind and one sentence; `undefined` when
@@ -138,9 +139,9 @@ export const undelivered = (
     missing === 1 ? "was" : "were"
   } not delivered`
   const message = stats.lastError?.message
-  const status = Number(STATUS.exec(message ?? "")?.[1] ?? Number.NaN)
+  const status = stats.lastError?.status
   if (status === 401 || status === 403) return fail("token", `${lead}: the server refused the token (HTTP ${status})`)
-  if (status >= 300 && status < 500 && status !== 408 && status !== 429) {
+  if (status !== undefined && status >= 300 && status < 500 && status !== 408 && status !== 429) {
     return fail("rejected", `${lead}: the server refused ${missing === 1 ? "it" : "them"}: ${message}`)
   }
   const within = `${lead} within ${Duration.format(timeout)}, retries included`
