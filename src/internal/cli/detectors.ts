@@ -14,6 +14,7 @@ import * as Rest from "../../Rest.js"
 import type { ConnectionArgs } from "./common.js"
 import { connectionOptions, resolveConnection, restLayer } from "./common.js"
 import type { Mode } from "./detectors/apply.js"
+import { provideCommonJsRequire } from "./detectors/commonJsRequire.js"
 import { restError } from "./detectors/errors.js"
 import { fail } from "./exit.js"
 import { describe } from "./help.js"
@@ -95,6 +96,11 @@ const list = Command.make("list", {
       ]
     )))
 
+/** The module that reads detector files (with the YAML parser): loaded when a command needs it. */
+const loadApply = Effect.sync(provideCommonJsRequire).pipe(
+  Effect.zipRight(Effect.promise(() => import("./detectors/apply.js")))
+)
+
 /**
  * The detector of this id or, when no detector has it, of this exact name. Two of that name is
  * a usage mistake naming both ids.
@@ -103,7 +109,7 @@ const findDetector = (rest: Rest.Service, idOrName: string) =>
   rest.detectors.get(idOrName).pipe(
     Effect.catchTag("RestNotFoundError", () =>
       Effect.gen(function*() {
-        const { ambiguousName, detectorsNamed } = yield* Effect.promise(() => import("./detectors/apply.js"))
+        const { ambiguousName, detectorsNamed } = yield* loadApply
         const named = yield* detectorsNamed(rest, idOrName)
         const [only] = named
         if (named.length > 1) return yield* ambiguousName(idOrName, named)
@@ -125,7 +131,7 @@ const printDetector = (detector: Rest.Detector) =>
       yield* field("rule", `${rule.detectLabel} (${rule.severity})${rule.disabled === true ? ", disabled" : ""}`)
     }
     yield* output.line(output.paint("heading", "program"))
-    for (const line of detector.programText.split(/\r?\n/)) yield* output.line(`  ${peerText(line)}`)
+    for (const line of detector.programText.trimEnd().split(/\r?\n/)) yield* output.line(`  ${peerText(line)}`)
   })
 
 const get = Command.make("get", {
@@ -178,7 +184,7 @@ const filesCommand = (
   }, (args) =>
     withRest(args, (rest) =>
       Effect.gen(function*() {
-        const { runFiles } = yield* Effect.promise(() => import("./detectors/apply.js"))
+        const { runFiles } = yield* loadApply
         yield* runFiles(rest, {
           mode,
           paths: args.files,

@@ -11,7 +11,7 @@ import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import { peerText } from "../../../core/peerText.js"
 import type * as Rest from "../../../Rest.js"
-import type { CliError, ExitKind } from "../exit.js"
+import type { CliError } from "../exit.js"
 import { ExitCode, fail } from "../exit.js"
 import { Output } from "../output.js"
 import { changedFields } from "./compare.js"
@@ -140,11 +140,15 @@ export const runFiles = (rest: Rest.Service, options: RunOptions) =>
     const output = yield* Output
     const files = yield* expandPaths(options.paths)
     const progress = yield* output.progress(`reading ${files.length} detector file(s)`)
-    const failures: Array<ExitKind> = []
+    const failures: Array<CliError> = []
+    // One file's failure is the command's: said once, as its failure, rather than also on a line.
+    const single = files.length === 1 && !options.json
     const report = (file: string, error: CliError) => {
-      failures.push(error.kind)
+      failures.push(error)
       return options.json
         ? output.json({ file, action: "failed", exitCode: ExitCode[error.kind], error: error.message })
+        : single
+        ? Effect.void
         : output.warn(error.message)
     }
 
@@ -200,8 +204,9 @@ export const runFiles = (rest: Rest.Service, options: RunOptions) =>
     }
     const [first] = failures
     if (first !== undefined) {
+      if (single) return yield* first
       return yield* fail(
-        first,
+        first.kind,
         `${failures.length} of ${files.length} detector file(s) not ${PAST[options.mode]}; the reasons are above`
       )
     }
