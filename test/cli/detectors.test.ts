@@ -4,9 +4,12 @@
  * sentence of each kind of failure. The server's state is read over its REST API.
  */
 import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { sameValue } from "../../src/internal/cli/detectors/compare.js"
+import { readDetectorFile } from "../../src/internal/cli/detectors/files.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { localServerEnv, runCli } from "./run.js"
 
@@ -306,5 +309,53 @@ describe("effect-signalfx detectors list, get, delete", () => {
       assert.strictEqual(code, 0)
       assert.match(stdout, /EXAMPLES[\s\S]*\$ effect-signalfx detectors /, `detectors ${command} --help`)
     }
+  })
+})
+
+describe("detector files", () => {
+  /** The failure reading `text` as the file `name`. */
+  const failureOf = (name: string, text: string): string => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "effect-signalfx-detector-file-")), name)
+    fs.writeFileSync(file, text)
+    return Effect.runSync(Effect.flip(readDetectorFile(file))).message.replace(file, "FILE")
+  }
+
+  it("names the line of a JSON fault, whether or not Node's message gives its position", () => {
+    const faults: ReadonlyArray<readonly [text: string, line: number]> = [
+      ["{\n\"name\": \"a\",\n\"rules\": [1,\n 2,]\n}", 4],
+      ["{\n\"name\": \"a\",\n}", 3],
+      ["{\n\"name\": \"a\"\n\"rules\": []\n}", 3],
+      ["{\"name\":\n\"a\",\n\n\"tags\": [1,2],\n\"rules\": {\"d\": [ }\n}\n", 5],
+      ["{\"name\": \"a\"}\n\n}", 3]
+    ]
+    for (const [text, line] of faults) {
+      assert.match(failureOf("detector.json", text), new RegExp(`^cannot parse FILE at line ${line}: `), text)
+    }
+  })
+
+  it("bounds the file and refuses what is no detector", () => {
+    assert.include(failureOf("big.yaml", `name: ${"x".repeat(1024 * 1024)}`), "over the 1 MiB a detector file may have")
+    assert.include(failureOf("list.yaml", "- a\n- b\n"), "is not a detector: it holds no mapping")
+    assert.include(
+      failureOf("rules.yaml", "name: a\nprogramText: p\nrules:\n  - detectLabel: l\n"),
+      "rules[0] has no severity"
+    )
+    assert.include(failureOf("detector.txt", "{}"), "must end in .json, .yaml or .yml")
+    assert.include(
+      failureOf("aliases.yaml", `a: &a [x, x]\n${Array.from({ length: 200 }, (_, i) => `k${i}: *a`).join("\n")}`),
+      "cannot parse"
+    )
+  })
+
+  it("compares only what the file sets, letting the service add defaults inside a field", () => {
+    assert.isTrue(sameValue([{ detectLabel: "l", severity: "Major" }], [
+      { detectLabel: "l", severity: "Major", notifications: [], disabled: false, parameterizedBody: null }
+    ]))
+    assert.isFalse(sameValue([{ detectLabel: "l", severity: "Major" }], [
+      { detectLabel: "l", severity: "Major", disabled: true }
+    ]))
+    assert.isFalse(sameValue(["a", "b"], ["b", "a"]))
+    assert.isTrue(sameValue("", undefined))
+    assert.isFalse(sameValue({ a: 1 }, { a: "1" }))
   })
 })

@@ -15,7 +15,7 @@ import type { DetectorInput, DetectorRuleInput } from "../../../Rest.js"
 import type { CliError } from "../exit.js"
 import { fail } from "../exit.js"
 
-/** The largest detector file read: a detector with a long program is a few kilobytes. */
+/** The largest detector file read (1 MiB): a detector with a long program is a few kilobytes. */
 export const MAX_DETECTOR_FILE_BYTES = 1024 * 1024
 
 /** The most files one command reads, folders expanded. */
@@ -88,17 +88,46 @@ const lineAt = (text: string, offset: number): number => {
 const unparsable = (file: string, line: number | undefined, reason: string): CliError =>
   fail("usage", `cannot parse ${file}${line === undefined ? "" : ` at line ${line}`}: ${reason}`)
 
+/** Whether `text` is JSON, or the start of some JSON: its only fault is that it ends early. */
+const isJsonSoFar = (text: string): boolean => {
+  try {
+    JSON.parse(text)
+    return true
+  } catch (error) {
+    const reason = reasonOf(error)
+    const position = /at position (\d+)/.exec(reason)?.[1]
+    return reason.startsWith("Unexpected end of JSON input") ||
+      (position !== undefined && Number(position) >= text.length)
+  }
+}
+
+/**
+ * The line JSON.parse stopped at, when its message does not say: the first line whose end makes
+ * the text more than unfinished. A token never spans lines in JSON, so cutting at a line's end
+ * never makes a fault, and a binary search over the lines finds it in a few parses.
+ */
+const faultyLine = (text: string): number => {
+  const ends = [...text.matchAll(/\n/g)].map((match) => match.index).concat(text.length)
+  let good = 0
+  let bad = ends.length
+  while (bad - good > 1) {
+    const middle = Math.floor((good + bad) / 2)
+    if (isJsonSoFar(text.slice(0, ends[middle - 1]))) good = middle
+    else bad = middle
+  }
+  return bad
+}
+
 const parseJson = (file: string, text: string): Either.Either<unknown, CliError> => {
   try {
     return Either.right(JSON.parse(text))
   } catch (error) {
-    // Node says where: "… in JSON at position 42".
-    const reason = reasonOf(error)
-    const position = /\s*in JSON at position (\d+)/.exec(reason)
+    // Node says where ("… in JSON at position 42"), or quotes the whole text instead.
+    const reason = reasonOf(error).replace(/, (?:\.\.\.)?"[\s\S]*" is not valid JSON$/, "")
+    const position = /at position (\d+)/.exec(reason)?.[1]
+    const plain = reason.replace(/ (?:in JSON )?at position \d+/, "")
     return Either.left(
-      position?.[1] === undefined
-        ? unparsable(file, undefined, reason)
-        : unparsable(file, lineAt(text, Number(position[1])), reason.replace(position[0], ""))
+      unparsable(file, position === undefined ? faultyLine(text) : lineAt(text, Number(position)), plain)
     )
   }
 }
@@ -168,7 +197,7 @@ export const readDetectorFile = (file: string): Effect.Effect<DetectorFile, CliE
       try: () => {
         const size = fs.statSync(file).size
         if (size > MAX_DETECTOR_FILE_BYTES) {
-          throw new Error(`it is ${size} bytes, more than the ${MAX_DETECTOR_FILE_BYTES} a detector file may have`)
+          throw new Error(`it is ${size} bytes, over the 1 MiB a detector file may have`)
         }
         return fs.readFileSync(file, "utf8")
       },
