@@ -160,7 +160,7 @@ const FILES_HELP =
   "Each file is one detector in the API's shape: name, programText, rules (each a detectLabel the program publishes, and a severity), and any other field the API takes (description, tags, …), as JSON (.json) or YAML (.yaml, .yml), at most 1 MiB. A folder stands for the detector files directly in it."
 
 const EXIT_HELP =
-  "Each file is reported on its own line (an object per line with --json). A file that cannot be read or parsed, lacks a name, or whose detector the API refuses is reported on stderr and the others go on; the command then exits with the code of the first such failure: 2 for a file (named, with its line), 4 for a detector not found, 6 for a detector the API finds invalid (a program that does not parse, a rule naming a label the program does not publish). A refused token (3) or an unreachable API (5) stops at once."
+  "Each file is reported on its own line (an object per line with --json). A file that cannot be read or parsed, lacks a name, or whose detector the API refuses is reported on stderr and the others go on; the command then exits with the code of the first failure reported (every file is read before any is sent): 2 for a file (named, with its line) or a name that two detectors share, 4 for a detector not found, 6 for a detector the API finds invalid (a program that does not parse, a rule naming a label the program does not publish). A refused token (3) or an unreachable API (5) stops at once."
 
 const filesCommand = (
   mode: Mode,

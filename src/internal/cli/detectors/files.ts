@@ -16,10 +16,10 @@ import type { CliError } from "../exit.js"
 import { fail } from "../exit.js"
 
 /** The largest detector file read (1 MiB): a detector with a long program is a few kilobytes. */
-export const MAX_DETECTOR_FILE_BYTES = 1024 * 1024
+const MAX_DETECTOR_FILE_BYTES = 1024 * 1024
 
 /** The most files one command reads, folders expanded. */
-export const MAX_DETECTOR_FILES = 1000
+const MAX_DETECTOR_FILES = 1000
 
 /** YAML aliases a file may expand: enough for any detector, too few for an exponential blow-up. */
 const MAX_ALIAS_COUNT = 100
