@@ -12,6 +12,7 @@ import { sameValue } from "../../src/internal/cli/detectors/compare.js"
 import { readDetectorFile } from "../../src/internal/cli/detectors/files.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { localServerEnv, runCli } from "./run.js"
+import { startInTerminal } from "./tmux.js"
 
 const FIXTURES = path.join(import.meta.dirname, "..", "fixtures", "cli")
 const DETECTORS = path.join(FIXTURES, "detectors")
@@ -194,6 +195,24 @@ describe("effect-signalfx detectors apply", () => {
     assert.strictEqual(code, 2)
     assert.strictEqual(stderr.trim(), `effect-signalfx: ${file} is not a detector: it has no name`)
     assert.deepStrictEqual(await serverDetectors(), [])
+  })
+
+  it("shows a progress line on a terminal while the API is slow, and clears it", async () => {
+    server.fault("/v2/detector", [FakeSignalFx.delay(3_000)])
+    const terminal = startInTerminal(["detectors", "apply", DETECTORS], { env: localServerEnv(server.url) })
+    try {
+      await terminal.waitFor((screen) => /applying 1 of 3: .*cpu\.yaml/.test(screen), "the progress line")
+      // The result starts its own row: the progress line was cleared, not written after.
+      await terminal.waitFor(
+        (screen) => /^created\s+\S*cpu\.yaml/m.test(screen),
+        "cpu.yaml's result on a row of its own"
+      )
+      assert.strictEqual(await terminal.waitForExit(), 0)
+      assert.notInclude(terminal.capture(), "applying")
+      assert.strictEqual((await serverDetectors()).length, 3)
+    } finally {
+      terminal.close()
+    }
   })
 
   it("refuses two files of one name", async () => {

@@ -143,13 +143,19 @@ export const runFiles = (rest: Rest.Service, options: RunOptions) =>
     const failures: Array<CliError> = []
     // One file's failure is the command's: said once, as its failure, rather than also on a line.
     const single = files.length === 1 && !options.json
+    // A line printed while the progress line shows would start on its row: the row is cleared
+    // first, and the progress line redrawn below with the next file.
+    const clearProgress = Effect.sync(() => progress(""))
     const report = (file: string, error: CliError) => {
       failures.push(error)
       return options.json
-        ? output.json({ file, action: "failed", exitCode: ExitCode[error.kind], error: error.message })
+        ? Effect.zipRight(
+          clearProgress,
+          output.json({ file, action: "failed", exitCode: ExitCode[error.kind], error: error.message })
+        )
         : single
         ? Effect.void
-        : output.warn(error.message)
+        : Effect.zipRight(clearProgress, output.warn(error.message))
     }
 
     const read: Array<DetectorFile> = []
@@ -189,6 +195,7 @@ export const runFiles = (rest: Rest.Service, options: RunOptions) =>
         continue
       }
       const { action, changed, id } = outcome.right
+      yield* clearProgress
       if (options.json) {
         yield* output.json({ file, name: detector.name, action, id, changed, dryRun: options.dryRun })
       } else {
