@@ -170,7 +170,7 @@ describe("effect-signalfx detectors apply", () => {
     assert.include(stderr, "memory.json")
     assert.include(stderr, one.id)
     assert.include(stderr, other.id)
-    assert.include(stderr, "1 of 3 detector file(s) not applied")
+    assert.include(stderr, "1 of 3 detector file(s) not applied; each file")
     assert.match(stdout, /^created\s.*cpu\.yaml/m)
     const stored = await serverDetectors()
     assert.strictEqual(stored.filter((detector) => detector.name === twice.name).length, 2)
