@@ -214,7 +214,9 @@ export const runFiles = (rest: Rest.Service, options: RunOptions) =>
       if (single) return yield* first
       return yield* fail(
         first.kind,
-        `${failures.length} of ${files.length} detector file(s) not ${PAST[options.mode]}; each file's reason is reported with it`
+        `${failures.length} of ${files.length} detector file(s) not ${
+          PAST[options.mode]
+        }; each file's reason is reported with it`
       )
     }
   }).pipe(Effect.scoped)
