@@ -6,10 +6,14 @@
  * exit code of each kind of mistake.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as fs from "node:fs"
 import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
+import { datapointLine, eventLine } from "../../src/internal/cli/signalflow/json.js"
+import { parseDuration, parseSettings, parseTime } from "../../src/internal/cli/signalflow/settings.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { localServerEnv, runCli } from "./run.js"
 import { parseCsv, parseSvgChart } from "./signalflow/parse.js"
@@ -239,11 +243,14 @@ describe("effect-signalfx signalflow mistakes", () => {
         probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
       })
     })
+    // The command tries for 10 seconds before it gives up: time for that on a loaded machine.
     const { code, stderr } = await runCli(["signalflow", ...range(), PROGRAM], {
-      env: { ...env, SPLUNK_STREAM_URL: `http://127.0.0.1:${port}` }
+      env: { ...env, SPLUNK_STREAM_URL: `http://127.0.0.1:${port}` },
+      killAfterMillis: 50_000
     })
     assert.strictEqual(code, 5, stderr)
-  })
+    assert.include(stderr, `127.0.0.1:${port}`)
+  }, 60_000)
 
   it("refuses an empty program on stdin, and a program both as an argument and a file, with exit code 2", async () => {
     const empty = await runCli(["signalflow", ...range()], { env, stdin: "  \n" })
@@ -251,5 +258,100 @@ describe("effect-signalfx signalflow mistakes", () => {
     assert.include(empty.stderr, "empty")
     const both = await runCli(["signalflow", ...range(), "--file", "x.flow", PROGRAM], { env })
     assert.strictEqual(both.code, 2)
+  })
+})
+
+describe("signalflow settings, as options and at the prompt", () => {
+  const now = Date.parse("2024-05-01T12:00:00Z")
+
+  it("reads times as milliseconds, ISO times, relative times and now", () => {
+    assert.strictEqual(parseTime("1714564800000", now), 1714564800000)
+    assert.strictEqual(parseTime("2024-05-01T11:00:00Z", now), now - 3_600_000)
+    assert.strictEqual(parseTime("2024-05-01T13:30:00+02:00", now), now - 30 * 60_000)
+    assert.strictEqual(parseTime("-15m", now), now - 15 * 60_000)
+    assert.strictEqual(parseTime("-1h30m", now), now - 90 * 60_000)
+    assert.strictEqual(parseTime("-1d", now), now - 86_400_000)
+    assert.strictEqual(parseTime("+30s", now), now + 30_000)
+    assert.strictEqual(parseTime("now", now), now)
+    for (const bad of ["yesterday", "-15x", "2024-13-45", "May 1", ""]) assert.isUndefined(parseTime(bad, now), bad)
+  })
+
+  it("reads durations as compact units, Effect's words or milliseconds", () => {
+    assert.strictEqual(parseDuration("10s"), 10_000)
+    assert.strictEqual(parseDuration("1m30s"), 90_000)
+    assert.strictEqual(parseDuration("500ms"), 500)
+    assert.strictEqual(parseDuration("2500"), 2500)
+    assert.strictEqual(parseDuration("10 seconds"), 10_000)
+    for (const bad of ["fast", "-1s", "1.5.2s"]) assert.isUndefined(parseDuration(bad), bad)
+  })
+
+  it("resolves a whole set of settings, naming a bad one as the prompt spells it", () => {
+    const parsed = Effect.runSync(
+      parseSettings({ start: "-15m", stop: "now", resolution: "1m", "max-delay": "5s", output: "json" }, now)
+    )
+    assert.deepStrictEqual(parsed, {
+      start: now - 15 * 60_000,
+      stop: now,
+      resolution: 60_000,
+      maxDelay: 5000,
+      output: "json"
+    })
+    // Nothing given: a live computation from a minute ago, the rest decided later.
+    assert.deepStrictEqual(Effect.runSync(parseSettings({ stop: "" }, now)), {
+      start: now - 60_000,
+      stop: undefined,
+      resolution: undefined,
+      maxDelay: undefined,
+      output: undefined
+    })
+    const refused = Effect.runSync(Effect.either(parseSettings({ output: "graph" }, now, "prompt")))
+    assert.isTrue(Either.isLeft(refused))
+    if (Either.isLeft(refused)) {
+      assert.strictEqual(refused.left.kind, "usage")
+      assert.include(refused.left.message, ".output \"graph\"")
+    }
+    const unknown = Effect.runSync(Effect.either(parseSettings({ colour: "red" }, now, "prompt")))
+    assert.isTrue(Either.isLeft(unknown))
+  })
+})
+
+describe("signalflow JSON lines", () => {
+  it("writes an integer beyond 2^53 with all its digits, and an event with its properties", () => {
+    const metadata = {
+      sf_metric: "_SF_COMP_X_01-PUBLISH_METRIC",
+      sf_originatingMetric: "bytes",
+      sf_key: ["host", "sf_metric"],
+      host: "a"
+    }
+    const big = JSON.parse(
+      datapointLine(1000, { tsId: "T", value: 9007199254740993n, metadata }).replace(
+        /"value":(\d+)/,
+        "\"value\":\"$1\""
+      )
+    )
+    assert.deepStrictEqual(big, {
+      type: "datapoint",
+      timestamp: 1000,
+      tsId: "T",
+      metric: "bytes",
+      dimensions: { host: "a" },
+      value: "9007199254740993"
+    })
+    const event = JSON.parse(
+      eventLine({
+        type: "event",
+        tsId: "E",
+        timestampMs: 2000,
+        metadata: { sf_eventType: "cpu high", sf_key: ["host"], host: "a" },
+        properties: { is: "anomalous" }
+      })
+    )
+    assert.deepStrictEqual(event, {
+      type: "event",
+      timestamp: 2000,
+      tsId: "E",
+      dimensions: { host: "a" },
+      properties: { is: "anomalous" }
+    })
   })
 })

@@ -22,6 +22,8 @@ import { identityOf, seriesName } from "./series.js"
 
 /** The series drawn: past a few dozen, lines and colours are no longer told apart. */
 const MAX_CHART_SERIES = 30
+/** The series not drawn that are counted: past it the count says "at least". */
+const MAX_COUNTED = 100_000
 /** The values kept per series (the latest ones): far more than a terminal's or an SVG's width. */
 const MAX_POINTS = 10_000
 /** The chart's height in rows, its value axis included. */
@@ -72,7 +74,7 @@ export class ChartData {
       let series = this.series.get(tsId)
       if (series === undefined) {
         if (this.series.size >= MAX_CHART_SERIES) {
-          if (this.leftOut.size < MAX_POINTS) this.leftOut.add(tsId)
+          if (this.leftOut.size < MAX_COUNTED) this.leftOut.add(tsId)
           continue
         }
         series = { name: seriesName(tsId, identityOf(metadata)), points: [] }
