@@ -337,20 +337,20 @@ describe("signalflow JSON lines", () => {
       dimensions: { host: "a" },
       value: "9007199254740993"
     })
-    const event = JSON.parse(
-      eventLine({
-        type: "event",
-        tsId: "E",
-        timestampMs: 2000,
-        metadata: { sf_eventType: "cpu high", sf_key: ["host"], host: "a" },
-        properties: { is: "anomalous" }
-      })
-    )
-    assert.deepStrictEqual(event, {
+    const line = eventLine({
+      type: "event",
+      tsId: "E",
+      timestampMs: 2000,
+      metadata: { sf_eventType: "cpu high", sf_key: ["host"], host: "a\u009b2J" },
+      properties: { is: "anomalous" }
+    })
+    // A C1 control (a one-byte CSI) is escaped, and reads back as it was.
+    assert.notMatch(line, /\u009b/)
+    assert.deepStrictEqual(JSON.parse(line), {
       type: "event",
       timestamp: 2000,
       tsId: "E",
-      dimensions: { host: "a" },
+      dimensions: { host: "a\u009b2J" },
       properties: { is: "anomalous" }
     })
   })

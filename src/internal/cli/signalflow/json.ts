@@ -17,13 +17,20 @@ import { identityOf } from "./series.js"
 
 type Field = readonly [name: string, value: unknown]
 
+/**
+ * What `JSON.stringify` leaves as it is and a terminal may act on (C1 controls, among them a
+ * one-byte CSI) or a reader may take for a line break: written as `\u` escapes, the same text.
+ */
+
+const UNSAFE_FOR_TERMINALS = /[\u007f-\u009f\u2028\u2029]/g
+
 /** One JSON object from its fields in order, a `bigint` written as the exact number it is. */
 const jsonObject = (fields: ReadonlyArray<Field>): string =>
   `{${
     fields.filter(([, value]) => value !== undefined).map(([name, value]) =>
       `${JSON.stringify(name)}:${typeof value === "bigint" ? value.toString() : JSON.stringify(value)}`
     ).join(",")
-  }}`
+  }}`.replace(UNSAFE_FOR_TERMINALS, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`)
 
 const identityFields = (identity: SeriesIdentity): ReadonlyArray<Field> => [
   ["metric", identity.metric],

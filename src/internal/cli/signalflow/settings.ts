@@ -101,7 +101,7 @@ export const parseTime = (text: string, now: number): number | undefined => {
   return Number.isFinite(parsed) ? parsed : undefined
 }
 
-/** How a setting is named in a message: as an option or as a prompt command. */
+/** How a setting is named in a message: as an option (`--start`) or as a prompt command (`.start`). @internal */
 export type Spelling = "option" | "prompt"
 
 const TIME_FORMS =
