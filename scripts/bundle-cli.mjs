@@ -65,6 +65,12 @@ export const bundleCli = async (outdir) => {
     target: "node20",
     external,
     define: { EFFECT_SIGNALFX_VERSION: JSON.stringify(manifest.version) },
+    // A CommonJS package bundled into ES modules (yaml's Node build requires `process`) calls
+    // `require`, which an ES module does not have: each output file makes its own.
+    banner: {
+      js:
+        `import { createRequire as __cliCreateRequire } from "node:module";const require = __cliCreateRequire(import.meta.url);`
+    },
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: "none",

@@ -56,8 +56,9 @@ export const startInTerminal = (
     "sh",
     "-c",
     // The window stays after the command ends, so that its last screen can be read; the shell
-    // writes the exit code to a file (tmux's own pane_dead_status is at times left empty).
-    `tmux -L ${socket} set-option -w remain-on-exit on >/dev/null; ${command}; echo $? > '${exitFile}'`
+    // writes the exit code to a file (tmux's own pane_dead_status is at times left empty). The
+    // shell outlives a ^C to write it: its trap catches SIGINT (the command gets it as usual).
+    `tmux -L ${socket} set-option -w remain-on-exit on >/dev/null; trap : INT; ${command}; echo $? > '${exitFile}'`
   )
   const exitCode = () => {
     const written = fs.existsSync(exitFile) ? fs.readFileSync(exitFile, "utf8").trim() : ""

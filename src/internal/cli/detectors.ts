@@ -14,7 +14,6 @@ import * as Rest from "../../Rest.js"
 import type { ConnectionArgs } from "./common.js"
 import { connectionOptions, resolveConnection, restLayer } from "./common.js"
 import type { Mode } from "./detectors/apply.js"
-import { provideCommonJsRequire } from "./detectors/commonJsRequire.js"
 import { restError } from "./detectors/errors.js"
 import { fail } from "./exit.js"
 import { describe } from "./help.js"
@@ -97,9 +96,7 @@ const list = Command.make("list", {
     )))
 
 /** The module that reads detector files (with the YAML parser): loaded when a command needs it. */
-const loadApply = Effect.sync(provideCommonJsRequire).pipe(
-  Effect.zipRight(Effect.promise(() => import("./detectors/apply.js")))
-)
+const loadApply = Effect.promise(() => import("./detectors/apply.js"))
 
 /**
  * The detector of this id or, when no detector has it, of this exact name. Two of that name is

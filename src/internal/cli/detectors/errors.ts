@@ -1,20 +1,16 @@
 /**
  * How the REST API's failures read in the `detectors` and `incidents` commands: as `exit.ts`
- * classifies them, with two refinements. A refused token comes from the request machinery as a
- * `RestRequestError` with status 401 or 403: exit code 3, not a network failure. And the service
- * refusing a detector (a 400 to validate, create or update) says the detector is invalid — its
- * program does not parse, or a rule names a label it does not publish: exit code 6, the invalid
- * program, which a script can tell from a malformed file (2).
+ * classifies them, with one refinement. The service refusing a detector (a 400 to validate,
+ * create or update) says the detector is invalid — its program does not parse, or a rule names a
+ * label it does not publish: exit code 6, the invalid program, which a script can tell from a
+ * malformed file (2).
  */
-import { RestRejectedError, RestRequestError } from "../../../SignalFxError.js"
+import { RestRejectedError } from "../../../SignalFxError.js"
 import type { CliError } from "../exit.js"
 import { fail, toCliError } from "../exit.js"
 
 /** @internal */
 export const restError = (error: unknown): CliError => {
-  if (error instanceof RestRequestError && (error.status === 401 || error.status === 403)) {
-    return fail("token", `the access token was refused (HTTP ${error.status}) by ${error.method} ${error.path}`)
-  }
   if (error instanceof RestRejectedError && error.kind === "detector") {
     return fail("invalidProgram", `the service refused the detector: ${error.serviceMessage}`)
   }
