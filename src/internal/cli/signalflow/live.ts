@@ -18,7 +18,7 @@ import * as SignalFlow from "../../../SignalFlow.js"
 import type { Service } from "../output.js"
 import { Output } from "../output.js"
 import { Board } from "./liveBoard.js"
-import { makeScreen } from "./liveScreen.js"
+import { holdKeyboard, makeScreen } from "./liveScreen.js"
 import { formatTime, seriesLabel } from "./liveText.js"
 
 /** The least time between two frames: a past range's thousand timestamps draw a few frames, not a thousand. */
@@ -62,6 +62,7 @@ const redrawn = <E>(
           screen.showCursor()
         })
     )
+    yield* holdKeyboard
     // A message marks the frame stale; the drawing fiber draws it, then rests, so that a burst of
     // messages costs one frame.
     const stale = yield* Queue.sliding<true>(1)

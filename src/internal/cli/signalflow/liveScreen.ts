@@ -1,10 +1,14 @@
 /**
- * Redrawing a frame in place on a terminal: the few escape sequences the live display needs (move
- * the cursor up, erase to the end of the line and below, hide and show the cursor), kept here so
- * that no other module writes one. They are written to the terminal as they are, not through
- * `Output.write`, which removes escapes when colours are off: with `NO_COLOR` the frame is still
- * redrawn in place, only without colours.
+ * The terminal under the live display: redrawing a frame in place, with the few escape sequences
+ * that needs (move the cursor up, erase to the end of the line and below, hide and show the
+ * cursor), kept here so that no other module writes one; and the keyboard while it shows.
+ *
+ * The escapes are written to the terminal as they are, not through `Output.write`, which removes
+ * escapes when colours are off: with `NO_COLOR` the frame is still redrawn in place, only without
+ * colours.
  */
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 
 const CSI = "\x1b["
 const HIDE_CURSOR = `${CSI}?25l`
@@ -49,3 +53,37 @@ export const makeScreen = (terminal: NodeJS.WriteStream = process.stdout): Scree
     showCursor: () => void terminal.write(SHOW_CURSOR)
   }
 }
+
+/** ETX, what ^C sends on a terminal in raw mode. @internal */
+export const CONTROL_C = 0x03
+
+/** Whether a chunk read from a terminal in raw mode holds a ^C. @internal */
+export const hasControlC = (chunk: Buffer | string): boolean =>
+  typeof chunk === "string" ? chunk.includes(String.fromCharCode(CONTROL_C)) : chunk.includes(CONTROL_C)
+
+/**
+ * The keyboard while the display shows, when its terminal is stdin and nothing else holds it
+ * (the prompt does, in raw mode, and reads ^C itself): raw mode, so that what is typed is neither
+ * echoed into the frame nor left for the shell; ^C raised as the SIGINT the terminal would have
+ * sent, to this process alone, so that the command ends as on any ^C (its finalizers run, exit
+ * code 130) and a shell script around it is not interrupted too. Put back when the scope closes.
+ * @internal
+ */
+export const holdKeyboard: Effect.Effect<void, never, Scope.Scope> = Effect.acquireRelease(
+  Effect.sync(() => {
+    const stdin = process.stdin
+    if (stdin.isTTY !== true || stdin.isRaw) return undefined
+    const onData = (chunk: Buffer | string) => {
+      if (hasControlC(chunk)) process.kill(process.pid, "SIGINT")
+    }
+    stdin.setRawMode(true)
+    stdin.on("data", onData)
+    stdin.resume()
+    return () => {
+      stdin.off("data", onData)
+      stdin.setRawMode(false)
+      stdin.pause()
+    }
+  }),
+  (release) => Effect.sync(() => release?.())
+)

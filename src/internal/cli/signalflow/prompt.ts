@@ -3,18 +3,21 @@
  * `.name value` to change a setting, ^C to stop a running program (the prompt comes back) or to
  * clear what was typed, ^D on an empty prompt to leave.
  *
- * The line editing is node:readline's (arrows, history, ^A/^E, …), one interface per program
- * typed: readline ends an interface on ^D at an empty line, which is the "run it" key here, and
- * reports ^C at the prompt as an event rather than a signal. @effect/platform's `Terminal` was not
- * taken: its `readLine` neither echoes nor edits what is typed on a terminal in raw mode, and its
- * `readInput` ends on ^C and ^D. While a program runs, the terminal stays in raw mode and ^C is
- * read as a key: it stops that run, where a SIGINT would end the whole command.
+ * The line editing is node:readline's (arrows, history, ^A/^E, …): it reports ^C at the prompt as
+ * an event rather than a signal, and ends its interface on ^D at an empty line, the "run it" key
+ * here (a new interface takes the next prompt). @effect/platform's `Terminal` was not taken: its
+ * `readLine` neither echoes nor edits what is typed on a terminal in raw mode, and its `readInput`
+ * ends on ^C and ^D. The terminal stays in raw mode for the whole session, so that while a
+ * program runs ^C is read as a key and stops that run, where a SIGINT would end the command.
  */
 import * as Effect from "effect/Effect"
+import * as Queue from "effect/Queue"
+import type * as Scope from "effect/Scope"
 import * as readline from "node:readline"
 import { MAX_PROGRAM_LENGTH } from "../../../core/signalflow/requests.js"
 import type { CliError } from "../exit.js"
 import { Output } from "../output.js"
+import { hasControlC } from "./liveScreen.js"
 import { parseSettingsCommand, SETTING_NAMES, showSetting } from "./promptSettings.js"
 
 /**
@@ -29,8 +32,6 @@ const PROMPT = "> "
 const CONTINUATION = ">> "
 /** The lines kept for the up arrow. */
 const MAX_HISTORY = 200
-/** ETX, what ^C sends on a terminal in raw mode. */
-const CONTROL_C = 0x03
 
 const BANNER = [
   "effect-signalfx · SignalFlow console",
@@ -39,13 +40,14 @@ const BANNER = [
   "^C clears what you typed; ^D on an empty prompt leaves."
 ]
 
-/** What one turn at the prompt gave. */
-type Entry =
-  | { readonly _tag: "Program"; readonly text: string }
-  | { readonly _tag: "Command"; readonly text: string }
-  | { readonly _tag: "Cleared" }
-  | { readonly _tag: "TooLong" }
-  | { readonly _tag: "Exit" }
+/**
+ * What the line editor heard: a line (Enter), ^C, or ^D: at an empty line (`pending` undefined),
+ * or after text on the line, which counts as the program's last line.
+ */
+type Heard =
+  | { readonly _tag: "Line"; readonly line: string }
+  | { readonly _tag: "Interrupt" }
+  | { readonly _tag: "End"; readonly pending: string | undefined }
 
 interface Key {
   readonly ctrl?: boolean | undefined
@@ -53,92 +55,87 @@ interface Key {
 }
 
 /**
- * One turn at the prompt: the lines of a program up to ^D, a settings command, ^C, or ^D on an
- * empty prompt. `history` is what the up arrow recalls; `remember` gets it back with this turn's
- * lines.
+ * The line editor of the session. What it hears is queued, so that keys typed ahead (a pasted
+ * program, a setting and the next line) are all taken, in order, while the last one is handled.
+ * Its readline interface lives from one prompt to the next ^D or ^C (then nothing is left in its
+ * line); while a program runs there is none, and the keys are the run's.
  */
-const readEntry = (
-  history: ReadonlyArray<string>,
-  remember: (history: ReadonlyArray<string>) => void
-): Effect.Effect<Entry> =>
-  Effect.async<Entry>((resume) => {
-    const stdin = process.stdin
+interface Reader {
+  /** The next thing heard; first `prompt` is shown, unless something typed ahead is waiting. */
+  readonly next: (prompt: string) => Effect.Effect<Heard>
+}
+
+const makeReader: Effect.Effect<Reader, never, Scope.Scope> = Effect.gen(function*() {
+  const heard = yield* Queue.unbounded<Heard>()
+  const stdin = process.stdin
+  let current: readline.Interface | undefined
+  let history: ReadonlyArray<string> = []
+  /** Ends the interface without a word: the caller says what it meant. */
+  const shut = () => {
+    const closing = current
+    current = undefined
+    closing?.close()
+  }
+  const open = (): readline.Interface => {
+    if (current !== undefined) return current
     const rl = readline.createInterface({
       input: stdin,
       output: process.stdout,
       terminal: true,
       history: [...history],
       historySize: MAX_HISTORY,
-      removeHistoryDuplicates: true,
-      prompt: PROMPT
+      removeHistoryDuplicates: true
     })
-    const lines: Array<string> = []
-    let length = 0
-    let done = false
-    const finish = (entry: Entry) => {
-      if (done) return
-      done = true
-      stdin.off("keypress", onKeypress)
-      rl.close()
-      // readline leaves the terminal cooked: keys typed before the next prompt would be echoed.
-      stdin.setRawMode?.(true)
-      resume(Effect.succeed(entry))
-    }
-    const program = (): Entry => lines.length === 0 ? { _tag: "Cleared" } : { _tag: "Program", text: lines.join("\n") }
-    /** Takes a line; whether the turn is over. */
-    const take = (line: string): boolean => {
-      if (lines.length === 0) {
-        const trimmed = line.trim()
-        if (trimmed === "") return false
-        if (trimmed.startsWith(".")) {
-          finish({ _tag: "Command", text: trimmed })
-          return true
-        }
-      }
-      lines.push(line)
-      length += line.length + 1
-      if (length > MAX_PROGRAM_LENGTH) {
-        finish({ _tag: "TooLong" })
-        return true
-      }
-      return false
-    }
-    // ^D after text on the line runs the program with that line, as ^D on an empty line does.
-    // Heard before readline's own keypress listener, which sees this ^D as "delete right": the
-    // line is taken as it was, and the turn ends once readline is done with the key.
-    function onKeypress(_text: string | undefined, key: Key | undefined) {
+    // ^D after text on the line ends the program with that line. Heard before readline's own
+    // listener, which takes this ^D for "delete right": the line is taken as it was, and the
+    // interface ends once readline is done with the key.
+    const onKeypress = (_text: string | undefined, key: Key | undefined) => {
       if (key?.ctrl !== true || key.name !== "d" || rl.line === "") return
       const line = rl.line
       setImmediate(() => {
-        if (done) return
+        if (current !== rl) return
+        shut()
         process.stdout.write("\n")
-        if (!take(line)) finish(program())
+        heard.unsafeOffer({ _tag: "End", pending: line })
       })
     }
     stdin.prependListener("keypress", onKeypress)
-    rl.on("history", remember)
-    rl.on("line", (line) => {
-      if (take(line)) return
-      rl.setPrompt(lines.length === 0 ? PROMPT : CONTINUATION)
-      rl.prompt()
+    rl.on("history", (lines: Array<string>) => {
+      history = lines
     })
+    rl.on("line", (line) => heard.unsafeOffer({ _tag: "Line", line }))
     rl.on("SIGINT", () => {
+      shut()
       process.stdout.write("^C\n")
-      finish({ _tag: "Cleared" })
+      heard.unsafeOffer({ _tag: "Interrupt" })
     })
-    // readline ends itself on ^D at an empty line.
     rl.on("close", () => {
-      if (done) return
-      process.stdout.write("\n")
-      finish(lines.length === 0 ? { _tag: "Exit" } : program())
-    })
-    rl.prompt()
-    return Effect.sync(() => {
-      done = true
       stdin.off("keypress", onKeypress)
-      rl.close()
+      // readline leaves the terminal cooked: keys typed before the next prompt would be echoed.
+      stdin.setRawMode?.(true)
+      // Closed by readline itself: ^D at an empty line.
+      if (current === rl) {
+        current = undefined
+        process.stdout.write("\n")
+        heard.unsafeOffer({ _tag: "End", pending: undefined })
+      }
     })
-  })
+    current = rl
+    return rl
+  }
+  yield* Effect.addFinalizer(() => Effect.sync(shut))
+  return {
+    next: (prompt) =>
+      Effect.gen(function*() {
+        if (yield* Queue.isEmpty(heard)) {
+          const rl = open()
+          rl.setPrompt(prompt)
+          rl.prompt(true)
+        }
+        return yield* Queue.take(heard)
+      })
+  }
+})
 
 /**
  * Completes when ^C is typed (the terminal is in raw mode: ^C is a key, not a signal). What else
@@ -147,9 +144,7 @@ const readEntry = (
 const controlC: Effect.Effect<void> = Effect.async<void>((resume) => {
   const stdin = process.stdin
   const onData = (chunk: Buffer | string) => {
-    if (typeof chunk === "string" ? chunk.includes(String.fromCharCode(CONTROL_C)) : chunk.includes(CONTROL_C)) {
-      resume(Effect.void)
-    }
+    if (hasControlC(chunk)) resume(Effect.void)
   }
   stdin.on("data", onData)
   stdin.resume()
@@ -179,56 +174,81 @@ export const interactive = (
   Effect.gen(function*() {
     const output = yield* Output
     yield* rawMode
+    const reader = yield* makeReader
     const names = [...new Set([...SETTING_NAMES, ...Object.keys(initialSettings)])]
     const nameWidth = Math.max(...names.map((name) => name.length))
     let settings = initialSettings
-    let history: ReadonlyArray<string> = []
+    let lines: Array<string> = []
+    let length = 0
+
+    const command = (text: string) => {
+      const parsed = parseSettingsCommand(text, names)
+      switch (parsed._tag) {
+        case "ShowAll":
+          return Effect.forEach(names, (name) => output.line(showSetting(settings, name, nameWidth)), { discard: true })
+        case "Show":
+          return output.line(showSetting(settings, parsed.name, nameWidth))
+        case "Set":
+          settings = { ...settings, [parsed.name]: parsed.value }
+          return output.line(showSetting(settings, parsed.name, nameWidth))
+        case "Clear": {
+          const { [parsed.name]: _cleared, ...rest } = settings
+          settings = rest
+          return output.line(showSetting(settings, parsed.name, nameWidth))
+        }
+        case "Invalid":
+          return output.warn(parsed.message)
+      }
+    }
+
+    /** A line typed: the next line of the program, or, first, a settings command. */
+    const take = (line: string) => {
+      if (lines.length === 0) {
+        const trimmed = line.trim()
+        if (trimmed === "") return Effect.void
+        if (trimmed.startsWith(".")) return command(trimmed)
+      }
+      lines.push(line)
+      length += line.length + 1
+      if (length <= MAX_PROGRAM_LENGTH) return Effect.void
+      lines = []
+      length = 0
+      return output.warn(`a program is at most ${MAX_PROGRAM_LENGTH} characters; this one was dropped`)
+    }
+
+    /** Runs the program typed until ^C stops it; a failure is its sentence. */
+    const runProgram = (program: string) =>
+      Effect.gen(function*() {
+        const outcome = yield* Effect.raceFirst(
+          Effect.either(run(program, settings)),
+          Effect.as(controlC, undefined)
+        )
+        if (outcome === undefined) yield* output.line(output.paint("dim", "stopped"))
+        else if (outcome._tag === "Left") yield* output.warn(outcome.left.message)
+      })
+
     yield* output.line(output.paint("heading", BANNER[0] ?? ""))
     for (const line of BANNER.slice(1)) yield* output.line(output.paint("dim", line))
     for (;;) {
-      const entry = yield* readEntry(history, (lines) => {
-        history = lines
-      })
-      switch (entry._tag) {
-        case "Exit":
-          return
-        case "Cleared":
+      const event = yield* reader.next(lines.length === 0 ? PROMPT : CONTINUATION)
+      switch (event._tag) {
+        case "Line":
+          yield* take(event.line)
           break
-        case "TooLong":
-          yield* output.warn(`a program is at most ${MAX_PROGRAM_LENGTH} characters; this one was dropped`)
+        case "Interrupt":
+          lines = []
+          length = 0
           break
-        case "Command": {
-          const command = parseSettingsCommand(entry.text, names)
-          switch (command._tag) {
-            case "ShowAll":
-              for (const name of names) yield* output.line(showSetting(settings, name, nameWidth))
-              break
-            case "Show":
-              yield* output.line(showSetting(settings, command.name, nameWidth))
-              break
-            case "Set":
-              settings = { ...settings, [command.name]: command.value }
-              yield* output.line(showSetting(settings, command.name, nameWidth))
-              break
-            case "Clear": {
-              const { [command.name]: _cleared, ...rest } = settings
-              settings = rest
-              yield* output.line(showSetting(settings, command.name, nameWidth))
-              break
-            }
-            case "Invalid":
-              yield* output.warn(command.message)
-              break
+        case "End": {
+          if (event.pending !== undefined) yield* take(event.pending)
+          if (lines.length === 0) {
+            if (event.pending === undefined) return
+            break
           }
-          break
-        }
-        case "Program": {
-          const outcome = yield* Effect.raceFirst(
-            Effect.either(run(entry.text, settings)),
-            Effect.as(controlC, undefined)
-          )
-          if (outcome === undefined) yield* output.line(output.paint("dim", "stopped"))
-          else if (outcome._tag === "Left") yield* output.warn(outcome.left.message)
+          const program = lines.join("\n")
+          lines = []
+          length = 0
+          yield* runProgram(program)
           break
         }
       }
