@@ -9,6 +9,7 @@
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { Board, MAX_SERIES } from "../../src/internal/cli/signalflow/liveBoard.js"
 import { displayWidth } from "../../src/internal/cli/signalflow/liveText.js"
+import { parseSettingsCommand, SETTING_NAMES } from "../../src/internal/cli/signalflow/promptSettings.js"
 import type * as SignalFlow from "../../src/SignalFlow.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { localServerEnv, runCli } from "./run.js"
@@ -309,5 +310,49 @@ describe("the live display's frame", () => {
     board.push(data(3000, [["a", 3], ["b", 7]]))
     const frame = board.render({ columns: 80, rows: 10, paint }).join("\n")
     assert.match(frame, /^x {2,}( {7}▁ █) +3 +1 +3$/m)
+  })
+
+  it("shows the latest events below the rows, newest first, their text escaped", () => {
+    const board = new Board("detect(when(data('x') > 1)).publish()")
+    board.push(metadata("a", { sf_metric: "x" }))
+    board.push(data(1000, [["a", 2]]))
+    for (const [index, state] of ["anomalous", "ok", "anomalous", "ok\u001b[2J"].entries()) {
+      board.push({
+        type: "event",
+        tsId: "e",
+        timestampMs: 1000 * (index + 1),
+        metadata: { sf_eventType: "cpu high" },
+        properties: { is: state, incidentId: `I${index}`, inputs: { nested: true } }
+      })
+    }
+    const frame = board.render({ columns: 120, rows: 20, paint })
+    const events = frame.slice(frame.indexOf("events") + 1)
+    assert.deepStrictEqual(events, [
+      "  1970-01-01T00:00:04.000Z cpu high is=ok\\u001b[2J incidentId=I3",
+      "  1970-01-01T00:00:03.000Z cpu high is=anomalous incidentId=I2",
+      "  1970-01-01T00:00:02.000Z cpu high is=ok incidentId=I1"
+    ])
+  })
+})
+
+describe("the prompt's settings commands", () => {
+  it("sets, shows, clears; knows signalflow-cli's names; refuses an unknown one", () => {
+    assert.deepStrictEqual(parseSettingsCommand(".", SETTING_NAMES), { _tag: "ShowAll" })
+    assert.deepStrictEqual(parseSettingsCommand(".settings", SETTING_NAMES), { _tag: "ShowAll" })
+    assert.deepStrictEqual(parseSettingsCommand(".start -15m", SETTING_NAMES), {
+      _tag: "Set",
+      name: "start",
+      value: "-15m"
+    })
+    assert.deepStrictEqual(parseSettingsCommand(".max_delay  2s", SETTING_NAMES), {
+      _tag: "Set",
+      name: "max-delay",
+      value: "2s"
+    })
+    assert.deepStrictEqual(parseSettingsCommand(".stop", SETTING_NAMES), { _tag: "Show", name: "stop" })
+    assert.deepStrictEqual(parseSettingsCommand(".stop none", SETTING_NAMES), { _tag: "Clear", name: "stop" })
+    const unknown = parseSettingsCommand(".strat -1m", SETTING_NAMES)
+    assert.strictEqual(unknown._tag, "Invalid")
+    assert.include(unknown._tag === "Invalid" ? unknown.message : "", "no setting strat")
   })
 })

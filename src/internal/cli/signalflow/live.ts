@@ -4,12 +4,15 @@
  * On a terminal, one frame redrawn in place (at most ten times a second): a header with the
  * program and the last logical timestamp, a row per time series with its name, a sparkline of its
  * last 10 values, its last value, minimum and maximum, as many rows as the terminal holds (then
- * `+N more series`), and the latest events. ^C (the command's interruption) and the end of a past
- * range both leave the last frame on the screen and the cursor shown.
+ * `+N more series`), and the latest events. ^C (the command's interruption; read as a key when
+ * the display holds the keyboard, see `holdKeyboard`) and the end of a past range both leave the
+ * last frame on the screen and the cursor shown. A terminal resized narrower while a frame shows
+ * may leave that frame's rewrapped lines above the next one.
  *
  * Elsewhere (a pipe, a file), nothing is redrawn: one plain line per logical timestamp, its fields
  * separated by tabs: the time (ISO 8601, UTC), then `name: value` per time series (`-` for no
  * value). Names are peer text, in which a tab is written `\t`, so a tab always separates fields.
+ * Events are not printed there.
  */
 import * as Effect from "effect/Effect"
 import * as Queue from "effect/Queue"

@@ -163,10 +163,12 @@ export class Board {
   }
 
   private event(message: SignalFlow.EventMessage): void {
-    const properties = Object.entries(message.properties).flatMap(([name, value]) => {
-      const text = textOf(value)
-      return text === undefined ? [] : [`${name}=${text}`]
-    }).slice(0, MAX_EVENT_PROPERTIES)
+    const properties: Array<string> = []
+    for (const name in message.properties) {
+      if (properties.length >= MAX_EVENT_PROPERTIES) break
+      const text = textOf(message.properties[name])
+      if (text !== undefined) properties.push(`${name}=${text}`)
+    }
     const line = oneLine(
       [formatTime(message.timestampMs), seriesLabel(message.metadata, message.tsId), ...properties].join(" "),
       MAX_EVENT_LENGTH
