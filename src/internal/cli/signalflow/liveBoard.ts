@@ -24,13 +24,13 @@ import {
 import { sparkline } from "./sparkline.js"
 
 /** How many of its last values a row's sparkline shows, as signalflow-cli's does. */
-export const SPARK_LENGTH = 10
+const SPARK_LENGTH = 10
 
-/** The time series followed: past it, a computation's further series are counted out, not kept. */
+/** The time series followed: past it, a computation's further series are counted out, not kept. @internal */
 export const MAX_SERIES = 10_000
 
 /** The events shown below the rows, the latest first. */
-export const MAX_EVENTS = 3
+const MAX_EVENTS = 3
 
 /** The longest line an event becomes before the display cuts it to the terminal's width. */
 const MAX_EVENT_LENGTH = 300

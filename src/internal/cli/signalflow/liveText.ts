@@ -6,7 +6,7 @@
 import { peerText } from "../../../core/peerText.js"
 
 /** The longest name a time series is given; the display cuts it further to the terminal's width. */
-export const MAX_LABEL_LENGTH = 300
+const MAX_LABEL_LENGTH = 300
 
 /** The longest piece (the metric, a dimension's name or value) taken from the metadata. */
 const MAX_PART_LENGTH = 100
