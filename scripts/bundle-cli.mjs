@@ -18,21 +18,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
 const external = Object.keys(manifest.dependencies ?? {}).flatMap((name) => [name, `${name}/*`])
 
-/** The bundled packages, whose licences head the entry. */
-const included = [
-  "effect",
-  "@effect/cli",
-  "@effect/printer",
-  "@effect/printer-ansi",
-  "@effect/platform",
-  "@effect/platform-node",
-  "@effect/platform-node-shared",
-  "yaml",
-  "asciichart",
-  "sparkly",
-  "vega"
-]
-
 const licence = (pkg) => {
   const dir = path.join(root, "node_modules", pkg)
   const { version } = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"))
@@ -52,13 +37,14 @@ export const bundleCli = async (outdir) => {
   for (const file of fs.existsSync(outdir) ? fs.readdirSync(outdir) : []) {
     if (file.endsWith(".js")) fs.rmSync(path.join(outdir, file))
   }
-  const { outputFiles } = await esbuild.build({
+  const { metafile, outputFiles } = await esbuild.build({
     entryPoints: { main: path.join(root, "src", "bin", "cli.ts") },
     outdir,
     absWorkingDir: root,
     splitting: true,
     chunkNames: "main-[name]-[hash]",
     write: false,
+    metafile: true,
     bundle: true,
     platform: "node",
     format: "esm",
@@ -76,6 +62,15 @@ export const bundleCli = async (outdir) => {
     legalComments: "none",
     logLevel: "warning"
   })
+  // Every package the bundle took code from, by the paths of its inputs, with its licence.
+  const included = [
+    ...new Set(
+      Object.keys(metafile.inputs).flatMap((input) => {
+        const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)
+        return match === null ? [] : [match[1]]
+      })
+    )
+  ].sort()
   const licences = included.map(licence).join("\n\n")
   const entry = path.join(outdir, "main.js")
   fs.mkdirSync(outdir, { recursive: true })

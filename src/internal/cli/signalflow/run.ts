@@ -14,7 +14,6 @@ import { Output } from "../output.js"
 import { watchChart, writeChart } from "./chart.js"
 import { writeCsv } from "./csv.js"
 import { writeJson } from "./json.js"
-import { live } from "./live.js"
 import type { OutputKind, RunSettings } from "./settings.js"
 
 /** @internal */
@@ -79,7 +78,11 @@ export const runProgram = (
       resolution: settings.resolution,
       maxDelay: settings.maxDelay
     })
-    if (kind === "live") return yield* live(messages, { program })
+    if (kind === "live") {
+      // Loaded when shown: the live display and its sparkline library are not parsed for `--help`.
+      const { live } = yield* Effect.promise(() => import("./live.js"))
+      return yield* live(messages, { program })
+    }
     return yield* Effect.scoped(Effect.gen(function*() {
       const progress = yield* output.progress("Requesting the computation…")
       let receiving = false
