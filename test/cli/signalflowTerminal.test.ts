@@ -9,7 +9,8 @@
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { Board, MAX_SERIES } from "../../src/internal/cli/signalflow/liveBoard.js"
 import { displayWidth } from "../../src/internal/cli/signalflow/liveText.js"
-import { parseSettingsCommand, SETTING_NAMES } from "../../src/internal/cli/signalflow/promptSettings.js"
+import { parseSettingsCommand } from "../../src/internal/cli/signalflow/promptSettings.js"
+import { SETTING_NAMES } from "../../src/internal/cli/signalflow/settings.js"
 import type * as SignalFlow from "../../src/SignalFlow.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { localServerEnv, runCli } from "./run.js"
@@ -89,7 +90,7 @@ describe("effect-signalfx signalflow, in a terminal and not", () => {
   const pastRange = (stop = base + 10_000) => ["--start", String(base), "--stop", String(stop)]
 
   it("prints one plain line per timestamp when its output is not a terminal", async () => {
-    const { code, stderr, stdout } = await runCli(["signalflow", PROGRAM, ...pastRange()], { env })
+    const { code, stderr, stdout } = await runCli(["signalflow", PROGRAM, "--output", "live", ...pastRange()], { env })
     assert.strictEqual(code, 0, stderr)
     assert.notMatch(stdout, /\u001b/)
     const lines = stdout.split("\n").filter((line) => line !== "")
@@ -254,7 +255,8 @@ describe("effect-signalfx signalflow, in a terminal and not", () => {
 
     screen.sendKeys(["."], true)
     screen.sendKeys(["Enter"])
-    const settings = await screen.waitFor((shown) => /^output\s+live$/m.test(shown), "every setting")
+    // Not given, the output is the terminal's default (live).
+    const settings = await screen.waitFor((shown) => /^output\s+\(default\)$/m.test(shown), "every setting")
     assert.match(settings, /^start\s+\d+$/m)
     assert.match(settings, /^stop\s+\(default\)$/m)
 

@@ -5,8 +5,6 @@
  * `max_delay` is taken too). The values are checked when a program runs, by the command.
  */
 
-import { SETTING_NAMES } from "./settings.js"
-
 /** The longest value a setting takes: a time, a duration or an output's name is a few characters. */
 const MAX_VALUE_LENGTH = 200
 
