@@ -28,11 +28,18 @@ describe("the local server's SignalFlow timing", () => {
 
   it("refuses any other text, naming the parameter and the forms it takes", () => {
     for (const stop of ["yesterday", "-10x", "10m", "2026-12-07T19:00:00Z"]) {
-      assert.throws(
-        () => resolveTiming({ start: "-1h", stop }, NOW),
-        RequestError,
-        "stop must be milliseconds since the epoch, a relative time such as \"-10m\", or \"now\""
-      )
+      const refusal = (() => {
+        try {
+          resolveTiming({ start: "-1h", stop }, NOW)
+          return undefined
+        } catch (error) {
+          return error
+        }
+      })()
+      assert.instanceOf(refusal, RequestError, stop)
+      if (refusal instanceof RequestError) {
+        assert.include(refusal.message, "stop must be milliseconds since the epoch, a relative time such as \"-10m\"")
+      }
     }
   })
 })
