@@ -13,7 +13,7 @@ import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 import { datapointLine, eventLine } from "../../src/internal/cli/signalflow/json.js"
-import { parseDuration, parseSettings, parseTime } from "../../src/internal/cli/signalflow/settings.js"
+import { parseSettings } from "../../src/internal/cli/signalflow/settings.js"
 import { FakeSignalFx } from "../../src/testing/index.js"
 import { localServerEnv, runCli } from "./run.js"
 import { parseCsv, parseSvgChart } from "./signalflow/parse.js"
@@ -258,25 +258,31 @@ describe("effect-signalfx signalflow mistakes", () => {
 describe("signalflow settings, as options and at the prompt", () => {
   const now = Date.parse("2024-05-01T12:00:00Z")
 
-  it("reads times as milliseconds, ISO times, relative times and now", () => {
-    assert.strictEqual(parseTime("1714564800000", now), 1714564800000)
-    assert.strictEqual(parseTime("2024-05-01T11:00:00Z", now), now - 3_600_000)
-    assert.strictEqual(parseTime("2024-05-01T13:30:00+02:00", now), now - 30 * 60_000)
-    assert.strictEqual(parseTime("-15m", now), now - 15 * 60_000)
-    assert.strictEqual(parseTime("-1h30m", now), now - 90 * 60_000)
-    assert.strictEqual(parseTime("-1d", now), now - 86_400_000)
-    assert.strictEqual(parseTime("+30s", now), now + 30_000)
-    assert.strictEqual(parseTime("now", now), now)
-    for (const bad of ["yesterday", "-15x", "2024-13-45", "May 1", ""]) assert.isUndefined(parseTime(bad, now), bad)
-  })
-
-  it("reads durations as compact units, Effect's words or milliseconds", () => {
-    assert.strictEqual(parseDuration("10s"), 10_000)
-    assert.strictEqual(parseDuration("1m30s"), 90_000)
-    assert.strictEqual(parseDuration("500ms"), 500)
-    assert.strictEqual(parseDuration("2500"), 2500)
-    assert.strictEqual(parseDuration("10 seconds"), 10_000)
-    for (const bad of ["fast", "-1s", "1.5.2s"]) assert.isUndefined(parseDuration(bad), bad)
+  // Every form of time and duration is tested in test/core/time.test.ts; here, that the settings read them.
+  it("reads its times and durations in the shared grammar, naming a refused one's option and value", () => {
+    assert.deepStrictEqual(
+      Effect.runSync(
+        parseSettings(
+          { start: "2024-05-01T11:00:00Z", stop: "-1h30m", resolution: "10 seconds", "max-delay": "0" },
+          now + 3_600_000
+        )
+      ),
+      { start: now - 3_600_000, stop: now - 1_800_000, resolution: 10_000, maxDelay: 0, output: undefined }
+    )
+    const refusals: ReadonlyArray<readonly [Record<string, string>, string]> = [
+      [{ start: "yesterday" }, "--start \"yesterday\" is not a time: give milliseconds since the epoch"],
+      [{ stop: "-5" }, "--stop \"-5\" is not a time"],
+      [{ resolution: "0" }, "--resolution \"0\" is not a positive duration: give a number and a unit"],
+      [{ "max-delay": "-1s" }, "--max-delay \"-1s\" is not a duration: give a number and a unit"]
+    ]
+    for (const [settings, message] of refusals) {
+      const refused = Effect.runSync(Effect.either(parseSettings(settings, now)))
+      assert.isTrue(Either.isLeft(refused), message)
+      if (Either.isLeft(refused)) {
+        assert.strictEqual(refused.left.kind, "usage")
+        assert.include(refused.left.message, message)
+      }
+    }
   })
 
   it("resolves a whole set of settings, naming a bad one as the prompt spells it", () => {

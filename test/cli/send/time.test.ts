@@ -22,13 +22,15 @@ describe("parseTime", () => {
       ["-1.5m", NOW - 90_000],
       ["-2h", NOW - 7_200_000],
       ["-1d", NOW - 86_400_000],
-      ["-1w", NOW - 604_800_000]
+      ["-1w", NOW - 604_800_000],
+      ["-1h30m", NOW - 5_400_000],
+      ["+5m", NOW + 300_000]
     ]
     for (const [text, millis] of cases) assert.deepStrictEqual(parseTime(text, NOW), Either.right(millis), text)
   })
 
   it("refuses anything else, naming the forms it takes", () => {
-    for (const text of ["yesterday", "5m", "+5m", "-5", "-5y", "March 7", "2026-13-45", "1.5", ""]) {
+    for (const text of ["yesterday", "5m", "-5", "-5y", "March 7", "2026-13-45", "2026-02-30", "1.5", ""]) {
       const parsed = parseTime(text, NOW)
       assert.isTrue(Either.isLeft(parsed), text)
       if (Either.isLeft(parsed)) assert.include(parsed.left, "is not a time: give milliseconds since the epoch")
@@ -43,7 +45,9 @@ describe("parseDuration", () => {
       ["500ms", 500],
       ["2.5s", 2_500],
       ["2m", 120_000],
-      ["1h", 3_600_000]
+      ["1h", 3_600_000],
+      ["1m30s", 90_000],
+      ["1d", 86_400_000]
     ]
     for (const [text, millis] of cases) {
       const parsed = parseDuration(text)
@@ -52,7 +56,18 @@ describe("parseDuration", () => {
     }
   })
 
-  it("refuses zero, negatives and words", () => {
-    for (const text of ["0", "0s", "-1s", "soon", "1d", ""]) assert.isTrue(Either.isLeft(parseDuration(text)), text)
+  it("refuses zero, negatives and words, saying why", () => {
+    const reasons: ReadonlyArray<readonly [string, string]> = [
+      ["0", "\"0\" is not a duration: give one longer than zero"],
+      ["0s", "\"0s\" is not a duration: give one longer than zero"],
+      ["-1s", "\"-1s\" is not a duration: give a number and a unit"],
+      ["soon", "\"soon\" is not a duration: give a number and a unit"],
+      ["", "\"\" is not a duration: give a number and a unit"]
+    ]
+    for (const [text, reason] of reasons) {
+      const parsed = parseDuration(text)
+      assert.isTrue(Either.isLeft(parsed), text)
+      if (Either.isLeft(parsed)) assert.include(parsed.left, reason, text)
+    }
   })
 })

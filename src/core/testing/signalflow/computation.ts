@@ -14,6 +14,7 @@
 import { randomBytes } from "node:crypto"
 import { peerText } from "../../peerText.js"
 import { setEntry } from "../../record.js"
+import { parseRelativeTime } from "../../time.js"
 import type { Filter, Plan, Publish } from "./compile.js"
 import type { OutputSeries } from "./evaluate.js"
 import { evaluateWindow, matchingSeries } from "./evaluate.js"
@@ -73,35 +74,14 @@ const millis = (name: string, raw: unknown, expected = "a number of milliseconds
   return parsed === 0 ? undefined : Math.round(parsed)
 }
 
-const UNIT_MILLIS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000
-}
-/** A relative time as the official JavaScript client documents it: `-10m`, `-1h`, `-1h30m`, `+5m`. */
-const RELATIVE_TIME = /^([+-])((?:\d{1,9}(?:ms|s|m|h|d|w))+)$/
-const RELATIVE_TERM = /(\d+)(ms|s|m|h|d|w)/g
-
 /**
  * `start` or `stop` in milliseconds since the epoch: given as such, as a negative number of
- * milliseconds back from now, as a relative time (`-10m`), or as `now`.
+ * milliseconds back from now, as a relative time as the official JavaScript client documents it
+ * (`-10m`, `-1h30m`, `+5m`), or as `now`.
  */
 const instant = (name: string, raw: unknown, now: number): number | undefined => {
-  if (typeof raw === "string") {
-    const text = raw.trim()
-    if (text === "now") return now
-    const relative = RELATIVE_TIME.exec(text)
-    if (relative !== null) {
-      let offset = 0
-      for (const [, amount, unit] of relative[2]!.matchAll(RELATIVE_TERM)) {
-        offset += Number(amount) * UNIT_MILLIS[unit!]!
-      }
-      return relative[1] === "-" ? now - offset : now + offset
-    }
-  }
+  const relative = typeof raw === "string" ? parseRelativeTime(raw, now) : undefined
+  if (relative !== undefined) return relative
   const value = millis(name, raw, "milliseconds since the epoch, a relative time such as \"-10m\", or \"now\"")
   return value === undefined ? undefined : value < 0 ? now + value : value
 }

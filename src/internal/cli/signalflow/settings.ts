@@ -1,11 +1,11 @@
 /**
  * The settings of a SignalFlow run (`start`, `stop`, `resolution`, `max-delay`, `output`) parsed
  * from text, the same way whether they come from the command line's options or from the
- * interactive prompt's `.start -15m`: one parser, so both accept and refuse the same values.
+ * interactive prompt's `.start -15m`: one parser, so both accept and refuse the same values. Times and
+ * durations are read in the grammar every command shares (src/core/time.ts).
  */
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
+import { durationForms, parseDuration, parseTime, TIME_FORMS } from "../../../core/time.js"
 import type { CliError } from "../exit.js"
 import { fail } from "../exit.js"
 import type { Settings } from "./prompt.js"
@@ -39,74 +39,8 @@ export interface RunSettings {
 /** How far back a computation starts when no start is given: signalflow-cli's `-1m`. */
 const DEFAULT_LOOKBACK_MILLIS = 60_000
 
-const UNIT_MILLIS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000
-}
-
-/** `15m`, `1h30m`, `500ms`: SignalFlow's and signalflow-cli's compact durations. */
-const COMPACT_DURATION = /^(?:\d{1,9}(?:ms|s|m|h|d|w))+$/
-const DURATION_TERM = /(\d+)(ms|s|m|h|d|w)/g
-const RELATIVE_TIME = /^([+-])(\S+)$/
-const MILLIS = /^\d{1,16}$/
-/** An ISO 8601 date, with or without a time and a zone; `Date.parse` alone takes far too much. */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i
-
-const compactMillis = (text: string): number | undefined => {
-  if (!COMPACT_DURATION.test(text)) return undefined
-  let total = 0
-  for (const [, amount, unit] of text.matchAll(DURATION_TERM)) {
-    total += Number(amount) * (UNIT_MILLIS[unit ?? "ms"] ?? 1)
-  }
-  return total
-}
-
-/**
- * A duration in milliseconds: a number of milliseconds, a compact duration (`10s`, `1m30s`), or
- * what Effect's `Duration` reads (`10 seconds`); `undefined` for anything else.
- * @internal
- */
-export const parseDuration = (text: string): number | undefined => {
-  const trimmed = text.trim()
-  if (MILLIS.test(trimmed)) return Number(trimmed)
-  const compact = compactMillis(trimmed)
-  if (compact !== undefined) return compact
-  return Option.match(Duration.decodeUnknown(trimmed), {
-    onNone: () => undefined,
-    onSome: (duration) => Duration.isFinite(duration) ? Duration.toMillis(duration) : undefined
-  })
-}
-
-/**
- * A time in milliseconds since the epoch: such a number, `now`, a time relative to now (`-15m`,
- * `-1h30m`, `+5m`), or an ISO time (`2024-05-01T12:00:00Z`; without a zone, local time);
- * `undefined` for anything else.
- * @internal
- */
-export const parseTime = (text: string, now: number): number | undefined => {
-  const trimmed = text.trim()
-  if (trimmed.toLowerCase() === "now") return now
-  if (MILLIS.test(trimmed)) return Number(trimmed)
-  const relative = RELATIVE_TIME.exec(trimmed)
-  if (relative !== null) {
-    const offset = parseDuration(relative[2] ?? "")
-    return offset === undefined ? undefined : relative[1] === "-" ? now - offset : now + offset
-  }
-  if (!ISO_TIME.test(trimmed)) return undefined
-  const parsed = Date.parse(trimmed.replace(" ", "T"))
-  return Number.isFinite(parsed) ? parsed : undefined
-}
-
 /** How a setting is named in a message: as an option (`--start`) or as a prompt command (`.start`). @internal */
 export type Spelling = "option" | "prompt"
-
-const TIME_FORMS =
-  "milliseconds since the epoch, an ISO time (2024-05-01T12:00:00Z), a relative time (-15m, -1h) or now"
-const DURATION_FORMS = "a duration such as 10s, 1m or 500ms, or a number of milliseconds"
 
 /**
  * Parses the settings given as text, e.g. `{ start: "-15m", resolution: "10s" }`. An empty value
@@ -147,7 +81,7 @@ export const parseSettings = (
         if (value === undefined) return undefined
         const parsed = parseDuration(value)
         return parsed === undefined || parsed < least
-          ? yield* refuse(setting, value, `${least > 0 ? "a positive" : "a"} duration: give ${DURATION_FORMS}`)
+          ? yield* refuse(setting, value, `${least > 0 ? "a positive" : "a"} duration: give ${durationForms("ms")}`)
           : parsed
       })
     const stop = yield* time("stop")
