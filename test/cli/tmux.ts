@@ -31,20 +31,57 @@ export interface Terminal {
 
 let sessions = 0
 
+/** Where and how a terminal starts. */
+export interface TerminalOptions {
+  /** Variables over a clean environment (a terminal's: `TERM=xterm-256color`, no `NO_COLOR` unless given). */
+  readonly env?: Record<string, string | undefined>
+  readonly columns?: number
+  readonly rows?: number
+  /** The working directory (default this process's). */
+  readonly cwd?: string
+}
+
+/** Quoted for `sh`: one word whatever it holds. */
+const shellWord = (word: string): string => `'${word.replaceAll("'", "'\\''")}'`
+
 /**
- * Starts `effect-signalfx args…` in a new tmux window of `columns`×`rows`, with `env` over a
- * clean environment (a terminal's: `TERM=xterm-256color`, no `NO_COLOR` unless given).
+ * Starts `effect-signalfx args…` in a new tmux window of `columns`×`rows` (default 120×40).
  */
-export const startInTerminal = (
-  args: ReadonlyArray<string>,
-  options: { readonly env?: Record<string, string | undefined>; readonly columns?: number; readonly rows?: number } = {}
-): Terminal => {
+export const startInTerminal = (args: ReadonlyArray<string>, options: TerminalOptions = {}): Terminal =>
+  startCommandInTerminal([process.execPath, cliBundle(), ...args].map(shellWord).join(" "), options)
+
+/**
+ * Starts an interactive bash (no profile, prompts `$ ` and `> `) in which `effect-signalfx` runs
+ * the bundled command, as a person's shell would: for sessions typed key by key.
+ */
+export const startShellInTerminal = (options: TerminalOptions = {}): Terminal => {
+  // A folder first in PATH holds the command as an install's bin would: a script running the bundle.
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), "effect-signalfx-bin-"))
+  fs.writeFileSync(
+    path.join(bin, "effect-signalfx"),
+    `#!/bin/sh\nexec ${shellWord(process.execPath)} ${shellWord(cliBundle())} "$@"\n`,
+    { mode: 0o755 }
+  )
+  // Set in the command: tmux gives a new window its own PATH, and sh its own prompt, whatever `-e` says.
+  const terminal = startCommandInTerminal(
+    `PATH=${shellWord(bin)}:"$PATH" PS1='$ ' PS2='> ' exec bash --norc --noprofile`,
+    options
+  )
+  return {
+    ...terminal,
+    close: () => {
+      terminal.close()
+      fs.rmSync(bin, { recursive: true, force: true })
+    }
+  }
+}
+
+const startCommandInTerminal = (command: string, options: TerminalOptions): Terminal => {
   const socket = `effect-signalfx-test-${process.pid}-${sessions++}`
   const tmux = (...tmuxArgs: Array<string>) =>
     execFileSync("tmux", ["-L", socket, "-f", "/dev/null", ...tmuxArgs], { encoding: "utf8" })
   const exitFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "effect-signalfx-tmux-")), "exit-code")
   const env = cleanEnv({ TERM: "xterm-256color", ...options.env })
-  const command = [process.execPath, cliBundle(), ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ")
   tmux(
     "new-session",
     "-d",
@@ -52,6 +89,7 @@ export const startInTerminal = (
     String(options.columns ?? 120),
     "-y",
     String(options.rows ?? 40),
+    ...(options.cwd === undefined ? [] : ["-c", options.cwd]),
     ...Object.entries(env).flatMap(([key, value]) => ["-e", `${key}=${value}`]),
     "sh",
     "-c",
