@@ -46,8 +46,15 @@ export class CliError extends Data.TaggedError("CliError")<{
   readonly message: string
 }> {}
 
+/**
+ * The longest sentence printed: a library's message (which bounds what a peer put in it) is
+ * printed whole, a runaway one is cut.
+ */
+const MAX_MESSAGE_LENGTH = 2000
+
 /** A `CliError` of this kind, the message bounded and stripped of control characters. @internal */
-export const fail = (kind: ExitKind, message: string): CliError => new CliError({ kind, message: peerText(message) })
+export const fail = (kind: ExitKind, message: string): CliError =>
+  new CliError({ kind, message: peerText(message, MAX_MESSAGE_LENGTH) })
 
 const tagOf = (error: unknown): string | undefined =>
   Predicate.hasProperty(error, "_tag") && typeof error._tag === "string" ? error._tag : undefined
