@@ -72,6 +72,23 @@ describe("effect-signalfx", () => {
     }
   })
 
+  it("draws its prompts without colours with NO_COLOR, and with them otherwise", async () => {
+    const coloured = startInTerminal(["login"])
+    const plain = startInTerminal(["login"], { env: { NO_COLOR: "1" } })
+    try {
+      await coloured.waitFor((screen) => screen.includes("Email"), "login's email prompt")
+      await plain.waitFor((screen) => screen.includes("Email"), "login's email prompt")
+      assert.match(coloured.capture(true), /\u001b\[[0-9;]*m/)
+      assert.notMatch(plain.capture(true), /\u001b\[[0-9;]*m/)
+      // ^C at the prompt: the login is given up.
+      plain.sendKeys(["C-c"])
+      assert.strictEqual(await plain.waitForExit(), 130)
+    } finally {
+      coloured.close()
+      plain.close()
+    }
+  })
+
   it("writes shell completions that complete commands and their options in bash", async () => {
     const { code, stdout } = await runCli(["--completions", "bash"])
     assert.strictEqual(code, 0)

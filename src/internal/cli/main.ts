@@ -6,6 +6,7 @@ import * as Command from "@effect/cli/Command"
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Terminal from "@effect/platform/Terminal"
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -120,6 +121,20 @@ const consoleFor = (output: Output.Service): Console.Console => {
   }
 }
 
+/** Colour and style escapes (SGR), not the cursor movements a prompt redraws itself with. */
+// eslint-disable-next-line no-control-regex
+const STYLES = /\u001b\[[0-9;]*m/g
+
+/**
+ * The terminal @effect/cli's prompts (login's email and password) draw on, without colours when
+ * they are off: they style their text whatever the terminal, and a prompt needs its cursor
+ * movements kept, so only the styles are removed.
+ */
+const withoutStyles = (terminal: Terminal.Terminal): Terminal.Terminal => ({
+  ...terminal,
+  display: (text) => terminal.display(text.replace(STYLES, ""))
+})
+
 /**
  * Runs the command line `argv` (as `process.argv`: the runtime and the script first) and
  * completes with the exit code. A usage mistake @effect/cli has already explained on stderr; any
@@ -156,6 +171,7 @@ export const program = (argv: ReadonlyArray<string>): Effect.Effect<number> =>
         )
       ),
       Effect.withConsole(consoleFor(output)),
+      Effect.updateService(Terminal.Terminal, (terminal) => output.color ? terminal : withoutStyles(terminal)),
       Effect.provide(loggerFor(output))
     )
   }).pipe(Effect.provide(Layer.merge(NodeContext.layer, Output.layer)))
