@@ -78,10 +78,12 @@ export const startShellInTerminal = (options: TerminalOptions = {}): Terminal =>
 
 const startCommandInTerminal = (command: string, options: TerminalOptions): Terminal => {
   const socket = `effect-signalfx-test-${process.pid}-${sessions++}`
-  const tmux = (...tmuxArgs: Array<string>) =>
-    execFileSync("tmux", ["-L", socket, "-f", "/dev/null", ...tmuxArgs], { encoding: "utf8" })
-  const exitFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "effect-signalfx-tmux-")), "exit-code")
   const env = cleanEnv({ TERM: "xterm-256color", ...options.env })
+  // tmux's own environment is the clean one too: a window starts from the server's environment
+  // (which `-e` only adds to), so a NO_COLOR of the test run's would otherwise reach the command.
+  const tmux = (...tmuxArgs: Array<string>) =>
+    execFileSync("tmux", ["-L", socket, "-f", "/dev/null", ...tmuxArgs], { encoding: "utf8", env })
+  const exitFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "effect-signalfx-tmux-")), "exit-code")
   tmux(
     "new-session",
     "-d",
