@@ -17,10 +17,8 @@ import type { Mode } from "./detectors/apply.js"
 import { restError } from "./detectors/errors.js"
 import { fail } from "./exit.js"
 import { describe } from "./help.js"
+import { checkLimit, limitOption } from "./limit.js"
 import { jsonOption, Output } from "./output.js"
-
-/** The most objects a list prints unless `--limit` says otherwise. */
-const DEFAULT_LIMIT = 100
 
 /** The most a request asks for at once. */
 const MAX_PAGE = 100
@@ -39,17 +37,8 @@ export const withRest = <A, E, R>(
     return yield* Effect.flatMap(Rest.Rest, use).pipe(Effect.provide(restLayer(connection)))
   }).pipe(Effect.mapError(restError))
 
-/** `--limit`: how many objects a list prints. @internal */
-export const limitOption = Options.integer("limit").pipe(
-  Options.withDescription(`The most to list (default ${DEFAULT_LIMIT}).`),
-  Options.withDefault(DEFAULT_LIMIT)
-)
-
-/** A `--limit` that is at least 1, else a usage mistake; and the page size to ask for it with. @internal */
-export const checkLimit = (limit: number) =>
-  limit >= 1
-    ? Effect.succeed({ limit, pageSize: Math.min(limit, MAX_PAGE) })
-    : Effect.fail(fail("usage", `--limit ${limit} is not a count: give 1 or more`))
+/** The page size to ask for a `--limit` of objects with. @internal */
+export const pageSizeFor = (limit: number): number => Math.min(limit, MAX_PAGE)
 
 /** Milliseconds since the epoch as an ISO time to the second, or "" for none (or nonsense). @internal */
 export const isoTime = (millis: number | undefined): string => {
@@ -72,7 +61,8 @@ const list = Command.make("list", {
   withRest(args, (rest) =>
     Effect.gen(function*() {
       const output = yield* Output
-      const { limit, pageSize } = yield* checkLimit(args.limit)
+      const limit = yield* checkLimit(args.limit)
+      const pageSize = pageSizeFor(limit)
       const detectors = yield* rest.detectors.stream({ name: Option.getOrUndefined(args.name), pageSize }).pipe(
         Stream.take(limit),
         Stream.runCollect

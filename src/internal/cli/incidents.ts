@@ -10,9 +10,10 @@ import * as Stream from "effect/Stream"
 import { peerText } from "../../core/peerText.js"
 import type * as Rest from "../../Rest.js"
 import { connectionOptions } from "./common.js"
-import { checkLimit, isoTime, limitOption, withRest } from "./detectors.js"
+import { isoTime, pageSizeFor, withRest } from "./detectors.js"
 import { fail } from "./exit.js"
 import { describe } from "./help.js"
+import { checkLimit, limitOption } from "./limit.js"
 import { jsonOption, Output } from "./output.js"
 
 /** When the incident began: its earliest event. */
@@ -36,7 +37,8 @@ const list = Command.make("list", {
   withRest(args, (rest) =>
     Effect.gen(function*() {
       const output = yield* Output
-      const { limit, pageSize } = yield* checkLimit(args.limit)
+      const limit = yield* checkLimit(args.limit)
+      const pageSize = pageSizeFor(limit)
       const incidents = yield* rest.incidents.stream({ includeResolved: args.includeResolved, pageSize }).pipe(
         Stream.take(limit),
         Stream.runCollect

@@ -11,12 +11,12 @@ import * as Effect from "effect/Effect"
 import type * as Metadata from "../../Metadata.js"
 import { connectionOptions } from "./common.js"
 import { describe } from "./help.js"
+import { limitOption } from "./limit.js"
 import {
   applyChanges,
   boundedSearch,
   formatProperties,
   formatTags,
-  limitOption,
   printObject,
   printSearch,
   propertyOptions,

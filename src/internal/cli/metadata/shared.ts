@@ -14,10 +14,8 @@ import type { ConnectionArgs } from "../common.js"
 import { metadataLayer, resolveConnection } from "../common.js"
 import type { CliError } from "../exit.js"
 import { fail } from "../exit.js"
+import { checkLimit, MAX_LIMIT } from "../limit.js"
 import * as Output from "../output.js"
-
-/** The service answers nothing past the first 10,000 results of a query (Metadata.StreamOptions). */
-const MAX_SEARCH_RESULTS = 10_000
 
 /** The most a stream asks for in one request (the library's default page size). */
 const MAX_PAGE_SIZE = 1_000
@@ -40,14 +38,6 @@ export const queryArg = Args.text({ name: "query" }).pipe(
   Args.withDescription("The search, e.g. `sf_metric:cpu.*` or `host:web-1 AND env:prod` (the service's query syntax).")
 )
 
-/** `--limit` of every search. @internal */
-export const limitOption = Options.integer("limit").pipe(
-  Options.withDescription(
-    `The most results shown (1 to ${MAX_SEARCH_RESULTS}); a note on stderr says when more match.`
-  ),
-  Options.withDefault(100)
-)
-
 /**
  * The first `limit` results of a search's stream, and whether more match. The stream asks for
  * pages of at most `limit + 1` results, so a small search is one request.
@@ -59,9 +49,7 @@ export const boundedSearch = <A, E>(
   limit: number
 ): Effect.Effect<{ readonly items: ReadonlyArray<A>; readonly more: boolean }, E | CliError, Output.Output> =>
   Effect.gen(function*() {
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_SEARCH_RESULTS) {
-      return yield* fail("usage", `--limit ${limit} is not between 1 and ${MAX_SEARCH_RESULTS}`)
-    }
+    yield* checkLimit(limit)
     const output = yield* Output.Output
     yield* output.progress("searching…")
     const found = yield* search({ query, pageSize: Math.min(limit + 1, MAX_PAGE_SIZE) }).pipe(
@@ -89,7 +77,7 @@ export const printSearch = <A>(
     yield* output.table(found.items, columns, json)
     if (found.more) {
       yield* output.warn(
-        `more ${what} match than the ${found.items.length} shown: raise --limit (at most ${MAX_SEARCH_RESULTS}) or narrow the query`
+        `more ${what} match than the ${found.items.length} shown: raise --limit (at most ${MAX_LIMIT}) or narrow the query`
       )
     }
   })
