@@ -7,12 +7,12 @@
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Predicate from "effect/Predicate"
-import { describeType, formatCount, shown } from "../../../core/english.js"
+import { describeType, shown } from "../../../core/english.js"
 import * as Datapoint from "../../../Datapoint.js"
 import * as Event from "../../../Event.js"
 import type { ValidationError } from "../../../SignalFxError.js"
 import type { CliError } from "../exit.js"
-import { fail } from "../exit.js"
+import { readBounded } from "../input.js"
 import { parseTime } from "./time.js"
 
 /**
@@ -35,41 +35,14 @@ export interface Problems {
   readonly total: number
 }
 
-/** stdin, whole, as text; more than {@link MAX_STDIN_BYTES} is a usage mistake, and reading stops there. @internal */
-export const readStdin: Effect.Effect<string, CliError> = Effect.async<string, CliError>((resume) => {
-  const stdin = process.stdin
-  const chunks: Array<Buffer> = []
-  let size = 0
-  const stop = () => {
-    stdin.off("data", onData).off("end", onEnd).off("error", onError)
-    stdin.pause()
-  }
-  function onData(chunk: Buffer) {
-    size += chunk.length
-    if (size <= MAX_STDIN_BYTES) return void chunks.push(chunk)
-    stop()
-    resume(
-      Effect.fail(
-        fail(
-          "usage",
-          `stdin holds more than ${
-            formatCount(MAX_STDIN_BYTES)
-          } bytes, the most read at once: split it and send each part`
-        )
-      )
-    )
-  }
-  function onEnd() {
-    stop()
-    resume(Effect.succeed(Buffer.concat(chunks).toString("utf8").replace(/^\uFEFF/, "")))
-  }
-  function onError(error: Error) {
-    stop()
-    resume(Effect.fail(fail("usage", `cannot read stdin: ${error.message}`)))
-  }
-  stdin.on("data", onData).on("end", onEnd).on("error", onError)
-  return Effect.sync(stop)
-})
+/**
+ * Stdin as UTF-8 text (a byte-order mark dropped), at most {@link MAX_STDIN_BYTES}.
+ * @internal
+ */
+export const readStdin: Effect.Effect<string, CliError> = Effect.map(
+  readBounded(process.stdin, "stdin", MAX_STDIN_BYTES, "the most read at once: split it and send each part"),
+  (bytes) => bytes.toString("utf8").replace(/^\uFEFF/, "")
+)
 
 class ProblemList {
   readonly listed: Array<string> = []

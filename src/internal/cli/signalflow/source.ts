@@ -7,6 +7,7 @@ import * as fs from "node:fs"
 import { MAX_PROGRAM_LENGTH } from "../../../core/signalflow/requests.js"
 import type { CliError } from "../exit.js"
 import { fail } from "../exit.js"
+import { readBounded } from "../input.js"
 
 /**
  * The most bytes read of a program: the service takes 50,000 characters, which UTF-8 writes in
@@ -16,48 +17,11 @@ import { fail } from "../exit.js"
 export const MAX_PROGRAM_BYTES = 4 * MAX_PROGRAM_LENGTH
 
 /**
- * Reads `stream` to its end as UTF-8 text, failing (and no longer reading) once it holds more
- * than `limit` bytes. `what` names it in a message (`the standard input`, `the file x`).
- * @internal
+ * `stream` read to its end, at most {@link MAX_PROGRAM_BYTES}, as UTF-8 text (anything else is a
+ * usage mistake). `what` names it in a message (`the standard input`, `the file x`).
  */
-export const readBounded = (
-  stream: NodeJS.ReadableStream,
-  what: string,
-  limit: number = MAX_PROGRAM_BYTES
-): Effect.Effect<string, CliError> =>
-  Effect.async<Buffer, CliError>((resume) => {
-    const chunks: Array<Buffer> = []
-    let size = 0
-    const stop = () => {
-      stream.off("data", onData)
-      stream.off("end", onEnd)
-      stream.off("error", onError)
-      stream.pause()
-    }
-    const onData = (chunk: Buffer | string) => {
-      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk
-      size += bytes.length
-      if (size > limit) {
-        stop()
-        resume(Effect.fail(fail("usage", `${what} holds more than ${limit} bytes, more than a program can be`)))
-      } else {
-        chunks.push(bytes)
-      }
-    }
-    const onEnd = () => {
-      stop()
-      resume(Effect.succeed(Buffer.concat(chunks)))
-    }
-    const onError = (error: Error) => {
-      stop()
-      resume(Effect.fail(fail("usage", `cannot read ${what}: ${error.message}`)))
-    }
-    stream.on("data", onData)
-    stream.on("end", onEnd)
-    stream.on("error", onError)
-    stream.resume()
-    return Effect.sync(stop)
-  }).pipe(
+const readProgramText = (stream: NodeJS.ReadableStream, what: string): Effect.Effect<string, CliError> =>
+  readBounded(stream, what, MAX_PROGRAM_BYTES, "more than a program can be").pipe(
     Effect.flatMap((bytes) =>
       Effect.try({
         try: () => new TextDecoder("utf-8", { fatal: true }).decode(bytes),
@@ -72,10 +36,10 @@ export const readBounded = (
  * @internal
  */
 export const readProgramFile = (file: string): Effect.Effect<string, CliError> => {
-  if (file === "-") return readBounded(process.stdin, "the standard input")
+  if (file === "-") return readProgramText(process.stdin, "the standard input")
   return Effect.acquireUseRelease(
     Effect.sync(() => fs.createReadStream(file)),
-    (stream) => readBounded(stream, `the file ${file}`),
+    (stream) => readProgramText(stream, `the file ${file}`),
     (stream) => Effect.sync(() => stream.destroy())
   )
 }
